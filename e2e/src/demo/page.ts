@@ -1,0 +1,37 @@
+/** The demo page's text around the phone, in Japanese and English. */
+
+const TEXT = {
+  ja: {
+    heading: 'GAG デモ',
+    intro: 'このページの電話機は内線 {ext} としてゲートウェイにログインしています。Asterisk は不要です。',
+    button: '自分に電話をかける (エコーテスト)',
+    steps: '「応答」を押すと 1 秒間 440 Hz のトーンが鳴り、その後はマイクの音声が 0.5 秒遅れて返ってきます。',
+    calling: '呼び出し中…',
+    failed: '発信できませんでした: ',
+  },
+  en: {
+    heading: 'GAG demo',
+    intro: 'The phone on this page is logged in to the gateway as extension {ext}. No Asterisk needed.',
+    button: 'Call me (echo test)',
+    steps: 'Press Answer: you hear a 440 Hz tone for one second, then your microphone, half a second late.',
+    calling: 'Ringing…',
+    failed: 'Could not call: ',
+  },
+} as const;
+
+/** HTML below the phone: the echo-test button and what to expect. */
+export function demoBody(lang: 'ja' | 'en', extension: string): string {
+  const t = TEXT[lang];
+  return `<h1>${t.heading}</h1>
+<p>${t.intro.replace('{ext}', extension)}</p>
+<p><button id="call-me" type="button">${t.button}</button> <span id="call-status" role="status"></span></p>
+<p>${t.steps}</p>
+<script>
+document.getElementById('call-me').addEventListener('click', async () => {
+  const status = document.getElementById('call-status');
+  status.textContent = ${JSON.stringify(t.calling)};
+  const res = await fetch('/call-me', { method: 'POST' });
+  status.textContent = res.ok ? '' : ${JSON.stringify(t.failed)} + (await res.json()).error;
+});
+</script>`;
+}

@@ -1,0 +1,49 @@
+/**
+ * A page with `<gag-phone>` as a CRM would embed it: one script tag from the gateway and one
+ * element. Used by the demo and by the browser tests.
+ * @packageDocumentation
+ */
+
+/** What the page needs to know. */
+export interface PhonePageOptions {
+  /** The gateway's browser side, e.g. `ws://127.0.0.1:8766`. */
+  readonly gatewayUrl: string;
+  /** The token to log in with (only the loopback demo and tests put one in a page). */
+  readonly token: string;
+  readonly lang?: 'ja' | 'en';
+  readonly title?: string;
+  /** Extra HTML after the phone. */
+  readonly body?: string;
+}
+
+const escapeHtml = (s: string): string =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
+/** The script URL of the component bundle on the gateway (`ws://h:p` → `http://h:p/gag-phone.js`). */
+export function componentScriptUrl(gatewayUrl: string): string {
+  const u = new URL(gatewayUrl);
+  u.protocol = u.protocol === 'wss:' ? 'https:' : 'http:';
+  u.pathname = '/gag-phone.js';
+  return u.toString();
+}
+
+/** The page's HTML. */
+export function phonePageHtml(options: PhonePageOptions): string {
+  const lang = options.lang ?? 'en';
+  return `<!doctype html>
+<html lang="${lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(options.title ?? 'GAG phone')}</title>
+<script src="${escapeHtml(componentScriptUrl(options.gatewayUrl))}"></script>
+<style>body { font: 15px/1.5 system-ui, sans-serif; margin: 2rem; color: #1d2330; max-width: 44rem; }</style>
+</head>
+<body>
+<gag-phone server="${escapeHtml(options.gatewayUrl)}" lang="${lang}"></gag-phone>
+<script>document.querySelector('gag-phone').token = ${JSON.stringify(options.token).replace(/</g, '\\u003c')};</script>
+${options.body ?? ''}
+</body>
+</html>
+`;
+}

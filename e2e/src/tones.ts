@@ -1,0 +1,108 @@
+/**
+ * Test signals and their analysis: sine generation into slin16 or float buffers, Goertzel tone
+ * power, dominant-frequency search and levels. Used by the fake Asterisk, the tests and the demo.
+ * @packageDocumentation
+ */
+
+/** Full scale of a signed 16-bit sample, as `pcm.ts` scales (÷32768). */
+const S16_FULL_SCALE = 32_768;
+
+/** A sine of `hz` at `amplitude` (0–1 of full scale), `count` samples at `rateHz`, starting at sample `offset`. */
+export function sineFloat(hz: number, rateHz: number, count: number, amplitude = 0.5, offset = 0): Float32Array {
+  const out = new Float32Array(count);
+  const w = (2 * Math.PI * hz) / rateHz;
+  for (let i = 0; i < count; i++) out[i] = amplitude * Math.sin(w * (i + offset));
+  return out;
+}
+
+/** Float samples (−1…1) to s16le bytes, clamped. */
+export function floatToS16le(samples: Float32Array): Buffer {
+  const buf = Buffer.alloc(samples.length * 2);
+  for (let i = 0; i < samples.length; i++) {
+    const s = Math.max(-1, Math.min(1, samples[i] ?? 0));
+    buf.writeInt16LE(Math.round(s * (S16_FULL_SCALE - 1)), i * 2);
+  }
+  return buf;
+}
+
+/** s16le bytes to float samples (−1…1). An odd trailing byte is ignored. */
+export function s16leToFloat(bytes: Uint8Array): Float32Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Float32Array(bytes.byteLength >> 1);
+  for (let i = 0; i < out.length; i++) out[i] = view.getInt16(i * 2, true) / S16_FULL_SCALE;
+  return out;
+}
+
+/** Root mean square of the samples (full-scale sine: 0.707). */
+export function rms(samples: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < samples.length; i++) {
+    const s = samples[i] ?? 0;
+    sum += s * s;
+  }
+  return samples.length === 0 ? 0 : Math.sqrt(sum / samples.length);
+}
+
+/** Level in dB relative to full scale (RMS of a full-scale square = 0 dBFS). */
+export const dbfs = (samples: ArrayLike<number>): number => 20 * Math.log10(Math.max(rms(samples), 1e-10));
+
+/**
+ * Amplitude of the `hz` component (Goertzel), normalised so a sine of amplitude A gives about A.
+ * @example goertzelAmplitude(sineFloat(1000, 16000, 1600, 0.5), 1000, 16000) // ≈ 0.5
+ */
+export function goertzelAmplitude(samples: ArrayLike<number>, hz: number, rateHz: number): number {
+  const n = samples.length;
+  if (n === 0) return 0;
+  const coeff = 2 * Math.cos((2 * Math.PI * hz) / rateHz);
+  let s1 = 0;
+  let s2 = 0;
+  for (let i = 0; i < n; i++) {
+    const s0 = (samples[i] ?? 0) + coeff * s1 - s2;
+    s2 = s1;
+    s1 = s0;
+  }
+  const power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
+  return (2 * Math.sqrt(Math.max(power, 0))) / n;
+}
+
+/**
+ * The strongest frequency between `minHz` and `maxHz`: a coarse Goertzel scan, then a 1 Hz
+ * refinement around the best bin.
+ */
+export function dominantFrequency(samples: ArrayLike<number>, rateHz: number, minHz = 50, maxHz = rateHz / 2 - 50): number {
+  const coarseStepHz = Math.max(5, rateHz / Math.max(samples.length, 1));
+  let bestHz = minHz;
+  let best = -1;
+  for (let hz = minHz; hz <= maxHz; hz += coarseStepHz) {
+    const a = goertzelAmplitude(samples, hz, rateHz);
+    if (a > best) [best, bestHz] = [a, hz];
+  }
+  const from = Math.max(minHz, bestHz - coarseStepHz);
+  const to = Math.min(maxHz, bestHz + coarseStepHz);
+  for (let hz = from; hz <= to; hz += 1) {
+    const a = goertzelAmplitude(samples, hz, rateHz);
+    if (a > best) [best, bestHz] = [a, hz];
+  }
+  return bestHz;
+}
+
+/** What {@link analyseTone} found in a signal. */
+export interface ToneAnalysis {
+  /** The strongest frequency, to 1 Hz. */
+  readonly hz: number;
+  /** Goertzel amplitude at that frequency (0–1 of full scale). */
+  readonly amplitude: number;
+  /** RMS level of the whole signal, dBFS. */
+  readonly levelDbfs: number;
+  /** Share of the signal's power in that one tone (1 = a pure sine). */
+  readonly purity: number;
+}
+
+/** Frequency, level and purity of the main tone in `samples`. */
+export function analyseTone(samples: ArrayLike<number>, rateHz: number): ToneAnalysis {
+  const hz = dominantFrequency(samples, rateHz);
+  const amplitude = goertzelAmplitude(samples, hz, rateHz);
+  const total = rms(samples);
+  const toneRms = amplitude / Math.SQRT2;
+  return { hz, amplitude, levelDbfs: dbfs(samples), purity: total === 0 ? 0 : Math.min(1, (toneRms * toneRms) / (total * total)) };
+}

@@ -1,0 +1,84 @@
+import { FRAME_MS } from '@gag/sdk/protocol';
+import { analyseTone, rms, tone } from '../src/index.js';
+import { expect, test, type PhonePage } from './fixtures.js';
+
+const WIRE_RATE_HZ = 16_000;
+const SAMPLES_PER_FRAME = (WIRE_RATE_HZ * FRAME_MS) / 1000;
+
+/** What the page is playing out right now, from the SDK's diagnostics tap. */
+async function playback(phone: PhonePage): Promise<{ samples: number[]; rateHz: number }> {
+  return phone.page.evaluate(() => {
+    const audio = document.querySelector('gag-phone')?.activeCall?.audio;
+    if (audio === undefined) throw new Error('no call audio');
+    const analyser = audio.diagnostics.playback;
+    const buf = new Float32Array(analyser.fftSize);
+    analyser.getFloatTimeDomainData(buf);
+    return { samples: Array.from(buf), rateHz: audio.sampleRateHz };
+  });
+}
+
+test('a call rings the page with the caller, carries audio both ways, and the page hangs up', async ({ phonePage, fakeAsterisk }) => {
+  const { page } = phonePage;
+  const phone = page.locator('gag-phone');
+  await expect(phone.getByText('Ready')).toBeVisible();
+
+  const call = await fakeAsterisk.call('ws-ext-2001', { params: { from: '0312345678', name: 'Tanaka' } });
+  await expect(phone.getByText('0312345678')).toBeVisible();
+  await expect(phone.getByText('Tanaka')).toBeVisible();
+  expect(call.commands).toEqual([]);
+
+  call.play(tone(440, { amplitude: 0.5 }));
+  await phone.getByRole('button', { name: 'Answer' }).click();
+  await call.answered;
+  await expect(phone.getByText('In call')).toBeVisible();
+
+  // Browser → Asterisk: the fake microphone's 1 kHz tone, in whole frames, without gaps.
+  await expect.poll(() => call.received.frames, { timeout: 10_000 }).toBeGreaterThanOrEqual(100);
+  expect(call.received.oddSizedMessages).toBe(0);
+  const up = call.received.samples({ fromMs: 1_000, toMs: 2_000 });
+  const upTone = analyseTone(up, WIRE_RATE_HZ);
+  expect(Math.abs(upTone.hz - 1_000)).toBeLessThanOrEqual(20);
+  expect(upTone.levelDbfs).toBeGreaterThan(-20);
+  for (let i = 0; i + SAMPLES_PER_FRAME <= up.length; i += SAMPLES_PER_FRAME) {
+    expect(rms(up.subarray(i, i + SAMPLES_PER_FRAME)), `frame at ${i / WIRE_RATE_HZ} s is silent`).toBeGreaterThan(0.05);
+  }
+
+  // Asterisk → browser: the 440 Hz tone, measured at the playback tap.
+  await expect
+    .poll(async () => {
+      const { samples, rateHz } = await playback(phonePage);
+      const down = analyseTone(samples, rateHz);
+      return Math.abs(down.hz - 440) <= 20 && down.levelDbfs > -20;
+    }, { timeout: 5_000 })
+    .toBe(true);
+
+  await phone.getByRole('button', { name: 'Hang up' }).click();
+  expect(await call.ended).toMatchObject({ by: 'app-hangup', code: 1000 });
+  expect(call.commands).toEqual(['ANSWER', 'HANGUP']);
+  await expect(phone.getByText('Ready')).toBeVisible();
+  const ended = (await phonePage.events()).filter((e) => e.type === 'gag-ended');
+  expect(ended).toEqual([{ type: 'gag-ended', detail: { callId: expect.any(String), callerNumber: '0312345678', callerName: 'Tanaka', reason: 'hangup' } }]);
+});
+
+test('a call hung up by Asterisk returns the page to idle with gag-ended', async ({ phonePage, fakeAsterisk }) => {
+  const phone = phonePage.page.locator('gag-phone');
+  await expect(phone.getByText('Ready')).toBeVisible();
+  const call = await fakeAsterisk.call('ws-ext-2001', { params: { from: '0399998888' } });
+  await phone.getByRole('button', { name: 'Answer' }).click();
+  await call.answered;
+  await expect(phone.getByText('In call')).toBeVisible();
+  await call.hangup();
+  await expect(phone.getByText('Ready')).toBeVisible();
+  await expect(phone.getByText('The other party hung up')).toBeVisible();
+  const types = (await phonePage.events()).map((e) => e.type).filter((t) => t !== 'gag-state');
+  expect(types).toEqual(['gag-incoming', 'gag-answered', 'gag-ended']);
+  expect((await phonePage.events()).at(-1)?.detail).toMatchObject({ reason: 'remote_hangup' });
+});
+
+test('a call to an extension nobody is logged in for gets HANGUP at once', async ({ phonePage, fakeAsterisk }) => {
+  await expect(phonePage.page.locator('gag-phone').getByText('Ready')).toBeVisible();
+  const call = await fakeAsterisk.call('ws-ext-2999');
+  expect(await call.ended).toMatchObject({ by: 'app-hangup', code: 1000 });
+  expect(call.commands).toEqual(['HANGUP']);
+  expect((await phonePage.events()).some((e) => e.type === 'gag-incoming')).toBe(false);
+});

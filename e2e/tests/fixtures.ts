@@ -1,0 +1,76 @@
+/**
+ * Playwright fixtures: a gateway and a page server per worker, a fake Asterisk and a phone page
+ * per test. Setup and teardown live together; every test ends with no call left over.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { test as base, expect, type Page } from '@playwright/test';
+import { createLogger, devConfig, mintToken, startGateway, type Gateway } from '@gag/gateway';
+import { FakeAsterisk } from '../src/index.js';
+import { phonePageHtml } from '../src/phone-page.js';
+
+interface GagEnv {
+  readonly gateway: Gateway;
+  /** Origin of the page server, e.g. http://localhost:41234. */
+  readonly pageOrigin: string;
+}
+
+/** The phone page of one extension, with the `gag-*` events it dispatched. */
+export interface PhonePage {
+  readonly page: Page;
+  readonly extension: string;
+  /** `gag-*` events seen so far, in order. */
+  events(): Promise<Array<{ type: string; detail: Record<string, unknown> }>>;
+}
+
+const GAG_EVENTS = ['gag-incoming', 'gag-answered', 'gag-ended', 'gag-state', 'gag-error'];
+
+export const test = base.extend<{ fakeAsterisk: FakeAsterisk; phonePage: PhonePage }, { gag: GagEnv }>({
+  gag: [
+    async ({}, use) => {
+      let gateway: Gateway | undefined;
+      let secret = '';
+      const pages: Server = createServer((req, res) => {
+        const url = new URL(req.url ?? '/', 'http://x');
+        const extension = url.searchParams.get('ext') ?? '2001';
+        const lang = url.searchParams.get('lang') === 'ja' ? 'ja' : 'en';
+        void mintToken({ secret, extension, ttlSeconds: 600 }).then((token) =>
+          res
+            .writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' })
+            .end(phonePageHtml({ gatewayUrl: gateway!.browserUrl.replace('127.0.0.1', 'localhost'), token, lang })),
+        );
+      });
+      await new Promise<void>((r) => pages.listen(0, '127.0.0.1', r));
+      const pageOrigin = `http://localhost:${(pages.address() as AddressInfo).port}`;
+      const config = devConfig({ asterisk_addr: '127.0.0.1:0', browser_addr: '127.0.0.1:0', allowed_origins: [pageOrigin] });
+      secret = config.jwt_secret;
+      gateway = await startGateway(config, { log: createLogger(process.env['GAG_LOG'] === '1' ? 'debug' : 'warn') });
+      await use({ gateway, pageOrigin });
+      await gateway.close();
+      pages.close();
+    },
+    { scope: 'worker' },
+  ],
+  fakeAsterisk: async ({ gag }, use) => {
+    const asterisk = new FakeAsterisk({ url: gag.gateway.asteriskUrl });
+    await use(asterisk);
+    await asterisk.close();
+    await expect.poll(() => gag.gateway.router.calls.length, { message: 'calls left over' }).toBe(0);
+  },
+  phonePage: async ({ page, gag }, use) => {
+    const extension = '2001';
+    await page.addInitScript((types) => {
+      const seen: unknown[] = [];
+      (window as unknown as { __gagEvents: unknown[] }).__gagEvents = seen;
+      for (const type of types) document.addEventListener(type, (e) => seen.push({ type, detail: (e as CustomEvent).detail }));
+    }, GAG_EVENTS);
+    await page.goto(`${gag.pageOrigin}/?ext=${extension}`);
+    await use({
+      page,
+      extension,
+      events: () => page.evaluate(() => (window as unknown as { __gagEvents: never[] }).__gagEvents),
+    });
+  },
+});
+
+export { expect };

@@ -1,0 +1,51 @@
+/**
+ * IP allow-lists (`allowed_asterisk_ips`, `allowed_browser_ips`): addresses and CIDRs, IPv4 and
+ * IPv6, with IPv4-mapped IPv6 peers (`::ffff:127.0.0.1`) matched as IPv4. An empty list allows all,
+ * as in GoAstGateway.
+ * @packageDocumentation
+ */
+import { BlockList, isIP } from 'node:net';
+
+const MAPPED_V4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i;
+
+/** Whether `rule` is an IP address or a CIDR (`192.168.0.0/16`, `fd00::/8`). */
+export function isIpRule(rule: string): boolean {
+  const [addr = '', prefix, extra] = rule.split('/');
+  const family = isIP(addr);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/** A peer address as the ACL sees it: IPv4-mapped IPv6 becomes plain IPv4. */
+export function normalizeAddress(address: string): string {
+  return MAPPED_V4.exec(address)?.[1] ?? address;
+}
+
+/** A compiled allow-list. */
+export class IpAcl {
+  readonly #list = new BlockList();
+  readonly #allowAll: boolean;
+
+  /** `rules` must satisfy {@link isIpRule} (the config schema checks it). */
+  constructor(rules: readonly string[]) {
+    this.#allowAll = rules.length === 0;
+    for (const rule of rules) {
+      const [addr = '', prefix] = rule.split('/');
+      const type = isIP(addr) === 6 ? 'ipv6' : 'ipv4';
+      if (prefix === undefined) this.#list.addAddress(normalizeAddress(addr), type);
+      else this.#list.addSubnet(addr, Number(prefix), type);
+    }
+  }
+
+  /** Whether a peer's `remoteAddress` may connect. An unknown address is refused. */
+  allows(remoteAddress: string | undefined): boolean {
+    if (this.#allowAll) return true;
+    if (remoteAddress === undefined) return false;
+    const addr = normalizeAddress(remoteAddress);
+    const family = isIP(addr);
+    if (family === 0) return false;
+    return this.#list.check(addr, family === 4 ? 'ipv4' : 'ipv6');
+  }
+}

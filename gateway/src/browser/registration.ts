@@ -1,0 +1,33 @@
+/**
+ * Who is online: the ready browser sessions of each extension. Several sessions per extension
+ * (desk, laptop, tabs) are normal; all of them ring.
+ * @packageDocumentation
+ */
+import type { BrowserSession } from './session.js';
+
+export class Registry {
+  readonly #byExtension = new Map<string, Set<BrowserSession>>();
+
+  /** Add a ready session; it leaves by itself when it closes. */
+  add(session: BrowserSession): void {
+    const extension = session.extension;
+    if (extension === undefined) return;
+    let set = this.#byExtension.get(extension);
+    if (set === undefined) this.#byExtension.set(extension, (set = new Set()));
+    set.add(session);
+    session.once('closed', () => {
+      set.delete(session);
+      if (set.size === 0 && this.#byExtension.get(extension) === set) this.#byExtension.delete(extension);
+    });
+  }
+
+  /** The sessions of `extension`, oldest first. */
+  sessionsFor(extension: string): BrowserSession[] {
+    return [...(this.#byExtension.get(extension) ?? [])];
+  }
+
+  /** Every online session. */
+  all(): BrowserSession[] {
+    return [...this.#byExtension.values()].flatMap((set) => [...set]);
+  }
+}

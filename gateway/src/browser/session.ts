@@ -1,0 +1,191 @@
+/**
+ * One browser connection speaking `gag.v1`: `hello` with the token first (within
+ * HELLO_TIMEOUT_MS), then control messages as JSON TEXT and audio as BINARY. Bad input closes this
+ * one connection with a code from `CLOSE` and a reason. It knows nothing of Asterisk or calls.
+ * @packageDocumentation
+ */
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'eventemitter3';
+import type { RawData, WebSocket } from 'ws';
+import {
+  CLOSE,
+  FRAME_BYTES,
+  HELLO_TIMEOUT_MS,
+  ProtocolError,
+  encodeServerMessage,
+  parseClientMessage,
+  type ClientMessage,
+  type CloseName,
+  type ServerMessage,
+} from '@gag/sdk/protocol';
+import { verifyToken } from '../access/token.js';
+import { TokenError } from '../errors.js';
+import type { Logger } from '../log.js';
+
+/** A browser that has not read this much audio (in ms of slin16) starts losing the oldest frames. */
+export const MAX_BROWSER_BACKLOG_MS = 200;
+const MAX_BROWSER_BACKLOG_BYTES = (MAX_BROWSER_BACKLOG_MS / 20) * FRAME_BYTES;
+/** Ping interval; a peer that has not answered the previous ping by the next one is dropped. */
+export const HEARTBEAT_INTERVAL_MS = 15_000;
+
+/** Control messages after `hello`. */
+export type SessionMessage = Exclude<ClientMessage, { type: 'hello' }>;
+
+/** Events of a {@link BrowserSession}. */
+export interface BrowserSessionEvents {
+  /** The token was verified and `welcome` sent; fires once. */
+  ready: () => void;
+  /** A control message after `hello`. */
+  message: (message: SessionMessage) => void;
+  /** Whole slin16 frames from the browser. */
+  audio: (frames: Buffer) => void;
+  /** The connection is gone; fires once, last. */
+  closed: (code: number) => void;
+}
+
+export interface BrowserSessionOptions {
+  readonly secret: string;
+  readonly log: Logger;
+  readonly remoteAddress: string | undefined;
+  readonly userAgent: string | undefined;
+  readonly heartbeatIntervalMs?: number;
+}
+
+export class BrowserSession extends EventEmitter<BrowserSessionEvents> {
+  readonly id = randomUUID();
+  readonly connectedAtMs = Date.now();
+  readonly remoteAddress: string | undefined;
+  readonly userAgent: string | undefined;
+  /** Counters (no per-frame logging). */
+  readonly stats = { framesIn: 0, framesOut: 0, framesDroppedBacklog: 0 };
+  readonly #ws: WebSocket;
+  readonly #options: BrowserSessionOptions;
+  #log: Logger;
+  #extension: string | undefined;
+  #phase: 'hello' | 'verifying' | 'ready' | 'closed' = 'hello';
+  #alive = true;
+  readonly #helloTimer: NodeJS.Timeout;
+  readonly #heartbeat: NodeJS.Timeout;
+
+  constructor(ws: WebSocket, options: BrowserSessionOptions) {
+    super();
+    this.#ws = ws;
+    this.#options = options;
+    this.remoteAddress = options.remoteAddress;
+    this.userAgent = options.userAgent;
+    this.#log = options.log;
+    this.#helloTimer = setTimeout(() => this.close('HELLO_TIMEOUT', 'no hello within 5 s'), HELLO_TIMEOUT_MS);
+    this.#heartbeat = setInterval(() => this.#beat(), options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS);
+    ws.on('pong', () => (this.#alive = true));
+    ws.on('message', (data, isBinary) => this.#onMessage(data as Buffer, isBinary));
+    ws.on('close', (code) => this.#onClose(code));
+    ws.on('error', (err) => this.#log.warn({ err: err.message }, 'browser socket error'));
+  }
+
+  /** The extension from the token; set once `ready` has fired. */
+  get extension(): string | undefined {
+    return this.#extension;
+  }
+
+  get log(): Logger {
+    return this.#log;
+  }
+
+  /** Send a control message (dropped if the connection is closing). */
+  send(message: ServerMessage): void {
+    if (this.#phase !== 'ready') return;
+    this.#log.debug({ type: message.type }, 'to browser');
+    this.#ws.send(encodeServerMessage(message));
+  }
+
+  /** Send audio. A browser that does not keep up loses frames rather than growing our memory. */
+  sendAudio(frames: Buffer): void {
+    if (this.#phase !== 'ready') return;
+    if (this.#ws.bufferedAmount > MAX_BROWSER_BACKLOG_BYTES) {
+      this.stats.framesDroppedBacklog++;
+      return;
+    }
+    this.stats.framesOut++;
+    this.#ws.send(frames, { binary: true });
+  }
+
+  /** Close this connection with one of our close codes and a short reason. */
+  close(name: CloseName, reason: string): void {
+    if (this.#phase === 'closed') return;
+    this.#log.info({ code: CLOSE[name].code, reason }, 'closing browser connection');
+    this.#ws.close(CLOSE[name].code, reason.slice(0, 120));
+    this.#phase = 'closed';
+    // The closing handshake normally completes at once; a dead peer is cut at the next beat.
+  }
+
+  #beat(): void {
+    if (!this.#alive || this.#phase === 'closed') {
+      this.#log.info('heartbeat lost');
+      this.#ws.terminate();
+      return;
+    }
+    this.#alive = false;
+    this.#ws.ping();
+  }
+
+  #onMessage(data: Buffer, isBinary: boolean): void {
+    if (this.#phase === 'closed') return;
+    if (isBinary) return this.#onAudio(data);
+    if (this.#phase === 'verifying') return this.close('BAD_MESSAGE', 'wait for welcome before sending');
+    let message: ClientMessage;
+    try {
+      message = parseClientMessage(data.toString('utf8'));
+    } catch (e) {
+      return this.close('BAD_MESSAGE', e instanceof ProtocolError ? e.message : 'bad message');
+    }
+    if (this.#phase === 'hello') {
+      if (message.type !== 'hello') return this.close('BAD_MESSAGE', 'the first message must be hello');
+      void this.#authenticate(message.token);
+      return;
+    }
+    if (message.type === 'hello') return this.close('BAD_MESSAGE', 'hello sent twice');
+    this.#log.debug({ type: message.type }, 'from browser');
+    this.emit('message', message);
+  }
+
+  #onAudio(frames: Buffer): void {
+    if (this.#phase !== 'ready') return this.close('BAD_MESSAGE', 'audio before welcome');
+    if (frames.length === 0 || frames.length % FRAME_BYTES !== 0) {
+      return this.close('BAD_AUDIO_FRAME', `audio must be whole ${FRAME_BYTES}-byte frames, got ${frames.length} bytes`);
+    }
+    this.stats.framesIn++;
+    this.emit('audio', frames);
+  }
+
+  async #authenticate(token: string): Promise<void> {
+    this.#phase = 'verifying';
+    clearTimeout(this.#helloTimer);
+    try {
+      const claims = await verifyToken(token, this.#options.secret);
+      if (this.#phase !== 'verifying') return; // closed while verifying
+      this.#extension = claims.extension;
+      this.#log = this.#log.child({ exten: claims.extension });
+      this.#phase = 'ready';
+      this.send({ type: 'welcome', protocol: 1, sessionId: this.id, extension: claims.extension });
+      this.#log.info({ ip: this.remoteAddress }, 'browser online');
+      this.emit('ready');
+    } catch (e) {
+      if (!(e instanceof TokenError)) {
+        this.#log.error({ err: e }, 'token verification crashed');
+        return this.close('INTERNAL', 'internal error');
+      }
+      this.#log.warn({ reason: e.reason, ip: this.remoteAddress }, 'refused: token');
+      this.close(e.reason === 'expired' ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID', e.message);
+    }
+  }
+
+  #onClose(code: number): void {
+    const wasReady = this.#extension !== undefined;
+    this.#phase = 'closed';
+    clearTimeout(this.#helloTimer);
+    clearInterval(this.#heartbeat);
+    if (wasReady) this.#log.info({ code }, 'browser offline');
+    this.emit('closed', code);
+    this.removeAllListeners();
+  }
+}

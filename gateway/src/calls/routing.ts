@@ -1,0 +1,35 @@
+/**
+ * Who a call from Asterisk is for, and who is calling, from MEDIA_START and the URI parameters.
+ * @packageDocumentation
+ */
+import type { MediaStart } from '../asterisk/leg.js';
+import type { GatewayConfig } from '../config/schema.js';
+import type { CallerId } from './call.js';
+
+/** Channel variables that carry caller ID in the JSON format (`Set(_GAG_CALLER_NUM=${CALLERID(num)})`). */
+export const CALLER_NUMBER_VARIABLE = 'GAG_CALLER_NUM';
+export const CALLER_NAME_VARIABLE = 'GAG_CALLER_NAME';
+/** URI parameter that names the extension directly (`v(exten=2001)`). */
+export const EXTENSION_PARAM = 'exten';
+
+const nonEmpty = (s: string | null | undefined): string | undefined => (s === null || s === undefined || s === '' ? undefined : s);
+
+/**
+ * The extension a call is for, in this order: URI parameter `exten`, channel variable
+ * `extension_variable` (JSON format), `exten_search_pattern`'s first group on `connection_id`.
+ */
+export function extensionOf(start: MediaStart, params: URLSearchParams, config: GatewayConfig): string | undefined {
+  return (
+    nonEmpty(params.get(EXTENSION_PARAM)) ??
+    nonEmpty(start.channelVariables[config.extension_variable]) ??
+    nonEmpty(new RegExp(config.exten_search_pattern).exec(start.connectionId)?.[1])
+  );
+}
+
+/** Caller number and name from the URI parameters, else from channel variables. */
+export function callerOf(start: MediaStart, params: URLSearchParams, config: GatewayConfig): CallerId {
+  return {
+    number: nonEmpty(params.get(config.caller_number_param)) ?? nonEmpty(start.channelVariables[CALLER_NUMBER_VARIABLE]) ?? null,
+    name: nonEmpty(params.get(config.caller_name_param)) ?? nonEmpty(start.channelVariables[CALLER_NAME_VARIABLE]) ?? null,
+  };
+}

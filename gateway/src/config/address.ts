@@ -1,0 +1,31 @@
+/**
+ * Listen addresses in GoAstGateway's Go form: `host:port`, `:port` (every interface) or
+ * `[ipv6]:port`.
+ * @packageDocumentation
+ */
+import { isIP } from 'node:net';
+
+/** Where a listener binds; `host` undefined means every interface. */
+export interface ListenAddress {
+  readonly host: string | undefined;
+  readonly port: number;
+}
+
+const ADDRESS = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]\s]*)):(\d{1,5})$/;
+
+/** Parse `host:port`; undefined when it is not one. Port 0 picks a free port (tests). */
+export function parseListenAddress(text: string): ListenAddress | undefined {
+  const m = ADDRESS.exec(text);
+  if (m === null) return undefined;
+  const port = Number(m[3]);
+  if (port > 65_535) return undefined;
+  const host = m[1] ?? m[2] ?? '';
+  if (m[1] !== undefined && isIP(host) !== 6) return undefined;
+  return { host: host === '' ? undefined : host, port };
+}
+
+/** Whether the address binds to loopback only (so plain ws:// is acceptable). */
+export function isLoopback(address: ListenAddress): boolean {
+  const h = address.host;
+  return h === 'localhost' || h === '::1' || (h !== undefined && /^127\.\d+\.\d+\.\d+$/.test(h));
+}

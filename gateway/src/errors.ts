@@ -1,0 +1,35 @@
+/**
+ * The gateway's own errors. Every one is a `GagError` with a stable code (see `@gag/sdk/protocol`).
+ * @packageDocumentation
+ */
+import { GagError } from '@gag/sdk/protocol';
+
+/**
+ * A config file is wrong. The message reads `file: key: what is wrong — how to fix it`, and the
+ * CLI prints it without a stack and exits with code 2.
+ */
+export class ConfigError extends GagError {
+  override name = 'ConfigError';
+  readonly file: string;
+  readonly key: string;
+  readonly fix: string;
+  constructor(details: { file: string; key: string; fix: string }) {
+    super('GAG_CONFIG_INVALID', `${details.file}: ${details.key}: ${details.fix}`);
+    this.file = details.file;
+    this.key = details.key;
+    this.fix = details.fix;
+  }
+}
+
+/** Why a token was refused; `reason` is logged and counted, never the token. */
+export type TokenRefusal = 'missing' | 'malformed' | 'signature' | 'algorithm' | 'expired' | 'not_yet_valid' | 'claims';
+
+/** A browser's token failed verification (code `GAG_TOKEN_INVALID`). */
+export class TokenError extends GagError {
+  override name = 'TokenError';
+  readonly reason: TokenRefusal;
+  constructor(reason: TokenRefusal, message: string, options?: { cause?: unknown }) {
+    super('GAG_TOKEN_INVALID', message, options);
+    this.reason = reason;
+  }
+}

@@ -1,0 +1,10 @@
+/**
+ * `@gag/gateway`: start a gateway from code (the `gag-gateway` CLI does the same from files).
+ * @packageDocumentation
+ */
+export { startGateway, type Gateway, type GatewayOptions } from './server.js';
+export { loadGatewayConfig, parseGatewayConfig, devConfig } from './config/load.js';
+export type { GatewayConfig, GatewayConfigInput } from './config/schema.js';
+export { mintToken, verifyToken, type TokenClaims } from './access/token.js';
+export { ConfigError, TokenError } from './errors.js';
+export { createLogger, type Logger, type LogLevel } from './log.js';

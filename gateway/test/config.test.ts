@@ -1,0 +1,71 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { devConfig, loadGatewayConfig, parseGatewayConfig } from '../src/config/load.js';
+import { ConfigError } from '../src/errors.js';
+
+const SAMPLE = new URL('../../../shared/reference/goastgateway.json', import.meta.url);
+const SECRET = { jwt_secret: 'x'.repeat(32) };
+
+function configError(json: unknown): ConfigError {
+  try {
+    parseGatewayConfig('goastgateway.json', json);
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error('no ConfigError');
+}
+
+describe('gateway config', () => {
+  test("GoAstGateway's sample goastgateway.json loads unchanged with its meaning", async () => {
+    const config = await loadGatewayConfig(SAMPLE.pathname);
+    expect(config).toMatchObject({
+      asterisk_addr: ':8765',
+      browser_addr: ':8766',
+      asterisk_format: 'text',
+      extension_variable: 'WS_EXTEN',
+      exten_search_pattern: 'ws-ext-(\\w+)',
+      allowed_browser_ips: ['127.0.0.1', '192.168.0.0/16'],
+      log_level: 'debug',
+      ring_timeout_ms: 60_000,
+    });
+    expect(Object.isFrozen(config) && Object.isFrozen(config.allowed_origins)).toBe(true);
+  });
+
+  test('without a file, the defaults bind to loopback with a random 64-hex-digit secret', () => {
+    const a = devConfig();
+    expect(a.asterisk_addr).toBe('127.0.0.1:8765');
+    expect(a.browser_addr).toBe('127.0.0.1:8766');
+    expect(a.jwt_secret).toMatch(/^[0-9a-f]{64}$/);
+    expect(devConfig().jwt_secret).not.toBe(a.jwt_secret);
+  });
+
+  test.each([
+    ['a short secret', { jwt_secret: 'short' }, 'goastgateway.json: jwt_secret: too short — use at least 32 random characters (openssl rand -hex 32)'],
+    ['no secret', {}, 'goastgateway.json: jwt_secret: is required'],
+    ['a misspelled key', { ...SECRET, allowed_orgins: [] }, 'goastgateway.json: allowed_orgins:'],
+    ['an invalid CIDR', { ...SECRET, allowed_browser_ips: ['10.0.0.0/33'] }, 'allowed_browser_ips.0: each entry must be an IP address or a CIDR'],
+    ['a bad address', { ...SECRET, asterisk_addr: '8765' }, 'asterisk_addr: write host:port or :port'],
+    ['an unknown format', { ...SECRET, asterisk_format: 'xml' }, 'asterisk_format: must be "text" or "json"'],
+    ['a pattern without a group', { ...SECRET, exten_search_pattern: 'ws-ext-\\w+' }, 'exten_search_pattern: must be a regular expression with one capture group'],
+    ['a pattern that does not compile', { ...SECRET, exten_search_pattern: 'ws-(' }, 'exten_search_pattern:'],
+    ['an origin with a path', { ...SECRET, allowed_origins: ['https://crm.example.com/'] }, 'allowed_origins.0: write each origin exactly'],
+    ['cert without key', { ...SECRET, cert_file: '/c.pem' }, 'key_file: cert_file and key_file go together'],
+    ['plain ws:// on every interface', { ...SECRET, browser_addr: ':8766' }, 'browser_addr: plain ws:// is only allowed on loopback'],
+    ['an unknown log level', { ...SECRET, log_level: 'LOUD' }, 'log_level: must be one of'],
+  ])('%s is refused with the file, the key and the fix', (_name, json, message) => {
+    const e = configError(json);
+    expect(e.code).toBe('GAG_CONFIG_INVALID');
+    expect(e.message).toContain(message);
+  });
+
+  test('a file that is not JSON names the file and the syntax problem', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gag-config-'));
+    const file = join(dir, 'goastgateway.json');
+    await writeFile(file, '{ "jwt_secret": ');
+    await expect(loadGatewayConfig(file)).rejects.toThrow(`${file}: (syntax): not valid JSON`);
+    await expect(loadGatewayConfig(join(dir, 'missing.json'))).rejects.toThrow('no such file');
+  });
+});

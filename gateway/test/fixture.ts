@@ -1,0 +1,63 @@
+/**
+ * A gateway on loopback port 0 for one test, with its log lines captured, a token minter and a
+ * fake Asterisk pointed at it. `stop()` closes everything and checks nothing is left over.
+ */
+import { Writable } from 'node:stream';
+import { FakeAsterisk } from '@gag/e2e';
+import { devConfig } from '../src/config/load.js';
+import type { GatewayConfigInput } from '../src/config/schema.js';
+import { mintToken } from '../src/access/token.js';
+import { createLogger } from '../src/log.js';
+import { startGateway, type Gateway } from '../src/server.js';
+import { TEST_ORIGIN, TestPhone } from './phone.js';
+
+export const TEST_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
+
+export interface TestGateway {
+  readonly gw: Gateway;
+  readonly asterisk: FakeAsterisk;
+  /** Every log line, parsed. */
+  readonly logs: Array<Record<string, unknown> & { msg: string }>;
+  token(extension: string, ttlSeconds?: number): Promise<string>;
+  /** A logged-in browser peer for `extension`. */
+  phone(extension: string): Promise<TestPhone>;
+  stop(): Promise<void>;
+}
+
+export async function startTestGateway(overrides: Partial<GatewayConfigInput> = {}): Promise<TestGateway> {
+  const logs: TestGateway['logs'] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line !== '') logs.push(JSON.parse(line));
+      done();
+    },
+  });
+  const config = devConfig({
+    asterisk_addr: '127.0.0.1:0',
+    browser_addr: '127.0.0.1:0',
+    allowed_origins: [TEST_ORIGIN],
+    jwt_secret: TEST_SECRET,
+    log_level: 'debug',
+    ...overrides,
+  });
+  const gw = await startGateway(config, { log: createLogger('debug', sink) });
+  const asterisk = new FakeAsterisk({ url: gw.asteriskUrl });
+  const phones: TestPhone[] = [];
+  const token = (extension: string, ttlSeconds = 60): Promise<string> => mintToken({ secret: TEST_SECRET, extension, ttlSeconds });
+  return {
+    gw,
+    asterisk,
+    logs,
+    token,
+    async phone(extension) {
+      const phone = await TestPhone.login(gw.browserUrl, await token(extension));
+      phones.push(phone);
+      return phone;
+    },
+    async stop() {
+      await asterisk.close();
+      for (const p of phones) p.close();
+      await gw.close();
+    },
+  };
+}

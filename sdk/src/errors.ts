@@ -1,0 +1,61 @@
+/**
+ * Errors GAG throws. Every error is a {@link GagError} with a stable `code`; callers branch on
+ * `code`, never on the message. Codes are public API: never renamed, never reused.
+ * @packageDocumentation
+ */
+
+/**
+ * Every error code GAG can raise, with what it means.
+ * - `GAG_PROTOCOL` — a peer sent a message that does not parse or is not allowed now.
+ * - `GAG_ILLEGAL_TRANSITION` — a call was driven through a transition its state does not allow (our bug).
+ * - `GAG_OPTIONS_INVALID` — an options object passed to a constructor is wrong; the message names the option.
+ * - `GAG_CONFIG_INVALID` — a gateway config file is wrong; `file`, `key` and `fix` say where and how to fix it.
+ * - `GAG_TOKEN_INVALID` — a token failed verification (signature, algorithm, expiry, claims).
+ * - `GAG_NOT_CONNECTED` — an action needs the gateway connection, which is not open.
+ * - `GAG_CALL_STATE` — a call action (answer, hangup…) is not possible in the call's state.
+ * - `GAG_MEDIA` — the microphone or the audio output could not be started.
+ */
+export type GagErrorCode =
+  | 'GAG_PROTOCOL'
+  | 'GAG_ILLEGAL_TRANSITION'
+  | 'GAG_OPTIONS_INVALID'
+  | 'GAG_CONFIG_INVALID'
+  | 'GAG_TOKEN_INVALID'
+  | 'GAG_NOT_CONNECTED'
+  | 'GAG_CALL_STATE'
+  | 'GAG_MEDIA';
+
+/**
+ * Base of every error GAG throws.
+ * @example
+ * try { await call.answer(); } catch (e) { if (e instanceof GagError && e.code === 'GAG_MEDIA') showMicHelp(); }
+ */
+export class GagError extends Error {
+  // A literal name: `this.constructor.name` is mangled in a minified bundle.
+  override name = 'GagError';
+  readonly code: GagErrorCode;
+  constructor(code: GagErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** A peer's message that does not parse or is not allowed (code `GAG_PROTOCOL`). */
+export class ProtocolError extends GagError {
+  override name = 'ProtocolError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('GAG_PROTOCOL', message, options);
+  }
+}
+
+/** A transition the call machine does not allow: always a bug in GAG (code `GAG_ILLEGAL_TRANSITION`). */
+export class IllegalTransitionError extends GagError {
+  override name = 'IllegalTransitionError';
+  readonly from: string;
+  readonly event: string;
+  constructor(from: string, event: string) {
+    super('GAG_ILLEGAL_TRANSITION', `no transition from '${from}' on '${event}'`);
+    this.from = from;
+    this.event = event;
+  }
+}

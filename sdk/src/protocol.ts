@@ -1,0 +1,135 @@
+/**
+ * The browser ↔ gateway wire protocol `gag.v1`, declared once: the gateway imports this module
+ * through `@gag/sdk/protocol`. Control messages are JSON in TEXT frames; audio is raw slin16 in
+ * BINARY frames (whole multiples of {@link FRAME_BYTES}), belonging to the session's one call in
+ * state `talking`. docs/protocol.md describes the same, for people.
+ * @packageDocumentation
+ */
+import * as v from 'valibot';
+import { ProtocolError } from './errors.js';
+
+export * from './wire-units.js';
+export * from './call-machine.js';
+export * from './errors.js';
+
+/** The WebSocket subprotocol a `gag.v1` client asks for; without it the gateway speaks the legacy protocol. */
+export const SUBPROTOCOL = 'gag.v1';
+/** The path of the browser endpoint (the same as GoAstGateway's). */
+export const PHONE_PATH = '/phone';
+/** The first message (`hello`, with the token) must arrive within this time after the upgrade. */
+export const HELLO_TIMEOUT_MS = 5_000;
+/** Longest token the gateway reads; a longer one is refused without being parsed. */
+export const MAX_TOKEN_CHARS = 8_192;
+/** Largest control message either side accepts. */
+export const MAX_CONTROL_MESSAGE_BYTES = 16_384;
+
+/**
+ * Why a call ended, as the browser is told in `ended`.
+ * - `hangup` — this phone hung up.
+ * - `remote_hangup` — the other party hung up after the call was answered.
+ * - `caller_hangup` — the caller gave up while the phone was ringing.
+ * - `rejected` — this phone rejected the call.
+ * - `answered_elsewhere` — another phone of the extension answered first.
+ * - `timeout` — nobody answered within the ring timeout.
+ * - `connection_lost` — the connection to the gateway (or the gateway's to Asterisk) broke.
+ * - `failed` — the gateway could not carry the call (a bug or a peer's protocol error).
+ */
+export const END_REASONS = [
+  'hangup',
+  'remote_hangup',
+  'caller_hangup',
+  'rejected',
+  'answered_elsewhere',
+  'timeout',
+  'connection_lost',
+  'failed',
+] as const;
+export type EndReason = (typeof END_REASONS)[number];
+
+/**
+ * Close codes GAG sends on the browser connection. 1000–1015 are standard (IANA); ours are
+ * 4000–4999: 40xx protocol, 41xx auth, 42xx registration, 43xx liveness.
+ * `retry`: whether the SDK reconnects by itself after it.
+ */
+export const CLOSE = {
+  NORMAL: { code: 1000, retry: false }, // the client said goodbye
+  GOING_AWAY: { code: 1001, retry: true }, // the gateway is shutting down
+  INTERNAL: { code: 1011, retry: true }, // a bug in the gateway
+  BAD_MESSAGE: { code: 4000, retry: false }, // unparsable, unknown or out-of-order control message
+  BAD_AUDIO_FRAME: { code: 4001, retry: false }, // binary length not a whole number of frames
+  HELLO_TIMEOUT: { code: 4002, retry: true }, // no hello within HELLO_TIMEOUT_MS
+  TOKEN_INVALID: { code: 4100, retry: false }, // bad signature, algorithm or claims: fix the token
+  TOKEN_EXPIRED: { code: 4101, retry: true }, // fetch a fresh token, then reconnect
+} as const satisfies Record<string, { code: number; retry: boolean }>;
+export type CloseName = keyof typeof CLOSE;
+
+/** The entry of {@link CLOSE} for a received close code, if it is one of ours. */
+export function closeName(code: number): CloseName | undefined {
+  return (Object.keys(CLOSE) as CloseName[]).find((k) => CLOSE[k].code === code);
+}
+
+const CallId = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
+const Text = v.pipe(v.string(), v.maxLength(256));
+
+const ClientMessageSchema = v.variant('type', [
+  v.object({ type: v.literal('hello'), token: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_TOKEN_CHARS)) }),
+  v.object({ type: v.literal('answer'), callId: CallId }),
+  v.object({ type: v.literal('reject'), callId: CallId }),
+  v.object({ type: v.literal('hangup'), callId: CallId }),
+]);
+
+const ServerMessageSchema = v.variant('type', [
+  v.object({ type: v.literal('welcome'), protocol: v.literal(1), sessionId: Text, extension: Text }),
+  v.object({
+    type: v.literal('incoming'),
+    callId: CallId,
+    extension: Text,
+    callerNumber: v.nullable(Text),
+    callerName: v.nullable(Text),
+  }),
+  v.object({ type: v.literal('answered'), callId: CallId }),
+  v.object({ type: v.literal('ended'), callId: CallId, reason: v.picklist(END_REASONS) }),
+]);
+
+/** A message from the browser to the gateway. `hello` must come first, once. */
+export type ClientMessage = v.InferOutput<typeof ClientMessageSchema>;
+/** A message from the gateway to the browser. */
+export type ServerMessage = v.InferOutput<typeof ServerMessageSchema>;
+
+function parseWith<T>(schema: v.GenericSchema<unknown, T>, text: string, side: string): T {
+  if (text.length > MAX_CONTROL_MESSAGE_BYTES) throw new ProtocolError(`${side} message too long`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new ProtocolError(`${side} message is not JSON`, { cause });
+  }
+  const r = v.safeParse(schema, json);
+  if (r.success) return r.output;
+  const [issue] = r.issues;
+  const where = v.getDotPath(issue) ?? 'type';
+  throw new ProtocolError(`${side} message: ${where}: ${issue.message}`);
+}
+
+/**
+ * Parse a TEXT frame from a browser.
+ * @throws ProtocolError (`GAG_PROTOCOL`) when it is not JSON or not a known message.
+ * @example
+ * const msg = parseClientMessage('{"type":"answer","callId":"c1"}'); // { type: 'answer', callId: 'c1' }
+ */
+export function parseClientMessage(text: string): ClientMessage {
+  return parseWith(ClientMessageSchema, text, 'client');
+}
+
+/**
+ * Parse a TEXT frame from the gateway.
+ * @throws ProtocolError (`GAG_PROTOCOL`) when it is not JSON or not a known message.
+ */
+export function parseServerMessage(text: string): ServerMessage {
+  return parseWith(ServerMessageSchema, text, 'server');
+}
+
+/** The only way a client message becomes wire text. */
+export const encodeClientMessage = (msg: ClientMessage): string => JSON.stringify(msg);
+/** The only way a server message becomes wire text. */
+export const encodeServerMessage = (msg: ServerMessage): string => JSON.stringify(msg);

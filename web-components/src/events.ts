@@ -1,0 +1,45 @@
+/**
+ * DOM events of `<gag-phone>`. All bubble and cross the shadow boundary (`composed`); `detail` is
+ * plain readonly data a CRM can log or `postMessage`.
+ * @packageDocumentation
+ */
+import type { CallState, EndReason } from '@gag/sdk';
+
+/** Who is calling. */
+export interface CallDetail {
+  readonly callId: string;
+  readonly callerNumber: string | null;
+  readonly callerName: string | null;
+}
+
+/** Detail of each `gag-*` event. */
+export interface GagPhoneEventDetails {
+  /** A call rings here: open the customer's record. */
+  'gag-incoming': CallDetail;
+  /** The call was answered here. */
+  'gag-answered': CallDetail;
+  /** The call is over. */
+  'gag-ended': CallDetail & { readonly reason: EndReason };
+  /** What the phone shows changed. */
+  'gag-state': { readonly state: PhoneView };
+  /** Something failed; `message` is already in the phone's language. */
+  'gag-error': { readonly code: string; readonly message: string };
+}
+
+/** What the phone shows. */
+export type PhoneView = 'offline' | 'connecting' | 'online' | Exclude<CallState, 'routing' | 'ended'>;
+
+/** Build one of our events. */
+export function gagEvent<K extends keyof GagPhoneEventDetails>(type: K, detail: GagPhoneEventDetails[K]): CustomEvent<GagPhoneEventDetails[K]> {
+  return new CustomEvent(type, { detail, bubbles: true, composed: true });
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'gag-incoming': CustomEvent<GagPhoneEventDetails['gag-incoming']>;
+    'gag-answered': CustomEvent<GagPhoneEventDetails['gag-answered']>;
+    'gag-ended': CustomEvent<GagPhoneEventDetails['gag-ended']>;
+    'gag-state': CustomEvent<GagPhoneEventDetails['gag-state']>;
+    'gag-error': CustomEvent<GagPhoneEventDetails['gag-error']>;
+  }
+}

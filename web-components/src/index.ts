@@ -1,0 +1,10 @@
+/**
+ * `@gag/web-components`: `<gag-phone>` for bundlers. Importing it registers the element.
+ * @packageDocumentation
+ */
+import { defineGagPhone } from './define.js';
+
+export { GagPhone } from './gag-phone.js';
+export type { GagPhoneEventDetails, CallDetail, PhoneView } from './events.js';
+export { defineGagPhone };
+defineGagPhone();

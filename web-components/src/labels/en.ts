@@ -1,0 +1,34 @@
+/** English labels of `<gag-phone>`. */
+export const en = {
+  offline: 'Offline',
+  connecting: 'Connecting…',
+  online: 'Ready',
+  ringing: 'Incoming call',
+  talking: 'In call',
+  unknownCaller: 'Unknown caller',
+  answer: 'Answer',
+  reject: 'Reject',
+  hangup: 'Hang up',
+  mute: 'Mute',
+  unmute: 'Unmute',
+  connect: 'Connect',
+  ended: {
+    hangup: 'Call ended',
+    remote_hangup: 'The other party hung up',
+    caller_hangup: 'The caller hung up',
+    rejected: 'Call rejected',
+    answered_elsewhere: 'Answered on another device',
+    timeout: 'Missed call',
+    connection_lost: 'Connection lost',
+    failed: 'Call failed',
+  },
+  errors: {
+    GAG_TOKEN_INVALID: 'Sign-in refused: the token is invalid or expired. Reload the page or sign in again.',
+    GAG_NOT_CONNECTED: 'Cannot reach the phone server. Check the server address and that this page is allowed (allowed_origins).',
+    GAG_MEDIA: 'Microphone unavailable. Allow the microphone for this site (the icon in the address bar) and try again.',
+    other: 'Something went wrong. Reload the page to try again.',
+  },
+} as const;
+
+/** The shape every language provides. */
+export type Labels = { readonly [K in keyof typeof en]: (typeof en)[K] extends string ? string : { readonly [J in keyof (typeof en)[K]]: string } };
