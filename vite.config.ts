@@ -1,8 +1,11 @@
 import { defineConfig } from 'vitest/config';
+import { workletPlugin } from './sdk/build/worklet-plugin.js';
 
 // Workspace packages export their TypeScript sources under the "source" condition, so tests
 // run against src/ without a build; Node and tsc use the built dist/ files.
 export default defineConfig({
+  // `?worklet` imports become the bundled worklet source, as in the component build.
+  plugins: [workletPlugin()],
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
   test: {

@@ -12,6 +12,8 @@ export interface PhonePageOptions {
   readonly token: string;
   readonly lang?: 'ja' | 'en';
   readonly title?: string;
+  /** Extra HTML before the phone. */
+  readonly before?: string;
   /** Extra HTML after the phone. */
   readonly body?: string;
 }
@@ -35,11 +37,13 @@ export function phonePageHtml(options: PhonePageOptions): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${escapeHtml(options.title ?? 'GAG phone')}</title>
 <script src="${escapeHtml(componentScriptUrl(options.gatewayUrl))}"></script>
 <style>body { font: 15px/1.5 system-ui, sans-serif; margin: 2rem; color: #1d2330; max-width: 44rem; }</style>
 </head>
 <body>
+${options.before ?? ''}
 <gag-phone server="${escapeHtml(options.gatewayUrl)}" lang="${lang}"></gag-phone>
 <script>document.querySelector('gag-phone').token = ${JSON.stringify(options.token).replace(/</g, '\\u003c')};</script>
 ${options.body ?? ''}

@@ -106,3 +106,18 @@ export function analyseTone(samples: ArrayLike<number>, rateHz: number): ToneAna
   const toneRms = amplitude / Math.SQRT2;
   return { hz, amplitude, levelDbfs: dbfs(samples), purity: total === 0 ? 0 : Math.min(1, (toneRms * toneRms) / (total * total)) };
 }
+
+/**
+ * Fill `out` with a sine of `hz` at `amplitude` (0–1 of full scale) as signed 16-bit samples
+ * (×32767, as {@link floatToS16le}), starting at absolute sample `offset`. The phase is computed
+ * from the sample index, so consecutive calls with consecutive offsets join without a click.
+ * @example fillSineS16(new Int16Array(320), 440, 16000, 0.5, 320 * frameNumber)
+ */
+export function fillSineS16(out: Int16Array, hz: number, rateHz: number, amplitude = 0.5, offset = 0): void {
+  const scale = amplitude * (S16_FULL_SCALE - 1);
+  for (let i = 0; i < out.length; i++) {
+    // (hz·k mod rate)/rate keeps the argument small, so hours of tone stay exact.
+    const cycle = ((hz * (offset + i)) % rateHz) / rateHz;
+    out[i] = Math.round(scale * Math.sin(2 * Math.PI * cycle));
+  }
+}

@@ -39,6 +39,7 @@ test('a call rings the page with the caller, carries audio both ways, and the pa
   const upTone = analyseTone(up, WIRE_RATE_HZ);
   expect(Math.abs(upTone.hz - 1_000)).toBeLessThanOrEqual(20);
   expect(upTone.levelDbfs).toBeGreaterThan(-20);
+  test.info().annotations.push({ type: 'uplink tone', description: JSON.stringify(upTone) });
   for (let i = 0; i + SAMPLES_PER_FRAME <= up.length; i += SAMPLES_PER_FRAME) {
     expect(rms(up.subarray(i, i + SAMPLES_PER_FRAME)), `frame at ${i / WIRE_RATE_HZ} s is silent`).toBeGreaterThan(0.05);
   }
@@ -48,6 +49,7 @@ test('a call rings the page with the caller, carries audio both ways, and the pa
     .poll(async () => {
       const { samples, rateHz } = await playback(phonePage);
       const down = analyseTone(samples, rateHz);
+      test.info().annotations.push({ type: 'downlink tone', description: JSON.stringify({ ...down, rateHz }) });
       return Math.abs(down.hz - 440) <= 20 && down.levelDbfs > -20;
     }, { timeout: 5_000 })
     .toBe(true);
@@ -72,7 +74,7 @@ test('a call hung up by Asterisk returns the page to idle with gag-ended', async
   await expect(phone.getByText('The other party hung up')).toBeVisible();
   const types = (await phonePage.events()).map((e) => e.type).filter((t) => t !== 'gag-state');
   expect(types).toEqual(['gag-incoming', 'gag-answered', 'gag-ended']);
-  expect((await phonePage.events()).at(-1)?.detail).toMatchObject({ reason: 'remote_hangup' });
+  expect((await phonePage.events()).find((e) => e.type === 'gag-ended')?.detail).toMatchObject({ reason: 'remote_hangup' });
 });
 
 test('a call to an extension nobody is logged in for gets HANGUP at once', async ({ phonePage, fakeAsterisk }) => {

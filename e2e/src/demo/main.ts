@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { createLogger, devConfig, mintToken, startGateway } from '@gag/gateway';
 import { FakeAsterisk, echo, sequence, tone } from '../index.js';
 import { phonePageHtml } from '../phone-page.js';
-import { demoBody } from './page.js';
+import { demoBody, demoIntro } from './page.js';
 
 /** The demo's extension. */
 const EXTENSION = '1000';
@@ -53,7 +53,7 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   const path = (req.url ?? '/').split('?')[0];
   if (req.method === 'GET' && path === '/') {
     const token = await mintToken({ secret: config.jwt_secret, extension: EXTENSION, ttlSeconds: TOKEN_TTL_S });
-    const html = phonePageHtml({ gatewayUrl, token, lang, title: 'GAG demo', body: demoBody(lang, EXTENSION) });
+    const html = phonePageHtml({ gatewayUrl, token, lang, title: 'GAG demo', before: demoIntro(lang, EXTENSION), body: demoBody(lang) });
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }).end(html);
     return;
   }

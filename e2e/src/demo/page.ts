@@ -19,12 +19,21 @@ const TEXT = {
   },
 } as const;
 
-/** HTML below the phone: the echo-test button and what to expect. */
-export function demoBody(lang: 'ja' | 'en', extension: string): string {
+/** HTML above the phone: what this is. */
+export function demoIntro(lang: 'ja' | 'en', extension: string): string {
   const t = TEXT[lang];
-  return `<h1>${t.heading}</h1>
-<p>${t.intro.replace('{ext}', extension)}</p>
-<p><button id="call-me" type="button">${t.button}</button> <span id="call-status" role="status"></span></p>
+  return `<style>
+  #call-me { font: inherit; padding: 0.5rem 1rem; border-radius: 6px; border: 1px solid #2563eb; background: #2563eb; color: #fff; cursor: pointer; }
+  gag-phone { margin: 0.5rem 0 1rem; }
+</style>
+<h1>${t.heading}</h1>
+<p>${t.intro.replace('{ext}', extension)}</p>`;
+}
+
+/** HTML below the phone: the echo-test button and what to expect. */
+export function demoBody(lang: 'ja' | 'en'): string {
+  const t = TEXT[lang];
+  return `<p><button id="call-me" type="button">${t.button}</button> <span id="call-status" role="status"></span></p>
 <p>${t.steps}</p>
 <script>
 document.getElementById('call-me').addEventListener('click', async () => {

@@ -1,0 +1,169 @@
+/**
+ * What the fake Asterisk received from the app, taken the way chan_websocket takes it
+ * (`process_binary_message`): whole `optimal_frame_size` frames out of each BINARY message, the
+ * odd leftover dropped, unless START/STOP_MEDIA_BUFFERING brackets it (asterisk-chan-websocket.md, Media).
+ * @packageDocumentation
+ */
+import { FRAME_BYTES, FRAME_SAMPLES, WIRE_RATE_HZ } from '@gag/sdk/protocol';
+import { analyseTone, s16leToFloat, type ToneAnalysis } from '../tones.js';
+
+/** A span of the received stream, in ms from its first accepted sample. */
+export interface StreamRange {
+  readonly fromMs?: number;
+  /** Exclusive; the end of what was received when omitted. */
+  readonly toMs?: number;
+}
+
+/**
+ * The audio a {@link FakeCall} accepted from the app, with counters of what Asterisk would drop.
+ * @example
+ * await expect.poll(() => call.received.frames).toBeGreaterThanOrEqual(50);
+ * expect(call.received.analyse({ fromMs: 200 }).hz).toBeCloseTo(440, -1);
+ */
+export class Recorder {
+  readonly #frameBytes: number;
+  #frames: Buffer[] = [];
+  #messages = 0;
+  #oddSized = 0;
+  #droppedBytes = 0;
+  #ignoredBeforeAnswer = 0;
+  // Asterisk's bulk-media state (START_MEDIA_BUFFERING) and its partial frame.
+  #bulk = false;
+  readonly #leftover: Buffer;
+  #leftoverBytes = 0;
+
+  /** @param frameBytes the call's `optimal_frame_size`. */
+  constructor(frameBytes: number = FRAME_BYTES) {
+    this.#frameBytes = frameBytes;
+    this.#leftover = Buffer.alloc(frameBytes);
+  }
+
+  /** BINARY messages taken (after ANSWER). */
+  get messages(): number {
+    return this.#messages;
+  }
+  /** Whole frames accepted. */
+  get frames(): number {
+    return this.#frames.length;
+  }
+  /** BINARY messages whose length is not a multiple of the frame size. */
+  get oddSizedMessages(): number {
+    return this.#oddSized;
+  }
+  /** Bytes Asterisk threw away: odd leftovers outside buffering, and partial frames flushed. */
+  get droppedBytes(): number {
+    return this.#droppedBytes;
+  }
+  /** BINARY messages that arrived before ANSWER and were not taken. */
+  get ignoredBeforeAnswer(): number {
+    return this.#ignoredBeforeAnswer;
+  }
+  /** Whether START_MEDIA_BUFFERING is in effect. */
+  get buffering(): boolean {
+    return this.#bulk;
+  }
+  /** Bytes of a partial frame held while buffering is on. */
+  get leftoverBytes(): number {
+    return this.#leftoverBytes;
+  }
+
+  /**
+   * Take one BINARY message; returns the frames it completed.
+   * @internal
+   */
+  accept(message: Buffer): Buffer[] {
+    const size = this.#frameBytes;
+    const out: Buffer[] = [];
+    this.#messages++;
+    if (message.length % size !== 0) this.#oddSized++;
+    let offset = 0;
+    if (this.#bulk && this.#leftoverBytes > 0) {
+      // Complete the held partial frame first, as Asterisk does while buffering.
+      const copied = message.copy(this.#leftover, this.#leftoverBytes, 0, Math.min(size - this.#leftoverBytes, message.length));
+      this.#leftoverBytes += copied;
+      if (this.#leftoverBytes < size) return out;
+      out.push(Buffer.from(this.#leftover));
+      this.#leftoverBytes = 0;
+      offset = copied;
+    } else if (this.#leftoverBytes > 0) {
+      this.#droppedBytes += this.#leftoverBytes;
+      this.#leftoverBytes = 0;
+    }
+    for (; message.length - offset >= size; offset += size) out.push(Buffer.from(message.subarray(offset, offset + size)));
+    const rest = message.length - offset;
+    if (rest > 0 && this.#bulk) {
+      message.copy(this.#leftover, 0, offset);
+      this.#leftoverBytes = rest;
+    } else {
+      this.#droppedBytes += rest; // "odd-sized leftovers are DROPPED" (asterisk-chan-websocket.md, Media)
+    }
+    this.#frames.push(...out);
+    return out;
+  }
+
+  /** @internal A BINARY message before ANSWER: Asterisk does not take it. */
+  ignore(): void {
+    this.#ignoredBeforeAnswer++;
+  }
+
+  /** @internal START_MEDIA_BUFFERING. */
+  startBuffering(): void {
+    this.#bulk = true;
+  }
+
+  /**
+   * STOP_MEDIA_BUFFERING: a held partial frame is queued and padded with silence to a whole
+   * frame (chan_websocket pads short slin frames in `webchan_read`). Returns the frames added.
+   * @internal
+   */
+  stopBuffering(): Buffer[] {
+    this.#bulk = false;
+    if (this.#leftoverBytes === 0) return [];
+    const frame = Buffer.alloc(this.#frameBytes);
+    this.#leftover.copy(frame, 0, 0, this.#leftoverBytes);
+    this.#leftoverBytes = 0;
+    this.#frames.push(frame);
+    return [frame];
+  }
+
+  /**
+   * FLUSH_MEDIA: buffering off, the partial frame dropped.
+   * TODO(#8): Asterisk also empties its playout queue; the fake has no queue yet.
+   * @internal
+   */
+  flush(): void {
+    this.#bulk = false;
+    this.#droppedBytes += this.#leftoverBytes;
+    this.#leftoverBytes = 0;
+  }
+
+  /**
+   * The accepted audio as 16 kHz floats (÷32768), by position in the received stream.
+   * @example call.received.samples({ fromMs: 100, toMs: 600 }).length // 8000
+   */
+  samples(range: StreamRange = {}): Float32Array {
+    const total = this.#frames.length * FRAME_SAMPLES;
+    const at = (ms: number | undefined, fallback: number): number =>
+      ms === undefined ? fallback : Math.max(0, Math.min(total, Math.round((ms * WIRE_RATE_HZ) / 1000)));
+    const from = at(range.fromMs, 0);
+    const to = Math.max(from, at(range.toMs, total));
+    return s16leToFloat(Buffer.concat(this.#frames).subarray(from * 2, to * 2));
+  }
+
+  /**
+   * Tone analysis ({@link analyseTone}) of the accepted audio.
+   * @example expect(call.received.analyse().hz).toBeCloseTo(1000, 0)
+   */
+  analyse(range: StreamRange = {}): ToneAnalysis {
+    return analyseTone(this.samples(range), WIRE_RATE_HZ);
+  }
+
+  /** Forget the audio and the counters (buffering state and a held partial frame stay). */
+  clear(): void {
+    this.#frames = [];
+    this.#messages = 0;
+    this.#oddSized = 0;
+    this.#droppedBytes = 0;
+    this.#ignoredBeforeAnswer = 0;
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * What the fake Asterisk plays towards the app after ANSWER, one 20 ms slin16 frame at a time
+ * (asterisk-chan-websocket.md, Media: "one frame every 20 ms"; silence when there is nothing to play).
+ * @packageDocumentation
+ */
+import { FRAME_BYTES, FRAME_MS, FRAME_SAMPLES, GagError, WIRE_RATE_HZ } from '@gag/sdk/protocol';
+import { fillSineS16 } from '../tones.js';
+import type { FakeCall } from './client.js';
+
+/**
+ * A source of audio for {@link FakeCall.play}.
+ * @example const click: AudioSource = { fill: (frame, n) => frame.fill(n === 0 ? 10_000 : 0) };
+ */
+export interface AudioSource {
+  /**
+   * Fill exactly one frame (`FRAME_SAMPLES` s16 samples). `n` counts the frames this source has
+   * played on this call: 0 for its first frame, whenever it was started.
+   */
+  fill(frame: Int16Array, n: number): void;
+}
+
+/** Why an option was refused: `GAG_OPTIONS_INVALID`, naming the option. */
+function invalid(option: string, expected: string, got: unknown): GagError {
+  return new GagError('GAG_OPTIONS_INVALID', `'${option}' must be ${expected}. Got '${String(got)}'`);
+}
+
+/**
+ * All zero samples, what Asterisk plays when there is nothing else.
+ * @example call.play(silence())
+ */
+export function silence(): AudioSource {
+  return { fill: (frame) => frame.fill(0) };
+}
+
+/**
+ * A sine of `hz` at `amplitude` (0–1 of full scale, default 0.5), 16 kHz, phase-continuous
+ * across frames. Stateless, so one tone can play on many calls.
+ * @throws GagError `GAG_OPTIONS_INVALID` for a frequency outside 0–8000 Hz or an amplitude outside 0–1.
+ * @example call.play(tone(440, { amplitude: 0.3 }))
+ */
+export function tone(hz: number, options: { amplitude?: number } = {}): AudioSource {
+  const amplitude = options.amplitude ?? 0.5;
+  if (!(hz > 0 && hz < WIRE_RATE_HZ / 2)) throw invalid('hz', `between 0 and ${WIRE_RATE_HZ / 2} (exclusive)`, hz);
+  if (!(amplitude >= 0 && amplitude <= 1)) throw invalid('amplitude', 'between 0 and 1', amplitude);
+  return { fill: (frame, n) => fillSineS16(frame, hz, WIRE_RATE_HZ, amplitude, n * FRAME_SAMPLES) };
+}
+
+/**
+ * Plays the parts one after the other; a part without `durationMs` plays for ever. After the
+ * last timed part: silence.
+ * @throws GagError `GAG_OPTIONS_INVALID` for a negative or non-finite duration.
+ * @example call.play(sequence({ source: tone(440), durationMs: 1_000 }, { source: echo(call) }))
+ */
+export function sequence(...parts: Array<{ source: AudioSource; durationMs?: number }>): AudioSource {
+  const timed = parts.map(({ source, durationMs }, i) => {
+    if (durationMs !== undefined && !(durationMs >= 0 && Number.isFinite(durationMs))) {
+      throw invalid(`parts[${i}].durationMs`, 'a finite number ≥ 0', durationMs);
+    }
+    return { source, frames: durationMs === undefined ? Infinity : Math.round(durationMs / FRAME_MS) };
+  });
+  return {
+    fill(frame, n) {
+      let start = 0;
+      for (const part of timed) {
+        if (n < start + part.frames) return part.source.fill(frame, n - start);
+        start += part.frames;
+      }
+      frame.fill(0);
+    },
+  };
+}
+
+/** Audio the app sent longer ago than the delay plus this is dropped: the echo queue is bounded. */
+const ECHO_MAX_BACKLOG_MS = 1_000;
+
+/** An {@link echo} source, with its queue's counters. */
+export interface EchoSource extends AudioSource {
+  /** Frames received from the app and not played yet. */
+  readonly queuedFrames: number;
+  /** Frames dropped because the queue was full. */
+  readonly droppedFrames: number;
+}
+
+/**
+ * Plays back what the app sent on `call` (the frames Asterisk accepted), `delayMs` later
+ * (default 0: the next frame slot). Silence while nothing is due. The queue keeps at most
+ * `delayMs` + 1 s of audio and drops the oldest; audio older than `delayMs` when the echo starts
+ * playing (e.g. later in a {@link sequence}) is skipped, so the delay stays what was asked.
+ * @throws GagError `GAG_OPTIONS_INVALID` for a negative delay.
+ * @example call.play(echo(call, { delayMs: 500 }))
+ */
+export function echo(call: FakeCall, options: { delayMs?: number } = {}): EchoSource {
+  const delayMs = options.delayMs ?? 0;
+  if (!(delayMs >= 0 && Number.isFinite(delayMs))) throw invalid('delayMs', 'a finite number ≥ 0', delayMs);
+  const maxFrames = Math.ceil((delayMs + ECHO_MAX_BACKLOG_MS) / FRAME_MS);
+  const queue: Array<{ atMs: number; samples: Int16Array }> = [];
+  let dropped = 0;
+  let started = false;
+
+  const onAudio = (frame: Buffer): void => {
+    if (queue.length >= maxFrames) {
+      queue.shift();
+      dropped++;
+    }
+    const samples = new Int16Array(FRAME_SAMPLES);
+    for (let i = 0; i < FRAME_SAMPLES; i++) samples[i] = frame.readInt16LE(i * 2);
+    queue.push({ atMs: performance.now(), samples });
+  };
+  call.on('audio', onAudio);
+  call.once('ended', () => {
+    call.off('audio', onAudio);
+    queue.length = 0;
+  });
+
+  return {
+    get queuedFrames() {
+      return queue.length;
+    },
+    get droppedFrames() {
+      return dropped;
+    },
+    fill(frame) {
+      const now = performance.now();
+      if (!started) {
+        started = true;
+        while (queue.length > 0 && (queue[0]?.atMs ?? now) < now - delayMs - FRAME_MS) queue.shift();
+      }
+      const head = queue[0];
+      if (head !== undefined && head.atMs + delayMs <= now) {
+        frame.set(head.samples);
+        queue.shift();
+      } else {
+        frame.fill(0);
+      }
+    },
+  };
+}
+
+/**
+ * Plays a source in real time, as Asterisk's channel timer does: frame n is due at
+ * t0 + n·FRAME_MS from the start, so timer lateness never accumulates and a late wake-up
+ * catches up; `stop()` clears the timer.
+ * @internal
+ * @example const player = new Player((frame) => ws.send(frame)); player.start(); player.stop();
+ */
+export class Player {
+  readonly #send: (frame: Buffer) => void;
+  readonly #frame = new Int16Array(FRAME_SAMPLES);
+  #source: AudioSource = silence();
+  #sourceStartFrame = 0;
+  #framesSent = 0;
+  #t0Ms = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #playing = false;
+
+  constructor(send: (frame: Buffer) => void) {
+    this.#send = send;
+  }
+
+  /** Frames sent since start. */
+  get framesSent(): number {
+    return this.#framesSent;
+  }
+
+  /** Switch to `source`, which starts at its own frame 0. */
+  play(source: AudioSource): void {
+    this.#source = source;
+    this.#sourceStartFrame = this.#framesSent;
+  }
+
+  /** Send frame 0 now and keep going every FRAME_MS. */
+  start(): void {
+    this.#playing = true;
+    this.#t0Ms = performance.now();
+    this.#tick();
+  }
+
+  stop(): void {
+    this.#playing = false;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  readonly #tick = (): void => {
+    this.#timer = undefined;
+    const now = performance.now();
+    while (this.#playing && this.#t0Ms + this.#framesSent * FRAME_MS <= now) this.#sendFrame();
+    if (this.#playing) this.#timer = setTimeout(this.#tick, this.#t0Ms + this.#framesSent * FRAME_MS - now);
+  };
+
+  #sendFrame(): void {
+    this.#source.fill(this.#frame, this.#framesSent - this.#sourceStartFrame);
+    // A fresh buffer per frame: ws masks client frames, possibly in place.
+    const bytes = Buffer.alloc(FRAME_BYTES);
+    for (let i = 0; i < FRAME_SAMPLES; i++) bytes.writeInt16LE(this.#frame[i] ?? 0, i * 2);
+    this.#framesSent++;
+    this.#send(bytes);
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * AudioWorkletProcessor `gag-capture`: microphone at the context's rate in, one transferred
+ * ArrayBuffer of FRAME_BYTES s16le out every 20 ms. Bundled on its own by the `?worklet` plugin.
+ *
+ * Port protocol (main thread → worklet):
+ * - an `ArrayBuffer` of FRAME_BYTES: a frame buffer given back to the pool after sending;
+ * - `{ type: 'mute', muted: boolean }`: send silence frames (the cadence does not change);
+ * - `{ type: 'stats' }`: reply `{ type: 'stats', framesSent, framesDropped }`.
+ * Worklet → main thread: frames as transferred `ArrayBuffer`s, and the stats replies.
+ * @packageDocumentation
+ */
+import { FRAME_BYTES, FRAME_SAMPLES } from '../wire-units.js';
+import { CaptureFramer } from './capture-framer.js';
+
+/** Frame buffers in flight or free: 160 ms, enough for a main thread busy for a while. */
+const POOL_FRAMES = 8;
+
+/** The control messages this processor understands (buffers come back as bare ArrayBuffers). */
+export type CaptureControlMessage = { type: 'mute'; muted: boolean } | { type: 'stats' };
+
+/** Reply to `{ type: 'stats' }`. */
+export interface CaptureStatsMessage {
+  readonly type: 'stats';
+  /** Frames posted to the main thread. */
+  readonly framesSent: number;
+  /** Frames dropped because every pooled buffer was still on the main thread. */
+  readonly framesDropped: number;
+}
+
+class CaptureProcessor extends AudioWorkletProcessor {
+  readonly #framer = new CaptureFramer(sampleRate);
+  /** Free frame buffers (as views, made when a buffer arrives, not in process()), a stack. */
+  readonly #pool: (Int16Array | null)[] = [];
+  #poolSize = 0;
+  /** One reusable transfer list, so process() builds no array per frame. */
+  readonly #transfer: ArrayBuffer[] = [new ArrayBuffer(0)];
+
+  constructor() {
+    super();
+    for (let i = 0; i < POOL_FRAMES; i++) this.#pool.push(new Int16Array(FRAME_SAMPLES));
+    this.#poolSize = POOL_FRAMES;
+    this.port.onmessage = (event: MessageEvent<unknown>) => this.#onMessage(event.data);
+  }
+
+  #onMessage(data: unknown): void {
+    if (data instanceof ArrayBuffer) {
+      // A frame buffer back from the main thread. Anything else the wrong size is not ours.
+      if (data.byteLength === FRAME_BYTES && this.#poolSize < POOL_FRAMES) {
+        this.#pool[this.#poolSize++] = new Int16Array(data);
+      }
+      return;
+    }
+    const message = data as Partial<CaptureControlMessage> | null;
+    if (message?.type === 'mute') this.#framer.muted = message.muted === true;
+    else if (message?.type === 'stats') {
+      const reply: CaptureStatsMessage = {
+        type: 'stats',
+        framesSent: this.#framer.framesTaken,
+        framesDropped: this.#framer.framesDropped,
+      };
+      this.port.postMessage(reply);
+    }
+  }
+
+  /** Allocation-free: reads, resamples, and posts at most one transferred buffer per finished frame. */
+  process(inputs: Float32Array[][]): boolean {
+    // inputs[0] is empty while no microphone channel is connected: the framer counts it as silence.
+    this.#framer.write(inputs[0]?.[0]);
+    while (this.#framer.framesReady > 0) {
+      if (this.#poolSize === 0) {
+        this.#framer.takeFrame(null); // every buffer is on the main thread: drop and count
+        continue;
+      }
+      const view = this.#pool[--this.#poolSize] ?? null;
+      this.#pool[this.#poolSize] = null;
+      this.#framer.takeFrame(view);
+      if (view !== null) {
+        const buffer = view.buffer as ArrayBuffer;
+        this.#transfer[0] = buffer;
+        this.port.postMessage(buffer, this.#transfer);
+      }
+    }
+    return true; // keep processing while the mic is silent or disconnected
+  }
+}
+
+registerProcessor('gag-capture', CaptureProcessor);

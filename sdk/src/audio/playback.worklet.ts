@@ -1,0 +1,56 @@
+/**
+ * AudioWorkletProcessor `gag-playback`: whole slin16 frames from the gateway in (transferred
+ * ArrayBuffers on the port), the context's rate out. Bundled on its own by the `?worklet` plugin.
+ *
+ * Port protocol (main thread → worklet):
+ * - an `ArrayBuffer` whose length is a non-zero multiple of FRAME_BYTES: audio to play;
+ * - `{ type: 'stats' }`: reply `{ type: 'stats', bufferedMs, underruns, droppedSamples, framesReceived, malformed }`.
+ * @packageDocumentation
+ */
+import { FRAME_BYTES } from '../wire-units.js';
+import { Playout, type PlayoutStats } from './playout.js';
+
+/** The control messages this processor understands (audio comes as bare ArrayBuffers). */
+export type PlaybackControlMessage = { type: 'stats' };
+
+/** Reply to `{ type: 'stats' }`. */
+export interface PlaybackStatsMessage extends PlayoutStats {
+  readonly type: 'stats';
+  /** Messages ignored because their length was not a non-zero multiple of FRAME_BYTES. */
+  readonly malformed: number;
+}
+
+class PlaybackProcessor extends AudioWorkletProcessor {
+  readonly #playout = new Playout(sampleRate);
+  #malformed = 0;
+
+  constructor() {
+    super();
+    this.port.onmessage = (event: MessageEvent<unknown>) => this.#onMessage(event.data);
+  }
+
+  // Runs outside process(), so the Int16Array view and the stats object are allowed here.
+  #onMessage(data: unknown): void {
+    if (data instanceof ArrayBuffer) {
+      if (data.byteLength === 0 || data.byteLength % FRAME_BYTES !== 0) this.#malformed++;
+      else this.#playout.write(new Int16Array(data));
+      return;
+    }
+    if ((data as Partial<PlaybackControlMessage> | null)?.type === 'stats') {
+      const reply: PlaybackStatsMessage = { type: 'stats', ...this.#playout.stats(), malformed: this.#malformed };
+      this.port.postMessage(reply);
+    }
+  }
+
+  /** Allocation-free: one quantum from the playout into channel 0, copied to any other channels. */
+  process(_inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
+    const output = outputs[0];
+    const first = output?.[0];
+    if (output === undefined || first === undefined) return true;
+    this.#playout.render(first, first.length);
+    for (let c = 1; c < output.length; c++) output[c]?.set(first);
+    return true; // a source node: keep rendering (silence) between frames
+  }
+}
+
+registerProcessor('gag-playback', PlaybackProcessor);
