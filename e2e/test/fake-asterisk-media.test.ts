@@ -2,9 +2,10 @@
  * The fake Asterisk's audio sources and its recorder, without sockets: tones, sequences and the
  * way chan_websocket takes the app's BINARY messages (asterisk-chan-websocket.md, Media).
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FRAME_BYTES, FRAME_MS, FRAME_SAMPLES, WIRE_RATE_HZ } from '@gag/sdk/protocol';
-import { Recorder, analyseTone, sequence, silence, sineFloat, tone, type AudioSource } from '../src/index.js';
+import { Recorder, analyseTone, s16leToFloat, sequence, silence, sineFloat, tone, type AudioSource } from '../src/index.js';
+import { Player } from '../src/fake-asterisk/sources.js';
 
 /** `count` consecutive frames of `source`, as floats. */
 function render(source: AudioSource, count: number, first = 0): Float32Array {
@@ -104,5 +105,53 @@ describe('Recorder', () => {
     const heard = r.analyse({ fromMs: 100 });
     expect(Math.abs(heard.hz - 697)).toBeLessThanOrEqual(2);
     expect(heard.amplitude).toBeCloseTo(0.25, 2);
+  });
+});
+
+describe('Player', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+
+  /** A player on a fake clock that keeps what it sends. */
+  function fakePlayer(): { player: Player; sent: Buffer[] } {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    const sent: Buffer[] = [];
+    return { player: new Player((frame) => sent.push(frame)), sent };
+  }
+
+  it('starts a newly played source at its own frame 0', () => {
+    const { player, sent } = fakePlayer();
+    player.play(tone(440));
+    player.start();
+    vi.advanceTimersByTime(2 * FRAME_MS);
+    player.play(tone(697)); // 697 Hz does not complete whole cycles in a frame: a carried-on phase shows
+    vi.advanceTimersByTime(FRAME_MS);
+    player.stop();
+    const switched = s16leToFloat(sent[3] ?? Buffer.alloc(0));
+    expect(sent).toHaveLength(4);
+    expect(switched[0]).toBe(0);
+    expect(switched[1]).toBeCloseTo(0.5 * Math.sin((2 * Math.PI * 697) / WIRE_RATE_HZ), 4);
+  });
+
+  it('catches up after a late wake-up, without drifting', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let nowMs = 1_000;
+    vi.spyOn(performance, 'now').mockImplementation(() => nowMs);
+    const sent: Buffer[] = [];
+    const player = new Player((frame) => sent.push(frame));
+    player.start();
+    nowMs += 6 * FRAME_MS; // the frame-1 timer wakes up 100 ms late
+    vi.advanceTimersByTime(FRAME_MS);
+    expect(sent).toHaveLength(7); // frames 0-6 are all due at t0 + 120 ms
+    for (let i = 0; i < 10; i++) {
+      nowMs += FRAME_MS;
+      vi.advanceTimersByTime(FRAME_MS);
+    }
+    expect(sent).toHaveLength(17); // back on the t0 + n·20 ms grid
+    player.stop();
+    expect(vi.getTimerCount()).toBe(0);
+    expect(sent.every((frame) => frame.length === FRAME_BYTES)).toBe(true);
   });
 });

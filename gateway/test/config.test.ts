@@ -5,7 +5,8 @@ import { describe, expect, test } from 'vitest';
 import { devConfig, loadGatewayConfig, parseGatewayConfig } from '../src/config/load.js';
 import { ConfigError } from '../src/errors.js';
 
-const SAMPLE = new URL('../../../shared/reference/goastgateway.json', import.meta.url);
+// A verbatim copy of GoAstGateway's sample (shared/reference/goastgateway.json).
+const SAMPLE = new URL('./fixtures/goastgateway.json', import.meta.url);
 const SECRET = { jwt_secret: 'x'.repeat(32) };
 
 function configError(json: unknown): ConfigError {

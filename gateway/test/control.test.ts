@@ -39,6 +39,7 @@ describe('chan_websocket control messages', () => {
     expect(parseAsteriskMessage('MEDIA_XOFF')).toEqual({ event: 'MEDIA_XOFF' });
     expect(parseAsteriskMessage('{"event":"MEDIA_XON"}')).toEqual({ event: 'MEDIA_XON' });
     expect(parseAsteriskMessage('ERROR Unknown command: FOO')).toEqual({ event: 'ERROR', message: 'Unknown command: FOO' });
+    expect(parseAsteriskMessage('{"event":"ERROR","error_text":"Unable to parse JSON command"}')).toEqual({ event: 'ERROR', message: 'Unable to parse JSON command' });
   });
 
   test.each([

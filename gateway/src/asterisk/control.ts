@@ -115,7 +115,8 @@ export function parseAsteriskMessage(text: string): AsteriskEvent {
     }
     const name = (json as { event?: unknown } | null)?.event;
     if (typeof name !== 'string') throw new ProtocolError('JSON control message has no "event"');
-    const message = (json as { message?: unknown }).message;
+    // Asterisk's JSON ERROR carries its text in `error_text`.
+    const message = (json as { error_text?: unknown }).error_text;
     return toEvent(name, json, 'json', typeof message === 'string' ? message : text);
   }
   const parts = text.trim().split(/\s+/);
