@@ -1,9 +1,11 @@
 import { FRAME_MS } from '@gag/sdk/protocol';
-import { analyseTone, rms, tone } from '../src/index.js';
+import { analyseTone, rms, tone, type ToneAnalysis } from '../src/index.js';
 import { expect, test, type PhonePage } from './fixtures.js';
 
 const WIRE_RATE_HZ = 16_000;
 const SAMPLES_PER_FRAME = (WIRE_RATE_HZ * FRAME_MS) / 1000;
+/** Level of a sine at amplitude 0.5, the level of both test tones: RMS 0.354. */
+const TONE_DBFS = 20 * Math.log10(0.5 / Math.SQRT2);
 
 /** What the page is playing out right now, from the SDK's diagnostics tap. */
 async function playback(phone: PhonePage): Promise<{ samples: number[]; rateHz: number }> {
@@ -38,21 +40,22 @@ test('a call rings the page with the caller, carries audio both ways, and the pa
   const up = call.received.samples({ fromMs: 1_000, toMs: 2_000 });
   const upTone = analyseTone(up, WIRE_RATE_HZ);
   expect(Math.abs(upTone.hz - 1_000)).toBeLessThanOrEqual(20);
-  expect(upTone.levelDbfs).toBeGreaterThan(-20);
+  expect(Math.abs(upTone.levelDbfs - TONE_DBFS)).toBeLessThanOrEqual(3);
   test.info().annotations.push({ type: 'uplink tone', description: JSON.stringify(upTone) });
   for (let i = 0; i + SAMPLES_PER_FRAME <= up.length; i += SAMPLES_PER_FRAME) {
     expect(rms(up.subarray(i, i + SAMPLES_PER_FRAME)), `frame at ${i / WIRE_RATE_HZ} s is silent`).toBeGreaterThan(0.05);
   }
 
-  // Asterisk → browser: the 440 Hz tone, measured at the playback tap.
+  // Asterisk → browser: the 440 Hz tone at its level, measured at the playback tap once playout is steady.
+  let down: ToneAnalysis | undefined;
   await expect
     .poll(async () => {
       const { samples, rateHz } = await playback(phonePage);
-      const down = analyseTone(samples, rateHz);
-      test.info().annotations.push({ type: 'downlink tone', description: JSON.stringify({ ...down, rateHz }) });
-      return Math.abs(down.hz - 440) <= 20 && down.levelDbfs > -20;
-    }, { timeout: 5_000 })
+      down = analyseTone(samples, rateHz);
+      return Math.abs(down.hz - 440) <= 20 && Math.abs(down.levelDbfs - TONE_DBFS) <= 3 && down.purity > 0.9;
+    }, { timeout: 5_000, message: 'the page plays the 440 Hz tone' })
     .toBe(true);
+  test.info().annotations.push({ type: 'downlink tone', description: JSON.stringify(down) });
 
   await phone.getByRole('button', { name: 'Hang up' }).click();
   expect(await call.ended).toMatchObject({ by: 'app-hangup', code: 1000 });
