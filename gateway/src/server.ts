@@ -12,6 +12,7 @@ import { BrowserListener } from './browser/listener.js';
 import { Registry } from './browser/registration.js';
 import { Router } from './calls/router.js';
 import { parseListenAddress } from './config/address.js';
+import { NO_GROUPS, type GroupsConfig } from './config/groups.js';
 import type { GatewayConfig } from './config/schema.js';
 import { ConfigError } from './errors.js';
 import { Assets } from './http/assets.js';
@@ -24,6 +25,8 @@ export interface GatewayOptions {
   readonly log?: Logger;
   /** Shorter heartbeats for tests. */
   readonly heartbeatIntervalMs?: number;
+  /** Groups from `gag_groups.json` (default: none). */
+  readonly groups?: GroupsConfig;
 }
 
 /** A running gateway. */
@@ -73,7 +76,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const log = options.log ?? createLogger(config.log_level as LogLevel);
   const tls = await readTls(config, options.configFile ?? '(config)');
   const registry = new Registry();
-  const router = new Router({ registry, config: () => config, log });
+  const groups = options.groups ?? NO_GROUPS;
+  const router = new Router({ registry, config: () => config, groups: () => groups, log });
   const asteriskAcl = new IpAcl(config.allowed_asterisk_ips);
   const browserAcl = new IpAcl(config.allowed_browser_ips);
 

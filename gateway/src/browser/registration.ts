@@ -3,13 +3,13 @@
  * (desk, laptop, tabs) are normal; all of them ring.
  * @packageDocumentation
  */
-import type { BrowserSession } from './session.js';
+import type { Phone } from './phone.js';
 
 export class Registry {
-  readonly #byExtension = new Map<string, Set<BrowserSession>>();
+  readonly #byExtension = new Map<string, Set<Phone>>();
 
   /** Add a ready session; it leaves by itself when it closes. */
-  add(session: BrowserSession): void {
+  add(session: Phone): void {
     const extension = session.extension;
     if (extension === undefined) return;
     let set = this.#byExtension.get(extension);
@@ -22,12 +22,12 @@ export class Registry {
   }
 
   /** The sessions of `extension`, oldest first. */
-  sessionsFor(extension: string): BrowserSession[] {
+  sessionsFor(extension: string): Phone[] {
     return [...(this.#byExtension.get(extension) ?? [])];
   }
 
   /** Every online session. */
-  all(): BrowserSession[] {
+  all(): Phone[] {
     return [...this.#byExtension.values()].flatMap((set) => [...set]);
   }
 }

@@ -21,6 +21,7 @@ import {
 import { verifyToken } from '../access/token.js';
 import { TokenError } from '../errors.js';
 import type { Logger } from '../log.js';
+import type { Phone, PhoneEvents } from './phone.js';
 
 /** A browser that has not read this much audio (in ms of slin16) starts losing the oldest frames. */
 export const MAX_BROWSER_BACKLOG_MS = 200;
@@ -28,20 +29,6 @@ const MAX_BROWSER_BACKLOG_BYTES = (MAX_BROWSER_BACKLOG_MS / 20) * FRAME_BYTES;
 /** Ping interval; a peer that has not answered the previous ping by the next one is dropped. */
 export const HEARTBEAT_INTERVAL_MS = 15_000;
 
-/** Control messages after `hello`. */
-export type SessionMessage = Exclude<ClientMessage, { type: 'hello' }>;
-
-/** Events of a {@link BrowserSession}. */
-export interface BrowserSessionEvents {
-  /** The token was verified and `welcome` sent; fires once. */
-  ready: () => void;
-  /** A control message after `hello`. */
-  message: (message: SessionMessage) => void;
-  /** Whole slin16 frames from the browser. */
-  audio: (frames: Buffer) => void;
-  /** The connection is gone; fires once, last. */
-  closed: (code: number) => void;
-}
 
 export interface BrowserSessionOptions {
   readonly secret: string;
@@ -51,8 +38,9 @@ export interface BrowserSessionOptions {
   readonly heartbeatIntervalMs?: number;
 }
 
-export class BrowserSession extends EventEmitter<BrowserSessionEvents> {
+export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
   readonly id = randomUUID();
+  readonly protocol = 'gag.v1';
   readonly connectedAtMs = Date.now();
   readonly remoteAddress: string | undefined;
   readonly userAgent: string | undefined;

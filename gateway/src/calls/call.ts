@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { canTransition, transition, type CallEvent, type CallState, type EndReason } from '@gag/sdk/protocol';
 import type { AsteriskLeg } from '../asterisk/leg.js';
-import type { BrowserSession } from '../browser/session.js';
+import type { Phone } from '../browser/phone.js';
 import type { Logger } from '../log.js';
 
 /** Who is calling, as far as Asterisk told us. */
@@ -21,7 +21,7 @@ export interface CallOptions {
   readonly extension: string;
   readonly caller: CallerId;
   /** The sessions to ring (at least one). */
-  readonly targets: readonly BrowserSession[];
+  readonly targets: readonly Phone[];
   readonly ringTimeoutMs: number;
   readonly log: Logger;
   /** The call ended; fires once. */
@@ -37,8 +37,8 @@ export class Call {
   #state: CallState = 'routing';
   #endReason: EndReason | undefined;
   readonly #leg: AsteriskLeg;
-  readonly #ringing = new Set<BrowserSession>();
-  #talkingWith: BrowserSession | undefined;
+  readonly #ringing = new Set<Phone>();
+  #talkingWith: Phone | undefined;
   #ringTimer: NodeJS.Timeout | undefined;
   readonly #options: CallOptions;
   readonly #log: Logger;
@@ -61,12 +61,12 @@ export class Call {
   }
 
   /** The session in the call, once answered. */
-  get talkingWith(): BrowserSession | undefined {
+  get talkingWith(): Phone | undefined {
     return this.#talkingWith;
   }
 
   /** Whether `session` is being rung by this call or talking in it. */
-  involves(session: BrowserSession): boolean {
+  involves(session: Phone): boolean {
     return this.#ringing.has(session) || this.#talkingWith === session;
   }
 
@@ -76,7 +76,7 @@ export class Call {
   }
 
   /** `session` answered. A late answer (another phone won, the caller left) is dropped. */
-  answer(session: BrowserSession): void {
+  answer(session: Phone): void {
     if (!this.#ringing.has(session) || !canTransition(this.#state, 'answer')) {
       this.#log.debug({ sessionId: session.id }, 'late answer dropped');
       return;
@@ -87,12 +87,12 @@ export class Call {
   }
 
   /** `session` rejected. The call ends (and the dialplan continues) when no phone is left ringing. */
-  reject(session: BrowserSession): void {
+  reject(session: Phone): void {
     this.#leave(session, 'rejected', 'reject');
   }
 
   /** `session` hung up: ends the call if it was talking, rejects if it was ringing. */
-  hangup(session: BrowserSession): void {
+  hangup(session: Phone): void {
     if (this.#talkingWith === session && canTransition(this.#state, 'hangup')) {
       this.#end('hangup', 'hangup');
       return;
@@ -101,7 +101,7 @@ export class Call {
   }
 
   /** `session`'s connection broke. */
-  lost(session: BrowserSession): void {
+  lost(session: Phone): void {
     if (this.#talkingWith === session && canTransition(this.#state, 'fail')) {
       this.#talkingWith = undefined; // nobody to tell
       this.#end('fail', 'connection_lost');
@@ -128,11 +128,11 @@ export class Call {
   }
 
   /** Audio from `session`; only the answering session's audio reaches Asterisk. */
-  audioFromBrowser(session: BrowserSession, frames: Buffer): void {
+  audioFromBrowser(session: Phone, frames: Buffer): void {
     if (this.#talkingWith === session && this.#state === 'talking') this.#leg.sendAudio(frames);
   }
 
-  #leave(session: BrowserSession, reason: EndReason, event: CallEvent): void {
+  #leave(session: Phone, reason: EndReason, event: CallEvent): void {
     if (!this.#ringing.delete(session)) return;
     session.send({ type: 'ended', callId: this.id, reason });
     if (this.#ringing.size === 0 && canTransition(this.#state, event)) this.#end(event, reason);

@@ -5,7 +5,8 @@
  */
 import type { AsteriskLeg, MediaStart } from '../asterisk/leg.js';
 import type { Registry } from '../browser/registration.js';
-import type { BrowserSession, SessionMessage } from '../browser/session.js';
+import type { Phone, PhoneMessage } from '../browser/phone.js';
+import type { GroupsConfig } from '../config/groups.js';
 import type { GatewayConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import { Call } from './call.js';
@@ -14,13 +15,14 @@ import { callerOf, extensionOf } from './routing.js';
 export interface RouterOptions {
   readonly registry: Registry;
   readonly config: () => GatewayConfig;
+  readonly groups: () => GroupsConfig;
   readonly log: Logger;
 }
 
 export class Router {
   readonly #calls = new Map<string, Call>();
   /** The call each session is talking in (one at a time). */
-  readonly #talking = new Map<BrowserSession, Call>();
+  readonly #talking = new Map<Phone, Call>();
   readonly #options: RouterOptions;
 
   constructor(options: RouterOptions) {
@@ -38,7 +40,7 @@ export class Router {
   }
 
   /** A ready browser session. */
-  addSession(session: BrowserSession): void {
+  addSession(session: Phone): void {
     session.on('message', (message) => this.#onMessage(session, message));
     session.on('audio', (frames) => this.#talking.get(session)?.audioFromBrowser(session, frames));
     session.once('closed', () => {
@@ -80,7 +82,7 @@ export class Router {
     call.ring();
   }
 
-  #onMessage(session: BrowserSession, message: SessionMessage): void {
+  #onMessage(session: Phone, message: PhoneMessage): void {
     const call = this.#calls.get(message.callId);
     if (call === undefined || !call.involves(session)) {
       // Legitimate race: the call ended (or went elsewhere) while the message was on its way.

@@ -1,0 +1,42 @@
+/**
+ * What the call logic sees of a browser, whichever protocol it speaks: `gag.v1`
+ * ({@link BrowserSession}) or GoAstGateway's legacy words (translated in `legacy.ts`).
+ * Both speak in `gag.v1` messages to the rest of the gateway.
+ * @packageDocumentation
+ */
+import type { EventEmitter } from 'eventemitter3';
+import type { ClientMessage, ServerMessage } from '@gag/sdk/protocol';
+import type { Logger } from '../log.js';
+
+/** Control messages a phone sends after logging in. */
+export type PhoneMessage = Exclude<ClientMessage, { type: 'hello' }>;
+
+/** Events of a {@link Phone}. */
+export interface PhoneEvents {
+  /** Logged in: `extension` is set; fires once. */
+  ready: () => void;
+  /** A control message for a call. */
+  message: (message: PhoneMessage) => void;
+  /** Whole slin16 frames from the browser. */
+  audio: (frames: Buffer) => void;
+  /** The connection is gone; fires once, last. */
+  closed: (code: number) => void;
+}
+
+/** A logged-in browser connection. */
+export interface Phone extends EventEmitter<PhoneEvents> {
+  readonly id: string;
+  readonly protocol: 'gag.v1' | 'legacy';
+  /** The extension from the token; set once `ready` has fired. */
+  readonly extension: string | undefined;
+  readonly remoteAddress: string | undefined;
+  readonly userAgent: string | undefined;
+  readonly connectedAtMs: number;
+  readonly log: Logger;
+  /** Counters (no per-frame logging). */
+  readonly stats: { framesIn: number; framesOut: number; framesDroppedBacklog: number };
+  /** Tell the browser about a call. A message the protocol cannot express is dropped. */
+  send(message: ServerMessage): void;
+  /** Audio towards the browser; a browser that does not keep up loses the oldest audio. */
+  sendAudio(frames: Buffer): void;
+}

@@ -1,0 +1,61 @@
+/**
+ * `gag_groups.json`: named groups of extensions that ring together (`ringall`) or one after
+ * another (`sequential`). GoAstGateway's format loads unchanged; `timeout` stays in seconds.
+ * @packageDocumentation
+ */
+import { readFile } from 'node:fs/promises';
+import * as v from 'valibot';
+import { ConfigError } from '../errors.js';
+
+const Extension = v.pipe(v.string(), v.regex(/^[\w.+-]{1,64}$/, 'each member is an extension, e.g. "201"'));
+
+const GroupSchema = v.strictObject({
+  strategy: v.picklist(['ringall', 'sequential'], 'must be "ringall" or "sequential"'),
+  members: v.pipe(v.array(Extension), v.minLength(1, 'list at least one extension, e.g. ["201", "202"]')),
+  /** Seconds: how long each member rings (sequential) or the group rings (ringall). */
+  timeout: v.optional(v.pipe(v.number('must be a number of seconds'), v.integer(), v.minValue(1, 'must be at least 1 (seconds)')), 30),
+});
+
+const GroupsSchema = v.record(v.pipe(v.string(), v.regex(/^[\w.+-]{1,64}$/, 'group names are like extensions, e.g. "G01"')), GroupSchema);
+
+/** One group. */
+export type Group = Readonly<v.InferOutput<typeof GroupSchema>>;
+/** Every group by name, frozen. */
+export type GroupsConfig = Readonly<Record<string, Group>>;
+
+/** No groups: every call rings its own extension. */
+export const NO_GROUPS: GroupsConfig = Object.freeze({});
+
+/** Validate parsed JSON as read from `file`. */
+export function parseGroupsConfig(file: string, json: unknown): GroupsConfig {
+  const r = v.safeParse(GroupsSchema, json);
+  if (r.success) {
+    for (const group of Object.values(r.output)) Object.freeze(group.members), Object.freeze(group);
+    return Object.freeze(r.output);
+  }
+  const [issue] = r.issues;
+  const key = v.getDotPath(issue) ?? '(top level)';
+  throw new ConfigError({ file, key, fix: issue.input === undefined ? 'is required' : issue.message });
+}
+
+/**
+ * Read `file`. A missing file is an error only when `required` (named with -g); GoAstGateway
+ * treats the groups file as optional.
+ */
+export async function loadGroupsConfig(file: string, options: { required: boolean }): Promise<GroupsConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && !options.required) return NO_GROUPS;
+    throw new ConfigError({ file, key: '(file)', fix: code === 'ENOENT' ? 'no such file — check the path given with -g' : `cannot be read (${code})` });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new ConfigError({ file, key: '(syntax)', fix: `not valid JSON: ${(cause as Error).message}` });
+  }
+  return parseGroupsConfig(file, json);
+}
