@@ -4,6 +4,7 @@
  */
 import { Writable } from 'node:stream';
 import { FakeAsterisk } from '@gag/e2e';
+import type { GroupsConfig } from '../src/config/groups.js';
 import { devConfig } from '../src/config/load.js';
 import type { GatewayConfigInput } from '../src/config/schema.js';
 import { mintToken } from '../src/access/token.js';
@@ -24,7 +25,7 @@ export interface TestGateway {
   stop(): Promise<void>;
 }
 
-export async function startTestGateway(overrides: Partial<GatewayConfigInput> = {}): Promise<TestGateway> {
+export async function startTestGateway(overrides: Partial<GatewayConfigInput> = {}, options: { groups?: GroupsConfig } = {}): Promise<TestGateway> {
   const logs: TestGateway['logs'] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -40,7 +41,7 @@ export async function startTestGateway(overrides: Partial<GatewayConfigInput> = 
     log_level: 'debug',
     ...overrides,
   });
-  const gw = await startGateway(config, { log: createLogger('debug', sink) });
+  const gw = await startGateway(config, { log: createLogger('debug', sink), ...(options.groups === undefined ? {} : { groups: options.groups }) });
   const asterisk = new FakeAsterisk({ url: gw.asteriskUrl });
   const phones: TestPhone[] = [];
   const token = (extension: string, ttlSeconds = 60): Promise<string> => mintToken({ secret: TEST_SECRET, extension, ttlSeconds });

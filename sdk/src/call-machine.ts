@@ -7,12 +7,12 @@ import { IllegalTransitionError } from './errors.js';
 
 /** Where a call is: found no phone yet, ringing phones, talking, or over. */
 export type CallState = 'routing' | 'ringing' | 'talking' | 'ended';
-/** What can happen to a call. */
-export type CallEvent = 'ring' | 'answer' | 'reject' | 'timeout' | 'hangup' | 'fail';
+/** What can happen to a call; `next` rings the next phones of a group. */
+export type CallEvent = 'ring' | 'next' | 'answer' | 'reject' | 'timeout' | 'hangup' | 'fail';
 
 const TRANSITIONS: { readonly [S in CallState]: Readonly<Partial<Record<CallEvent, CallState>>> } = {
   routing: { ring: 'ringing', hangup: 'ended', fail: 'ended' },
-  ringing: { answer: 'talking', reject: 'ended', timeout: 'ended', hangup: 'ended', fail: 'ended' },
+  ringing: { next: 'ringing', answer: 'talking', reject: 'ended', timeout: 'ended', hangup: 'ended', fail: 'ended' },
   talking: { hangup: 'ended', fail: 'ended' },
   ended: {},
 };

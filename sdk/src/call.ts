@@ -15,6 +15,8 @@ export interface CallEvents {
   state: (state: CallState, previous: CallState) => void;
   /** The gateway connected the call: audio flows both ways. Fires at most once. */
   accepted: () => void;
+  /** The caller pressed a key (Asterisk `DTMF_END`). @example call.on('dtmf', (digit) => {}) */
+  dtmf: (digit: string) => void;
   /** The call is over. Always the last event, fired exactly once. @example call.on('ended', (reason) => {}) */
   ended: (reason: EndReason) => void;
 }
@@ -51,6 +53,8 @@ export class Call extends EventEmitter<CallEvents> {
   readonly extension: string;
   readonly callerNumber: string | null;
   readonly callerName: string | null;
+  /** The group (gag_groups.json) the call came through, or null. */
+  readonly group: string | null;
   /** When the call started ringing here, ms since the epoch. */
   readonly ringingSinceMs = Date.now();
   #answeredAtMs: number | undefined;
@@ -69,6 +73,7 @@ export class Call extends EventEmitter<CallEvents> {
     this.extension = incoming.extension;
     this.callerNumber = incoming.callerNumber;
     this.callerName = incoming.callerName;
+    this.group = incoming.group;
     this.#transport = transport;
     this.#microphone = microphone;
   }
@@ -148,6 +153,11 @@ export class Call extends EventEmitter<CallEvents> {
     this.#answeredAtMs = Date.now();
     this.#go('answer');
     this.emit('accepted');
+  }
+
+  /** @internal A key pressed by the caller. */
+  keyPressed(digit: string): void {
+    if (this.#state === 'talking') this.emit('dtmf', digit);
   }
 
   /** @internal Audio from the gateway. */

@@ -190,6 +190,9 @@ export class GagClient extends EventEmitter<GagClientEvents> {
       case 'answered':
         this.#calls.get(message.callId)?.connected();
         return;
+      case 'dtmf':
+        this.#calls.get(message.callId)?.keyPressed(message.digit);
+        return;
       case 'ended':
         this.#calls.get(message.callId)?.end(message.reason);
     }

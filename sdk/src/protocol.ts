@@ -86,8 +86,11 @@ const ServerMessageSchema = v.variant('type', [
     extension: Text,
     callerNumber: v.nullable(Text),
     callerName: v.nullable(Text),
+    /** The group from gag_groups.json the call came through, if any. */
+    group: v.optional(v.nullable(Text), null),
   }),
   v.object({ type: v.literal('answered'), callId: CallId }),
+  v.object({ type: v.literal('dtmf'), callId: CallId, digit: v.pipe(v.string(), v.regex(/^[0-9A-D*#]$/)) }),
   v.object({ type: v.literal('ended'), callId: CallId, reason: v.picklist(END_REASONS) }),
 ]);
 

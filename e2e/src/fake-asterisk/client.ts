@@ -140,6 +140,15 @@ export class FakeCall extends EventEmitter<FakeCallEvents> {
     for (const digit of digits) this.#sendText(control.dtmfEndMessage(this.channelId, digit, this.format));
   }
 
+  /**
+   * Send MEDIA_XOFF or MEDIA_XON by hand, as Asterisk does when its queue passes ~900 or falls
+   * under ~800 frames. TODO(#8): raise them from a real queue model when the app sends faster
+   * than real time.
+   */
+  sendFlowControl(event: 'MEDIA_XOFF' | 'MEDIA_XON'): void {
+    this.#sendText(control.noDataMessage(event, this.channelId, this.format));
+  }
+
   /** @internal Sends MEDIA_START; resolves once it is written (or the socket is gone). */
   start(mediaStart: string): Promise<void> {
     return new Promise((resolve) => this.#ws.send(mediaStart, () => resolve()));

@@ -1,7 +1,7 @@
 /**
- * One call from Asterisk to the browsers of an extension, driven by the shared call machine
- * (`transition()` from `@gag/sdk/protocol`). Side effects run in one place, right after each
- * transition, keyed by the new state.
+ * One call from Asterisk to the browsers of an extension or a group, driven by the shared call
+ * machine (`transition()` from `@gag/sdk/protocol`). Side effects run in one place, right after
+ * each transition, keyed by the new state.
  * @packageDocumentation
  */
 import { randomUUID } from 'node:crypto';
@@ -9,6 +9,7 @@ import { canTransition, transition, type CallEvent, type CallState, type EndReas
 import type { AsteriskLeg } from '../asterisk/leg.js';
 import type { Phone } from '../browser/phone.js';
 import type { Logger } from '../log.js';
+import type { RingPlan } from './ring-plan.js';
 
 /** Who is calling, as far as Asterisk told us. */
 export interface CallerId {
@@ -20,9 +21,9 @@ export interface CallOptions {
   readonly leg: AsteriskLeg;
   readonly extension: string;
   readonly caller: CallerId;
-  /** The sessions to ring (at least one). */
-  readonly targets: readonly Phone[];
-  readonly ringTimeoutMs: number;
+  readonly plan: RingPlan;
+  /** The phones of these extensions that can ring now (online, not in a call). */
+  readonly available: (extensions: readonly string[]) => Phone[];
   readonly log: Logger;
   /** The call ended; fires once. */
   readonly onEnded: (call: Call) => void;
@@ -32,6 +33,7 @@ export class Call {
   readonly id = randomUUID();
   readonly extension: string;
   readonly caller: CallerId;
+  readonly group: string | null;
   readonly startedAtMs = Date.now();
   answeredAtMs: number | undefined;
   #state: CallState = 'routing';
@@ -39,6 +41,9 @@ export class Call {
   readonly #leg: AsteriskLeg;
   readonly #ringing = new Set<Phone>();
   #talkingWith: Phone | undefined;
+  /** Index of the plan's current step. */
+  #step = -1;
+  #stepTimer: NodeJS.Timeout | undefined;
   #ringTimer: NodeJS.Timeout | undefined;
   readonly #options: CallOptions;
   readonly #log: Logger;
@@ -48,8 +53,8 @@ export class Call {
     this.#leg = options.leg;
     this.extension = options.extension;
     this.caller = options.caller;
+    this.group = options.plan.group;
     this.#log = options.log.child({ callId: this.id, exten: options.extension });
-    for (const s of options.targets) this.#ringing.add(s);
   }
 
   get state(): CallState {
@@ -60,55 +65,58 @@ export class Call {
     return this.#endReason;
   }
 
-  /** The session in the call, once answered. */
+  /** The phone in the call, once answered. */
   get talkingWith(): Phone | undefined {
     return this.#talkingWith;
   }
 
-  /** Whether `session` is being rung by this call or talking in it. */
-  involves(session: Phone): boolean {
-    return this.#ringing.has(session) || this.#talkingWith === session;
+  /** The phones ringing now. */
+  get ringing(): readonly Phone[] {
+    return [...this.#ringing];
   }
 
-  /** Ring every target. */
+  /** Whether `phone` is being rung by this call or talking in it. */
+  involves(phone: Phone): boolean {
+    return this.#ringing.has(phone) || this.#talkingWith === phone;
+  }
+
+  /** Ring the first step of the plan that has a phone available; ends the call if none has. */
   ring(): void {
+    if (!this.#takeNextStep()) return this.#end('hangup', 'failed');
     this.#go('ring');
   }
 
-  /** `session` answered. A late answer (another phone won, the caller left) is dropped. */
-  answer(session: Phone): void {
-    if (!this.#ringing.has(session) || !canTransition(this.#state, 'answer')) {
-      this.#log.debug({ sessionId: session.id }, 'late answer dropped');
+  /** `phone` answered. A late answer (another phone won, the caller left) is dropped. */
+  answer(phone: Phone): void {
+    if (!this.#ringing.has(phone) || !canTransition(this.#state, 'answer')) {
+      this.#log.debug({ phoneId: phone.id }, 'late answer dropped');
       return;
     }
-    this.#talkingWith = session;
-    this.#ringing.delete(session);
+    this.#talkingWith = phone;
+    this.#ringing.delete(phone);
     this.#go('answer');
   }
 
-  /** `session` rejected. The call ends (and the dialplan continues) when no phone is left ringing. */
-  reject(session: Phone): void {
-    this.#leave(session, 'rejected', 'reject');
+  /** `phone` rejected. When no phone is left ringing, a group moves on; otherwise the call ends (the dialplan continues). */
+  reject(phone: Phone): void {
+    if (!this.#ringing.delete(phone)) return;
+    phone.send({ type: 'ended', callId: this.id, reason: 'rejected' });
+    if (this.#ringing.size === 0) this.#moveOn('reject', 'rejected');
   }
 
-  /** `session` hung up: ends the call if it was talking, rejects if it was ringing. */
-  hangup(session: Phone): void {
-    if (this.#talkingWith === session && canTransition(this.#state, 'hangup')) {
-      this.#end('hangup', 'hangup');
-      return;
-    }
-    this.reject(session);
+  /** `phone` hung up: ends the call if it was talking, rejects if it was ringing. */
+  hangup(phone: Phone): void {
+    if (this.#talkingWith === phone && canTransition(this.#state, 'hangup')) return this.#end('hangup', 'hangup');
+    this.reject(phone);
   }
 
-  /** `session`'s connection broke. */
-  lost(session: Phone): void {
-    if (this.#talkingWith === session && canTransition(this.#state, 'fail')) {
+  /** `phone`'s connection broke. */
+  lost(phone: Phone): void {
+    if (this.#talkingWith === phone && canTransition(this.#state, 'fail')) {
       this.#talkingWith = undefined; // nobody to tell
-      this.#end('fail', 'connection_lost');
-      return;
+      return this.#end('fail', 'connection_lost');
     }
-    this.#ringing.delete(session);
-    if (this.#state === 'ringing' && this.#ringing.size === 0) this.#end('fail', 'connection_lost');
+    if (this.#ringing.delete(phone) && this.#ringing.size === 0) this.#moveOn('fail', 'connection_lost');
   }
 
   /** Asterisk's socket closed: the caller hung up (while ringing) or the far end did (while talking). */
@@ -122,20 +130,52 @@ export class Call {
     if (canTransition(this.#state, 'fail')) this.#end('fail', 'connection_lost');
   }
 
-  /** Audio from Asterisk, to the answering browser. */
+  /** Audio from Asterisk, to the answering phone. */
   audioFromAsterisk(frames: Buffer): void {
     this.#talkingWith?.sendAudio(frames);
   }
 
-  /** Audio from `session`; only the answering session's audio reaches Asterisk. */
-  audioFromBrowser(session: Phone, frames: Buffer): void {
-    if (this.#talkingWith === session && this.#state === 'talking') this.#leg.sendAudio(frames);
+  /** Audio from `phone`; only the answering phone's audio reaches Asterisk. */
+  audioFromBrowser(phone: Phone, frames: Buffer): void {
+    if (this.#talkingWith === phone && this.#state === 'talking') this.#leg.sendAudio(frames);
   }
 
-  #leave(session: Phone, reason: EndReason, event: CallEvent): void {
-    if (!this.#ringing.delete(session)) return;
-    session.send({ type: 'ended', callId: this.id, reason });
-    if (this.#ringing.size === 0 && canTransition(this.#state, event)) this.#end(event, reason);
+  /** The caller pressed a key: the answering phone hears of it. */
+  dtmfFromAsterisk(digit: string): void {
+    if (this.#state === 'talking') this.#talkingWith?.send({ type: 'dtmf', callId: this.id, digit });
+  }
+
+  /** Nobody rings any more: ring the next step of a group, or end with `reason`. */
+  #moveOn(event: CallEvent, reason: EndReason): void {
+    if (this.#state !== 'ringing') return;
+    if (this.#takeNextStep()) return this.#go('next');
+    this.#end(event, reason);
+  }
+
+  /**
+   * Fill `#ringing` from the next step of the plan that has a phone available (wrapping round
+   * for a looping plan, trying each step at most once). False when none has.
+   */
+  #takeNextStep(): boolean {
+    const { steps, loop } = this.#options.plan;
+    for (let tried = 0; tried < steps.length; tried++) {
+      const next = this.#step + 1;
+      if (next >= steps.length && !loop) return false;
+      this.#step = next % steps.length;
+      const phones = this.#options.available(steps[this.#step]!.extensions);
+      if (phones.length > 0) {
+        for (const phone of phones) this.#ringing.add(phone);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The current step rang out: its phones stop ringing and the plan moves on. */
+  #stepTimedOut(): void {
+    for (const phone of this.#ringing) phone.send({ type: 'ended', callId: this.id, reason: 'timeout' });
+    this.#ringing.clear();
+    this.#moveOn('timeout', 'timeout');
   }
 
   #end(event: CallEvent, reason: EndReason): void {
@@ -150,7 +190,7 @@ export class Call {
     this.#log.debug({ from, to: this.#state, event }, 'call state');
     switch (this.#state) {
       case 'ringing':
-        return this.#enterRinging();
+        return this.#enterRinging(event);
       case 'talking':
         return this.#enterTalking();
       case 'ended':
@@ -158,35 +198,39 @@ export class Call {
     }
   }
 
-  #enterRinging(): void {
-    for (const session of this.#ringing) {
-      session.send({
+  #enterRinging(event: CallEvent): void {
+    const { plan } = this.#options;
+    for (const phone of this.#ringing) {
+      phone.send({
         type: 'incoming',
         callId: this.id,
         extension: this.extension,
         callerNumber: this.caller.number,
         callerName: this.caller.name,
+        group: this.group,
       });
     }
-    this.#ringTimer = setTimeout(() => this.#end('timeout', 'timeout'), this.#options.ringTimeoutMs);
-    this.#log.info({ phones: this.#ringing.size, callerNumber: this.caller.number }, 'call ringing');
+    clearTimeout(this.#stepTimer);
+    this.#stepTimer = setTimeout(() => this.#stepTimedOut(), plan.steps[this.#step]!.durationMs);
+    if (event === 'ring') this.#ringTimer = setTimeout(() => this.#end('timeout', 'timeout'), plan.maxRingMs);
+    this.#log.info({ phones: this.#ringing.size, step: this.#step, group: this.group, callerNumber: this.caller.number }, 'call ringing');
   }
 
   #enterTalking(): void {
-    clearTimeout(this.#ringTimer);
+    this.#clearTimers();
     this.answeredAtMs = Date.now();
     this.#leg.answer();
     const winner = this.#talkingWith;
     if (winner !== undefined) winner.send({ type: 'answered', callId: this.id });
     for (const other of this.#ringing) other.send({ type: 'ended', callId: this.id, reason: 'answered_elsewhere' });
     this.#ringing.clear();
-    this.#log.info({ sessionId: winner?.id, setupMs: this.answeredAtMs - this.startedAtMs }, 'call answered');
+    this.#log.info({ phoneId: winner?.id, setupMs: this.answeredAtMs - this.startedAtMs }, 'call answered');
   }
 
   #enterEnded(): void {
-    clearTimeout(this.#ringTimer);
+    this.#clearTimers();
     const reason = this.#endReason ?? 'failed';
-    for (const session of this.#ringing) session.send({ type: 'ended', callId: this.id, reason });
+    for (const phone of this.#ringing) phone.send({ type: 'ended', callId: this.id, reason });
     this.#talkingWith?.send({ type: 'ended', callId: this.id, reason });
     this.#ringing.clear();
     // Asterisk hangs up on its own when it closed the socket; otherwise tell it.
@@ -194,5 +238,10 @@ export class Call {
     const talkedMs = this.answeredAtMs === undefined ? 0 : Date.now() - this.answeredAtMs;
     this.#log.info({ reason, talkedMs, framesIn: this.#leg.stats.framesIn, framesOut: this.#leg.stats.framesOut }, 'call ended');
     this.#options.onEnded(this);
+  }
+
+  #clearTimers(): void {
+    clearTimeout(this.#stepTimer);
+    clearTimeout(this.#ringTimer);
   }
 }

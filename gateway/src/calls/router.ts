@@ -10,6 +10,7 @@ import type { GroupsConfig } from '../config/groups.js';
 import type { GatewayConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import { Call } from './call.js';
+import { extensionsOf, ringPlanFor } from './ring-plan.js';
 import { callerOf, extensionOf } from './routing.js';
 
 export interface RouterOptions {
@@ -61,25 +62,33 @@ export class Router {
       log.warn({ pattern: config.exten_search_pattern }, 'no extension for call; hanging up');
       return leg.hangup();
     }
-    const online = this.#options.registry.sessionsFor(extension);
-    const targets = online.filter((s) => !this.#talking.has(s));
-    if (targets.length === 0) {
-      log.info({ online: online.length }, online.length === 0 ? 'nobody online; hanging up' : 'all phones busy; hanging up');
+    const plan = ringPlanFor(extension, this.#options.groups(), config.ring_timeout_ms);
+    const everyone = extensionsOf(plan);
+    if (this.#available(everyone).length === 0) {
+      const online = everyone.some((e) => this.#options.registry.sessionsFor(e).length > 0);
+      log.info({ group: plan.group }, online ? 'all phones busy; hanging up' : 'nobody online; hanging up');
       return leg.hangup();
     }
     const call = new Call({
       leg,
       extension,
       caller: callerOf(start, leg.params, config),
-      targets,
-      ringTimeoutMs: config.ring_timeout_ms,
+      plan,
+      available: (extensions) => this.#available(extensions),
       log: this.#options.log,
       onEnded: (ended) => this.#forget(ended),
     });
     this.#calls.set(call.id, call);
     leg.on('audio', (frames) => call.audioFromAsterisk(frames));
+    leg.on('dtmf', (digit) => call.dtmfFromAsterisk(digit));
     leg.once('closed', () => call.asteriskClosed());
     call.ring();
+  }
+
+  /** The phones of `extensions` that are online and not talking, each once. */
+  #available(extensions: readonly string[]): Phone[] {
+    const phones = new Set(extensions.flatMap((e) => this.#options.registry.sessionsFor(e)));
+    return [...phones].filter((p) => !this.#talking.has(p));
   }
 
   #onMessage(session: Phone, message: PhoneMessage): void {
