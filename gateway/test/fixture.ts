@@ -25,7 +25,7 @@ export interface TestGateway {
   stop(): Promise<void>;
 }
 
-export async function startTestGateway(overrides: Partial<GatewayConfigInput> = {}, options: { groups?: GroupsConfig } = {}): Promise<TestGateway> {
+export async function startTestGateway(overrides: Partial<GatewayConfigInput> = {}, options: { groups?: GroupsConfig; heartbeatIntervalMs?: number } = {}): Promise<TestGateway> {
   const logs: TestGateway['logs'] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -41,7 +41,7 @@ export async function startTestGateway(overrides: Partial<GatewayConfigInput> = 
     log_level: 'debug',
     ...overrides,
   });
-  const gw = await startGateway(config, { log: createLogger('debug', sink), ...(options.groups === undefined ? {} : { groups: options.groups }) });
+  const gw = await startGateway(config, { log: createLogger('debug', sink), ...(options.groups === undefined ? {} : { groups: options.groups }), ...(options.heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs: options.heartbeatIntervalMs }) });
   const asterisk = new FakeAsterisk({ url: gw.asteriskUrl });
   const phones: TestPhone[] = [];
   const token = (extension: string, ttlSeconds = 60): Promise<string> => mintToken({ secret: TEST_SECRET, extension, ttlSeconds });
