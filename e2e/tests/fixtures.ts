@@ -10,7 +10,10 @@ import { FakeAsterisk } from '../src/index.js';
 import { phonePageHtml } from '../src/phone-page.js';
 
 interface GagEnv {
+  /** The gateway now (a new object after `restart()`). */
   readonly gateway: Gateway;
+  /** Stop the gateway and start a new one on the same ports with the same secret, as a service restart would. */
+  restart(): Promise<void>;
   /** Origin of the page server, e.g. http://localhost:41234. */
   readonly pageOrigin: string;
 }
@@ -42,10 +45,27 @@ export const test = base.extend<{ fakeAsterisk: FakeAsterisk; phonePage: PhonePa
       });
       await new Promise<void>((r) => pages.listen(0, '127.0.0.1', r));
       const pageOrigin = `http://localhost:${(pages.address() as AddressInfo).port}`;
-      const config = devConfig({ asterisk_addr: '127.0.0.1:0', browser_addr: '127.0.0.1:0', allowed_origins: [pageOrigin] });
-      secret = config.jwt_secret;
-      gateway = await startGateway(config, { log: createLogger(process.env['GAG_LOG'] === '1' ? 'debug' : 'warn') });
-      await use({ gateway, pageOrigin });
+      const log = createLogger(process.env['GAG_LOG'] === '1' ? 'debug' : 'warn');
+      const first = devConfig({ asterisk_addr: '127.0.0.1:0', browser_addr: '127.0.0.1:0', allowed_origins: [pageOrigin] });
+      secret = first.jwt_secret;
+      gateway = await startGateway(first, { log });
+      const port = (url: string): string => new URL(url).port;
+      const again = devConfig({
+        asterisk_addr: `127.0.0.1:${port(gateway.asteriskUrl)}`,
+        browser_addr: `127.0.0.1:${port(gateway.browserUrl)}`,
+        allowed_origins: [pageOrigin],
+        jwt_secret: secret,
+      });
+      await use({
+        get gateway() {
+          return gateway!;
+        },
+        pageOrigin,
+        async restart() {
+          await gateway!.close();
+          gateway = await startGateway(again, { log });
+        },
+      });
       await gateway.close();
       pages.close();
     },

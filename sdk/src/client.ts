@@ -7,6 +7,7 @@ import { EventEmitter } from 'eventemitter3';
 import { Call, type CallTransport } from './call.js';
 import { GagError } from './errors.js';
 import { silentLogger, type GagLogger } from './logger.js';
+import { DefaultReconnectPolicy, type ReconnectPolicy } from './reconnect-policy.js';
 import {
   CLOSE,
   FRAME_BYTES,
@@ -34,16 +35,18 @@ export interface GagClientOptions {
   microphone?: MediaTrackConstraints;
   /** Defaults to silence. */
   logger?: GagLogger;
+  /** When to retry after the connection dropped (default: {@link DefaultReconnectPolicy}). */
+  reconnectPolicy?: ReconnectPolicy;
 }
 
 /** Where the connection is. */
-export type ConnectionState = 'offline' | 'connecting' | 'online';
+export type ConnectionState = 'offline' | 'connecting' | 'online' | 'reconnecting';
 
 /** Why the connection closed. */
 export interface Disconnect {
   readonly code: number;
   readonly reason: string;
-  /** Whether the SDK would reconnect after this close (see `CLOSE` in the protocol). */
+  /** Whether the SDK reconnects after this close (see `CLOSE` in the protocol). */
   readonly retry: boolean;
 }
 
@@ -53,8 +56,10 @@ export interface GagClientEvents {
   state: (state: ConnectionState) => void;
   /** Logged in: the gateway accepted the token. */
   connected: (info: { extension: string; sessionId: string }) => void;
-  /** The connection closed; calls on it ended with `connection_lost`. */
+  /** The connection closed; calls on it ended with `connection_lost`. `retry` says whether a reconnect follows. */
   disconnected: (info: Disconnect) => void;
+  /** A reconnect attempt is scheduled after `delayMs`. */
+  reconnecting: (info: { attempt: number; delayMs: number }) => void;
   /** A call is ringing here. */
   incoming: (call: Call) => void;
 }
@@ -81,6 +86,14 @@ export class GagClient extends EventEmitter<GagClientEvents> {
   #ws: WebSocket | undefined;
   #state: ConnectionState = 'offline';
   #extension: string | undefined;
+  readonly #policy: ReconnectPolicy;
+  /** Whether the user wants to be connected (connect() called, disconnect() not). */
+  #wanted = false;
+  /** Whether this client has been online since connect(): reconnecting starts only then. */
+  #wasOnline = false;
+  #retryCount = 0;
+  #droppedAtMs: number | undefined;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
   /** Frames not sent because the connection was backed up. */
   framesDropped = 0;
 
@@ -96,6 +109,7 @@ export class GagClient extends EventEmitter<GagClientEvents> {
     }
     this.#options = options;
     this.#log = options.logger ?? silentLogger;
+    this.#policy = options.reconnectPolicy ?? new DefaultReconnectPolicy();
   }
 
   get state(): ConnectionState {
@@ -113,19 +127,36 @@ export class GagClient extends EventEmitter<GagClientEvents> {
   }
 
   /**
-   * Connect and log in. Resolves once the gateway accepted the token.
+   * Connect and log in. Resolves once the gateway accepted the token. Once connected, the
+   * client reconnects by itself after a drop (see `reconnectPolicy`), with a fresh token from
+   * `getToken`, until a close code says not to or `disconnect()` is called.
    * @throws GagError `GAG_TOKEN_INVALID` (token refused), `GAG_NOT_CONNECTED` (unreachable or refused).
    */
-  async connect(): Promise<void> {
-    if (this.#state !== 'offline') throw new GagError('GAG_NOT_CONNECTED', `already ${this.#state}`);
+  connect(): Promise<void> {
+    if (this.#state !== 'offline') return Promise.reject(new GagError('GAG_NOT_CONNECTED', `already ${this.#state}`));
+    this.#wanted = true;
     this.#setState('connecting');
+    return this.#attempt();
+  }
+
+  /** Close the connection and stop reconnecting; calls on it end with `connection_lost`. */
+  disconnect(): void {
+    this.#wanted = false;
+    clearTimeout(this.#retryTimer);
+    if (this.#ws !== undefined) this.#ws.close(1000, 'bye');
+    else this.#setState('offline');
+  }
+
+  /** One connection attempt: resolves on `welcome`, rejects when it closes first. */
+  async #attempt(): Promise<void> {
     let token: string;
     try {
-      token = this.#options.token ?? (await this.#options.getToken!());
+      token = this.#options.getToken !== undefined ? await this.#options.getToken() : this.#options.token!;
     } catch (cause) {
       this.#setState('offline');
       throw new GagError('GAG_TOKEN_INVALID', 'getToken() failed', { cause });
     }
+    if (!this.#wanted) throw new GagError('GAG_NOT_CONNECTED', 'disconnected');
     const ws = new WebSocket(this.#url, [SUBPROTOCOL]);
     ws.binaryType = 'arraybuffer';
     this.#ws = ws;
@@ -140,9 +171,23 @@ export class GagClient extends EventEmitter<GagClientEvents> {
     });
   }
 
-  /** Close the connection; calls on it end with `connection_lost`. */
-  disconnect(): void {
-    this.#ws?.close(1000, 'bye');
+  /** After a drop: try again after the policy's delay, or stay offline. */
+  #scheduleReconnect(closeCode: number): void {
+    const now = Date.now();
+    this.#droppedAtMs ??= now;
+    const delayMs = this.#policy.nextRetryDelayMs({ retryCount: this.#retryCount, elapsedMs: now - this.#droppedAtMs, closeCode });
+    if (delayMs === null) {
+      this.#wanted = false;
+      this.#setState('offline');
+      return;
+    }
+    this.#retryCount++;
+    this.#setState('reconnecting');
+    this.emit('reconnecting', { attempt: this.#retryCount, delayMs });
+    this.#retryTimer = setTimeout(() => {
+      // A failed attempt closes, and #onClose schedules the next one.
+      this.#attempt().catch((e: unknown) => this.#log.debug({ err: e }, 'reconnect attempt failed'));
+    }, delayMs);
   }
 
   #send(message: ClientMessage): void {
@@ -177,6 +222,9 @@ export class GagClient extends EventEmitter<GagClientEvents> {
     switch (message.type) {
       case 'welcome':
         this.#extension = message.extension;
+        this.#wasOnline = true;
+        this.#retryCount = 0;
+        this.#droppedAtMs = undefined;
         this.#setState('online');
         welcomed();
         this.emit('connected', { extension: message.extension, sessionId: message.sessionId });
@@ -200,13 +248,19 @@ export class GagClient extends EventEmitter<GagClientEvents> {
 
   #onClose(code: number, reason: string): Disconnect {
     const name = closeName(code);
-    const info: Disconnect = { code, reason, retry: name === undefined ? true : CLOSE[name].retry };
+    const retry = this.#wanted && this.#wasOnline && (name === undefined ? true : CLOSE[name].retry);
+    const info: Disconnect = { code, reason, retry };
+    const wasOnline = this.#state === 'online';
     this.#ws = undefined;
     for (const call of [...this.#calls.values()]) call.end('connection_lost');
-    if (this.#state !== 'offline') {
-      this.#setState('offline');
-      this.#log.info({ code, reason }, 'disconnected');
+    if (wasOnline) {
+      this.#log.info({ code, reason, retry }, 'disconnected');
       this.emit('disconnected', info);
+    }
+    if (retry) this.#scheduleReconnect(code);
+    else {
+      this.#wanted = false;
+      this.#setState('offline');
     }
     return info;
   }

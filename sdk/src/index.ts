@@ -8,3 +8,4 @@ export { GagError, type GagErrorCode } from './errors.js';
 export type { CallState } from './call-machine.js';
 export type { EndReason } from './protocol.js';
 export type { GagLogger } from './logger.js';
+export { DefaultReconnectPolicy, type ReconnectPolicy, type ReconnectContext } from './reconnect-policy.js';

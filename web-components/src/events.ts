@@ -27,7 +27,7 @@ export interface GagPhoneEventDetails {
 }
 
 /** What the phone shows. */
-export type PhoneView = 'offline' | 'connecting' | 'online' | Exclude<CallState, 'routing' | 'ended'>;
+export type PhoneView = 'offline' | 'connecting' | 'reconnecting' | 'online' | Exclude<CallState, 'routing' | 'ended'>;
 
 /** Build one of our events. */
 export function gagEvent<K extends keyof GagPhoneEventDetails>(type: K, detail: GagPhoneEventDetails[K]): CustomEvent<GagPhoneEventDetails[K]> {

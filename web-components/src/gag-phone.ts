@@ -132,6 +132,7 @@ export class GagPhone extends LitElement {
     const caller = html`<div class="caller" aria-live="assertive">
       <div class="number">${call.callerNumber ?? t.unknownCaller}</div>
       ${call.callerName ? html`<div class="name">${call.callerName}</div>` : nothing}
+      ${call.group ? html`<div class="group">${t.group.replace('{group}', call.group)}</div>` : nothing}
     </div>`;
     if (this._view === 'ringing') {
       return html`${caller}<div class="actions">

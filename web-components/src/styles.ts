@@ -35,7 +35,7 @@ export const styles = css`
   @keyframes pulse { 50% { opacity: 0.3; } }
   .caller { margin: 0.5rem 0; }
   .number { font-size: 1.3em; font-variant-numeric: tabular-nums; }
-  .name { color: var(--gag-muted, #5b6475); }
+  .name, .group { color: var(--gag-muted, #5b6475); }
   .timer { font-variant-numeric: tabular-nums; margin-left: auto; font-weight: 400; }
   .note { color: var(--gag-muted, #5b6475); margin-top: 0.25rem; }
   .error { color: var(--gag-danger, #c0392b); margin-top: 0.5rem; }

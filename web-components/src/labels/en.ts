@@ -2,6 +2,8 @@
 export const en = {
   offline: 'Offline',
   connecting: 'Connecting…',
+  reconnecting: 'Reconnecting…',
+  group: 'via {group}',
   online: 'Ready',
   ringing: 'Incoming call',
   talking: 'In call',

@@ -4,6 +4,8 @@ import type { Labels } from './en.js';
 export const ja: Labels = {
   offline: 'オフライン',
   connecting: '接続中…',
+  reconnecting: '再接続中…',
+  group: '{group} 経由',
   online: '待受中',
   ringing: '着信中',
   talking: '通話中',
