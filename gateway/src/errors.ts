@@ -21,7 +21,11 @@ export class ConfigError extends GagError {
   }
 }
 
-/** Why a token was refused; `reason` is logged and counted, never the token. */
+/**
+ * Why a token was refused; `reason` is logged and counted, never the token. `algorithm`: not in
+ * `jwt_algorithms` (or `none`); `signature`: no key of ours signed it; `claims`: `ext` or `exp`
+ * missing, or `iss`/`aud` not the configured `jwt_issuer`/`jwt_audience`.
+ */
 export type TokenRefusal = 'missing' | 'malformed' | 'signature' | 'algorithm' | 'expired' | 'not_yet_valid' | 'claims';
 
 /** A browser's token failed verification (code `GAG_TOKEN_INVALID`). */

@@ -1,20 +1,22 @@
 /**
  * Wires the gateway together: the Asterisk listener, the browser listener, the registry and the
- * router. No protocol logic lives here.
+ * router, and swaps a reloaded config in. No protocol logic lives here.
  * @packageDocumentation
  */
-import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { BasicAuth } from './access/basic-auth.js';
 import { IpAcl } from './access/ip-acl.js';
-import { AsteriskListener } from './asterisk/listener.js';
-import { BrowserListener } from './browser/listener.js';
+import { loadTokenKeys, type TokenKeys } from './access/keys.js';
+import { createTokenVerifier, type TokenVerifier } from './access/token.js';
+import { AsteriskListener, type AsteriskPolicy } from './asterisk/listener.js';
+import { BrowserListener, type BrowserPolicy } from './browser/listener.js';
 import { Registry } from './browser/registration.js';
 import { Router } from './calls/router.js';
-import { parseListenAddress } from './config/address.js';
+import { isLoopback, parseListenAddress } from './config/address.js';
 import { NO_GROUPS, type GroupsConfig } from './config/groups.js';
-import type { GatewayConfig } from './config/schema.js';
-import { ConfigError } from './errors.js';
+import { loadConfigFiles } from './config/load.js';
+import { RESTART_KEYS, type GatewayConfig } from './config/schema.js';
 import { Assets } from './http/assets.js';
 import { createLogger, type Logger, type LogLevel } from './log.js';
 
@@ -27,6 +29,8 @@ export interface GatewayOptions {
   readonly heartbeatIntervalMs?: number;
   /** Groups from `gag_groups.json` (default: none). */
   readonly groups?: GroupsConfig;
+  /** Time for an upgrade's headers on the Asterisk port (default 5 s; shorter in tests). */
+  readonly asteriskHeadersTimeoutMs?: number;
 }
 
 /** A running gateway. */
@@ -37,20 +41,55 @@ export interface Gateway {
   readonly browserUrl: string;
   readonly registry: Registry;
   readonly router: Router;
-  /** Hang up every call, close every connection, stop listening. */
+  /** The config in force (the latest reloaded one). */
+  readonly config: GatewayConfig;
+  /** The groups in force. */
+  readonly groups: GroupsConfig;
+  /**
+   * Swap in a new config and groups (SIGHUP) without dropping calls or connections: allow-lists,
+   * origins, Basic credentials, token keys, ring timeout, caller-ID names and groups apply to the
+   * next upgrade and the next call. Listen addresses and TLS need a restart (a warn line says so).
+   * Reloads run one at a time, in call order.
+   * @throws ConfigError when a key file the new config names cannot be used; the old config stays.
+   */
+  reload(config: GatewayConfig, groups: GroupsConfig): Promise<void>;
+  /** Hang up every call, close every connection, stop listening. Calling it again returns the same promise. */
   close(): Promise<void>;
 }
 
-async function readTls(config: GatewayConfig, file: string): Promise<{ cert: Buffer; key: Buffer } | undefined> {
-  if (config.cert_file === undefined || config.key_file === undefined) return undefined;
-  const read = async (key: 'cert_file' | 'key_file', path: string): Promise<Buffer> => {
-    try {
-      return await readFile(path);
-    } catch (cause) {
-      throw new ConfigError({ file, key, fix: `cannot read ${path} (${(cause as NodeJS.ErrnoException).code}) — check the path and that the gateway's user may read it` });
-    }
+/** Everything a reload replaces, swapped as one reference so no upgrade sees half of each. */
+interface Live {
+  readonly config: GatewayConfig;
+  readonly groups: GroupsConfig;
+  readonly asterisk: AsteriskPolicy;
+  // `secret` keeps server.ts compiling whether or not BrowserPolicy still has it. TODO(#4): remove with it.
+  readonly browser: BrowserPolicy & { readonly verify: TokenVerifier; readonly secret: string };
+}
+
+function live(config: GatewayConfig, groups: GroupsConfig, tokenKeys: TokenKeys): Live {
+  const { asterisk_username: user, asterisk_password: password } = config;
+  return {
+    config,
+    groups,
+    asterisk: {
+      acl: new IpAcl(config.allowed_asterisk_ips),
+      basicAuth: user === undefined || password === undefined ? undefined : new BasicAuth(user, password),
+    },
+    browser: {
+      acl: new IpAcl(config.allowed_browser_ips),
+      allowedOrigins: config.allowed_origins,
+      // TODO(#4): drop once browser/ verifies with `verify` (HS256-only until then).
+      secret: config.jwt_secret ?? '',
+      verify: createTokenVerifier(config, tokenKeys),
+    },
   };
-  return { cert: await read('cert_file', config.cert_file), key: await read('key_file', config.key_file) };
+}
+
+/** Top-level keys whose values differ (names only: values may be secret). */
+function changedKeys(before: object, after: object): string[] {
+  const a = before as Record<string, unknown>;
+  const b = after as Record<string, unknown>;
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).sort();
 }
 
 async function listen(server: Server, addr: string): Promise<string> {
@@ -68,25 +107,31 @@ async function listen(server: Server, addr: string): Promise<string> {
 
 /**
  * Start a gateway with a parsed config.
- * @throws ConfigError when a file the config names cannot be read.
+ * @throws ConfigError when a file the config names cannot be read or used.
  * @example
  * const gw = await startGateway(devConfig({ allowed_origins: ['http://localhost:8080'] }));
+ * await gw.reload(await loadGatewayConfig(file), groups); // on SIGHUP
  */
 export async function startGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
   const log = options.log ?? createLogger(config.log_level as LogLevel);
-  const tls = await readTls(config, options.configFile ?? '(config)');
+  const file = options.configFile ?? '(config)';
+  const { tls, tokenKeys } = await loadConfigFiles(config, file);
+  let current = live(config, options.groups ?? NO_GROUPS, tokenKeys);
   const registry = new Registry();
-  const groups = options.groups ?? NO_GROUPS;
-  const router = new Router({ registry, config: () => config, groups: () => groups, log });
-  const asteriskAcl = new IpAcl(config.allowed_asterisk_ips);
-  const browserAcl = new IpAcl(config.allowed_browser_ips);
+  const router = new Router({ registry, config: () => current.config, groups: () => current.groups, log });
 
-  const asterisk = new AsteriskListener({ acl: () => asteriskAcl, log, onLeg: (leg) => router.addLeg(leg) });
+  const asterisk = new AsteriskListener({
+    policy: () => current.asterisk,
+    log,
+    onLeg: (leg) => router.addLeg(leg),
+    ...(options.asteriskHeadersTimeoutMs === undefined ? {} : { headersTimeoutMs: options.asteriskHeadersTimeoutMs }),
+  });
   const browser = new BrowserListener({
-    policy: () => ({ acl: browserAcl, allowedOrigins: config.allowed_origins, secret: config.jwt_secret }),
+    policy: () => current.browser,
     tls,
     assets: new Assets(),
     log,
+    registry,
     ...(options.heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs: options.heartbeatIntervalMs }),
     onSession: (session) =>
       session.once('ready', () => {
@@ -104,17 +149,49 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     throw e;
   }
   if (config.allowed_origins.length === 0) log.warn('allowed_origins is empty: every browser will be refused');
+  if (config.asterisk_username === undefined && !isLoopback(parseListenAddress(config.asterisk_addr)!)) {
+    log.warn({ asterisk: asteriskAddr }, 'asterisk port open beyond loopback without asterisk_username: only allowed_asterisk_ips protects it');
+  }
   log.info({ asterisk: asteriskAddr, browser: browserAddr, tls: tls !== undefined }, 'gateway listening');
+
+  let reloading = Promise.resolve();
+  let closing: Promise<void> | undefined;
+  const reload = async (next: GatewayConfig, groups: GroupsConfig): Promise<void> => {
+    const keys = await loadTokenKeys(next, file); // may throw: nothing has changed yet
+    const restart = RESTART_KEYS.filter((k) => next[k] !== config[k]);
+    if (restart.length > 0) log.warn({ keys: restart }, 'config change needs a restart to apply');
+    const changed = changedKeys(current.config, next);
+    const groupsChanged = JSON.stringify(current.groups) !== JSON.stringify(groups);
+    // Only a changed log_level moves the level (a logger passed in options keeps its own).
+    // Loggers already bound to a call or connection keep theirs: pino children copy the level.
+    if (next.log_level !== current.config.log_level) log.level = next.log_level;
+    current = live(next, groups, keys);
+    log.info({ changed, groupsChanged }, 'config reloaded');
+  };
 
   return {
     asteriskUrl: `ws://${asteriskAddr}`,
     browserUrl: `${tls === undefined ? 'ws' : 'wss'}://${browserAddr}`,
     registry,
     router,
-    async close() {
-      router.hangupAll();
-      await Promise.all([asterisk.close(), browser.close()]);
-      log.info('gateway stopped');
+    get config() {
+      return current.config;
+    },
+    get groups() {
+      return current.groups;
+    },
+    reload(next, groups) {
+      const done = reloading.then(() => reload(next, groups));
+      reloading = done.catch(() => undefined);
+      return done;
+    },
+    close() {
+      closing ??= (async () => {
+        router.hangupAll();
+        await Promise.all([asterisk.close(), browser.close()]);
+        log.info('gateway stopped');
+      })();
+      return closing;
     },
   };
 }

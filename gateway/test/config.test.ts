@@ -70,3 +70,52 @@ describe('gateway config', () => {
     await expect(loadGatewayConfig(join(dir, 'missing.json'))).rejects.toThrow('no such file');
   });
 });
+
+describe('new keys of GAG', () => {
+  test('every new key is optional, with its default', () => {
+    const config = parseGatewayConfig('goastgateway.json', SECRET);
+    expect(config).toMatchObject({
+      caller_number_variable: 'GAG_CALLER_NUM',
+      caller_name_variable: 'GAG_CALLER_NAME',
+      jwt_algorithms: ['HS256'],
+    });
+    for (const key of ['asterisk_username', 'asterisk_password', 'jwt_audience', 'jwt_issuer', 'jwt_public_key_file', 'jwt_jwks_file'] as const) {
+      expect(config[key]).toBeUndefined();
+    }
+  });
+
+  test('an RS256-only config needs no jwt_secret', () => {
+    const config = parseGatewayConfig('goastgateway.json', { jwt_algorithms: ['RS256'], jwt_public_key_file: '/etc/gag/rs.pem' });
+    expect(config.jwt_secret).toBeUndefined();
+  });
+
+  test.each([
+    ['a username without a password', { ...SECRET, asterisk_username: 'asterisk' }, 'asterisk_password: is required with asterisk_username'],
+    ['a password without a username', { ...SECRET, asterisk_password: 'pw' }, 'asterisk_username: is required with asterisk_password'],
+    ['a username with a colon', { ...SECRET, asterisk_username: 'a:b', asterisk_password: 'pw' }, 'asterisk_username: must not contain ":"'],
+    ['an empty password', { ...SECRET, asterisk_username: 'a', asterisk_password: '' }, 'asterisk_password: must not be empty'],
+    ['an empty audience', { ...SECRET, jwt_audience: '' }, 'jwt_audience: must not be empty'],
+    ['an empty issuer', { ...SECRET, jwt_issuer: '' }, 'jwt_issuer: must not be empty'],
+    ['RS256 allowed without a key', { ...SECRET, jwt_algorithms: ['HS256', 'RS256'] }, 'jwt_algorithms: RS256 needs a public key — set jwt_public_key_file (PEM) or jwt_jwks_file'],
+    ['ES256 allowed without a key', { jwt_algorithms: ['ES256'] }, 'jwt_algorithms: ES256 needs a public key'],
+    ['HS256 allowed without a secret', { jwt_algorithms: ['HS256', 'RS256'], jwt_public_key_file: '/k.pem' }, 'jwt_secret: is required while jwt_algorithms allows an HS algorithm'],
+    ['alg none', { ...SECRET, jwt_algorithms: ['none'] }, 'jwt_algorithms.0: each entry must be one of HS256'],
+    ['no algorithm at all', { ...SECRET, jwt_algorithms: [] }, 'jwt_algorithms: list at least one algorithm'],
+    ['a public key with HS256 only', { ...SECRET, jwt_public_key_file: '/k.pem' }, 'jwt_public_key_file: is set, but jwt_algorithms allows no public-key algorithm'],
+    ['a JWKS with HS256 only', { ...SECRET, jwt_jwks_file: '/k.json' }, 'jwt_jwks_file: is set, but jwt_algorithms allows no public-key algorithm'],
+    ['an empty key file path', { jwt_algorithms: ['RS256'], jwt_public_key_file: '' }, 'jwt_public_key_file: must not be empty'],
+    ['a caller variable that is not a name', { ...SECRET, caller_number_variable: '${CALLERID(num)}' }, 'caller_number_variable: must be a channel variable name'],
+    ['a numeric secret', { jwt_secret: 12345678901234567890 }, 'jwt_secret: must be a string'],
+    ['a misspelled key', { ...SECRET, allowed_orgins: [] }, 'allowed_orgins: unknown key — did you mean "allowed_origins"?'],
+    ['an unknown key', { ...SECRET, sip_server: 'x' }, 'sip_server: unknown key — check its spelling against the README'],
+  ])('%s is refused with the key and the fix', (_name, json, message) => {
+    const e = configError(json);
+    expect(e.code).toBe('GAG_CONFIG_INVALID');
+    expect(e.message).toContain(`goastgateway.json: ${message}`);
+  });
+
+  test('an error message never repeats a secret value', () => {
+    expect(configError({ jwt_secret: 'short-but-secret' }).message).not.toContain('short-but-secret');
+    expect(configError({ ...SECRET, asterisk_username: 'a', asterisk_password: 7 }).message).not.toContain('7');
+  });
+});

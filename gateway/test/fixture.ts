@@ -25,7 +25,16 @@ export interface TestGateway {
   stop(): Promise<void>;
 }
 
-export async function startTestGateway(overrides: Partial<GatewayConfigInput> = {}, options: { groups?: GroupsConfig; heartbeatIntervalMs?: number } = {}): Promise<TestGateway> {
+export interface TestGatewayOptions {
+  readonly groups?: GroupsConfig;
+  readonly heartbeatIntervalMs?: number;
+  /** Bound on an upgrade's headers on the Asterisk port. */
+  readonly asteriskHeadersTimeoutMs?: number;
+  /** What the fake Asterisk sends as Basic credentials (websocket_client.conf username/password). */
+  readonly asteriskCredentials?: { readonly username: string; readonly password: string };
+}
+
+export async function startTestGateway(overrides: Partial<GatewayConfigInput> = {}, options: TestGatewayOptions = {}): Promise<TestGateway> {
   const logs: TestGateway['logs'] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -41,10 +50,10 @@ export async function startTestGateway(overrides: Partial<GatewayConfigInput> = 
     log_level: 'debug',
     ...overrides,
   });
-  const gw = await startGateway(config, { log: createLogger('debug', sink), ...(options.groups === undefined ? {} : { groups: options.groups }), ...(options.heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs: options.heartbeatIntervalMs }) });
-  const asterisk = new FakeAsterisk({ url: gw.asteriskUrl });
+  const gw = await startGateway(config, { log: createLogger('debug', sink), ...(options.groups === undefined ? {} : { groups: options.groups }), ...(options.heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs: options.heartbeatIntervalMs }), ...(options.asteriskHeadersTimeoutMs === undefined ? {} : { asteriskHeadersTimeoutMs: options.asteriskHeadersTimeoutMs }) });
+  const asterisk = new FakeAsterisk({ url: gw.asteriskUrl, ...options.asteriskCredentials });
   const phones: TestPhone[] = [];
-  const token = (extension: string, ttlSeconds = 60): Promise<string> => mintToken({ secret: TEST_SECRET, extension, ttlSeconds });
+  const token = (extension: string, ttlSeconds = 60): Promise<string> => mintToken({ secret: TEST_SECRET, extension, ttlSeconds, issuer: config.jwt_issuer, audience: config.jwt_audience });
   return {
     gw,
     asterisk,

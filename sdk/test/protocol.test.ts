@@ -31,13 +31,16 @@ describe('the gag.v1 wire protocol', () => {
   test('every server message survives encode → parse', () => {
     const messages: ServerMessage[] = [
       { type: 'welcome', protocol: 1, sessionId: 's', extension: '2001' },
-      { type: 'incoming', callId: 'c', extension: '2001', callerNumber: '0312345678', callerName: '田中' },
-      { type: 'incoming', callId: 'c', extension: '2001', callerNumber: null, callerName: null },
+      { type: 'incoming', callId: 'c', extension: '2001', callerNumber: '0312345678', callerName: '田中', group: null },
+      { type: 'incoming', callId: 'c', extension: 'G01', callerNumber: null, callerName: null, group: 'G01' },
+      { type: 'dtmf', callId: 'c', digit: '#' },
       { type: 'answered', callId: 'c' },
       ...END_REASONS.map((reason) => ({ type: 'ended' as const, callId: 'c', reason })),
     ];
     for (const m of messages) expect(parseServerMessage(encodeServerMessage(m))).toEqual(m);
     expect(parseClientMessage(encodeClientMessage({ type: 'answer', callId: 'c' }))).toEqual({ type: 'answer', callId: 'c' });
+    // A gateway older than `group` omits it: read as null.
+    expect(parseServerMessage('{"type":"incoming","callId":"c","extension":"1","callerNumber":null,"callerName":null}')).toMatchObject({ group: null });
   });
 
   test.each([

@@ -32,10 +32,13 @@ export class IpAcl {
   constructor(rules: readonly string[]) {
     this.#allowAll = rules.length === 0;
     for (const rule of rules) {
-      const [addr = '', prefix] = rule.split('/');
+      const [written = '', prefixText] = rule.split('/');
+      // Peers are normalized to plain IPv4, so mapped rules (`::ffff:10.0.0.0/104`) must be too.
+      const addr = normalizeAddress(written);
+      const mapped = addr !== written;
       const type = isIP(addr) === 6 ? 'ipv6' : 'ipv4';
-      if (prefix === undefined) this.#list.addAddress(normalizeAddress(addr), type);
-      else this.#list.addSubnet(addr, Number(prefix), type);
+      if (prefixText === undefined) this.#list.addAddress(addr, type);
+      else this.#list.addSubnet(addr, Math.max(0, Number(prefixText) - (mapped ? 96 : 0)), type);
     }
   }
 

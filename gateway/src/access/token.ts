@@ -1,15 +1,18 @@
 /**
- * Browser tokens: HS256 JWTs signed with `jwt_secret`, with the extension in claim `ext`.
- * Verified with jose and an explicit algorithm allow-list; `exp` is required.
+ * Browser tokens: JWTs with the extension in claim `ext`, verified with jose against the
+ * algorithms `jwt_algorithms` allows (HS* with `jwt_secret`, RS, PS or ES with a public key or a
+ * JWKS), `exp` required, and `iss`/`aud` when configured. The key follows from the algorithm
+ * family, so an HS256 token can never be checked against a public key (no alg confusion).
  * @packageDocumentation
  */
-import { SignJWT, errors, jwtVerify } from 'jose';
+import { SignJWT, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
 import { MAX_TOKEN_CHARS } from '@gag/sdk/protocol';
+import { isHmac, type GatewayConfig } from '../config/schema.js';
 import { TokenError, type TokenRefusal } from '../errors.js';
+import { hmacKeys, type TokenKeys } from './keys.js';
 
 /** Clock skew tolerated between the token issuer and the gateway. */
 export const CLOCK_TOLERANCE_S = 5;
-const ALGORITHMS = ['HS256'];
 
 /** What a valid token says. */
 export interface TokenClaims {
@@ -18,53 +21,112 @@ export interface TokenClaims {
   readonly expiresAtMs: number;
 }
 
-const encoder = new TextEncoder();
+/**
+ * Verifies one browser token; built once per config by {@link createTokenVerifier}.
+ * @throws TokenError (`GAG_TOKEN_INVALID`) with a `reason` to log and count.
+ */
+export type TokenVerifier = (token: string | undefined) => Promise<TokenClaims>;
+
+/** The config keys a verifier follows. */
+export type VerifierConfig = Pick<GatewayConfig, 'jwt_algorithms' | 'jwt_audience' | 'jwt_issuer'>;
 
 function refusalOf(e: unknown): TokenRefusal {
   if (e instanceof errors.JWTExpired) return 'expired';
-  if (e instanceof errors.JWSSignatureVerificationFailed) return 'signature';
+  if (e instanceof errors.JWSSignatureVerificationFailed || e instanceof errors.JWKSNoMatchingKey) return 'signature';
   if (e instanceof errors.JOSEAlgNotAllowed || e instanceof errors.JOSENotSupported) return 'algorithm';
   if (e instanceof errors.JWTClaimValidationFailed) return e.claim === 'nbf' ? 'not_yet_valid' : 'claims';
   return 'malformed';
 }
 
+/** The key for a token's header: the family of `alg` decides where it may come from. */
+function keyResolver(keys: TokenKeys): JWTVerifyGetKey {
+  return async (header, token) => {
+    const alg = header.alg ?? '';
+    if (isHmac(alg)) {
+      if (keys.secret === undefined) throw new errors.JWKSNoMatchingKey();
+      return keys.secret;
+    }
+    const pem = keys.publicKeys.get(alg);
+    if (keys.jwks !== undefined && (header.kid !== undefined || pem === undefined)) return keys.jwks(header, token);
+    if (pem === undefined) throw new errors.JWKSNoMatchingKey();
+    return pem;
+  };
+}
+
+async function verifyJwt(token: string, getKey: JWTVerifyGetKey, options: JWTVerifyOptions): Promise<JWTPayload> {
+  try {
+    return (await jwtVerify(token, getKey, options)).payload;
+  } catch (e) {
+    if (!(e instanceof errors.JWKSMultipleMatchingKeys)) throw e;
+    // Several JWKS keys fit a token without `kid`: try each, as jose's documentation shows.
+    for await (const key of e) {
+      try {
+        return (await jwtVerify(token, key, options)).payload;
+      } catch (inner) {
+        if (!(inner instanceof errors.JWSSignatureVerificationFailed)) throw inner;
+      }
+    }
+    throw new errors.JWSSignatureVerificationFailed();
+  }
+}
+
 /**
- * Verify a browser token.
+ * Build the verifier for a config and its keys (see `loadTokenKeys`).
+ * @example
+ * const verify = createTokenVerifier(config, await loadTokenKeys(config, 'goastgateway.json'));
+ * const { extension } = await verify(token); // '2001'
+ */
+export function createTokenVerifier(config: VerifierConfig, keys: TokenKeys): TokenVerifier {
+  const getKey = keyResolver(keys);
+  const options: JWTVerifyOptions = {
+    algorithms: [...config.jwt_algorithms],
+    requiredClaims: ['exp'],
+    clockTolerance: CLOCK_TOLERANCE_S,
+    ...(config.jwt_issuer === undefined ? {} : { issuer: config.jwt_issuer }),
+    ...(config.jwt_audience === undefined ? {} : { audience: config.jwt_audience }),
+  };
+  return async (token) => {
+    if (token === undefined || token === '') throw new TokenError('missing', 'no token');
+    if (token.length > MAX_TOKEN_CHARS) throw new TokenError('malformed', 'token too long');
+    let payload: JWTPayload;
+    try {
+      payload = await verifyJwt(token, getKey, options);
+    } catch (cause) {
+      const reason = refusalOf(cause);
+      throw new TokenError(reason, `token refused: ${reason.replaceAll('_', ' ')}`, { cause });
+    }
+    const ext = payload['ext'];
+    const extension = typeof ext === 'number' && Number.isInteger(ext) ? String(ext) : ext;
+    if (typeof extension !== 'string' || !/^[\w.+-]{1,64}$/.test(extension)) {
+      throw new TokenError('claims', "token refused: claim 'ext' (the extension) is missing or not a string");
+    }
+    return { extension, expiresAtMs: (payload.exp ?? 0) * 1000 };
+  };
+}
+
+/**
+ * Verify an HS256 token with `secret` (GoAstGateway's scheme), without issuer or audience checks.
+ * Prefer a verifier from {@link createTokenVerifier}, which follows the whole config.
  * @throws TokenError (`GAG_TOKEN_INVALID`) with a `reason` to log and count.
  * @example
  * const { extension } = await verifyToken(token, secret); // '2001'
  */
-export async function verifyToken(token: string | undefined, secret: string): Promise<TokenClaims> {
-  if (token === undefined || token === '') throw new TokenError('missing', 'no token');
-  if (token.length > MAX_TOKEN_CHARS) throw new TokenError('malformed', 'token too long');
-  let payload;
-  try {
-    ({ payload } = await jwtVerify(token, encoder.encode(secret), {
-      algorithms: ALGORITHMS,
-      requiredClaims: ['exp'],
-      clockTolerance: CLOCK_TOLERANCE_S,
-    }));
-  } catch (cause) {
-    const reason = refusalOf(cause);
-    throw new TokenError(reason, `token refused: ${reason.replaceAll('_', ' ')}`, { cause });
-  }
-  const ext = payload['ext'];
-  const extension = typeof ext === 'number' && Number.isInteger(ext) ? String(ext) : ext;
-  if (typeof extension !== 'string' || !/^[\w.+-]{1,64}$/.test(extension)) {
-    throw new TokenError('claims', "token refused: claim 'ext' (the extension) is missing or not a string");
-  }
-  return { extension, expiresAtMs: (payload.exp ?? 0) * 1000 };
+export function verifyToken(token: string | undefined, secret: string): Promise<TokenClaims> {
+  return createTokenVerifier({ jwt_algorithms: ['HS256'], jwt_audience: undefined, jwt_issuer: undefined }, hmacKeys(secret))(token);
 }
 
 /**
- * Sign a token for `extension` (the demo, tests, and backends that mint tokens in Node).
+ * Sign an HS256 token for `extension` (the demo, tests, and backends that mint tokens in Node).
+ * `issuer` and `audience` match `jwt_issuer` and `jwt_audience` when those are set.
  * @example
  * const token = await mintToken({ secret, extension: '2001', ttlSeconds: 3600 });
  */
-export async function mintToken(options: { secret: string; extension: string; ttlSeconds: number }): Promise<string> {
-  return new SignJWT({ ext: options.extension })
+export async function mintToken(options: { secret: string; extension: string; ttlSeconds: number; issuer?: string; audience?: string }): Promise<string> {
+  const jwt = new SignJWT({ ext: options.extension })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuedAt()
-    .setExpirationTime(`${options.ttlSeconds}s`)
-    .sign(encoder.encode(options.secret));
+    .setExpirationTime(`${options.ttlSeconds}s`);
+  if (options.issuer !== undefined) jwt.setIssuer(options.issuer);
+  if (options.audience !== undefined) jwt.setAudience(options.audience);
+  return jwt.sign(new TextEncoder().encode(options.secret));
 }

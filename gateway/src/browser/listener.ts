@@ -1,8 +1,11 @@
 /**
  * The browser side: an HTTP(S) server with the WebSocket endpoint `/phone` and the component
- * bundle. Checks before the upgrade, in GoAstGateway's order: IP allow-list (403), then Origin
- * (403, exact match, a missing Origin refused); `gag.v1` clients then send their token in
- * `hello`, so a refusal can carry a reason the page can read.
+ * bundle. Two protocols share the endpoint, told apart by the subprotocol:
+ * - `gag.v1` (offered): IP allow-list (403), then Origin (403, exact match, a missing Origin
+ *   refused); the client then sends its token in `hello`, so a refusal can carry a reason the
+ *   page can read.
+ * - legacy (not offered): GoAstGateway's webphone, checked in GoAstGateway's order
+ *   (gag-legacy-protocol.md): IP (403), the token in `?token=` (401), Origin (403).
  * @packageDocumentation
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -12,8 +15,13 @@ import { WebSocketServer } from 'ws';
 import { MAX_CONTROL_MESSAGE_BYTES, PHONE_PATH, SUBPROTOCOL } from '@gag/sdk/protocol';
 import type { IpAcl } from '../access/ip-acl.js';
 import type { Assets } from '../http/assets.js';
-import { offeredProtocols, pathOf, refuseUpgrade } from '../http/upgrade.js';
+import type { TokenClaims, TokenVerifier } from '../access/token.js';
+import { TokenError } from '../errors.js';
+import { offeredProtocols, pathOf, queryOf, refuseUpgrade } from '../http/upgrade.js';
 import type { Logger } from '../log.js';
+import { LegacySession, refuseBusy } from './legacy.js';
+import type { Phone } from './phone.js';
+import type { Registry } from './registration.js';
 import { BrowserSession } from './session.js';
 
 /** Largest message a browser may send: a burst of audio frames or a control message. */
@@ -21,15 +29,28 @@ const MAX_BROWSER_MESSAGE_BYTES = Math.max(MAX_CONTROL_MESSAGE_BYTES, 32_000);
 /** The request line and headers of an upgrade must arrive within this time (slowloris). */
 const HEADERS_TIMEOUT_MS = 5_000;
 
+/** What the browser side checks, read on every upgrade so a reload applies at once. */
+export interface BrowserPolicy {
+  readonly acl: IpAcl;
+  readonly allowedOrigins: readonly string[];
+  /** Checks a token against the whole config (`jwt_algorithms`, keys, `jwt_issuer`, `jwt_audience`). */
+  readonly verify: TokenVerifier;
+}
+
 export interface BrowserListenerOptions {
-  /** What the browser side checks, read on every upgrade so a reload applies at once. */
-  readonly policy: () => { acl: IpAcl; allowedOrigins: readonly string[]; secret: string };
+  readonly policy: () => BrowserPolicy;
   readonly tls: { cert: Buffer; key: Buffer } | undefined;
   readonly assets: Assets;
   readonly log: Logger;
   readonly heartbeatIntervalMs?: number;
-  /** A `gag.v1` connection is open (not yet authenticated). */
-  readonly onSession: (session: BrowserSession) => void;
+  /** Who is online, for the legacy rule "one connection per extension" (a second legacy login gets `BUSY`). */
+  readonly registry: Pick<Registry, 'legacyOnline'>;
+  /**
+   * A connection is open. A `gag.v1` session is not yet authenticated (`ready` follows its
+   * `hello`); a legacy one was authenticated before the upgrade and fires `ready` as soon as this
+   * returns, so attach the `ready` listener synchronously.
+   */
+  readonly onSession: (session: Phone) => void;
 }
 
 let nextConnId = 0;
@@ -38,6 +59,8 @@ export class BrowserListener {
   readonly server: Server;
   readonly #wss: WebSocketServer;
   readonly #options: BrowserListenerOptions;
+  /** Set by close(): a legacy upgrade still checking its token is then refused with 503. */
+  #closing = false;
 
   constructor(options: BrowserListenerOptions) {
     this.#options = options;
@@ -74,19 +97,12 @@ export class BrowserListener {
       log.warn({ ip, side: 'browser' }, 'refused: ip not allowed');
       return refuseUpgrade(socket, 403, 'address not in allowed_browser_ips');
     }
-    const origin = req.headers.origin;
-    if (origin === undefined || !policy.allowedOrigins.includes(origin)) {
-      log.warn({ ip, origin, side: 'browser' }, 'refused: origin not allowed');
-      return refuseUpgrade(socket, 403, 'origin not in allowed_origins');
-    }
-    if (!offeredProtocols(req).includes(SUBPROTOCOL)) {
-      // TODO(#4): GoAstGateway's legacy protocol (/phone?token=…, no subprotocol).
-      log.warn({ ip, side: 'browser' }, 'refused: legacy protocol');
-      return refuseUpgrade(socket, 400, `subprotocol ${SUBPROTOCOL} required`);
-    }
+    // Without our subprotocol the client is GoAstGateway's webphone (gag-legacy-protocol.md).
+    if (!offeredProtocols(req).includes(SUBPROTOCOL)) return void this.#upgradeLegacy(req, socket, head, policy);
+    if (!this.#originAllowed(req, policy)) return refuseUpgrade(socket, 403, 'origin not in allowed_origins');
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
       const session = new BrowserSession(ws, {
-        secret: policy.secret,
+        verify: policy.verify,
         log: log.child({ side: 'browser', connId: `b${++nextConnId}` }),
         remoteAddress: ip,
         userAgent: req.headers['user-agent'],
@@ -96,8 +112,64 @@ export class BrowserListener {
     });
   }
 
+  /** Exact match against `allowed_origins`; a missing Origin is refused. Logs the refusal. */
+  #originAllowed(req: IncomingMessage, policy: BrowserPolicy): boolean {
+    const origin = req.headers.origin;
+    if (origin !== undefined && policy.allowedOrigins.includes(origin)) return true;
+    this.#options.log.warn({ ip: req.socket.remoteAddress, origin, side: 'browser' }, 'refused: origin not allowed');
+    return false;
+  }
+
+  /**
+   * The legacy webphone: token from `?token=` (401), then Origin (403), then the upgrade, then the
+   * one-per-extension rule (`BUSY`, which needs the WebSocket). The IP was checked by the caller.
+   */
+  async #upgradeLegacy(req: IncomingMessage, socket: Duplex, head: Buffer, policy: BrowserPolicy): Promise<void> {
+    const { log } = this.#options;
+    const ip = req.socket.remoteAddress;
+    // Node's HTTP server stops watching an upgraded socket: until ws takes it, a reset would be an
+    // unhandled 'error' (a crash). The listener stays on a refused socket, which is destroyed.
+    const onSocketError = (err: Error): void => log.debug({ ip, err: err.message, side: 'browser' }, 'upgrade socket error');
+    socket.on('error', onSocketError);
+    let claims: TokenClaims;
+    try {
+      claims = await policy.verify(queryOf(req).get('token') ?? undefined);
+    } catch (e) {
+      if (!(e instanceof TokenError)) {
+        log.error({ err: e, side: 'browser' }, 'token verification crashed');
+        return refuseUpgrade(socket, 500, 'internal error');
+      }
+      log.warn({ ip, reason: e.reason, side: 'browser', protocol: 'legacy' }, 'refused: token');
+      return refuseUpgrade(socket, 401, e.message);
+    }
+    // The client may have given up while the token was checked: nothing is left to answer.
+    if (socket.destroyed || !socket.writable) {
+      log.debug({ ip, side: 'browser' }, 'upgrade abandoned by the client');
+      return void socket.destroy();
+    }
+    if (this.#closing) return refuseUpgrade(socket, 503, 'gateway shutting down'); // as ws does when closing
+    if (!this.#originAllowed(req, policy)) return refuseUpgrade(socket, 403, 'origin not in allowed_origins');
+    socket.off('error', onSocketError); // ws watches the socket from here on
+    this.#wss.handleUpgrade(req, socket, head, (ws) => {
+      const { extension } = claims;
+      const sessionLog = log.child({ side: 'browser', connId: `b${++nextConnId}`, exten: extension });
+      // Checked and registered in this one tick (start() → ready → registry), so two logins racing cannot both pass.
+      if (this.#options.registry.legacyOnline(extension)) return refuseBusy(ws, sessionLog);
+      const session = new LegacySession(ws, {
+        extension,
+        log: sessionLog,
+        remoteAddress: ip,
+        userAgent: req.headers['user-agent'],
+        heartbeatIntervalMs: this.#options.heartbeatIntervalMs,
+      });
+      this.#options.onSession(session);
+      session.start();
+    });
+  }
+
   /** Close every browser (1001: the SDK reconnects) and stop listening. */
   async close(): Promise<void> {
+    this.#closing = true;
     for (const ws of this.#wss.clients) ws.close(1001, 'gateway shutting down');
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
     for (const ws of this.#wss.clients) ws.terminate();

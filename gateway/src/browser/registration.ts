@@ -26,6 +26,15 @@ export class Registry {
     return [...(this.#byExtension.get(extension) ?? [])];
   }
 
+  /**
+   * Whether `extension` has a legacy (GoAstGateway webphone) phone online. The legacy protocol
+   * allows one connection per extension (gag-legacy-protocol.md); gag.v1 sessions do not count.
+   */
+  legacyOnline(extension: string): boolean {
+    for (const phone of this.#byExtension.get(extension) ?? []) if (phone.protocol === 'legacy') return true;
+    return false;
+  }
+
   /** Every online session. */
   all(): Phone[] {
     return [...this.#byExtension.values()].flatMap((set) => [...set]);

@@ -18,20 +18,16 @@ import {
   type CloseName,
   type ServerMessage,
 } from '@gag/sdk/protocol';
-import { verifyToken } from '../access/token.js';
+import type { TokenVerifier } from '../access/token.js';
 import { TokenError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Phone, PhoneEvents } from './phone.js';
+import { sendAudioOrDrop, startHeartbeat } from './socket-io.js';
 
-/** A browser that has not read this much audio (in ms of slin16) starts losing the oldest frames. */
-export const MAX_BROWSER_BACKLOG_MS = 200;
-const MAX_BROWSER_BACKLOG_BYTES = (MAX_BROWSER_BACKLOG_MS / 20) * FRAME_BYTES;
-/** Ping interval; a peer that has not answered the previous ping by the next one is dropped. */
-export const HEARTBEAT_INTERVAL_MS = 15_000;
 
 
 export interface BrowserSessionOptions {
-  readonly secret: string;
+  readonly verify: TokenVerifier;
   readonly log: Logger;
   readonly remoteAddress: string | undefined;
   readonly userAgent: string | undefined;
@@ -51,9 +47,8 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
   #log: Logger;
   #extension: string | undefined;
   #phase: 'hello' | 'verifying' | 'ready' | 'closed' = 'hello';
-  #alive = true;
   readonly #helloTimer: NodeJS.Timeout;
-  readonly #heartbeat: NodeJS.Timeout;
+  readonly #stopHeartbeat: () => void;
 
   constructor(ws: WebSocket, options: BrowserSessionOptions) {
     super();
@@ -63,8 +58,7 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
     this.userAgent = options.userAgent;
     this.#log = options.log;
     this.#helloTimer = setTimeout(() => this.close('HELLO_TIMEOUT', 'no hello within 5 s'), HELLO_TIMEOUT_MS);
-    this.#heartbeat = setInterval(() => this.#beat(), options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS);
-    ws.on('pong', () => (this.#alive = true));
+    this.#stopHeartbeat = startHeartbeat(ws, { intervalMs: options.heartbeatIntervalMs, onLost: () => this.#log.info('heartbeat lost') });
     ws.on('message', (data, isBinary) => this.#onMessage(data as Buffer, isBinary));
     ws.on('close', (code) => this.#onClose(code));
     ws.on('error', (err) => this.#log.warn({ err: err.message }, 'browser socket error'));
@@ -88,13 +82,7 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
 
   /** Send audio. A browser that does not keep up loses frames rather than growing our memory. */
   sendAudio(frames: Buffer): void {
-    if (this.#phase !== 'ready') return;
-    if (this.#ws.bufferedAmount > MAX_BROWSER_BACKLOG_BYTES) {
-      this.stats.framesDroppedBacklog++;
-      return;
-    }
-    this.stats.framesOut++;
-    this.#ws.send(frames, { binary: true });
+    if (this.#phase === 'ready') sendAudioOrDrop(this.#ws, frames, this.stats);
   }
 
   /** Close this connection with one of our close codes and a short reason. */
@@ -103,17 +91,7 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
     this.#log.info({ code: CLOSE[name].code, reason }, 'closing browser connection');
     this.#ws.close(CLOSE[name].code, reason.slice(0, 120));
     this.#phase = 'closed';
-    // The closing handshake normally completes at once; a dead peer is cut at the next beat.
-  }
-
-  #beat(): void {
-    if (!this.#alive || this.#phase === 'closed') {
-      this.#log.info('heartbeat lost');
-      this.#ws.terminate();
-      return;
-    }
-    this.#alive = false;
-    this.#ws.ping();
+    // The closing handshake normally completes at once; a peer still closing at the next beat is cut.
   }
 
   #onMessage(data: Buffer, isBinary: boolean): void {
@@ -149,7 +127,7 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
     this.#phase = 'verifying';
     clearTimeout(this.#helloTimer);
     try {
-      const claims = await verifyToken(token, this.#options.secret);
+      const claims = await this.#options.verify(token);
       if (this.#phase !== 'verifying') return; // closed while verifying
       this.#extension = claims.extension;
       this.#log = this.#log.child({ exten: claims.extension });
@@ -171,7 +149,7 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
     const wasReady = this.#extension !== undefined;
     this.#phase = 'closed';
     clearTimeout(this.#helloTimer);
-    clearInterval(this.#heartbeat);
+    this.#stopHeartbeat();
     if (wasReady) this.#log.info({ code }, 'browser offline');
     this.emit('closed', code);
     this.removeAllListeners();

@@ -1,13 +1,20 @@
 /**
  * The schema of `goastgateway.json`. GoAstGateway's keys are public interface and keep their
  * meaning; new keys are snake_case with a unit suffix. Objects are strict: a misspelled key is an
- * error that names it.
+ * error that names it. Cross-field rules are here too (`v.forward`), so they still name a key.
  * @packageDocumentation
  */
 import * as v from 'valibot';
 import { isIpRule } from '../access/ip-acl.js';
 import { LOG_LEVELS } from '../log.js';
 import { isLoopback, parseListenAddress } from './address.js';
+
+/** JWS algorithms a token may be signed with (`jwt_algorithms`). HS* use `jwt_secret`, the rest a public key. */
+export const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'] as const;
+export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
+
+/** Whether `alg` is an HMAC algorithm (verified with `jwt_secret`, never with a public key). */
+export const isHmac = (alg: string): boolean => alg.startsWith('HS');
 
 const compiles = (pattern: string): boolean => {
   try {
@@ -35,9 +42,19 @@ const Origin = v.pipe(
   }, 'write each origin exactly as the browser sends it: scheme://host[:port], no path or trailing slash, e.g. "https://crm.example.com"'),
 );
 
+const NonEmpty = (fix: string) => v.pipe(v.string('must be a string'), v.minLength(1, fix));
+const FilePath = NonEmpty('must not be empty — write the path of the file, or remove the key');
+const ChannelVariable = v.pipe(
+  v.string('must be a string'),
+  v.regex(/^[A-Za-z_]\w{0,79}$/, 'must be a channel variable name, e.g. "GAG_CALLER_NUM" (set it with a leading _ in the dialplan so it is inherited)'),
+);
+
 export const GatewaySchema = v.pipe(
   v.strictObject({
+    // GoAstGateway's keys.
+    /** Where Asterisk connects (plain ws://), `host:port` or `:port`. */
     asterisk_addr: v.optional(Address(':8765'), '127.0.0.1:8765'),
+    /** Where browsers connect (`/phone`), `host:port` or `:port`. */
     browser_addr: v.optional(Address(':8766'), '127.0.0.1:8766'),
     asterisk_format: v.optional(v.picklist(['text', 'json'], 'must be "text" or "json"'), 'text'),
     extension_variable: v.optional(v.pipe(v.string(), v.minLength(1)), 'WS_EXTEN'),
@@ -45,24 +62,56 @@ export const GatewaySchema = v.pipe(
       v.pipe(v.string(), v.check(compiles, 'must be a regular expression with one capture group, e.g. "ws-ext-(\\\\w+)"')),
       'ws-ext-(\\w+)',
     ),
-    cert_file: v.optional(v.pipe(v.string(), v.minLength(1))),
-    key_file: v.optional(v.pipe(v.string(), v.minLength(1))),
+    /** PEM certificate (chain) for wss:// on `browser_addr`; read at start-up, not on reload. */
+    cert_file: v.optional(FilePath),
+    /** PEM private key of `cert_file`. */
+    key_file: v.optional(FilePath),
     allowed_asterisk_ips: v.optional(IpList, ['127.0.0.1', '::1']),
     allowed_browser_ips: v.optional(IpList, []),
     allowed_origins: v.optional(v.array(Origin), []),
-    jwt_secret: v.pipe(
-      v.string('must be a string'),
-      v.minLength(32, 'too short — use at least 32 random characters (openssl rand -hex 32)'),
+    /** HMAC secret of HS* tokens; required while `jwt_algorithms` allows an HS algorithm. */
+    jwt_secret: v.optional(
+      v.pipe(v.string('must be a string'), v.minLength(32, 'too short — use at least 32 random characters (openssl rand -hex 32)')),
     ),
     log_level: v.optional(
       v.pipe(v.string(), v.toLowerCase(), v.picklist(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`)),
       'info',
     ),
     // New in GAG.
+    /** How long a call rings before it is given up, in ms. */
     ring_timeout_ms: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1_000, 'must be at least 1000 (1 s)')), 60_000),
+    /** URI parameter (`v(from=…)` in the dial string) carrying the caller's number. */
     caller_number_param: v.optional(v.pipe(v.string(), v.minLength(1)), 'from'),
+    /** URI parameter carrying the caller's name. */
     caller_name_param: v.optional(v.pipe(v.string(), v.minLength(1)), 'name'),
+    /** Channel variable (JSON format, `Set(_GAG_CALLER_NUM=${CALLERID(num)})`) carrying the caller's number. */
+    caller_number_variable: v.optional(ChannelVariable, 'GAG_CALLER_NUM'),
+    /** Channel variable carrying the caller's name. */
+    caller_name_variable: v.optional(ChannelVariable, 'GAG_CALLER_NAME'),
+    /** Accept plain ws:// on a non-loopback `browser_addr` (behind a TLS-terminating proxy). */
     allow_insecure_browser: v.optional(v.boolean(), false),
+    /** HTTP Basic user Asterisk must send (`username` in websocket_client.conf); set with `asterisk_password`. */
+    asterisk_username: v.optional(
+      v.pipe(NonEmpty('must not be empty'), v.check((s) => !s.includes(':'), 'must not contain ":" (HTTP Basic forbids it)')),
+    ),
+    /** HTTP Basic password Asterisk must send (`password` in websocket_client.conf). Never logged. */
+    asterisk_password: v.optional(NonEmpty('must not be empty — use a long random password (openssl rand -hex 16)')),
+    /** Tokens must carry this `aud`; unset, `aud` is not checked. */
+    jwt_audience: v.optional(NonEmpty('must not be empty — write the audience your token issuer sets, e.g. "gag", or remove the key')),
+    /** Tokens must carry this `iss`; unset, `iss` is not checked. */
+    jwt_issuer: v.optional(NonEmpty('must not be empty — write the issuer your tokens carry, e.g. "https://crm.example.com", or remove the key')),
+    /** PEM public key (SPKI, `-----BEGIN PUBLIC KEY-----`) for the RS*, PS* or ES* algorithms in `jwt_algorithms`. */
+    jwt_public_key_file: v.optional(FilePath),
+    /** A local JWKS file (`{"keys": [...]}`, public keys only); tokens pick a key by `kid`. */
+    jwt_jwks_file: v.optional(FilePath),
+    /** The algorithms a token may be signed with; anything else is refused. */
+    jwt_algorithms: v.optional(
+      v.pipe(
+        v.array(v.picklist(JWT_ALGORITHMS, `each entry must be one of ${JWT_ALGORITHMS.join(', ')}`)),
+        v.minLength(1, 'list at least one algorithm, e.g. ["HS256"]'),
+      ),
+      ['HS256'],
+    ),
   }),
   v.forward(
     v.partialCheck(
@@ -80,9 +129,64 @@ export const GatewaySchema = v.pipe(
     ),
     ['browser_addr'],
   ),
+  v.forward(
+    v.partialCheck(
+      [['asterisk_username'], ['asterisk_password']],
+      (c) => c.asterisk_username === undefined || c.asterisk_password !== undefined,
+      'is required with asterisk_username — the password of the websocket_client.conf entry',
+    ),
+    ['asterisk_password'],
+  ),
+  v.forward(
+    v.partialCheck(
+      [['asterisk_username'], ['asterisk_password']],
+      (c) => c.asterisk_password === undefined || c.asterisk_username !== undefined,
+      'is required with asterisk_password — the username of the websocket_client.conf entry',
+    ),
+    ['asterisk_username'],
+  ),
+  v.forward(
+    v.partialCheck(
+      [['jwt_secret'], ['jwt_algorithms']],
+      (c) => c.jwt_secret !== undefined || !c.jwt_algorithms.some(isHmac),
+      'is required while jwt_algorithms allows an HS algorithm (the default is ["HS256"]): the secret that signs browser tokens, at least 32 random characters (openssl rand -hex 32)',
+    ),
+    ['jwt_secret'],
+  ),
+  v.forward(
+    v.partialCheck(
+      [['jwt_algorithms'], ['jwt_public_key_file'], ['jwt_jwks_file']],
+      (c) => c.jwt_public_key_file !== undefined || c.jwt_jwks_file !== undefined || c.jwt_algorithms.every(isHmac),
+      (issue) => {
+        const algs = (issue.input as { jwt_algorithms?: readonly string[] }).jwt_algorithms ?? [];
+        const alg = algs.find((a) => !isHmac(a)) ?? 'RS256';
+        return `${alg} needs a public key — set jwt_public_key_file (PEM) or jwt_jwks_file, or remove ${alg}`;
+      },
+    ),
+    ['jwt_algorithms'],
+  ),
+  v.forward(
+    v.partialCheck(
+      [['jwt_algorithms'], ['jwt_public_key_file']],
+      (c) => c.jwt_public_key_file === undefined || !c.jwt_algorithms.every(isHmac),
+      'is set, but jwt_algorithms allows no public-key algorithm — add e.g. "RS256" or "ES256" to jwt_algorithms (the default is ["HS256"])',
+    ),
+    ['jwt_public_key_file'],
+  ),
+  v.forward(
+    v.partialCheck(
+      [['jwt_algorithms'], ['jwt_jwks_file']],
+      (c) => c.jwt_jwks_file === undefined || !c.jwt_algorithms.every(isHmac),
+      'is set, but jwt_algorithms allows no public-key algorithm — add e.g. "RS256" or "ES256" to jwt_algorithms (the default is ["HS256"])',
+    ),
+    ['jwt_jwks_file'],
+  ),
 );
 
 /** The gateway's configuration, parsed and frozen. */
 export type GatewayConfig = Readonly<v.InferOutput<typeof GatewaySchema>>;
-/** What a config file may contain (every key but `jwt_secret` optional). */
+/** What a config file may contain (every key optional; `jwt_secret` is needed for HS* tokens). */
 export type GatewayConfigInput = v.InferInput<typeof GatewaySchema>;
+
+/** Keys whose change needs a restart: they shape the listening sockets. */
+export const RESTART_KEYS = ['asterisk_addr', 'browser_addr', 'cert_file', 'key_file', 'allow_insecure_browser'] as const;

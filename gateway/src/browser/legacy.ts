@@ -1,0 +1,251 @@
+/**
+ * One browser connection speaking GoAstGateway's legacy webphone protocol
+ * (gag-legacy-protocol.md), translated to and from the `gag.v1` messages the rest of the gateway
+ * speaks, so that `calls/` never sees a legacy word:
+ *
+ * | legacy (TEXT)        | gag.v1                                                   |
+ * |----------------------|----------------------------------------------------------|
+ * | → `RINGING`          | `incoming`                                               |
+ * | → `HANGUP`           | `ended`, whatever the reason                             |
+ * | → (nothing)          | `welcome`, `answered`, `dtmf`: the protocol has no word  |
+ * | ← `ANSWER`           | `answer` for the call offered to this phone              |
+ * | ← `HANGUP`           | `hangup` for that call (a reject while it rings)         |
+ * | → `BUSY`, then close | a second legacy login for the extension ({@link refuseBusy}) |
+ *
+ * Audio is raw slin16 in BINARY frames both ways. The token was checked before the upgrade (the
+ * listener), so the phone is `ready` at once.
+ * @packageDocumentation
+ */
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'eventemitter3';
+import type { RawData, WebSocket } from 'ws';
+import { FRAME_BYTES, type ServerMessage } from '@gag/sdk/protocol';
+import type { Logger } from '../log.js';
+import type { Phone, PhoneEvents } from './phone.js';
+import { sendAudioOrDrop, startHeartbeat } from './socket-io.js';
+
+/** The words of the legacy protocol (gag-legacy-protocol.md). */
+export const LEGACY_WORDS = {
+  /** Gateway → browser: a call is offered. */
+  RINGING: 'RINGING',
+  /** Both ways: the call ended / end or reject the call. */
+  HANGUP: 'HANGUP',
+  /** Browser → gateway: take the ringing call. */
+  ANSWER: 'ANSWER',
+  /** Gateway → browser: the extension is already online; the connection closes. */
+  BUSY: 'BUSY',
+} as const;
+
+/**
+ * Longest TEXT message a legacy phone may send. Its words are at most 7 bytes; anything near this
+ * is not the webphone, and is closed with 1009 (RFC 6455 "message too big") rather than read.
+ */
+export const MAX_LEGACY_TEXT_BYTES = 1_024;
+/** Close code after `BUSY`: none of `CLOSE` fits, and one connection per extension is a policy (1008). */
+export const BUSY_CLOSE_CODE = 1008;
+const TOO_BIG_CLOSE_CODE = 1009;
+
+export interface LegacySessionOptions {
+  /** From the token's `ext` claim, verified before the upgrade. */
+  readonly extension: string;
+  /** Already bound to this connection (connId, exten, side). */
+  readonly log: Logger;
+  readonly remoteAddress: string | undefined;
+  readonly userAgent: string | undefined;
+  readonly heartbeatIntervalMs?: number | undefined;
+}
+
+/**
+ * Send `BUSY` and close: the extension already has a legacy phone online, which stays
+ * (gag-legacy-protocol.md: "a second login … gets the TEXT message BUSY and is closed").
+ * @example
+ * if (registry.legacyOnline(extension)) return refuseBusy(ws, log);
+ */
+export function refuseBusy(ws: WebSocket, log: Logger): void {
+  log.warn({ code: BUSY_CLOSE_CODE }, 'refused: extension already online');
+  ws.send(LEGACY_WORDS.BUSY);
+  ws.close(BUSY_CLOSE_CODE, 'extension already online');
+}
+
+/**
+ * A logged-in GoAstGateway webphone, seen by the gateway as a {@link Phone}.
+ * @example
+ * const phone = new LegacySession(ws, { extension: '2001', log, remoteAddress, userAgent: undefined });
+ * onSession(phone); // attach `ready` listeners
+ * phone.start();    // `ready`
+ */
+export class LegacySession extends EventEmitter<PhoneEvents> implements Phone {
+  readonly id = randomUUID();
+  readonly protocol = 'legacy';
+  readonly connectedAtMs = Date.now();
+  readonly extension: string;
+  readonly remoteAddress: string | undefined;
+  readonly userAgent: string | undefined;
+  readonly log: Logger;
+  /** Counters (no per-frame logging); `framesIn` counts whole frames relayed. */
+  readonly stats = { framesIn: 0, framesOut: 0, framesDroppedBacklog: 0 };
+  readonly #ws: WebSocket;
+  #phase: 'open' | 'ready' | 'closed' = 'open';
+  /** `ready` has fired: `browser offline` is worth a line. */
+  #announced = false;
+  /**
+   * The call offered to or in progress on this phone. The legacy protocol has no call ids: the
+   * phone's `ANSWER`/`HANGUP` mean this call, from its `incoming` until its `ended`.
+   */
+  #callId: string | undefined;
+  /**
+   * The start of a frame not yet complete. The webphone sends 640-byte frames, but any size is
+   * legal on its wire; Asterisk drops an odd leftover (asterisk-chan-websocket.md, Media), so we
+   * pass on whole frames only and hold the rest here: never more than one frame, allocated once.
+   */
+  readonly #partial = Buffer.alloc(FRAME_BYTES);
+  #partialBytes = 0;
+  readonly #stopHeartbeat: () => void;
+  // binaryType is ws's default 'nodebuffer': every message, TEXT or BINARY, is one Buffer.
+  readonly #onWsMessage = (data: RawData, isBinary: boolean): void => this.#onMessage(data as Buffer, isBinary);
+  readonly #onWsClose = (code: number): void => this.#onClose(code);
+  readonly #onWsError = (err: Error): void => this.log.warn({ err: err.message }, 'browser socket error');
+
+  constructor(ws: WebSocket, options: LegacySessionOptions) {
+    super();
+    this.#ws = ws;
+    this.extension = options.extension;
+    this.remoteAddress = options.remoteAddress;
+    this.userAgent = options.userAgent;
+    this.log = options.log;
+    this.#stopHeartbeat = startHeartbeat(ws, { intervalMs: options.heartbeatIntervalMs, onLost: () => this.log.info('heartbeat lost') });
+    ws.on('message', this.#onWsMessage);
+    ws.on('close', this.#onWsClose);
+    ws.on('error', this.#onWsError);
+  }
+
+  /**
+   * Announce the phone: `ready` fires once. The listener calls this right after handing the session
+   * to its owner, in the same tick as the one-per-extension check, so two logins cannot both pass it.
+   */
+  start(): void {
+    if (this.#phase !== 'open') return;
+    this.#phase = 'ready';
+    this.#announced = true;
+    this.log.info({ ip: this.remoteAddress, protocol: this.protocol }, 'browser online');
+    this.emit('ready');
+  }
+
+  /** Tell the phone about a call, in the words it knows; a message it has no word for is dropped. */
+  send(message: ServerMessage): void {
+    if (this.#phase !== 'ready') return;
+    switch (message.type) {
+      case 'incoming':
+        if (this.#callId !== undefined && this.#callId !== message.callId) return this.#decline(message.callId);
+        this.#setCall(message.callId);
+        return this.#sendWord(LEGACY_WORDS.RINGING);
+      case 'ended':
+        // A call this phone was never told about (one it declined) ends silently.
+        if (message.callId !== this.#callId) return;
+        this.#setCall(undefined);
+        return this.#sendWord(LEGACY_WORDS.HANGUP);
+      default:
+        // `answered`: the webphone went to talking on its own ANSWER. welcome, dtmf: no word for them.
+        return;
+    }
+  }
+
+  /** Audio towards the phone; a phone that does not keep up loses frames rather than growing our memory. */
+  sendAudio(frames: Buffer): void {
+    if (this.#phase === 'ready') sendAudioOrDrop(this.#ws, frames, this.stats);
+  }
+
+  /**
+   * The phone can hold one call (gag-legacy-protocol.md has no call ids, and GoAstGateway rang only
+   * idle phones): a second call offered while one is current is rejected for it, so the caller's
+   * dialplan (or the group) moves on instead of waiting. Deferred so the call finishes entering
+   * `ringing` before it hears of the reject.
+   */
+  #decline(callId: string): void {
+    this.log.debug({ callId, current: this.#callId }, 'second call declined: the legacy phone has one line');
+    queueMicrotask(() => {
+      if (this.#phase === 'ready') this.emit('message', { type: 'reject', callId });
+    });
+  }
+
+  #setCall(callId: string | undefined): void {
+    this.#callId = callId;
+    this.#partialBytes = 0; // a partial frame of the previous call must not start the next one
+  }
+
+  #sendWord(word: (typeof LEGACY_WORDS)[keyof typeof LEGACY_WORDS]): void {
+    this.log.debug({ word }, 'to browser');
+    this.#ws.send(word);
+  }
+
+  #onMessage(data: Buffer, isBinary: boolean): void {
+    if (this.#phase !== 'ready') return;
+    if (isBinary) return this.#onAudio(data);
+    if (data.length > MAX_LEGACY_TEXT_BYTES) {
+      return this.#close(TOO_BIG_CLOSE_CODE, `text messages are at most ${MAX_LEGACY_TEXT_BYTES} bytes`);
+    }
+    const word = data.toString('utf8');
+    switch (word) {
+      case LEGACY_WORDS.ANSWER:
+        return this.#forCurrentCall('answer', word);
+      case LEGACY_WORDS.HANGUP:
+        return this.#forCurrentCall('hangup', word);
+      default:
+        // GoAstGateway ignored words it did not know; so do we. Only a word-like string is logged.
+        this.log.debug({ word: /^[A-Z_]{1,16}$/.test(word) ? word : undefined, bytes: data.length }, 'unknown legacy word ignored');
+    }
+  }
+
+  /** `ANSWER`/`HANGUP` act on the current call; with none (it just ended, a race) they mean nothing. */
+  #forCurrentCall(type: 'answer' | 'hangup', word: string): void {
+    const callId = this.#callId;
+    if (callId === undefined) {
+      this.log.debug({ word }, 'legacy word for no call ignored');
+      return;
+    }
+    this.log.debug({ word, callId }, 'from browser');
+    this.emit('message', { type, callId });
+  }
+
+  /** Re-frame to whole frames: carry the odd tail into the next message, relay the rest. */
+  #onAudio(data: Buffer): void {
+    const held = this.#partialBytes;
+    const total = held + data.length;
+    const wholeBytes = total - (total % FRAME_BYTES);
+    if (wholeBytes === 0) {
+      data.copy(this.#partial, held);
+      this.#partialBytes = total;
+      return;
+    }
+    let frames = data; // the webphone's own whole frames pass without a copy
+    if (held !== 0 || wholeBytes !== data.length) {
+      frames = Buffer.allocUnsafe(wholeBytes);
+      this.#partial.copy(frames, 0, 0, held);
+      data.copy(frames, held, 0, wholeBytes - held);
+    }
+    data.copy(this.#partial, 0, wholeBytes - held);
+    this.#partialBytes = total - wholeBytes;
+    this.stats.framesIn += wholeBytes / FRAME_BYTES;
+    this.emit('audio', frames);
+  }
+
+  #close(code: number, reason: string): void {
+    if (this.#phase === 'closed') return;
+    this.log.info({ code, reason }, 'closing browser connection');
+    this.#phase = 'closed';
+    this.#ws.close(code, reason);
+    // A peer that never answers the close frame is terminated at the next heartbeat.
+  }
+
+  /** The one place this connection lets go of its timer and listeners. */
+  #onClose(code: number): void {
+    this.#phase = 'closed';
+    this.#stopHeartbeat();
+    this.#ws.off('message', this.#onWsMessage);
+    this.#ws.off('close', this.#onWsClose);
+    this.#ws.off('error', this.#onWsError);
+    if (this.#announced) this.log.info({ code }, 'browser offline');
+    this.emit('closed', code);
+    this.removeAllListeners();
+  }
+}
