@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import { BasicAuth } from './access/basic-auth.js';
 import { IpAcl } from './access/ip-acl.js';
 import { loadTokenKeys, type TokenKeys } from './access/keys.js';
-import { createTokenVerifier, type TokenVerifier } from './access/token.js';
+import { createTokenVerifier } from './access/token.js';
 import { AsteriskListener, type AsteriskPolicy } from './asterisk/listener.js';
 import { BrowserListener, type BrowserPolicy } from './browser/listener.js';
 import { Registry } from './browser/registration.js';
@@ -62,8 +62,7 @@ interface Live {
   readonly config: GatewayConfig;
   readonly groups: GroupsConfig;
   readonly asterisk: AsteriskPolicy;
-  // `secret` keeps server.ts compiling whether or not BrowserPolicy still has it. TODO(#4): remove with it.
-  readonly browser: BrowserPolicy & { readonly verify: TokenVerifier; readonly secret: string };
+  readonly browser: BrowserPolicy;
 }
 
 function live(config: GatewayConfig, groups: GroupsConfig, tokenKeys: TokenKeys): Live {
@@ -78,8 +77,6 @@ function live(config: GatewayConfig, groups: GroupsConfig, tokenKeys: TokenKeys)
     browser: {
       acl: new IpAcl(config.allowed_browser_ips),
       allowedOrigins: config.allowed_origins,
-      // TODO(#4): drop once browser/ verifies with `verify` (HS256-only until then).
-      secret: config.jwt_secret ?? '',
       verify: createTokenVerifier(config, tokenKeys),
     },
   };

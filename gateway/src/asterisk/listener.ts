@@ -44,19 +44,6 @@ export interface AsteriskListenerOptions {
 
 let nextConnId = 0;
 
-/** A 401 with the Basic challenge (res_websocket_client then retries per `reconnect_attempts`). */
-function refuseUnauthorized(socket: Duplex): void {
-  if (socket.writable) {
-    const body = 'Basic credentials required: set username and password in websocket_client.conf\n';
-    socket.write(
-      'HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n' +
-        `WWW-Authenticate: Basic realm="${REALM}", charset="UTF-8"\r\n` +
-        `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-    );
-  }
-  socket.destroy();
-}
-
 /**
  * The server Asterisk dials (`uri` in websocket_client.conf).
  * @example
@@ -108,7 +95,10 @@ export class AsteriskListener {
       const result = policy.basicAuth.check(req.headers.authorization);
       if (result !== 'ok') {
         this.#refuse(ip, result === 'missing' ? 'credentials_missing' : 'credentials_wrong');
-        return refuseUnauthorized(socket);
+        // res_websocket_client then retries per `reconnect_attempts`.
+        return refuseUpgrade(socket, 401, 'Basic credentials required: set username and password in websocket_client.conf', {
+          'WWW-Authenticate': `Basic realm="${REALM}", charset="UTF-8"`,
+        });
       }
     }
     if (req.headers.origin !== undefined) {

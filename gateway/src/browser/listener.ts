@@ -71,9 +71,9 @@ export class BrowserListener {
       handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
     });
     const handler = (req: IncomingMessage, res: ServerResponse): void => this.#onRequest(req, res);
-    this.server = options.tls === undefined ? createHttpServer(handler) : createHttpsServer(options.tls, handler);
-    this.server.headersTimeout = HEADERS_TIMEOUT_MS;
-    this.server.requestTimeout = HEADERS_TIMEOUT_MS * 2;
+    // Timeouts at creation: Node checks them every connectionsCheckingInterval (30 s by default).
+    const timeouts = { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: HEADERS_TIMEOUT_MS * 2, connectionsCheckingInterval: 1_000 };
+    this.server = options.tls === undefined ? createHttpServer(timeouts, handler) : createHttpsServer({ ...options.tls, ...timeouts }, handler);
     this.server.on('upgrade', (req, socket, head) => this.#onUpgrade(req, socket, head));
   }
 

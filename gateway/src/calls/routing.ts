@@ -6,9 +6,6 @@ import type { MediaStart } from '../asterisk/leg.js';
 import type { GatewayConfig } from '../config/schema.js';
 import type { CallerId } from './call.js';
 
-/** Channel variables that carry caller ID in the JSON format (`Set(_GAG_CALLER_NUM=${CALLERID(num)})`). */
-export const CALLER_NUMBER_VARIABLE = 'GAG_CALLER_NUM';
-export const CALLER_NAME_VARIABLE = 'GAG_CALLER_NAME';
 /** URI parameter that names the extension directly (`v(exten=2001)`). */
 export const EXTENSION_PARAM = 'exten';
 
@@ -26,10 +23,10 @@ export function extensionOf(start: MediaStart, params: URLSearchParams, config: 
   );
 }
 
-/** Caller number and name from the URI parameters, else from channel variables. */
+/** Caller number and name from the URI parameters, else from the channel variables `caller_*_variable` (JSON format). */
 export function callerOf(start: MediaStart, params: URLSearchParams, config: GatewayConfig): CallerId {
   return {
-    number: nonEmpty(params.get(config.caller_number_param)) ?? nonEmpty(start.channelVariables[CALLER_NUMBER_VARIABLE]) ?? null,
-    name: nonEmpty(params.get(config.caller_name_param)) ?? nonEmpty(start.channelVariables[CALLER_NAME_VARIABLE]) ?? null,
+    number: nonEmpty(params.get(config.caller_number_param)) ?? nonEmpty(start.channelVariables[config.caller_number_variable]) ?? null,
+    name: nonEmpty(params.get(config.caller_name_param)) ?? nonEmpty(start.channelVariables[config.caller_name_variable]) ?? null,
   };
 }

@@ -6,13 +6,14 @@
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 
-/** Answer the upgrade request with `status` and a one-line text body, and drop the socket. */
-export function refuseUpgrade(socket: Duplex, status: number, message: string): void {
+/** Answer the upgrade request with `status`, extra `headers` and a one-line text body, and drop the socket. */
+export function refuseUpgrade(socket: Duplex, status: number, message: string, headers: Readonly<Record<string, string>> = {}): void {
   if (socket.writable) {
     const body = `${message}\n`;
+    const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +
-        'Connection: close\r\nContent-Type: text/plain; charset=utf-8\r\n' +
+        `Connection: close\r\nContent-Type: text/plain; charset=utf-8\r\n${extra}` +
         `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     );
   }
