@@ -89,12 +89,14 @@ function changedKeys(before: object, after: object): string[] {
   return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).sort();
 }
 
-async function listen(server: Server, addr: string): Promise<string> {
+async function listen(server: Server, addr: string, log: Logger): Promise<string> {
   const { host, port } = parseListenAddress(addr)!; // the schema checked it
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
       server.off('error', reject);
+      // From now on an accept failure (EMFILE under load) is logged, never an unheard 'error'.
+      server.on('error', (err) => log.error({ err, addr }, 'listener error'));
       resolve();
     });
   });
@@ -137,10 +139,10 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       }),
   });
 
-  const asteriskAddr = await listen(asterisk.server, config.asterisk_addr);
+  const asteriskAddr = await listen(asterisk.server, config.asterisk_addr, log);
   let browserAddr: string;
   try {
-    browserAddr = await listen(browser.server, config.browser_addr);
+    browserAddr = await listen(browser.server, config.browser_addr, log);
   } catch (e) {
     await asterisk.close();
     throw e;

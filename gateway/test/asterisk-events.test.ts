@@ -76,6 +76,8 @@ describe('what Asterisk tells the gateway', () => {
     call.sendFlowControl('MEDIA_XOFF');
     await flow('MEDIA_XOFF');
     for (let i = 0; i < 10; i++) phone.ws.send(Buffer.alloc(FRAME_BYTES, 1));
+    // The frames and XON travel on different sockets: XON only once the gateway has taken all ten.
+    await expect.poll(() => t.gw.registry.sessionsFor('2001')[0]?.stats.framesIn).toBe(10);
     call.sendFlowControl('MEDIA_XON');
     await flow('MEDIA_XON');
     for (let i = 0; i < 5; i++) phone.ws.send(Buffer.alloc(FRAME_BYTES, 2));

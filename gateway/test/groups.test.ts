@@ -119,7 +119,7 @@ describe('several phones of one extension', () => {
     expect(t.logs.some((l) => l.msg === 'all phones busy; hanging up')).toBe(true);
     const laptop = await t.phone('2001');
     const third = await t.asterisk.call('ws-ext-2001');
-    expect(await laptop.next('incoming')).toBeDefined();
+    expect(await laptop.next('incoming')).toMatchObject({ type: 'incoming', extension: '2001' });
     expect(desk.messages.filter((m) => m.type === 'incoming')).toEqual([]);
     await third.hangup();
     await first.hangup();

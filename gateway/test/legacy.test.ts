@@ -156,7 +156,7 @@ describe('a call to a legacy webphone', () => {
       const second = await t.asterisk.call('ws-ext-2001');
       // No `within` here: its timer would be fake too. The test timeout bounds these waits.
       expect(await second.ended).toMatchObject({ by: 'app-hangup' });
-      expect(() => vi.advanceTimersByTime(60_000)).not.toThrow();
+      vi.advanceTimersByTime(60_000); // the first call's ring timeout
       expect(await first.ended).toMatchObject({ by: 'app-hangup' });
     } finally {
       vi.useRealTimers();

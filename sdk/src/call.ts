@@ -5,6 +5,7 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import { CallAudio } from './audio/call-audio.js';
+import { DTMF_QUEUE_DIGITS, isDtmfDigits } from './audio/dtmf.js';
 import { canTransition, transition, type CallEvent, type CallState } from './call-machine.js';
 import { GagError } from './errors.js';
 import type { EndReason, ServerMessage } from './protocol.js';
@@ -38,7 +39,7 @@ function eventFor(state: CallState, reason: EndReason): CallEvent {
 }
 
 /**
- * An incoming call. Answer it, reject it, hang it up, mute it.
+ * An incoming call. Answer it, reject it, hang it up, mute it, press keys.
  * @example
  * client.on('incoming', async (call) => {
  *   console.log(call.callerNumber, call.callerName);
@@ -140,6 +141,23 @@ export class Call extends EventEmitter<CallEvents> {
 
   unmute(): void {
     this.#setMuted(false);
+  }
+
+  /**
+   * Press keys towards the caller's side: the digits travel in-band, as standard DTMF tone pairs
+   * in the outgoing audio (chan_websocket has no DTMF command), 100 ms each with 60 ms between
+   * them. They replace the microphone meanwhile, also while muted, and queue behind digits still
+   * playing. Returns at once.
+   * @param digits 1–64 of `0`–`9`, `*`, `#`, `A`–`D` (upper case).
+   * @throws GagError `GAG_OPTIONS_INVALID` (not DTMF digits), `GAG_CALL_STATE` (the call is not talking).
+   * @example call.sendDtmf('1234#');
+   */
+  sendDtmf(digits: string): void {
+    if (typeof digits !== 'string' || !isDtmfDigits(digits)) {
+      throw new GagError('GAG_OPTIONS_INVALID', `sendDtmf: digits must be 1–${DTMF_QUEUE_DIGITS} of 0-9 * # A-D. Got ${JSON.stringify(digits)}`);
+    }
+    if (this.#state !== 'talking') throw new GagError('GAG_CALL_STATE', `cannot send DTMF on a call that is ${this.#state}`);
+    this.#audio?.sendDtmf(digits);
   }
 
   #setMuted(muted: boolean): void {

@@ -54,8 +54,8 @@ function instantiate(source: string, name: string): { processor: Processor; post
   class AudioWorkletProcessor {
     readonly port = port;
   }
-  const scope = new Function('AudioWorkletProcessor', 'registerProcessor', 'sampleRate', `"use strict";${source}`);
-  scope(AudioWorkletProcessor, (n: string, ctor: new () => Processor) => registered.set(n, ctor), DEVICE_RATE_HZ);
+  const scope = new Function('AudioWorkletProcessor', 'registerProcessor', 'sampleRate', 'currentTime', `"use strict";${source}`);
+  scope(AudioWorkletProcessor, (n: string, ctor: new () => Processor) => registered.set(n, ctor), DEVICE_RATE_HZ, 0);
   const Ctor = registered.get(name);
   if (Ctor === undefined) throw new Error(`${name} was not registered`);
   return { processor: new Ctor(), posted, send: (data) => port.onmessage?.({ data }) };
@@ -109,7 +109,7 @@ describe('the ?worklet plugin', () => {
     for (const { message } of frames) expect(new Int16Array(message as ArrayBuffer).every((s) => s === 0)).toBe(true);
     send({ type: 'stats' });
     // 200 quanta at 44.1 kHz are 580 ms: 28 whole frames after the filter delay, 8 of them sent.
-    expect(posted.pop()?.message).toEqual({ type: 'stats', framesSent: 8, framesDropped: 28 - 8 });
+    expect(posted.pop()?.message).toEqual({ type: 'stats', framesSent: 8, framesDropped: 28 - 8, dtmfDropped: 0 });
   });
 
   test('bundles the playback worklet, which plays frames at the device rate on every output channel', async () => {
@@ -118,18 +118,19 @@ describe('the ?worklet plugin', () => {
     expectSelfContained(source);
 
     const { processor, send } = instantiate(source, 'gag-playback');
-    const wire = new Int16Array(60 * FRAME_SAMPLES);
+    // 200 ms at once (currentTime is 0 in this scope): below the jitter buffer's hard maximum, so all of it plays.
+    const wire = new Int16Array(10 * FRAME_SAMPLES);
     fillSineS16(wire, 1000, WIRE_RATE_HZ, 0.5);
     send(wire.buffer);
     send(new ArrayBuffer(FRAME_BYTES + 2)); // not whole frames: ignored
-    const left = new Float32Array(300 * RENDER_QUANTUM_FRAMES);
+    const left = new Float32Array(60 * RENDER_QUANTUM_FRAMES);
     const quantum = [new Float32Array(RENDER_QUANTUM_FRAMES), new Float32Array(RENDER_QUANTUM_FRAMES)];
-    for (let q = 0; q < 300; q++) {
+    for (let q = 0; q < 60; q++) {
       expect(processor.process([], [quantum])).toBe(true);
       expect(quantum[1]).toEqual(quantum[0]);
       left.set(quantum[0] ?? [], q * RENDER_QUANTUM_FRAMES);
     }
-    const tone = analyseTone(left.subarray(1000, 1000 + DEVICE_RATE_HZ / 2), DEVICE_RATE_HZ);
+    const tone = analyseTone(left.subarray(1000, 1000 + DEVICE_RATE_HZ / 10), DEVICE_RATE_HZ);
     expect(Math.abs(tone.hz - 1000)).toBeLessThanOrEqual(2);
     expect(Math.abs(20 * Math.log10(tone.amplitude / 0.5))).toBeLessThanOrEqual(0.5);
   });

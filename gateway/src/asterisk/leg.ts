@@ -5,7 +5,8 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import type { WebSocket, RawData } from 'ws';
-import { ProtocolError } from '@gag/sdk/protocol';
+import { FRAME_BYTES, ProtocolError } from '@gag/sdk/protocol';
+import { closeSocket } from '../http/ws-close.js';
 import type { Logger } from '../log.js';
 import { encodeAsteriskCommand, parseAsteriskMessage, type AsteriskCommand, type AsteriskEvent, type ControlFormat } from './control.js';
 
@@ -37,6 +38,8 @@ export interface LegStats {
   framesOut: number;
   /** Frames not sent while Asterisk had said MEDIA_XOFF. */
   framesDroppedXoff: number;
+  /** Messages from Asterisk that were not whole frames, not relayed (browsers get whole frames only). */
+  messagesDroppedOdd: number;
 }
 
 export class AsteriskLeg extends EventEmitter<AsteriskLegEvents> {
@@ -48,7 +51,7 @@ export class AsteriskLeg extends EventEmitter<AsteriskLegEvents> {
   #closed = false;
   #startTimer: NodeJS.Timeout | undefined;
   #hangupTimer: NodeJS.Timeout | undefined;
-  readonly stats: LegStats = { framesIn: 0, framesOut: 0, framesDroppedXoff: 0 };
+  readonly stats: LegStats = { framesIn: 0, framesOut: 0, framesDroppedXoff: 0, messagesDroppedOdd: 0 };
   /** Query parameters of the upgrade (`v()` in the dial string). */
   readonly params: URLSearchParams;
 
@@ -110,6 +113,10 @@ export class AsteriskLeg extends EventEmitter<AsteriskLegEvents> {
     const bytes = data as Buffer; // binaryType is 'nodebuffer' and frames are never fragmented into arrays
     if (isBinary) {
       if (this.#start === undefined) return this.#violation('audio before MEDIA_START');
+      if (bytes.length === 0 || bytes.length % FRAME_BYTES !== 0) {
+        this.stats.messagesDroppedOdd++;
+        return;
+      }
       this.stats.framesIn++;
       this.emit('audio', bytes);
       return;
@@ -130,8 +137,9 @@ export class AsteriskLeg extends EventEmitter<AsteriskLegEvents> {
       this.#format = event.format;
       this.#start = event;
       this.#log.debug({ connectionId: event.connectionId, codec: event.codec, format: event.format }, 'media start');
-      if (!SUPPORTED_CODECS.has(event.codec)) {
-        this.#log.warn({ codec: event.codec }, 'codec not supported; dial with c(slin16)');
+      // The browser side carries whole 20 ms slin16 frames; another frame size cannot be relayed as is.
+      if (!SUPPORTED_CODECS.has(event.codec) || event.optimalFrameBytes % FRAME_BYTES !== 0) {
+        this.#log.warn({ codec: event.codec, optimalFrameBytes: event.optimalFrameBytes }, 'codec not supported; dial with c(slin16)');
         this.hangup();
         return;
       }
@@ -159,7 +167,7 @@ export class AsteriskLeg extends EventEmitter<AsteriskLegEvents> {
   /** Asterisk broke the protocol: close this one socket with a reason; Asterisk hangs the channel up. */
   #violation(reason: string): void {
     this.#log.warn({ reason }, 'asterisk protocol violation');
-    this.#ws.close(1008, reason.slice(0, 120));
+    closeSocket(this.#ws, 1008, reason);
     // A peer that never completes the closing handshake is dropped.
     this.#hangupTimer ??= setTimeout(() => this.#ws.terminate(), HANGUP_CLOSE_TIMEOUT_MS);
   }

@@ -13,6 +13,7 @@ import { MAX_ASTERISK_MESSAGE_BYTES } from '@gag/sdk/protocol';
 import type { BasicAuth } from '../access/basic-auth.js';
 import type { IpAcl } from '../access/ip-acl.js';
 import type { Logger } from '../log.js';
+import { closeAllClients } from '../http/ws-close.js';
 import { offeredProtocols, queryOf, refuseUpgrade } from '../http/upgrade.js';
 import { AsteriskLeg } from './leg.js';
 
@@ -117,8 +118,7 @@ export class AsteriskListener {
 
   /** Close every call socket (1001) and stop listening. */
   async close(): Promise<void> {
-    for (const ws of this.#wss.clients) ws.close(1001, 'gateway shutting down');
-    await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
+    await closeAllClients(this.#wss, 1001, 'gateway shutting down');
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }

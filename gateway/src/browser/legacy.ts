@@ -22,6 +22,7 @@ import type { RawData, WebSocket } from 'ws';
 import { FRAME_BYTES, type ServerMessage } from '@gag/sdk/protocol';
 import type { Logger } from '../log.js';
 import type { Phone, PhoneEvents } from './phone.js';
+import { closeSocket } from '../http/ws-close.js';
 import { sendAudioOrDrop, startHeartbeat } from './socket-io.js';
 
 /** The words of the legacy protocol (gag-legacy-protocol.md). */
@@ -63,6 +64,7 @@ export interface LegacySessionOptions {
  */
 export function refuseBusy(ws: WebSocket, log: Logger): void {
   log.warn({ code: BUSY_CLOSE_CODE }, 'refused: extension already online');
+  ws.on('error', (err) => log.debug({ err: err.message }, 'refused socket error')); // an unheard 'error' would crash
   ws.send(LEGACY_WORDS.BUSY);
   ws.close(BUSY_CLOSE_CODE, 'extension already online');
 }
@@ -86,6 +88,7 @@ export class LegacySession extends EventEmitter<PhoneEvents> implements Phone {
   readonly stats = { framesIn: 0, framesOut: 0, framesDroppedBacklog: 0 };
   readonly #ws: WebSocket;
   #phase: 'open' | 'ready' | 'closed' = 'open';
+  #disposed = false;
   /** `ready` has fired: `browser offline` is worth a line. */
   #announced = false;
   /**
@@ -129,6 +132,11 @@ export class LegacySession extends EventEmitter<PhoneEvents> implements Phone {
     this.#announced = true;
     this.log.info({ ip: this.remoteAddress, protocol: this.protocol }, 'browser online');
     this.emit('ready');
+  }
+
+  /** One line: no other call is offered while one rings or talks here (the router skips this phone). */
+  get canTakeCall(): boolean {
+    return this.#callId === undefined;
   }
 
   /** Tell the phone about a call, in the words it knows; a message it has no word for is dropped. */
@@ -232,18 +240,20 @@ export class LegacySession extends EventEmitter<PhoneEvents> implements Phone {
   #close(code: number, reason: string): void {
     if (this.#phase === 'closed') return;
     this.log.info({ code, reason }, 'closing browser connection');
-    this.#phase = 'closed';
-    this.#ws.close(code, reason);
-    // A peer that never answers the close frame is terminated at the next heartbeat.
+    closeSocket(this.#ws, code, reason);
+    // Let go now: a peer that never answers the close frame must not keep ringing (ws cuts it after 30 s).
+    this.#onClose(code);
   }
 
   /** The one place this connection lets go of its timer and listeners. */
   #onClose(code: number): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
     this.#phase = 'closed';
     this.#stopHeartbeat();
     this.#ws.off('message', this.#onWsMessage);
     this.#ws.off('close', this.#onWsClose);
-    this.#ws.off('error', this.#onWsError);
+    // The error listener stays: a closing socket can still fail, and an unheard 'error' would crash.
     if (this.#announced) this.log.info({ code }, 'browser offline');
     this.emit('closed', code);
     this.removeAllListeners();

@@ -17,6 +17,7 @@ import type { IpAcl } from '../access/ip-acl.js';
 import type { Assets } from '../http/assets.js';
 import type { TokenClaims, TokenVerifier } from '../access/token.js';
 import { TokenError } from '../errors.js';
+import { closeAllClients } from '../http/ws-close.js';
 import { offeredProtocols, pathOf, queryOf, refuseUpgrade } from '../http/upgrade.js';
 import type { Logger } from '../log.js';
 import { LegacySession, refuseBusy } from './legacy.js';
@@ -170,9 +171,7 @@ export class BrowserListener {
   /** Close every browser (1001: the SDK reconnects) and stop listening. */
   async close(): Promise<void> {
     this.#closing = true;
-    for (const ws of this.#wss.clients) ws.close(1001, 'gateway shutting down');
-    await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
-    for (const ws of this.#wss.clients) ws.terminate();
+    await closeAllClients(this.#wss, 1001, 'gateway shutting down');
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }

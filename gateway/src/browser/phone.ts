@@ -37,6 +37,8 @@ export interface Phone extends EventEmitter<PhoneEvents> {
   readonly stats: { framesIn: number; framesOut: number; framesDroppedBacklog: number };
   /** Tell the browser about a call. A message the protocol cannot express is dropped. */
   send(message: ServerMessage): void;
-  /** Audio towards the browser; a browser that does not keep up loses the oldest audio. */
+  /** Whether the phone can be offered another call now (a legacy phone holds one call at a time). */
+  readonly canTakeCall: boolean;
+  /** Audio towards the browser; a browser that does not keep up loses new frames until it catches up. */
   sendAudio(frames: Buffer): void;
 }

@@ -22,6 +22,7 @@ import type { TokenVerifier } from '../access/token.js';
 import { TokenError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Phone, PhoneEvents } from './phone.js';
+import { closeSocket } from '../http/ws-close.js';
 import { sendAudioOrDrop, startHeartbeat } from './socket-io.js';
 
 
@@ -37,6 +38,8 @@ export interface BrowserSessionOptions {
 export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
   readonly id = randomUUID();
   readonly protocol = 'gag.v1';
+  /** A gag.v1 phone can ring for several calls at once (it has call ids). */
+  readonly canTakeCall = true;
   readonly connectedAtMs = Date.now();
   readonly remoteAddress: string | undefined;
   readonly userAgent: string | undefined;
@@ -47,6 +50,7 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
   #log: Logger;
   #extension: string | undefined;
   #phase: 'hello' | 'verifying' | 'ready' | 'closed' = 'hello';
+  #disposed = false;
   readonly #helloTimer: NodeJS.Timeout;
   readonly #stopHeartbeat: () => void;
 
@@ -89,8 +93,9 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
   close(name: CloseName, reason: string): void {
     if (this.#phase === 'closed') return;
     this.#log.info({ code: CLOSE[name].code, reason }, 'closing browser connection');
-    this.#ws.close(CLOSE[name].code, reason.slice(0, 120));
-    this.#phase = 'closed';
+    closeSocket(this.#ws, CLOSE[name].code, reason);
+    // Let go now: a peer that never answers the close frame must not keep ringing (ws cuts it after 30 s).
+    this.#onClose(CLOSE[name].code);
     // The closing handshake normally completes at once; a peer still closing at the next beat is cut.
   }
 
@@ -145,7 +150,10 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
     }
   }
 
+  /** The one place this connection lets go of its timers and listeners; runs once. */
   #onClose(code: number): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
     const wasReady = this.#extension !== undefined;
     this.#phase = 'closed';
     clearTimeout(this.#helloTimer);

@@ -40,6 +40,8 @@ export class Call {
   #endReason: EndReason | undefined;
   readonly #leg: AsteriskLeg;
   readonly #ringing = new Set<Phone>();
+  /** Phones that rejected or dropped out: a group going round never rings them again. */
+  readonly #declined = new Set<Phone>();
   #talkingWith: Phone | undefined;
   /** Index of the plan's current step. */
   #step = -1;
@@ -54,7 +56,7 @@ export class Call {
     this.extension = options.extension;
     this.caller = options.caller;
     this.group = options.plan.group;
-    this.#log = options.log.child({ callId: this.id, exten: options.extension });
+    this.#log = options.log.child({ callId: this.id }); // the router's logger already carries exten and connectionId
   }
 
   get state(): CallState {
@@ -100,6 +102,7 @@ export class Call {
   /** `phone` rejected. When no phone is left ringing, a group moves on; otherwise the call ends (the dialplan continues). */
   reject(phone: Phone): void {
     if (!this.#ringing.delete(phone)) return;
+    this.#declined.add(phone);
     phone.send({ type: 'ended', callId: this.id, reason: 'rejected' });
     if (this.#ringing.size === 0) this.#moveOn('reject', 'rejected');
   }
@@ -116,6 +119,7 @@ export class Call {
       this.#talkingWith = undefined; // nobody to tell
       return this.#end('fail', 'connection_lost');
     }
+    this.#declined.add(phone);
     if (this.#ringing.delete(phone) && this.#ringing.size === 0) this.#moveOn('fail', 'connection_lost');
   }
 
@@ -132,7 +136,7 @@ export class Call {
 
   /** Audio from Asterisk, to the answering phone. */
   audioFromAsterisk(frames: Buffer): void {
-    this.#talkingWith?.sendAudio(frames);
+    if (this.#state === 'talking') this.#talkingWith?.sendAudio(frames);
   }
 
   /** Audio from `phone`; only the answering phone's audio reaches Asterisk. */
@@ -162,7 +166,7 @@ export class Call {
       const next = this.#step + 1;
       if (next >= steps.length && !loop) return false;
       this.#step = next % steps.length;
-      const phones = this.#options.available(steps[this.#step]!.extensions);
+      const phones = this.#options.available(steps[this.#step]!.extensions).filter((p) => !this.#declined.has(p));
       if (phones.length > 0) {
         for (const phone of phones) this.#ringing.add(phone);
         return true;

@@ -75,7 +75,7 @@ export class Router {
       caller: callerOf(start, leg.params, config),
       plan,
       available: (extensions) => this.#available(extensions),
-      log: this.#options.log,
+      log,
       onEnded: (ended) => this.#forget(ended),
     });
     this.#calls.set(call.id, call);
@@ -88,7 +88,7 @@ export class Router {
   /** The phones of `extensions` that are online and not talking, each once. */
   #available(extensions: readonly string[]): Phone[] {
     const phones = new Set(extensions.flatMap((e) => this.#options.registry.sessionsFor(e)));
-    return [...phones].filter((p) => !this.#talking.has(p));
+    return [...phones].filter((p) => p.canTakeCall && !this.#talking.has(p));
   }
 
   #onMessage(session: Phone, message: PhoneMessage): void {
@@ -105,7 +105,10 @@ export class Router {
           return;
         }
         call.answer(session);
-        if (call.talkingWith === session) this.#talking.set(session, call);
+        if (call.talkingWith !== session) return;
+        this.#talking.set(session, call);
+        // In a call now: it stops ringing for every other call (a group moves on, a lone phone's caller gets HANGUP).
+        for (const other of this.#calls.values()) if (other !== call && other.involves(session)) other.reject(session);
         return;
       case 'reject':
         return call.reject(session);

@@ -42,6 +42,7 @@ type StatsWaiter<T> = Array<(reply: T) => void>;
  * const audio = await CallAudio.start({ onFrame: (frame) => socket.send(frame) });
  * socket.onmessage = (e) => { if (e.data instanceof ArrayBuffer) audio.play(e.data); };
  * audio.setMuted(true);
+ * audio.sendDtmf('1#');
  * await audio.stop();
  */
 export class CallAudio {
@@ -126,7 +127,17 @@ export class CallAudio {
   }
 
   /**
-   * Counters from both worklets (frames sent and dropped, playout depth, underruns, drops).
+   * Play DTMF digits to the far end, in-band: each digit's tone pair replaces the microphone in the
+   * outgoing frames for 100 ms, then 60 ms of silence; frames keep their cadence. Digits queue
+   * behind any still playing. The caller validates them (see `isDtmfDigits`). Ignored after {@link CallAudio.stop}.
+   */
+  sendDtmf(digits: string): void {
+    if (this.#stopping === undefined) this.#capturePort.postMessage({ type: 'dtmf', digits } satisfies CaptureControlMessage);
+  }
+
+  /**
+   * Counters from both worklets: frames sent and dropped, and the jitter buffer's playout depth,
+   * target, underruns, concealment, drops and late frames (the material of a `quality` event).
    * Resolves with zeros once stopped.
    */
   async stats(): Promise<CallAudioStats> {
@@ -174,8 +185,17 @@ export class CallAudio {
 }
 
 const ZERO_STATS: CallAudioStats = {
-  capture: { framesSent: 0, framesDropped: 0 },
-  playback: { bufferedMs: 0, underruns: 0, droppedSamples: 0, framesReceived: 0, malformed: 0 },
+  capture: { framesSent: 0, framesDropped: 0, dtmfDropped: 0 },
+  playback: {
+    depthMs: 0,
+    targetMs: 0,
+    underruns: 0,
+    concealedFrames: 0,
+    droppedFrames: 0,
+    lateFrames: 0,
+    framesReceived: 0,
+    malformed: 0,
+  },
 };
 
 interface Graph {

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import { FRAME_SAMPLES, WIRE_RATE_HZ } from '../wire-units.js';
+import { DtmfGenerator } from './dtmf.js';
 import { floatToS16 } from './pcm.js';
 import { Resampler } from './resampler.js';
 import { RingBuffer } from './ring-buffer.js';
@@ -17,7 +18,9 @@ const WIRE_BACKLOG_SAMPLES = 4 * FRAME_SAMPLES;
 /**
  * Turns the microphone's render quanta (at the context's rate) into whole frames of
  * {@link FRAME_SAMPLES} s16 samples at {@link WIRE_RATE_HZ}, with no sample lost or repeated
- * across quanta or frames. Allocates only in the constructor.
+ * across quanta or frames. Queued DTMF digits replace the microphone in the frames while their
+ * tones and gaps play (muted or not: keys still reach an IVR while the user is muted).
+ * Allocates only in the constructor.
  * @example In `process()`:
  * framer.write(inputs[0]?.[0]);
  * while (framer.framesReady > 0) framer.takeFrame(pooledInt16ViewOrNull);
@@ -31,6 +34,7 @@ export class CaptureFramer {
   /** Resampler output of one push; sized for the largest push (one quantum, or inputCapacity). */
   readonly #scratch: Float32Array;
   readonly #frame = new Float32Array(FRAME_SAMPLES);
+  readonly #dtmf = new DtmfGenerator(WIRE_RATE_HZ);
   #framesTaken = 0;
   #framesDropped = 0;
 
@@ -71,15 +75,31 @@ export class CaptureFramer {
   takeFrame(dst: Int16Array | null): boolean {
     if (this.#wire.availableRead < FRAME_SAMPLES) return false;
     if (dst === null) {
+      // DTMF does not advance: its tone goes out whole in the next frame rather than with a hole
+      // that a detector could count as two key presses.
       this.#wire.discard(FRAME_SAMPLES);
       this.#framesDropped++;
       return true;
     }
     this.#wire.pop(this.#frame, FRAME_SAMPLES);
-    if (this.muted) dst.fill(0, 0, FRAME_SAMPLES);
-    else floatToS16(this.#frame, dst, FRAME_SAMPLES);
+    const dtmfSamples = this.#dtmf.render(this.#frame, FRAME_SAMPLES);
+    if (this.muted) this.#frame.fill(0, dtmfSamples, FRAME_SAMPLES);
+    floatToS16(this.#frame, dst, FRAME_SAMPLES);
     this.#framesTaken++;
     return true;
+  }
+
+  /**
+   * Queue DTMF digits (0–9, *, #, A–D; anything else is skipped) to play from the next frame on,
+   * after any still playing. @returns how many were queued (the rest did not fit).
+   */
+  queueDtmf(digits: string): number {
+    return this.#dtmf.queue(digits);
+  }
+
+  /** DTMF digits dropped because the queue was full. */
+  get dtmfDropped(): number {
+    return this.#dtmf.droppedDigits;
   }
 
   /** Frames converted so far. */

@@ -5,7 +5,8 @@
  * Port protocol (main thread → worklet):
  * - an `ArrayBuffer` of FRAME_BYTES: a frame buffer given back to the pool after sending;
  * - `{ type: 'mute', muted: boolean }`: send silence frames (the cadence does not change);
- * - `{ type: 'stats' }`: reply `{ type: 'stats', framesSent, framesDropped }`.
+ * - `{ type: 'dtmf', digits: string }`: play the digits as in-band DTMF in place of the microphone;
+ * - `{ type: 'stats' }`: reply `{ type: 'stats', framesSent, framesDropped, dtmfDropped }`.
  * Worklet → main thread: frames as transferred `ArrayBuffer`s, and the stats replies.
  * @packageDocumentation
  */
@@ -16,7 +17,7 @@ import { CaptureFramer } from './capture-framer.js';
 const POOL_FRAMES = 8;
 
 /** The control messages this processor understands (buffers come back as bare ArrayBuffers). */
-export type CaptureControlMessage = { type: 'mute'; muted: boolean } | { type: 'stats' };
+export type CaptureControlMessage = { type: 'mute'; muted: boolean } | { type: 'dtmf'; digits: string } | { type: 'stats' };
 
 /** Reply to `{ type: 'stats' }`. */
 export interface CaptureStatsMessage {
@@ -25,6 +26,8 @@ export interface CaptureStatsMessage {
   readonly framesSent: number;
   /** Frames dropped because every pooled buffer was still on the main thread. */
   readonly framesDropped: number;
+  /** DTMF digits dropped because too many were queued at once. */
+  readonly dtmfDropped: number;
 }
 
 class CaptureProcessor extends AudioWorkletProcessor {
@@ -52,11 +55,14 @@ class CaptureProcessor extends AudioWorkletProcessor {
     }
     const message = data as Partial<CaptureControlMessage> | null;
     if (message?.type === 'mute') this.#framer.muted = message.muted === true;
-    else if (message?.type === 'stats') {
+    else if (message?.type === 'dtmf') {
+      if (typeof message.digits === 'string') this.#framer.queueDtmf(message.digits);
+    } else if (message?.type === 'stats') {
       const reply: CaptureStatsMessage = {
         type: 'stats',
         framesSent: this.#framer.framesTaken,
         framesDropped: this.#framer.framesDropped,
+        dtmfDropped: this.#framer.dtmfDropped,
       };
       this.port.postMessage(reply);
     }

@@ -3,12 +3,15 @@
  * ArrayBuffers on the port), the context's rate out. Bundled on its own by the `?worklet` plugin.
  *
  * Port protocol (main thread → worklet):
- * - an `ArrayBuffer` whose length is a non-zero multiple of FRAME_BYTES: audio to play;
- * - `{ type: 'stats' }`: reply `{ type: 'stats', bufferedMs, underruns, droppedSamples, framesReceived, malformed }`.
+ * - an `ArrayBuffer` whose length is a non-zero multiple of FRAME_BYTES: audio to play, stamped
+ *   with `currentTime` on arrival for the jitter buffer;
+ * - `{ type: 'stats' }`: reply `{ type: 'stats', ...JitterStats, malformed }`.
  * @packageDocumentation
  */
 import { FRAME_BYTES } from '../wire-units.js';
 import { Playout, type PlayoutStats } from './playout.js';
+
+const MS_PER_S = 1_000;
 
 /** The control messages this processor understands (audio comes as bare ArrayBuffers). */
 export type PlaybackControlMessage = { type: 'stats' };
@@ -33,7 +36,8 @@ class PlaybackProcessor extends AudioWorkletProcessor {
   #onMessage(data: unknown): void {
     if (data instanceof ArrayBuffer) {
       if (data.byteLength === 0 || data.byteLength % FRAME_BYTES !== 0) this.#malformed++;
-      else this.#playout.write(new Int16Array(data));
+      // currentTime is the start of the quantum about to render: the arrival time, to a quantum.
+      else this.#playout.write(new Int16Array(data), currentTime * MS_PER_S);
       return;
     }
     if ((data as Partial<PlaybackControlMessage> | null)?.type === 'stats') {

@@ -97,6 +97,22 @@ export class RingBuffer {
   }
 
   /**
+   * Copy up to `count` samples, starting `skip` samples after the oldest, into `dst` at
+   * `dst[offset]`, without removing them (for look-ahead such as splice matching).
+   * @returns how many samples were copied (less than `count` when fewer are buffered).
+   */
+  peek(dst: Float32Array, count: number, skip = 0, offset = 0): number {
+    const n = Math.max(0, Math.min(count, this.availableRead - skip));
+    const size = this.#storage.length;
+    let at = (this.#read + skip) % size;
+    for (let i = 0; i < n; i++) {
+      dst[offset + i] = this.#storage[at] ?? 0;
+      at = at + 1 === size ? 0 : at + 1;
+    }
+    return n;
+  }
+
+  /**
    * Drop up to `count` of the oldest samples without reading them. Not counted as
    * {@link RingBuffer.droppedSamples}: the consumer chose to skip them.
    * @returns how many samples were skipped.

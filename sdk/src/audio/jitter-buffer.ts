@@ -1,0 +1,263 @@
+/**
+ * The adaptive jitter buffer between the gateway's frames and the playback resampler, at the wire
+ * rate: it sets its depth from the arrival jitter, stretches and compresses a pitch period at a
+ * time to reach it, and conceals underruns, all without a step in the waveform.
+ * @packageDocumentation
+ */
+import { FRAME_SAMPLES, WIRE_RATE_HZ } from '../wire-units.js';
+import { ArrivalJitter, JITTER_MIN_TARGET_MS } from './jitter-estimator.js';
+import { s16ToFloat } from './pcm.js';
+import { RingBuffer } from './ring-buffer.js';
+import { bestLag, crossfade } from './splice.js';
+
+const samplesAt = (ms: number): number => Math.round((ms * WIRE_RATE_HZ) / 1000);
+const msOf = (samples: number): number => (samples * 1000) / WIRE_RATE_HZ;
+
+/** Storage of the ring. Only a stalled reader gets near it: reads jump back to the target above {@link JITTER_HARD_MAX_MS}. */
+export const JITTER_CAPACITY_MS = 1_000;
+/** Buffered audio beyond this is skipped at once (with a cross-fade) down to the target: late audio is worse than lost audio. */
+export const JITTER_HARD_MAX_MS = 300;
+/** Concealment repeats the last pitch period at full level for this long, then fades it out… */
+export const CONCEAL_HOLD_MS = 10;
+/** …reaching silence this long after the underrun (as in G.711 Appendix I). */
+export const CONCEAL_MAX_MS = 60;
+/** Audio that resumes after an underrun (or starts) ramps up from the concealment's level over this long. */
+export const FADE_IN_MS = 5;
+/** Cross-fade and correlation window of a splice, and the look-ahead always kept back for it. */
+const SPLICE_MS = 4;
+/** Lags a splice may repeat or skip: pitch periods of 67–250 Hz, and never shorter than the cross-fade. */
+const MIN_LAG_MS = SPLICE_MS;
+const MAX_LAG_MS = 15;
+/** Grow when the depth is this far under the target; at most one stretch per interval of output. */
+const GROW_HYSTERESIS_MS = 5;
+const GROW_INTERVAL_MS = 20;
+/** Shrink when this far over the target; one compression (≤ MAX_LAG_MS) per interval: ≤ 12 % faster. */
+const SHRINK_HYSTERESIS_MS = 10;
+const SHRINK_INTERVAL_MS = 120;
+
+const PRIME_SAMPLES = samplesAt(JITTER_MIN_TARGET_MS);
+const SPLICE_SAMPLES = samplesAt(SPLICE_MS);
+const MIN_LAG_SAMPLES = samplesAt(MIN_LAG_MS);
+const MAX_LAG_SAMPLES = samplesAt(MAX_LAG_MS);
+const CONCEAL_HOLD_SAMPLES = samplesAt(CONCEAL_HOLD_MS);
+const CONCEAL_MAX_SAMPLES = samplesAt(CONCEAL_MAX_MS);
+const FADE_STEP = 1 / samplesAt(FADE_IN_MS);
+const GROW_INTERVAL_SAMPLES = samplesAt(GROW_INTERVAL_MS);
+const SHRINK_INTERVAL_SAMPLES = samplesAt(SHRINK_INTERVAL_MS);
+const HARD_MAX_SAMPLES = samplesAt(JITTER_HARD_MAX_MS);
+
+/** Counters of a {@link JitterBuffer}; totals since construction. */
+export interface JitterStats {
+  /** Playout delay of a frame that takes the fastest network path, ms: buffered audio after an arrival plus that frame's lateness. */
+  readonly depthMs: number;
+  /** The depth the buffer is steering to, ms (from the arrival jitter). */
+  readonly targetMs: number;
+  /** Times the buffer ran dry while playing. */
+  readonly underruns: number;
+  /** Concealment played, in 20 ms frames (rounded down). */
+  readonly concealedFrames: number;
+  /** Audio thrown away, in 20 ms frames (rounded down): compressions, skips above the hard maximum, ring overflow. */
+  readonly droppedFrames: number;
+  /** Frames that arrived after the buffer had run dry (during concealment or the silence after it). */
+  readonly lateFrames: number;
+  /** Whole frames accepted by {@link JitterBuffer.write}. */
+  readonly framesReceived: number;
+}
+
+type Mode = 'priming' | 'playing' | 'concealing' | 'silent';
+
+/**
+ * Frames in (with their arrival time), a continuous wire-rate stream out: {@link JitterBuffer.read}
+ * always fills what it is asked for, with audio, concealment or silence.
+ *
+ * - Start: silence until {@link JITTER_MIN_TARGET_MS} is buffered, then a fade-in.
+ * - Adapt: the target follows {@link ArrivalJitter}. Below it, one pitch period is repeated (at
+ *   most every 20 ms); above it, one is skipped (at most every 120 ms), each with a cross-fade at
+ *   the best-matching lag, so speech and tones keep their phase.
+ * - Underrun: the last pitch period repeats, at full level for {@link CONCEAL_HOLD_MS}, then fading
+ *   linearly to silence at {@link CONCEAL_MAX_MS}. Once {@link JITTER_MIN_TARGET_MS} has come
+ *   again, it takes over with a cross-fade and a fade-in; after silence it starts afresh.
+ *
+ * {@link SPLICE_MS} of audio is always kept back, so each of these can cross-fade into what
+ * comes next. Only the constructor allocates.
+ * @example
+ * port.onmessage = (e) => jitter.write(new Int16Array(e.data), currentTime * 1000);
+ * // in process(), at the wire rate:
+ * jitter.read(wireScratch, resampler.inputNeeded(128));
+ */
+export class JitterBuffer {
+  readonly #ring = new RingBuffer(samplesAt(JITTER_CAPACITY_MS));
+  readonly #arrivals = new ArrivalJitter();
+  readonly #frame = new Float32Array(FRAME_SAMPLES);
+  /** The last MAX_LAG_SAMPLES of output before gain, circular; #historyAt is the oldest. */
+  readonly #history = new Float32Array(MAX_LAG_SAMPLES);
+  #historyAt = 0;
+  readonly #work = new Float32Array(MAX_LAG_SAMPLES + SPLICE_SAMPLES);
+  /** Output of the current splice, played before the ring resumes. */
+  readonly #pending = new Float32Array(MAX_LAG_SAMPLES);
+  #pendingAt = 0;
+  #pendingEnd = 0;
+  readonly #one = new Float32Array(1);
+  #mode: Mode = 'priming';
+  #gain = 0;
+  #concealedSamples = 0;
+  #concealDecay = 0;
+  #sinceSplice = 0;
+  #depthMs = 0;
+  #targetMs = JITTER_MIN_TARGET_MS;
+  #underruns = 0;
+  #concealedTotal = 0;
+  #droppedSamples = 0;
+  #lateFrames = 0;
+  #framesReceived = 0;
+
+  /**
+   * Queue whole frames of s16 at the wire rate that arrived at `arrivalMs` (any fixed origin, e.g.
+   * the worklet's `currentTime` × 1000). A trailing partial frame is ignored.
+   */
+  write(samples: Int16Array, arrivalMs: number): void {
+    const frames = Math.floor(samples.length / FRAME_SAMPLES);
+    for (let f = 0; f < frames; f++) {
+      s16ToFloat(samples, this.#frame, FRAME_SAMPLES, f * FRAME_SAMPLES);
+      this.#ring.push(this.#frame, FRAME_SAMPLES);
+      const latenessMs = this.#arrivals.add(arrivalMs);
+      this.#depthMs = msOf(this.#ring.availableRead + this.#pendingEnd - this.#pendingAt) + latenessMs;
+      if (this.#mode === 'concealing' || this.#mode === 'silent') this.#lateFrames++;
+    }
+    this.#framesReceived += frames;
+    this.#targetMs = this.#arrivals.targetMs;
+  }
+
+  /** Fill `dst[offset .. offset + count)` with wire-rate output. Allocation-free. */
+  read(dst: Float32Array, count: number, offset = 0): void {
+    for (let i = 0; i < count; i++) dst[offset + i] = this.#next();
+  }
+
+  /** A snapshot of the counters (allocates: call it from a message handler, not `process()`). */
+  stats(): JitterStats {
+    return {
+      depthMs: this.#depthMs,
+      targetMs: this.#targetMs,
+      underruns: this.#underruns,
+      concealedFrames: Math.floor(this.#concealedTotal / FRAME_SAMPLES),
+      droppedFrames: Math.floor((this.#droppedSamples + this.#ring.droppedSamples) / FRAME_SAMPLES),
+      lateFrames: this.#lateFrames,
+      framesReceived: this.#framesReceived,
+    };
+  }
+
+  #next(): number {
+    if (this.#pendingAt === this.#pendingEnd) this.#decide();
+    let raw: number;
+    if (this.#pendingAt < this.#pendingEnd) raw = this.#pending[this.#pendingAt++] ?? 0;
+    else if (this.#mode === 'playing') {
+      this.#ring.pop(this.#one, 1);
+      raw = this.#one[0] ?? 0;
+    } else return 0;
+    this.#history[this.#historyAt] = raw;
+    this.#historyAt = this.#historyAt + 1 === MAX_LAG_SAMPLES ? 0 : this.#historyAt + 1;
+    this.#sinceSplice++;
+    if (this.#mode === 'concealing') {
+      this.#concealedTotal++;
+      if (++this.#concealedSamples > CONCEAL_HOLD_SAMPLES) this.#gain = Math.max(0, this.#gain - this.#concealDecay);
+      if (this.#concealedSamples >= CONCEAL_MAX_SAMPLES) this.#goSilent();
+    } else if (this.#gain < 1) this.#gain = Math.min(1, this.#gain + FADE_STEP);
+    return raw * this.#gain;
+  }
+
+  /** What plays next, once the current splice is used up. Runs per sample, so the common path only compares. */
+  #decide(): void {
+    const buffered = this.#ring.availableRead;
+    switch (this.#mode) {
+      // Starting (again) at the least depth keeps latency low; stretching then reaches the target.
+      case 'priming':
+        if (buffered >= PRIME_SAMPLES) this.#mode = 'playing'; // gain is 0: fades in
+        return;
+      case 'silent':
+        if (buffered < SPLICE_SAMPLES + PRIME_SAMPLES) return;
+        this.#skip(SPLICE_SAMPLES, false); // the kept-back audio is stale: cross-fade past it
+        this.#mode = 'playing';
+        return;
+      case 'concealing':
+        // Resuming with a single frame would run dry again at once if the rest were lost, not late.
+        if (buffered >= SPLICE_SAMPLES + PRIME_SAMPLES) {
+          this.#skip(SPLICE_SAMPLES, false); // new audio: cross-fade from what the concealment was heading to
+          this.#mode = 'playing';
+        } else this.#insert();
+        return;
+      case 'playing':
+        if (buffered <= SPLICE_SAMPLES) {
+          this.#underruns++;
+          this.#mode = 'concealing';
+          this.#concealedSamples = 0;
+          this.#concealDecay = this.#gain / (CONCEAL_MAX_SAMPLES - CONCEAL_HOLD_SAMPLES);
+          this.#insert();
+        } else if (this.#sinceSplice >= GROW_INTERVAL_SAMPLES) this.#steer(buffered);
+    }
+  }
+
+  /** Move the depth towards the target: skip down from above the hard maximum, else stretch or compress by a period. */
+  #steer(buffered: number): void {
+    const target = this.#targetMs;
+    if (buffered > HARD_MAX_SAMPLES) {
+      this.#skip(buffered - SPLICE_SAMPLES - samplesAt(target), true);
+    } else if (this.#depthMs < target - GROW_HYSTERESIS_MS) {
+      this.#depthMs += msOf(this.#insert());
+    } else if (this.#depthMs > target + SHRINK_HYSTERESIS_MS && this.#sinceSplice >= SHRINK_INTERVAL_SAMPLES) {
+      const maxLag = Math.min(MAX_LAG_SAMPLES, samplesAt(this.#depthMs - target), buffered - 2 * SPLICE_SAMPLES - 1);
+      if (maxLag >= MIN_LAG_SAMPLES) this.#drop(maxLag);
+    } else return;
+    this.#sinceSplice = 0;
+  }
+
+  /**
+   * Stretch by one period: cross-fade from the next samples to those one best-matching lag back
+   * in the output, then replay up to where the output stopped; the ring is untouched, so the
+   * splice ends exactly where the next sample continues. Needs SPLICE_SAMPLES in the ring.
+   * @returns the samples inserted.
+   */
+  #insert(): number {
+    const h = MAX_LAG_SAMPLES;
+    for (let i = 0; i < h; i++) this.#work[i] = this.#history[(this.#historyAt + i) % h] ?? 0;
+    this.#ring.peek(this.#work, SPLICE_SAMPLES, 0, h);
+    const lag = bestLag(this.#work, h, SPLICE_SAMPLES, MIN_LAG_SAMPLES, MAX_LAG_SAMPLES, -1);
+    crossfade(this.#pending, 0, this.#work, h, this.#work, h - lag, SPLICE_SAMPLES);
+    for (let i = SPLICE_SAMPLES; i < lag; i++) this.#pending[i] = this.#work[h - lag + i] ?? 0;
+    this.#pendingAt = 0;
+    this.#pendingEnd = lag;
+    return lag;
+  }
+
+  /** Compress by one period of at most `maxLag`: cross-fade from the next samples to those a best-matching lag ahead. */
+  #drop(maxLag: number): void {
+    this.#ring.peek(this.#work, maxLag + SPLICE_SAMPLES);
+    const lag = bestLag(this.#work, 0, SPLICE_SAMPLES, MIN_LAG_SAMPLES, maxLag, 1);
+    crossfade(this.#pending, 0, this.#work, 0, this.#work, lag, SPLICE_SAMPLES);
+    this.#consume(lag, true);
+  }
+
+  /** Skip `lag` samples with a cross-fade (no lag search): resuming after an underrun, or far above the hard maximum. */
+  #skip(lag: number, counted: boolean): void {
+    this.#ring.peek(this.#work, SPLICE_SAMPLES);
+    this.#ring.peek(this.#work, SPLICE_SAMPLES, lag, SPLICE_SAMPLES);
+    crossfade(this.#pending, 0, this.#work, 0, this.#work, SPLICE_SAMPLES, SPLICE_SAMPLES);
+    this.#consume(lag, counted);
+  }
+
+  /** After a forward splice: the cross-fade is pending, `lag` + the faded samples leave the ring. */
+  #consume(lag: number, counted: boolean): void {
+    this.#ring.discard(lag + SPLICE_SAMPLES);
+    this.#pendingAt = 0;
+    this.#pendingEnd = SPLICE_SAMPLES;
+    this.#depthMs -= msOf(lag);
+    if (counted) this.#droppedSamples += lag;
+  }
+
+  /** Concealment has faded out: play silence and wait for a new stream (its arrivals start afresh). */
+  #goSilent(): void {
+    this.#mode = 'silent';
+    this.#gain = 0;
+    this.#pendingAt = this.#pendingEnd;
+    this.#arrivals.reset();
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * How much playout delay the network needs: from frame arrival times, the spread of their delays
+ * over the last couple of seconds, turned into a target depth for the jitter buffer.
+ * @packageDocumentation
+ */
+import { FRAME_MS } from '../wire-units.js';
+
+/** The jitter buffer's target depth when arrivals are steady: two frames. */
+export const JITTER_MIN_TARGET_MS = 40;
+/** The most delay we add for jitter: beyond this, late audio is worse than lost audio. */
+export const JITTER_MAX_TARGET_MS = 200;
+/**
+ * Safety added above one frame plus the measured spread: the render quantum (up to 2.9 ms of wire
+ * audio at 44.1 kHz), the splice reserve the buffer keeps back (4 ms), and the arrival times' own
+ * quantisation to render quanta.
+ */
+export const JITTER_MARGIN_MS = 10;
+/** Frames whose arrival delays are remembered: 2 s, so one burst raises the target for that long. */
+export const JITTER_WINDOW_FRAMES = 100;
+
+/**
+ * Arrival statistics of a stream of 20 ms frames. A frame's relative delay is its arrival time
+ * minus its nominal time (frame count × FRAME_MS); the earliest frame in the window took the
+ * fastest path, and every other frame's *lateness* is how much later than that it came. Frames
+ * have no sequence numbers on this wire (raw slin16 over TCP), so lost frames look like late ones;
+ * {@link ArrivalJitter.reset} forgets the history when the stream restarts.
+ *
+ * Allocation-free after the constructor; times come from the caller (the playback worklet passes
+ * `currentTime`), so it runs in Node tests without timers.
+ * @example
+ * const lateness = jitter.add(currentTime * 1000);
+ * const targetMs = jitter.targetMs;
+ */
+export class ArrivalJitter {
+  readonly #delaysMs = new Float64Array(JITTER_WINDOW_FRAMES);
+  #stored = 0;
+  #next = 0;
+  #frames = 0;
+  #minMs = 0;
+  #maxMs = 0;
+
+  /**
+   * Record the arrival of one frame at `arrivalMs` (any fixed origin).
+   * @returns the frame's lateness in ms: how much later than the fastest frame in the window it came.
+   */
+  add(arrivalMs: number): number {
+    const delayMs = arrivalMs - this.#frames * FRAME_MS;
+    this.#frames++;
+    this.#delaysMs[this.#next] = delayMs;
+    this.#next = (this.#next + 1) % JITTER_WINDOW_FRAMES;
+    if (this.#stored < JITTER_WINDOW_FRAMES) this.#stored++;
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = 0; i < this.#stored; i++) {
+      const d = this.#delaysMs[i] ?? 0;
+      if (d < min) min = d;
+      if (d > max) max = d;
+    }
+    this.#minMs = min;
+    this.#maxMs = max;
+    return delayMs - min;
+  }
+
+  /** Spread of the frames' delays in the window, ms: the most any of them came late. */
+  get spreadMs(): number {
+    return this.#stored === 0 ? 0 : this.#maxMs - this.#minMs;
+  }
+
+  /**
+   * Playout depth that absorbs the spread: one frame (the buffer empties by a frame between
+   * arrivals) + the spread + {@link JITTER_MARGIN_MS}, within
+   * [{@link JITTER_MIN_TARGET_MS}, {@link JITTER_MAX_TARGET_MS}].
+   */
+  get targetMs(): number {
+    const wanted = FRAME_MS + this.spreadMs + JITTER_MARGIN_MS;
+    return Math.min(JITTER_MAX_TARGET_MS, Math.max(JITTER_MIN_TARGET_MS, wanted));
+  }
+
+  /** Forget every arrival: the next frame starts a new stream. */
+  reset(): void {
+    this.#stored = 0;
+    this.#next = 0;
+    this.#frames = 0;
+    this.#minMs = 0;
+    this.#maxMs = 0;
+  }
+}
