@@ -18,6 +18,7 @@ import { startGateway, type Gateway } from './server.js';
 
 /** GoAstGateway's default places (its README, 起動). */
 export const DEFAULT_CONFIG = '/usr/local/etc/goastgateway.json';
+/** GoAstGateway's default groups file (optional unless -g names it). */
 export const DEFAULT_GROUPS = '/usr/local/etc/gag_groups.json';
 const DEV_DEFAULTS = '(built-in dev defaults)';
 

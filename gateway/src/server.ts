@@ -20,6 +20,7 @@ import { RESTART_KEYS, type GatewayConfig } from './config/schema.js';
 import { Assets } from './http/assets.js';
 import { createLogger, type Logger, type LogLevel } from './log.js';
 
+/** Options of {@link startGateway} beyond the config. */
 export interface GatewayOptions {
   /** The config file's name, for error messages. */
   readonly configFile?: string;

@@ -42,6 +42,13 @@ export interface LegStats {
   messagesDroppedOdd: number;
 }
 
+/**
+ * One call's socket from Asterisk. Emits `start` once MEDIA_START is usable, then `audio` and
+ * `dtmf`; `answer()`/`hangup()`/`sendAudio()` go the other way. Any protocol violation closes
+ * this one socket with 1008 and a reason.
+ * @example
+ * leg.once('start', (start) => router.route(leg, start));
+ */
 export class AsteriskLeg extends EventEmitter<AsteriskLegEvents> {
   readonly #ws: WebSocket;
   readonly #log: Logger;

@@ -34,6 +34,7 @@ export interface AsteriskPolicy {
 /** Why an upgrade was refused (the `reason` field of the warn line). */
 export type AsteriskRefusal = 'ip_not_allowed' | 'credentials_missing' | 'credentials_wrong' | 'origin_present' | 'subprotocol_missing';
 
+/** What the Asterisk listener needs: the current policy, a logger, and where new call sockets go. */
 export interface AsteriskListenerOptions {
   readonly policy: () => AsteriskPolicy;
   readonly log: Logger;

@@ -46,6 +46,7 @@ export const MAX_LEGACY_TEXT_BYTES = 1_024;
 export const BUSY_CLOSE_CODE = 1008;
 const TOO_BIG_CLOSE_CODE = 1009;
 
+/** What a legacy session needs; the token was already verified before the upgrade. */
 export interface LegacySessionOptions {
   /** From the token's `ext` claim, verified before the upgrade. */
   readonly extension: string;

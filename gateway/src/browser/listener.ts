@@ -38,6 +38,7 @@ export interface BrowserPolicy {
   readonly verify: TokenVerifier;
 }
 
+/** What the browser listener needs: the current policy, TLS, assets, and where new phones go. */
 export interface BrowserListenerOptions {
   readonly policy: () => BrowserPolicy;
   readonly tls: { cert: Buffer; key: Buffer } | undefined;
@@ -56,6 +57,12 @@ export interface BrowserListenerOptions {
 
 let nextConnId = 0;
 
+/**
+ * The browser-facing HTTP(S) server: `/phone` upgrades (gag.v1 or legacy), `/gag-phone.js`, `/healthz`.
+ * @example
+ * const listener = new BrowserListener({ policy, tls: undefined, assets: new Assets(), registry, log, onSession });
+ * listener.server.listen(8766, '127.0.0.1');
+ */
 export class BrowserListener {
   readonly server: Server;
   readonly #wss: WebSocketServer;

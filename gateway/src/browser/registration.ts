@@ -5,6 +5,11 @@
  */
 import type { Phone } from './phone.js';
 
+/**
+ * The online phones by extension.
+ * @example
+ * registry.add(phone); registry.sessionsFor('2001'); // [phone]
+ */
 export class Registry {
   readonly #byExtension = new Map<string, Set<Phone>>();
 

@@ -27,6 +27,7 @@ import { sendAudioOrDrop, startHeartbeat } from './socket-io.js';
 
 
 
+/** What a gag.v1 session needs: how to verify its token, a logger, and who is on the other end. */
 export interface BrowserSessionOptions {
   readonly verify: TokenVerifier;
   readonly log: Logger;
@@ -35,6 +36,12 @@ export interface BrowserSessionOptions {
   readonly heartbeatIntervalMs?: number;
 }
 
+/**
+ * One gag.v1 browser connection as a {@link Phone}: `hello` first, then JSON control and binary audio.
+ * @example
+ * const session = new BrowserSession(ws, { verify, log, remoteAddress, userAgent });
+ * session.once('ready', () => registry.add(session));
+ */
 export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
   readonly id = randomUUID();
   readonly protocol = 'gag.v1';

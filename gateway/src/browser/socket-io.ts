@@ -34,6 +34,7 @@ export function sendAudioOrDrop(ws: WebSocket, frames: Buffer, stats: AudioOutSt
   ws.send(frames, { binary: true });
 }
 
+/** Options of {@link startHeartbeat}. */
 export interface HeartbeatOptions {
   /** Ping interval; default `HEARTBEAT_INTERVAL_MS`. */
   readonly intervalMs?: number | undefined;

@@ -17,6 +17,7 @@ export interface CallerId {
   readonly name: string | null;
 }
 
+/** What a call needs: its Asterisk leg, whom it is for, how to find phones, and where to report its end. */
 export interface CallOptions {
   readonly leg: AsteriskLeg;
   readonly extension: string;
@@ -29,6 +30,13 @@ export interface CallOptions {
   readonly onEnded: (call: Call) => void;
 }
 
+/**
+ * One call, from MEDIA_START to the end: rings phones by its plan, connects the first answer,
+ * relays audio and DTMF, and ends exactly once with a reason.
+ * @example
+ * const call = new Call({ leg, extension, caller, plan, available, log, onEnded });
+ * call.ring();
+ */
 export class Call {
   readonly id = randomUUID();
   readonly extension: string;

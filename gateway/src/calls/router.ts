@@ -13,6 +13,7 @@ import { Call } from './call.js';
 import { extensionsOf, ringPlanFor } from './ring-plan.js';
 import { callerOf, extensionOf } from './routing.js';
 
+/** What the router reads: the registry and the current config and groups. */
 export interface RouterOptions {
   readonly registry: Registry;
   readonly config: () => GatewayConfig;
@@ -20,6 +21,12 @@ export interface RouterOptions {
   readonly log: Logger;
 }
 
+/**
+ * Matches Asterisk's calls to phones and routes every phone message and frame to its call.
+ * @example
+ * const router = new Router({ registry, config: () => config, groups: () => groups, log });
+ * asteriskListener.onLeg = (leg) => router.addLeg(leg);
+ */
 export class Router {
   readonly #calls = new Map<string, Call>();
   /** The call each session is talking in (one at a time). */

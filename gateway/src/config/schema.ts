@@ -11,6 +11,7 @@ import { isLoopback, parseListenAddress } from './address.js';
 
 /** JWS algorithms a token may be signed with (`jwt_algorithms`). HS* use `jwt_secret`, the rest a public key. */
 export const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'] as const;
+/** A token algorithm `jwt_algorithms` may allow. */
 export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
 
 /** Whether `alg` is an HMAC algorithm (verified with `jwt_secret`, never with a public key). */
@@ -49,6 +50,7 @@ const ChannelVariable = v.pipe(
   v.regex(/^[A-Za-z_]\w{0,79}$/, 'must be a channel variable name, e.g. "GAG_CALLER_NUM" (set it with a leading _ in the dialplan so it is inherited)'),
 );
 
+/** The valibot schema of `goastgateway.json`: GoAstGateway's keys plus GAG's, strict. */
 export const GatewaySchema = v.pipe(
   v.strictObject({
     // GoAstGateway's keys.

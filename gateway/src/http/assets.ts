@@ -22,6 +22,11 @@ function componentBundlePath(): string | undefined {
   }
 }
 
+/**
+ * Serves the `<gag-phone>` bundle, read once and cached with an ETag.
+ * @example
+ * if (assets.handle(req, res, path)) return;
+ */
 export class Assets {
   #phone: Promise<Asset | undefined> | undefined;
 
