@@ -3,9 +3,9 @@
  * another (`sequential`). GoAstGateway's format loads unchanged; `timeout` stays in seconds.
  * @packageDocumentation
  */
-import { readFile } from 'node:fs/promises';
 import * as v from 'valibot';
 import { ConfigError } from '../errors.js';
+import { readJsonFile } from './json-file.js';
 
 const Extension = v.pipe(v.string(), v.regex(/^[\w.+-]{1,64}$/, 'each member is an extension, e.g. "201"'));
 
@@ -43,19 +43,6 @@ export function parseGroupsConfig(file: string, json: unknown): GroupsConfig {
  * treats the groups file as optional.
  */
 export async function loadGroupsConfig(file: string, options: { required: boolean }): Promise<GroupsConfig> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && !options.required) return NO_GROUPS;
-    throw new ConfigError({ file, key: '(file)', fix: code === 'ENOENT' ? 'no such file — check the path given with -g' : `cannot be read (${code})` });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw new ConfigError({ file, key: '(syntax)', fix: `not valid JSON: ${(cause as Error).message}` });
-  }
-  return parseGroupsConfig(file, json);
+  const json = await readJsonFile(file, { missingFix: 'check the path given with -g', optional: !options.required });
+  return json === undefined ? NO_GROUPS : parseGroupsConfig(file, json);
 }

@@ -10,6 +10,7 @@ import { createSecureContext } from 'node:tls';
 import * as v from 'valibot';
 import { loadTokenKeys, type TokenKeys } from '../access/keys.js';
 import { ConfigError } from '../errors.js';
+import { readJsonFile } from './json-file.js';
 import { GatewaySchema, type GatewayConfig, type GatewayConfigInput } from './schema.js';
 
 function deepFreeze<T>(value: T): T {
@@ -64,20 +65,7 @@ export function parseGatewayConfig(file: string, json: unknown): GatewayConfig {
  * const config = await loadGatewayConfig('/usr/local/etc/goastgateway.json');
  */
 export async function loadGatewayConfig(file: string): Promise<GatewayConfig> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    throw new ConfigError({ file, key: '(file)', fix: code === 'ENOENT' ? 'no such file — pass the path with -c' : `cannot be read (${code})` });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw new ConfigError({ file, key: '(syntax)', fix: `not valid JSON: ${(cause as Error).message}` });
-  }
-  return parseGatewayConfig(file, json);
+  return parseGatewayConfig(file, await readJsonFile(file, { missingFix: 'pass the path with -c' }));
 }
 
 /**
