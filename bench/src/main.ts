@@ -1,0 +1,186 @@
+/**
+ * `npm run bench`: every benchmark on loopback, one after another (never two at once: the machine
+ * has 2 cores), each against a fresh gateway process. Prints one table per benchmark and writes
+ * every figure to `bench/results/<timestamp>.json`. A missed target never fails the command
+ * (exit 0); a crash does (exit 1). Usage errors exit 2.
+ * @packageDocumentation
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { runChurn, type ChurnResult } from './churn-bench.js';
+import { findProfile, summariseProfile, type ProfileSummary } from './cpu-profile.js';
+import { runRelay, type RelayResult } from './relay-bench.js';
+import { churnTable, profileTable, relayTable, setupTable } from './report.js';
+import { runSetup, type SetupResult } from './setup-bench.js';
+
+const USAGE = `npm run bench -- [options]
+  --calls 50,200,500,1000   concurrent calls of the relay load runs
+  --warmup-ms 2000          relay: frames flow this long before the window
+  --window-ms 10000         relay: measurement window per N
+  --setup-calls 1000        setup latency: calls   --setup-lanes 4   in flight at once
+  --churn-calls 10000       churn: short calls     --churn-lanes 16  in flight at once
+  --only relay,setup,churn  run only these (add 'profile' for the profiled run alone)
+  --profile                 also run the relay at --profile-calls (200) with the gateway under --cpu-prof
+  --help`;
+
+const BENCHMARKS = ['relay', 'setup', 'churn', 'profile'] as const;
+const DEFAULT_BENCHMARKS = 'relay,setup,churn';
+/** Churn stops starting calls after this long, so the whole run stays well under 10 minutes. */
+const CHURN_MAX_WALL_MS = 240_000;
+/** Churn reads the gateway's memory after these fractions of the calls (the first one is the warm-up). */
+const CHURN_CHECKPOINT_FRACTIONS = [0.1, 0.4, 0.7];
+const RESULTS_DIR = fileURLToPath(new URL('../results/', import.meta.url));
+
+interface Options {
+  readonly calls: readonly number[];
+  readonly warmupMs: number;
+  readonly windowMs: number;
+  readonly setupCalls: number;
+  readonly setupLanes: number;
+  readonly churnCalls: number;
+  readonly churnLanes: number;
+  readonly only: ReadonlySet<string>;
+  readonly profileCalls: number;
+}
+
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+function positiveInt(option: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`'--${option}' must be a positive integer. Got '${text}'`);
+  return n;
+}
+
+function parseOptions(argv: readonly string[]): Options | undefined {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      calls: { type: 'string', default: '50,200,500,1000' },
+      'warmup-ms': { type: 'string', default: '2000' },
+      'window-ms': { type: 'string', default: '10000' },
+      'setup-calls': { type: 'string', default: '1000' },
+      'setup-lanes': { type: 'string', default: '4' },
+      'churn-calls': { type: 'string', default: '10000' },
+      'churn-lanes': { type: 'string', default: '16' },
+      only: { type: 'string', default: DEFAULT_BENCHMARKS },
+      profile: { type: 'boolean', default: false },
+      'profile-calls': { type: 'string', default: '200' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) return undefined;
+  const only = new Set(values.only.split(',').map((s) => s.trim()));
+  if (values.profile) only.add('profile');
+  for (const name of only) if (!(BENCHMARKS as readonly string[]).includes(name)) throw new UsageError(`'--only' takes ${BENCHMARKS.join(', ')}. Got '${name}'`);
+  return {
+    calls: values.calls.split(',').map((s) => positiveInt('calls', s.trim())),
+    warmupMs: positiveInt('warmup-ms', values['warmup-ms']),
+    windowMs: positiveInt('window-ms', values['window-ms']),
+    setupCalls: positiveInt('setup-calls', values['setup-calls']),
+    setupLanes: positiveInt('setup-lanes', values['setup-lanes']),
+    churnCalls: positiveInt('churn-calls', values['churn-calls']),
+    churnLanes: positiveInt('churn-lanes', values['churn-lanes']),
+    only,
+    profileCalls: positiveInt('profile-calls', values['profile-calls']),
+  };
+}
+
+const progress = (text: string): void => void process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}\n`);
+
+interface Results {
+  startedAt: string;
+  environment: Record<string, unknown>;
+  options: Options | undefined;
+  relay: RelayResult[];
+  setup?: SetupResult;
+  churn?: ChurnResult;
+  profile?: { relay: RelayResult; summary: ProfileSummary | undefined };
+  wallMs?: number;
+  error?: string;
+}
+
+async function main(): Promise<number> {
+  const startMs = performance.now();
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const results: Results = {
+    startedAt: new Date().toISOString(),
+    environment: { node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, loadavgAtStart: loadavg() },
+    options: undefined,
+    relay: [],
+  };
+  const save = async (): Promise<string> => {
+    await mkdir(RESULTS_DIR, { recursive: true });
+    const file = `${RESULTS_DIR}${stamp}.json`;
+    await writeFile(file, `${JSON.stringify({ ...results, options: results.options && { ...results.options, only: [...results.options.only] } }, null, 2)}\n`);
+    return file;
+  };
+  let options: Options | undefined;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (err) {
+    if (!(err instanceof UsageError) && !(err instanceof TypeError)) throw err;
+    console.error(`${err.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (options === undefined) {
+    console.log(USAGE);
+    return 0;
+  }
+  results.options = options;
+  console.log(`# GAG bench — ${results.startedAt}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  try {
+    if (options.only.has('relay')) {
+      for (const calls of options.calls) {
+        progress(`relay N=${calls}: setting up, then ${options.warmupMs} ms warm-up + ${options.windowMs} ms window`);
+        results.relay.push(await runRelay({ calls, warmupMs: options.warmupMs, windowMs: options.windowMs }));
+      }
+      console.log(relayTable(results.relay));
+    }
+    if (options.only.has('setup')) {
+      progress(`setup: ${options.setupCalls} calls, ${options.setupLanes} in flight`);
+      results.setup = await runSetup({ calls: options.setupCalls, lanes: options.setupLanes });
+      console.log(setupTable(results.setup));
+    }
+    if (options.only.has('churn')) {
+      progress(`churn: ${options.churnCalls} calls, ${options.churnLanes} in flight`);
+      const checkpoints = CHURN_CHECKPOINT_FRACTIONS.map((f) => Math.round(options.churnCalls * f));
+      results.churn = await runChurn({ calls: options.churnCalls, lanes: options.churnLanes, checkpoints, maxWallMs: CHURN_MAX_WALL_MS });
+      console.log(churnTable(results.churn));
+    }
+    if (options.only.has('profile')) {
+      const dir = `${RESULTS_DIR}profiles/${stamp}`;
+      await mkdir(dir, { recursive: true });
+      progress(`profile: relay N=${options.profileCalls} with the gateway under --cpu-prof`);
+      const relay = await runRelay({ calls: options.profileCalls, warmupMs: options.warmupMs, windowMs: options.windowMs, cpuProfileDir: dir });
+      const file = relay.gatewayPid === undefined ? undefined : await findProfile(dir, relay.gatewayPid);
+      const summary = file === undefined ? undefined : await summariseProfile(file, relay.windowHrtimeUs.start, relay.windowHrtimeUs.end, relay.gateway.framesRelayed);
+      results.profile = { relay, summary };
+      console.log(relayTable([relay]).replace('## Relay load', '## Relay load under --cpu-prof'));
+      console.log(summary === undefined ? `no profile found in ${dir}` : profileTable(summary, relay));
+    }
+    results.wallMs = performance.now() - startMs;
+    const file = await save();
+    console.log(`\nWall time ${((performance.now() - startMs) / 1000).toFixed(1)} s. Results: ${file}`);
+    return 0;
+  } catch (err) {
+    results.error = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    results.wallMs = performance.now() - startMs;
+    const file = await save().catch(() => '(not written)');
+    console.error(`\nbench crashed: ${results.error}\nPartial results: ${file}`);
+    return 1;
+  }
+}
+
+process.once('SIGINT', () => process.exit(130)); // the exit handler kills the gateway processes
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

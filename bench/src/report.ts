@@ -1,0 +1,207 @@
+/**
+ * The printed tables: one per benchmark, units in the column names, the targets next to the
+ * figures. Targets are printed, never asserted: a missed target does not fail the command.
+ * @packageDocumentation
+ */
+import type { ChurnResult } from './churn-bench.js';
+import type { ProfileSummary } from './cpu-profile.js';
+import type { RelayResult } from './relay-bench.js';
+import type { Summary } from './samples.js';
+import type { SetupResult } from './setup-bench.js';
+
+/** The targets of issue #9 (targets, not assertions). */
+export const TARGETS = {
+  relayCalls: 1_000,
+  relayCpuPercentOfCore: 100,
+  relayP99Ms: 2,
+  relayLostFrames: 0,
+  setupP99Ms: 5,
+  rssPerCallBytes: 100_000,
+  leftOver: 0,
+} as const;
+
+const MIB = 1024 * 1024;
+
+export function num(value: number, digits = 1): string {
+  if (!Number.isFinite(value)) return '–';
+  return value.toFixed(digits);
+}
+
+const pct = (s: Summary, digits = 2): string => `${num(s.p50, digits)} / ${num(s.p99, digits)} / ${num(s.max, digits)}`;
+const pair = (a: number, b: number): string => `${a} / ${b}`;
+
+/** A plain-text table; numeric-looking cells are right-aligned. */
+export function table(title: string, headers: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const numeric = /^[-–\d.,/ %]+$/;
+  const line = (cells: readonly string[]): string =>
+    cells.map((c, i) => (numeric.test(c) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ').trimEnd();
+  const rule = widths.map((w) => '-'.repeat(w)).join('-|-');
+  return [`\n## ${title}`, line(headers), rule, ...rows.map(line)].join('\n');
+}
+
+function relayVerdict(r: RelayResult): string {
+  const misses: string[] = [];
+  const p99 = Math.max(r.toBrowser.latencyMs.p99, r.toAsterisk.latencyMs.p99);
+  if (!(p99 <= TARGETS.relayP99Ms)) misses.push('p99');
+  if (r.toBrowser.lost + r.toAsterisk.lost > TARGETS.relayLostFrames) misses.push('lost');
+  if (!(r.gateway.rssPerCallBytes <= TARGETS.rssPerCallBytes)) misses.push('RSS');
+  if (!(r.gateway.cpuPercentOfCore <= TARGETS.relayCpuPercentOfCore)) misses.push('CPU');
+  if (r.setupFailures > 0) misses.push('setup');
+  return misses.length === 0 ? 'met' : `MISS: ${misses.join(', ')}`;
+}
+
+export function relayTable(results: readonly RelayResult[]): string {
+  const headers = [
+    'calls (N)',
+    'setup fail',
+    'offered (% of frames)',
+    'gw CPU (% of 1 core)',
+    'gw CPU (ms/call·s)',
+    'gw CPU (µs/frame)',
+    'gw RSS (MiB)',
+    'RSS/call live / after GC (KB)',
+    '→browser p50/p99/max (ms)',
+    '→asterisk p50/p99/max (ms)',
+    'lost →b / →a (frames)',
+    'reordered →b / →a',
+    'gw backlog drops (frames)',
+    'gen CPU (% of 1 core)',
+    'gen lag p99/max (ms)',
+    'other procs (% of 1 core)',
+    'vs targets',
+  ];
+  const rows = results.map((r) => [
+    String(r.calls),
+    String(r.setupFailures),
+    num(r.offeredPercent, 0),
+    num(r.gateway.cpuPercentOfCore),
+    num(r.gateway.cpuMsPerCallSecond, 2),
+    num(r.gateway.cpuUsPerRelayedFrame, 1),
+    num(r.gateway.rssLoadedBytes / MIB, 1),
+    `${num(r.gateway.rssPerCallBytes / 1000, 0)} / ${num(r.gateway.rssPerCallAfterGcBytes / 1000, 0)}`,
+    pct(r.toBrowser.latencyMs),
+    pct(r.toAsterisk.latencyMs),
+    pair(r.toBrowser.lost, r.toAsterisk.lost),
+    pair(r.toBrowser.reordered, r.toAsterisk.reordered),
+    String(r.gateway.framesDroppedBacklog),
+    num(r.generator.cpuPercentOfCore),
+    `${num(r.generator.lagMs.p99, 1)} / ${num(r.generator.lagMs.max, 1)}`,
+    num(r.otherPercentOfCore),
+    relayVerdict(r),
+  ]);
+  const notes = [
+    `Targets: ${TARGETS.relayCalls} concurrent calls on one core (gw CPU ≤ ${TARGETS.relayCpuPercentOfCore} %), p99 added latency ≤ ${TARGETS.relayP99Ms} ms each way, ` +
+      `${TARGETS.relayLostFrames} lost frames, RSS ≤ ${TARGETS.rssPerCallBytes / 1000} KB per call (judged on the live figure).`,
+    '- Frames: 640 B every 20 ms each way per call. Figures cover the measurement window only (after the warm-up).',
+    '- offered = frames the generator actually sent, % of nominal (N × 2 directions × 50/s); below 100 when it could not keep up.',
+    '- latency = one-way, generator send → generator receive through the gateway (loopback, one clock): it includes the generator\'s own receive delay.',
+    '- gw = the gateway process alone: CPU from its process.cpuUsage(); µs/frame = per frame it relayed (either direction).',
+    '- RSS/call = (RSS − idle RSS) / N with every call up: while frames flow (live), and after two forced GCs. A call = one browser session + one Asterisk leg.',
+    '- gen = this process, the load generator: it sends and receives every frame itself (4 ws messages per call per 20 ms, client masking',
+    '  included) on the same 2 cores. gen lag = how late its one shared frame timer ran. When gen CPU nears 100 % or gen lag p99 exceeds a',
+    '  few ms, latency and loss include the generator\'s delay, not only the gateway\'s.',
+    '- other procs = whole-machine CPU (os.cpus) minus gateway and generator during the window: other work on the same 2 cores.',
+  ];
+  for (const r of results) {
+    const extra: string[] = [];
+    if (r.setupErrors.length > 0) extra.push(`setup errors: ${r.setupErrors.join('; ')}`);
+    const skipped = r.toBrowser.skippedByGenerator + r.toAsterisk.skippedByGenerator + r.generator.framesSkippedLate;
+    if (skipped > 0) extra.push(`generator did not send ${skipped} frames (its sockets backed up or its timer > 200 ms late)`);
+    if (r.toBrowser.misrouted + r.toAsterisk.misrouted > 0) extra.push(`MISROUTED frames: ${r.toBrowser.misrouted + r.toAsterisk.misrouted}`);
+    if (r.leftAfter.calls + r.leftAfter.sessions > 0) extra.push(`left in gateway after teardown: ${r.leftAfter.calls} calls, ${r.leftAfter.sessions} sessions`);
+    const logs = Object.entries(r.gateway.logCounts);
+    if (logs.length > 0) extra.push(`gateway log lines: ${logs.map(([m, c]) => `${m} ×${c}`).join(', ')}`);
+    extra.push(
+      `gw CPU in the kernel ${num(r.gateway.cpuSystemPercentOfCore)} of ${num(r.gateway.cpuPercentOfCore)} %; ` +
+        `gw event-loop delay p99/max ${num(r.gateway.loopDelayP99Ms)} / ${num(r.gateway.loopDelayMaxMs)} ms; ` +
+        `setup ${num(r.setupWallMs / 1000, 1)} s (incoming p99 ${num(r.setupIncomingMs.p99, 1)} ms at 50 in flight); ` +
+        `idle RSS ${num(r.gateway.rssIdleBytes / MIB, 1)} MiB`,
+    );
+    notes.push(`N=${r.calls}: ${extra.join('; ')}`);
+  }
+  return `${table('Relay load (gateway in its own process, 640-byte frames every 20 ms both ways)', headers, rows)}\n${notes.join('\n')}`;
+}
+
+export function setupTable(r: SetupResult): string {
+  const verdict = (s: Summary): string => (s.p99 <= TARGETS.setupP99Ms ? 'met' : 'MISS');
+  const rows = [
+    ['MEDIA_START sent → incoming at browser', String(r.completed), num(r.incomingMs.p50, 2), num(r.incomingMs.p99, 2), num(r.incomingMs.max, 2), `≤ ${TARGETS.setupP99Ms}`, verdict(r.incomingMs)],
+    ['answer sent → ANSWER at Asterisk', String(r.completed), num(r.answerMs.p50, 2), num(r.answerMs.p99, 2), num(r.answerMs.max, 2), `≤ ${TARGETS.setupP99Ms}`, verdict(r.answerMs)],
+  ];
+  const notes = [
+    `${r.calls} calls, ${r.lanes} in flight at a time, each hung up by the caller before its lane's next call; ${r.failures} failures; ` +
+      `${num(r.wallMs / 1000, 1)} s wall. Left in the gateway: ${r.leftAfter.calls} calls, ${r.leftAfter.sessions} sessions.`,
+  ];
+  if (r.errors.length > 0) notes.push(`errors: ${r.errors.join('; ')}`);
+  return `${table('Call setup latency', ['hop', 'calls', 'p50 (ms)', 'p99 (ms)', 'max (ms)', 'target p99 (ms)', 'vs target'], rows)}\n${notes.join('\n')}`;
+}
+
+function resourcesDiff(before: Readonly<Record<string, number>>, after: Readonly<Record<string, number>>): string {
+  const kinds = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  const changed = kinds.filter((k) => (before[k] ?? 0) !== (after[k] ?? 0)).map((k) => `${k} ${before[k] ?? 0}→${after[k] ?? 0}`);
+  return changed.length === 0 ? 'unchanged' : changed.join(', ');
+}
+
+export function churnTable(r: ChurnResult): string {
+  const mib = (b: number): string => num(b / MIB, 2);
+  const rows = r.points.map((p, i) => {
+    const prev = i === 0 ? undefined : r.points[i - 1]!;
+    const calls = prev === undefined ? 0 : p.afterCalls - prev.afterCalls;
+    const per = (now: number, then: number | undefined, unit: number, digits: number): string =>
+      then === undefined || calls === 0 ? '' : num((now - then) / calls / unit, digits);
+    return [
+      String(p.afterCalls),
+      String(p.calls),
+      String(p.sessions),
+      mib(p.rssBytes),
+      mib(p.heapUsedBytes),
+      per(p.rssBytes, prev?.rssBytes, 1000, 2),
+      per(p.heapUsedBytes, prev?.heapUsedBytes, 1, 0),
+      i === 0 ? '(idle)' : resourcesDiff(r.points[0]!.activeResources, p.activeResources),
+    ];
+  });
+  const last = r.points.at(-1);
+  const leftOk = last !== undefined && last.calls === 0 && last.sessions === 0;
+  const headers = [
+    'after calls',
+    'calls left',
+    'sessions left',
+    'RSS after GC (MiB)',
+    'heap used after GC (MiB)',
+    'RSS growth since prev (KB/call)',
+    'heap growth since prev (B/call)',
+    'active handles vs idle',
+  ];
+  const notes = [
+    `Targets: ${TARGETS.leftOver} calls and ${TARGETS.leftOver} sessions left after churn → ${leftOk ? 'met' : 'MISS'}; ` +
+      'no memory growth that follows the number of calls (compare the growth per call between the later checkpoints; the first rows include warm-up: JIT, pools).',
+    `${r.completed} of ${r.calls} calls completed (${r.failures} failed) in ${num(r.wallMs / 1000, 1)} s of calling (${num(r.completed / (r.wallMs / 1000), 0)} calls/s); ` +
+      `hung up by the caller ${r.hungUpByCaller}, by the browser ${r.hungUpByBrowser}; ${r.sessionsOpened} browser sessions opened and closed ` +
+      `(half of them dropped without a close); ${r.callsMissingFrames} calls missed some of their 3 + 3 frames.`,
+    'Each checkpoint waits until the gateway holds no call and no session (read over IPC), then forces two GCs (--expose-gc) before reading memory.',
+  ];
+  if (r.errors.length > 0) notes.push(`errors: ${r.errors.join('; ')}`);
+  const logs = Object.entries(r.logCounts);
+  if (logs.length > 0) notes.push(`gateway log lines: ${logs.map(([m, c]) => `${m} ×${c}`).join(', ')}`);
+  return `${table('Churn (short calls, leaks)', headers, rows)}\n${notes.join('\n')}`;
+}
+
+export function profileTable(p: ProfileSummary, relay: RelayResult): string {
+  const cats = table(
+    `Gateway CPU profile at N=${relay.established}: self time by category (measurement window ${num(p.windowMs / 1000, 1)} s)`,
+    ['category', 'self (ms)', 'of busy (%)'],
+    p.categories.map((c) => [c.name, num(c.selfMs, 0), num(c.percent, 1)]),
+  );
+  const top = table('Gateway CPU profile: top self-time functions', ['function', 'category', 'self (ms)', 'of busy (%)'], p.top.map((e) => [e.name, e.category, num(e.selfMs, 0), num(e.percent, 1)]));
+  const notes = [
+    `Relayed ${relay.gateway.framesRelayed} frames in the window: busy ${num(p.busyUsPerFrame, 1)} µs/frame as sampled ` +
+      `(${num(relay.gateway.cpuUsPerRelayedFrame, 1)} µs/frame by process.cpuUsage, kernel time included); ` +
+      `the gateway's own code (gateway + sdk + eventemitter3 self time) ${num(p.ownUsPerFrame, 2)} µs/frame.`,
+    'The sampled busy time is below process.cpuUsage(): Node marks the isolate idle for libuv\'s whole poll phase, so epoll_wait, the',
+    'read(2) of every socket and their kernel TCP work fall under (idle) when no JS is on the stack, and GC helper threads are not',
+    'sampled. writev, called from JS, is sampled with its kernel time. Use cpuUsage for totals and the profile for the split of the rest.',
+    `Profile: ${p.file} (open in Chrome DevTools → Performance, or speedscope).`,
+  ];
+  return `${cats}\n${top}\n${notes.join('\n')}`;
+}
