@@ -7,3 +7,8 @@ export { Recorder } from './fake-asterisk/recorder.js';
 export type { StreamRange } from './fake-asterisk/recorder.js';
 export * as asteriskControl from './fake-asterisk/control.js';
 export type { AppCommand, AppMessage, ControlFormat, DriverStatus, MediaStartInfo } from './fake-asterisk/control.js';
+export { FakeAmi } from './fake-ami/server.js';
+export type { AmiAction, FakeAmiEvents, FakeAmiOptions, SeenOriginate } from './fake-ami/server.js';
+export type { DialIdVia } from './fake-ami/dialplan.js';
+export { FakeAri } from './fake-ari/server.js';
+export type { AriRequest, FakeAriEvents, FakeAriOptions, SeenAriOriginate } from './fake-ari/server.js';

@@ -16,6 +16,12 @@ interface GagEnv {
   restart(): Promise<void>;
   /** Origin of the page server, e.g. http://localhost:41234. */
   readonly pageOrigin: string;
+  /**
+   * Serve `body` at `path` from the page origin, for pages a test builds itself (the SDK example).
+   * A real server, not `page.route`: Chromium lets only a page it fetched from loopback reach the
+   * loopback gateway (Local Network Access).
+   */
+  serve(path: string, contentType: string, body: string): void;
 }
 
 /** The phone page of one extension, with the `gag-*` events it dispatched. */
@@ -33,9 +39,22 @@ export const test = base.extend<{ fakeAsterisk: FakeAsterisk; phonePage: PhonePa
     async ({}, use) => {
       let gateway: Gateway | undefined;
       let secret = '';
+      const served = new Map<string, { contentType: string; body: string }>();
       const pages: Server = createServer((req, res) => {
         const url = new URL(req.url ?? '/', 'http://x');
+        const file = served.get(url.pathname);
+        if (file !== undefined) {
+          res.writeHead(200, { 'Content-Type': file.contentType, 'Cache-Control': 'no-store' }).end(file.body);
+          return;
+        }
         const extension = url.searchParams.get('ext') ?? '2001';
+        if (url.pathname === '/token') {
+          // What a CRM backend does for a custom UI built on the SDK: a fresh token for each connection (`getToken`).
+          void mintToken({ secret, extension, ttlSeconds: 600 }).then((token) =>
+            res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end(token),
+          );
+          return;
+        }
         const lang = url.searchParams.get('lang') === 'ja' ? 'ja' : 'en';
         void mintToken({ secret, extension, ttlSeconds: 600 }).then((token) =>
           res
@@ -61,6 +80,7 @@ export const test = base.extend<{ fakeAsterisk: FakeAsterisk; phonePage: PhonePa
           return gateway!;
         },
         pageOrigin,
+        serve: (path, contentType, body) => void served.set(path, { contentType, body }),
         async restart() {
           await gateway!.close();
           gateway = await startGateway(again, { log });

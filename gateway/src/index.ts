@@ -9,3 +9,8 @@ export { createTokenVerifier, mintToken, verifyToken, type TokenClaims, type Tok
 export { loadGroupsConfig, parseGroupsConfig, type GroupsConfig, type Group } from './config/groups.js';
 export { ConfigError, TokenError } from './errors.js';
 export { createLogger, type Logger, type LogLevel } from './log.js';
+export { BackoffPolicy, type ReconnectPolicy, type RetryContext, type RetryReason } from './originate/reconnect-policy.js';
+export type { Dialer, DialOutcome, DialRequest, PendingDial } from './originate/dialer.js';
+export type { Activity, ActivityEvents, DialActivity, RelayCounters } from './calls/activity.js';
+export type { MonitorEvent } from './http/monitor.js';
+export type { CallView, SessionView } from './http/views.js';

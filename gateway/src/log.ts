@@ -33,6 +33,12 @@ export const REDACT_PATHS: readonly string[] = [
   '*.password',
   'secret',
   '*.secret',
+  'ami_secret',
+  '*.ami_secret',
+  'ari_password',
+  '*.ari_password',
+  'admin_token',
+  '*.admin_token',
 ];
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { FEATURES } from '@gag/sdk/protocol';
 import { BasicAuth } from './access/basic-auth.js';
 import { IpAcl } from './access/ip-acl.js';
 import { loadTokenKeys, type TokenKeys } from './access/keys.js';
@@ -12,13 +13,21 @@ import { createTokenVerifier } from './access/token.js';
 import { AsteriskListener, type AsteriskPolicy } from './asterisk/listener.js';
 import { BrowserListener, type BrowserPolicy } from './browser/listener.js';
 import { Registry } from './browser/registration.js';
+import { Activity } from './calls/activity.js';
 import { Router } from './calls/router.js';
 import { isLoopback, parseListenAddress } from './config/address.js';
 import { NO_GROUPS, type GroupsConfig } from './config/groups.js';
 import { loadConfigFiles } from './config/load.js';
 import { RESTART_KEYS, type GatewayConfig } from './config/schema.js';
+import { AdminAuth } from './http/admin-auth.js';
 import { Assets } from './http/assets.js';
+import { GatewayMetrics } from './http/metrics.js';
+import { Monitor } from './http/monitor.js';
+import { Routes, type Readiness } from './http/routes.js';
 import { createLogger, type Logger, type LogLevel } from './log.js';
+import { createOriginator } from './originate/backend.js';
+import { Dialer } from './originate/dialer.js';
+import type { ReconnectPolicy } from './originate/reconnect-policy.js';
 
 /** Options of {@link startGateway} beyond the config. */
 export interface GatewayOptions {
@@ -32,6 +41,8 @@ export interface GatewayOptions {
   readonly groups?: GroupsConfig;
   /** Time for an upgrade's headers on the Asterisk port (default 5 s; shorter in tests). */
   readonly asteriskHeadersTimeoutMs?: number;
+  /** When to reconnect to the AMI after a loss (default: back-off from 0 s to 30 s; quicker in tests). */
+  readonly amiReconnectPolicy?: ReconnectPolicy;
 }
 
 /** A running gateway. */
@@ -42,6 +53,10 @@ export interface Gateway {
   readonly browserUrl: string;
   readonly registry: Registry;
   readonly router: Router;
+  /** Click-to-call: checks, rate limit, originate, call-back matching. */
+  readonly dialer: Dialer;
+  /** Call, presence and dial events, and the relay counters. */
+  readonly activity: Activity;
   /** The config in force (the latest reloaded one). */
   readonly config: GatewayConfig;
   /** The groups in force. */
@@ -64,17 +79,20 @@ interface Live {
   readonly groups: GroupsConfig;
   readonly asterisk: AsteriskPolicy;
   readonly browser: BrowserPolicy;
+  readonly admin: AdminAuth;
 }
 
-function live(config: GatewayConfig, groups: GroupsConfig, tokenKeys: TokenKeys): Live {
+function live(config: GatewayConfig, groups: GroupsConfig, tokenKeys: TokenKeys, metrics: GatewayMetrics): Live {
   const { asterisk_username: user, asterisk_password: password } = config;
   return {
     config,
     groups,
+    // The Asterisk listener does not report refusals: these count them.
     asterisk: {
-      acl: new IpAcl(config.allowed_asterisk_ips),
-      basicAuth: user === undefined || password === undefined ? undefined : new BasicAuth(user, password),
+      acl: metrics.countingAcl(config.allowed_asterisk_ips, 'asterisk'),
+      basicAuth: user === undefined || password === undefined ? undefined : metrics.countingBasicAuth(user, password),
     },
+    admin: new AdminAuth(config.admin_token),
     browser: {
       acl: new IpAcl(config.allowed_browser_ips),
       allowedOrigins: config.allowed_origins,
@@ -116,9 +134,34 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const log = options.log ?? createLogger(config.log_level as LogLevel);
   const file = options.configFile ?? '(config)';
   const { tls, tokenKeys } = await loadConfigFiles(config, file);
-  let current = live(config, options.groups ?? NO_GROUPS, tokenKeys);
   const registry = new Registry();
-  const router = new Router({ registry, config: () => current.config, groups: () => current.groups, log });
+  const activity = new Activity();
+  const originator = createOriginator(config, file, log, options.amiReconnectPolicy);
+  const dialer = new Dialer({ config: () => current.config, originator, activity, log });
+  const metrics = new GatewayMetrics({
+    calls: () => router.calls,
+    registry,
+    activity,
+    originateReady: originator === undefined ? undefined : () => dialer.isReady(),
+  });
+  let current = live(config, options.groups ?? NO_GROUPS, tokenKeys, metrics);
+  const router = new Router({ registry, config: () => current.config, groups: () => current.groups, log, activity, dialer });
+  const monitor = new Monitor({
+    activity,
+    calls: () => router.calls,
+    registry,
+    callOf: (phone) => router.callOf(phone),
+    auth: () => current.admin,
+    log: log.child({ side: 'api' }),
+    onRefused: (reason) => metrics.authFailure('api', reason),
+    ...(options.heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs: options.heartbeatIntervalMs }),
+  });
+  const readiness = async (): Promise<Readiness> => ({
+    asteriskListener: asterisk.server.listening,
+    browserListener: browser.server.listening,
+    originate: originator === undefined ? 'off' : (await originator.isReady()) ? 'ready' : 'not_ready',
+  });
+  const routes = new Routes({ router, registry, dialer, metrics, auth: () => current.admin, policy: () => current.browser, readiness, log: log.child({ side: 'api' }) });
 
   const asterisk = new AsteriskListener({
     policy: () => current.asterisk,
@@ -132,11 +175,17 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     assets: new Assets(),
     log,
     registry,
+    routes,
+    monitor,
+    onRefused: (reason) => metrics.authFailure('browser', reason),
+    features: () => (dialer.enabled ? [FEATURES.PING, FEATURES.DIAL] : [FEATURES.PING]),
     ...(options.heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs: options.heartbeatIntervalMs }),
     onSession: (session) =>
       session.once('ready', () => {
         registry.add(session);
         router.addSession(session);
+        activity.emit('presence', session, true);
+        session.once('closed', () => activity.emit('presence', session, false));
       }),
   });
 
@@ -152,7 +201,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   if (config.asterisk_username === undefined && !isLoopback(parseListenAddress(config.asterisk_addr)!)) {
     log.warn({ asterisk: asteriskAddr }, 'asterisk port open beyond loopback without asterisk_username: only allowed_asterisk_ips protects it');
   }
-  log.info({ asterisk: asteriskAddr, browser: browserAddr, tls: tls !== undefined }, 'gateway listening');
+  log.info({ asterisk: asteriskAddr, browser: browserAddr, tls: tls !== undefined, originate: config.originate, adminToken: config.admin_token !== undefined }, 'gateway listening');
+  originator?.start();
 
   let reloading = Promise.resolve();
   let closing: Promise<void> | undefined;
@@ -165,7 +215,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     // Only a changed log_level moves the level (a logger passed in options keeps its own).
     // Loggers already bound to a call or connection keep theirs: pino children copy the level.
     if (next.log_level !== current.config.log_level) log.level = next.log_level;
-    current = live(next, groups, keys);
+    current = live(next, groups, keys, metrics);
     log.info({ changed, groupsChanged }, 'config reloaded');
   };
 
@@ -174,6 +224,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     browserUrl: `${tls === undefined ? 'ws' : 'wss'}://${browserAddr}`,
     registry,
     router,
+    dialer,
+    activity,
     get config() {
       return current.config;
     },
@@ -188,7 +240,10 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     close() {
       closing ??= (async () => {
         router.hangupAll();
-        await Promise.all([asterisk.close(), browser.close()]);
+        dialer.close();
+        await Promise.all([asterisk.close(), browser.close(), monitor.close()]);
+        await originator?.close();
+        metrics.close();
         log.info('gateway stopped');
       })();
       return closing;

@@ -4,30 +4,15 @@
  * @packageDocumentation
  */
 import { EventEmitter } from 'eventemitter3';
-import { CallAudio } from './audio/call-audio.js';
+import { CallAudio, checkVolume } from './audio/call-audio.js';
+import { canChooseAudioOutput } from './audio/devices.js';
 import { DTMF_QUEUE_DIGITS, isDtmfDigits } from './audio/dtmf.js';
 import { canTransition, transition, type CallEvent, type CallState } from './call-machine.js';
+import type { CallEvents, CallTransport } from './call-events.js';
+export type { CallEvents, CallTransport } from './call-events.js';
+import { QUALITY_INTERVAL_MS, startQualityReports } from './call-quality.js';
 import { GagError } from './errors.js';
 import type { EndReason, ServerMessage } from './protocol.js';
-
-/** Events of a {@link Call}. Every listener runs after the call's state is updated. */
-export interface CallEvents {
-  /** The state changed; fires once per transition. @example call.on('state', (state, previous) => {}) */
-  state: (state: CallState, previous: CallState) => void;
-  /** The gateway connected the call: audio flows both ways. Fires at most once. */
-  accepted: () => void;
-  /** The caller pressed a key (Asterisk `DTMF_END`). @example call.on('dtmf', (digit) => {}) */
-  dtmf: (digit: string) => void;
-  /** The call is over. Always the last event, fired exactly once. @example call.on('ended', (reason) => {}) */
-  ended: (reason: EndReason) => void;
-}
-
-/** What a call needs from the connection that carries it (internal). */
-export interface CallTransport {
-  sendControl(message: { type: 'answer' | 'reject' | 'hangup'; callId: string }): void;
-  sendAudio(frame: ArrayBuffer): void;
-  forget(callId: string): void;
-}
 
 type Incoming = Extract<ServerMessage, { type: 'incoming' }>;
 
@@ -64,6 +49,12 @@ export class Call extends EventEmitter<CallEvents> {
   #audio: CallAudio | undefined;
   #audioStarting: Promise<CallAudio> | undefined;
   #muted = false;
+  #microphoneId: string | undefined;
+  #outputId: string | undefined;
+  #volume = 1;
+  #framesSent = 0;
+  #framesRefused = 0;
+  #stopQuality: (() => void) | undefined;
   readonly #transport: CallTransport;
   readonly #microphone: MediaTrackConstraints | undefined;
 
@@ -160,6 +151,59 @@ export class Call extends EventEmitter<CallEvents> {
     this.#audio?.sendDtmf(digits);
   }
 
+  /** The output volume, 0–1 (1: as received). */
+  get volume(): number {
+    return this.#volume;
+  }
+
+  /** The microphone chosen with {@link Call.setMicrophone} (undefined: the default). See `audio.microphone` for the one in use. */
+  get microphoneId(): string | undefined {
+    return this.#microphoneId;
+  }
+
+  /** The output chosen with {@link Call.setOutput} (undefined: the default). */
+  get outputId(): string | undefined {
+    return this.#outputId;
+  }
+
+  /**
+   * Use the microphone `deviceId` (from `listAudioDevices()`; undefined: the system's default).
+   * While ringing, it is the one `answer()` opens; while talking, the device is switched with no
+   * gap in the outgoing audio. On failure the previous microphone stays.
+   * @throws GagError `GAG_MEDIA` (cannot be opened), `GAG_CALL_STATE` (the call is over).
+   * @example await call.setMicrophone(headset.deviceId);
+   */
+  async setMicrophone(deviceId: string | undefined): Promise<void> {
+    if (this.#state === 'ended') throw new GagError('GAG_CALL_STATE', 'cannot choose a microphone for a call that is ended');
+    if (this.#audio !== undefined) await this.#audio.setMicrophone(deviceId);
+    this.#microphoneId = deviceId;
+  }
+
+  /**
+   * Play the call on the output `deviceId` (undefined or `''`: the system's default), where the
+   * browser can choose outputs (`canChooseAudioOutput()`, Chromium). Works while ringing too.
+   * @throws GagError `GAG_MEDIA` (the browser cannot choose outputs, or the device is not there), `GAG_CALL_STATE` (the call is over).
+   * @example if (canChooseAudioOutput()) await call.setOutput(speakers.deviceId);
+   */
+  async setOutput(deviceId: string | undefined): Promise<void> {
+    if (this.#state === 'ended') throw new GagError('GAG_CALL_STATE', 'cannot choose an output for a call that is ended');
+    if (this.#audio !== undefined) await this.#audio.setOutput(deviceId);
+    else if (!canChooseAudioOutput()) {
+      throw new GagError('GAG_MEDIA', 'this browser cannot choose the audio output (no AudioContext.setSinkId) — choose it in the system sound settings');
+    }
+    this.#outputId = deviceId;
+  }
+
+  /**
+   * Set the output volume: 0 silent, 1 as received (the default). Works while ringing too.
+   * @throws GagError `GAG_OPTIONS_INVALID` for anything but a number from 0 to 1.
+   * @example call.setVolume(0.5); // −6 dB
+   */
+  setVolume(volume: number): void {
+    this.#volume = checkVolume(volume);
+    this.#audio?.setVolume(volume);
+  }
+
   #setMuted(muted: boolean): void {
     this.#muted = muted;
     this.#audio?.setMuted(muted);
@@ -193,9 +237,19 @@ export class Call extends EventEmitter<CallEvents> {
   async #startAudio(): Promise<void> {
     this.#audioStarting ??= CallAudio.start({
       onFrame: (frame) => {
-        if (this.#state === 'talking') this.#transport.sendAudio(frame);
+        if (this.#state !== 'talking') return;
+        if (this.#transport.sendAudio(frame)) this.#framesSent++;
+        else this.#framesRefused++;
       },
-      ...(this.#microphone === undefined ? {} : { microphone: this.#microphone }),
+      microphone: this.#microphone,
+      microphoneId: this.#microphoneId,
+      outputId: this.#outputId,
+      volume: this.#volume,
+      onDeviceLost: (lost) => {
+        if (lost.kind === 'microphone') this.#microphoneId = undefined;
+        else this.#outputId = undefined;
+        if (this.#state !== 'ended') this.emit('deviceLost', lost);
+      },
     });
     let audio: CallAudio;
     try {
@@ -207,13 +261,30 @@ export class Call extends EventEmitter<CallEvents> {
     if (this.#state === 'ended') return void (await audio.stop());
     this.#audio = audio;
     audio.setMuted(this.#muted);
+    if (audio.volume !== this.#volume) audio.setVolume(this.#volume); // changed while the audio started
+  }
+
+  #startQuality(): void {
+    const audio = this.#audio;
+    if (audio === undefined) return; // cannot happen: answer() starts the audio before asking to connect
+    this.#stopQuality = startQualityReports({
+      stats: () => audio.stats(),
+      sendCounts: () => ({ sent: this.#framesSent, refused: this.#framesRefused }),
+      measureRtt: (timeoutMs, signal) => this.#transport.measureRtt(timeoutMs, signal),
+      report: (quality) => {
+        if (this.#state === 'talking') this.emit('quality', quality);
+      },
+    }, QUALITY_INTERVAL_MS);
   }
 
   /** The only place the state changes; side effects follow, then the events. */
   #go(event: CallEvent): void {
     const previous = this.#state;
     this.#state = transition(previous, event);
+    if (this.#state === 'talking') this.#startQuality();
     if (this.#state === 'ended') {
+      this.#stopQuality?.();
+      this.#stopQuality = undefined;
       void this.#audio?.stop();
       this.#audio = undefined;
       this.#transport.forget(this.id);

@@ -4,40 +4,23 @@
  * @packageDocumentation
  */
 import { EventEmitter } from 'eventemitter3';
-import { Call, type CallTransport } from './call.js';
+import { Ringer } from './audio/ringer.js';
+import { Call } from './call.js';
+import type { CallTransport } from './call-events.js';
+import { QUALITY_INTERVAL_MS } from './call-quality.js';
+import { checkClientOptions, phoneUrl, type GagClientOptions } from './client-options.js';
 import { GagError } from './errors.js';
+import { IncomingRing } from './incoming-ring.js';
 import { silentLogger, type GagLogger } from './logger.js';
-import { DefaultReconnectPolicy, type ReconnectPolicy } from './reconnect-policy.js';
-import {
-  CLOSE,
-  FRAME_BYTES,
-  PHONE_PATH,
-  SUBPROTOCOL,
-  closeName,
-  encodeClientMessage,
-  parseServerMessage,
-  type ClientMessage,
-  type ServerMessage,
-} from './protocol.js';
+import { CLOSE, FEATURES, FRAME_BYTES, SUBPROTOCOL, closeName, encodeClientMessage, parseServerMessage, type ClientMessage, type ServerMessage } from './protocol.js';
+import { ReconnectLoop } from './reconnect-loop.js';
+import { DefaultReconnectPolicy } from './reconnect-policy.js';
+import { RttProbe } from './rtt-probe.js';
+
+export type { GagClientOptions } from './client-options.js';
 
 /** Audio we queue towards a slow connection before dropping frames (ms of slin16). */
 const MAX_SEND_BACKLOG_BYTES = (200 / 20) * FRAME_BYTES;
-
-/** Options of a {@link GagClient}. */
-export interface GagClientOptions {
-  /** The gateway, e.g. `wss://gw.example.com:8766` (the `/phone` path is added when missing). */
-  url: string;
-  /** A token for this session; or use `getToken`. */
-  token?: string;
-  /** Fetches a fresh token for each connection attempt. */
-  getToken?: () => Promise<string>;
-  /** Microphone constraints for calls. */
-  microphone?: MediaTrackConstraints;
-  /** Defaults to silence. */
-  logger?: GagLogger;
-  /** When to retry after the connection dropped (default: {@link DefaultReconnectPolicy}). */
-  reconnectPolicy?: ReconnectPolicy;
-}
 
 /** Where the connection is. */
 export type ConnectionState = 'offline' | 'connecting' | 'online' | 'reconnecting';
@@ -50,29 +33,32 @@ export interface Disconnect {
   readonly retry: boolean;
 }
 
-/** Events of a {@link GagClient}. */
+/** Events of a {@link GagClient}. Every listener runs after the client's state is updated. @example client.on('incoming', (call) => ring(call)) */
 export interface GagClientEvents {
-  /** The connection state changed. */
+  /** The connection state changed. @example client.on('state', (state) => (status.textContent = state)) */
   state: (state: ConnectionState) => void;
   /** Logged in: the gateway accepted the token. */
   connected: (info: { extension: string; sessionId: string }) => void;
   /** The connection closed; calls on it ended with `connection_lost`. `retry` says whether a reconnect follows. */
   disconnected: (info: Disconnect) => void;
-  /** A reconnect attempt is scheduled after `delayMs`. */
+  /**
+   * A reconnect attempt is scheduled after `delayMs` (0 when the network just came back). While
+   * the browser is offline no attempt is scheduled: the state stays `reconnecting` until `online`.
+   */
   reconnecting: (info: { attempt: number; delayMs: number }) => void;
   /** A call is ringing here. */
   incoming: (call: Call) => void;
-}
-
-function phoneUrl(url: string): string {
-  const u = new URL(url);
-  if (u.pathname === '/' || u.pathname === '') u.pathname = PHONE_PATH;
-  return u.toString();
+  /**
+   * The browser did not let the ringtone play (no click on the page yet). Ask for a click and
+   * call `unlockAudio()` from it. Fires at most once per ring.
+   * @example client.on('audioBlocked', () => (soundButton.hidden = false))
+   */
+  audioBlocked: () => void;
 }
 
 /**
  * A phone: connects to the gateway and receives calls.
- * @throws GagError `GAG_OPTIONS_INVALID` for a bad `url` or no token source.
+ * @throws GagError `GAG_OPTIONS_INVALID` for a bad `url`, no token source or a bad option.
  * @example
  * const client = new GagClient({ url: 'wss://gw.example.com:8766', getToken: () => fetch('/token').then((r) => r.text()) });
  * client.on('incoming', (call) => call.answer());
@@ -86,30 +72,35 @@ export class GagClient extends EventEmitter<GagClientEvents> {
   #ws: WebSocket | undefined;
   #state: ConnectionState = 'offline';
   #extension: string | undefined;
-  readonly #policy: ReconnectPolicy;
+  #features: ReadonlySet<string> = new Set();
+  readonly #loop: ReconnectLoop;
+  readonly #rtt = new RttProbe();
+  readonly #ringer = new Ringer();
+  readonly #ring: IncomingRing | undefined;
   /** Whether the user wants to be connected (connect() called, disconnect() not). */
   #wanted = false;
   /** Whether this client has been online since connect(): reconnecting starts only then. */
   #wasOnline = false;
-  #retryCount = 0;
-  #droppedAtMs: number | undefined;
-  #retryTimer: ReturnType<typeof setTimeout> | undefined;
   /** Frames not sent because the connection was backed up. */
   framesDropped = 0;
 
   constructor(options: GagClientOptions) {
     super();
-    try {
-      this.#url = phoneUrl(options.url);
-    } catch {
-      throw new GagError('GAG_OPTIONS_INVALID', `url: not a URL: ${String(options.url)} (e.g. wss://gw.example.com:8766)`);
-    }
-    if (options.token === undefined && options.getToken === undefined) {
-      throw new GagError('GAG_OPTIONS_INVALID', 'token: give `token` or `getToken`');
-    }
+    this.#url = phoneUrl(options.url);
+    checkClientOptions(options);
     this.#options = options;
     this.#log = options.logger ?? silentLogger;
-    this.#policy = options.reconnectPolicy ?? new DefaultReconnectPolicy();
+    this.#loop = new ReconnectLoop(options.reconnectPolicy ?? new DefaultReconnectPolicy(), {
+      scheduled: (info) => {
+        this.#setState('reconnecting');
+        this.emit('reconnecting', info);
+      },
+      // A failed attempt closes, and #onClose asks the loop for the next one.
+      attempt: () => void this.#attempt().catch((e: unknown) => this.#log.debug({ err: e }, 'reconnect attempt failed')),
+    });
+    if (options.ringtone !== false) {
+      this.#ring = new IncomingRing(this.#ringer, () => this.emit('audioBlocked'), (err) => this.#log.warn({ err }, 'ringtone failed'));
+    }
   }
 
   get state(): ConnectionState {
@@ -129,12 +120,14 @@ export class GagClient extends EventEmitter<GagClientEvents> {
   /**
    * Connect and log in. Resolves once the gateway accepted the token. Once connected, the
    * client reconnects by itself after a drop (see `reconnectPolicy`), with a fresh token from
-   * `getToken`, until a close code says not to or `disconnect()` is called.
+   * `getToken`, until a close code says not to or `disconnect()` is called. While the browser is
+   * offline it waits for the network instead of spending attempts, and tries at once when it is back.
    * @throws GagError `GAG_TOKEN_INVALID` (token refused), `GAG_NOT_CONNECTED` (unreachable or refused).
    */
   connect(): Promise<void> {
     if (this.#state !== 'offline') return Promise.reject(new GagError('GAG_NOT_CONNECTED', `already ${this.#state}`));
     this.#wanted = true;
+    this.#loop.start();
     this.#setState('connecting');
     return this.#attempt();
   }
@@ -142,9 +135,38 @@ export class GagClient extends EventEmitter<GagClientEvents> {
   /** Close the connection and stop reconnecting; calls on it end with `connection_lost`. */
   disconnect(): void {
     this.#wanted = false;
-    clearTimeout(this.#retryTimer);
+    this.#loop.stop();
     if (this.#ws !== undefined) this.#ws.close(1000, 'bye');
     else this.#setState('offline');
+  }
+
+  /**
+   * Let the ringtone play: call it from a click or key press after `audioBlocked` (or once, early,
+   * on any click). Resolves whether sound can play now.
+   * @example soundButton.onclick = () => void client.unlockAudio();
+   */
+  unlockAudio(): Promise<boolean> {
+    return this.#ringer.unlock().catch((err: unknown) => {
+      this.#log.warn({ err }, 'audio unlock failed');
+      return false;
+    });
+  }
+
+  /**
+   * Measure the round-trip time to the gateway with one `ping`. Resolves null when the gateway
+   * does not answer pings (an older gateway) or no answer came within `timeoutMs` (default 2 s).
+   * Calls report it in their `quality` events.
+   * @throws GagError `GAG_NOT_CONNECTED` (not online), `GAG_OPTIONS_INVALID` (bad timeout).
+   * @example console.log(`gateway ${await client.measureRtt()} ms away`);
+   */
+  measureRtt(options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<number | null> {
+    const timeoutMs = options.timeoutMs ?? QUALITY_INTERVAL_MS;
+    if (!(timeoutMs > 0 && timeoutMs <= 60_000)) {
+      return Promise.reject(new GagError('GAG_OPTIONS_INVALID', `timeoutMs: must be from 1 to 60000. Got ${String(timeoutMs)}`));
+    }
+    if (this.#state !== 'online') return Promise.reject(new GagError('GAG_NOT_CONNECTED', `cannot ping the gateway while ${this.#state}`));
+    if (!this.#features.has(FEATURES.PING)) return Promise.resolve(null);
+    return this.#rtt.ping((id) => this.#send({ type: 'ping', id }), timeoutMs, options.signal);
   }
 
   /** One connection attempt: resolves on `welcome`, rejects when it closes first. */
@@ -171,25 +193,6 @@ export class GagClient extends EventEmitter<GagClientEvents> {
     });
   }
 
-  /** After a drop: try again after the policy's delay, or stay offline. */
-  #scheduleReconnect(closeCode: number): void {
-    const now = Date.now();
-    this.#droppedAtMs ??= now;
-    const delayMs = this.#policy.nextRetryDelayMs({ retryCount: this.#retryCount, elapsedMs: now - this.#droppedAtMs, closeCode });
-    if (delayMs === null) {
-      this.#wanted = false;
-      this.#setState('offline');
-      return;
-    }
-    this.#retryCount++;
-    this.#setState('reconnecting');
-    this.emit('reconnecting', { attempt: this.#retryCount, delayMs });
-    this.#retryTimer = setTimeout(() => {
-      // A failed attempt closes, and #onClose schedules the next one.
-      this.#attempt().catch((e: unknown) => this.#log.debug({ err: e }, 'reconnect attempt failed'));
-    }, delayMs);
-  }
-
   #send(message: ClientMessage): void {
     if (this.#ws?.readyState === WebSocket.OPEN) this.#ws.send(encodeClientMessage(message));
   }
@@ -198,11 +201,16 @@ export class GagClient extends EventEmitter<GagClientEvents> {
     sendControl: (message) => this.#send(message),
     sendAudio: (frame) => {
       const ws = this.#ws;
-      if (ws?.readyState !== WebSocket.OPEN) return;
-      if (ws.bufferedAmount > MAX_SEND_BACKLOG_BYTES) return void this.framesDropped++;
+      if (ws?.readyState !== WebSocket.OPEN) return false;
+      if (ws.bufferedAmount > MAX_SEND_BACKLOG_BYTES) {
+        this.framesDropped++;
+        return false;
+      }
       ws.send(frame);
+      return true;
     },
     forget: (callId) => void this.#calls.delete(callId),
+    measureRtt: (timeoutMs, signal) => (this.#state === 'online' ? this.measureRtt({ timeoutMs, signal }) : Promise.resolve(null)),
   };
 
   #onMessage(data: string | ArrayBuffer, welcomed: () => void): void {
@@ -218,13 +226,14 @@ export class GagClient extends EventEmitter<GagClientEvents> {
       this.#ws?.close(CLOSE.BAD_MESSAGE.code, 'bad message from gateway');
       return;
     }
+    if (message.type === 'pong') return this.#rtt.pong(message.id); // every 2 s in a call: not logged
     this.#log.debug({ type: message.type }, 'from gateway');
     switch (message.type) {
       case 'welcome':
         this.#extension = message.extension;
+        this.#features = new Set(message.features ?? []);
         this.#wasOnline = true;
-        this.#retryCount = 0;
-        this.#droppedAtMs = undefined;
+        this.#loop.connected();
         this.#setState('online');
         welcomed();
         this.emit('connected', { extension: message.extension, sessionId: message.sessionId });
@@ -233,6 +242,7 @@ export class GagClient extends EventEmitter<GagClientEvents> {
         const call = new Call(message, this.#transport, this.#options.microphone);
         this.#calls.set(call.id, call);
         this.emit('incoming', call);
+        this.#ring?.add(call); // after the listeners: a call they rejected at once does not ring
         return;
       }
       case 'answered':
@@ -252,12 +262,14 @@ export class GagClient extends EventEmitter<GagClientEvents> {
     const info: Disconnect = { code, reason, retry };
     const wasOnline = this.#state === 'online';
     this.#ws = undefined;
+    this.#features = new Set();
+    this.#rtt.cancelAll();
     for (const call of [...this.#calls.values()]) call.end('connection_lost');
     if (wasOnline) {
       this.#log.info({ code, reason, retry }, 'disconnected');
       this.emit('disconnected', info);
     }
-    if (retry) this.#scheduleReconnect(code);
+    if (retry && this.#loop.dropped(code)) this.#setState('reconnecting'); // or paused while the browser is offline
     else {
       this.#wanted = false;
       this.#setState('offline');
@@ -268,6 +280,11 @@ export class GagClient extends EventEmitter<GagClientEvents> {
   #setState(state: ConnectionState): void {
     if (this.#state === state) return;
     this.#state = state;
+    if (state === 'offline') {
+      // Everything connect() started: the reconnect loop's listeners, the ringer's audio context.
+      this.#loop.stop();
+      void this.#ringer.close();
+    }
     this.emit('state', state);
   }
 }

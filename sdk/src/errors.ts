@@ -13,7 +13,8 @@
  * - `GAG_TOKEN_INVALID` — a token failed verification (signature, algorithm, expiry, claims).
  * - `GAG_NOT_CONNECTED` — an action needs the gateway connection, which is not open.
  * - `GAG_CALL_STATE` — a call action (answer, hangup…) is not possible in the call's state.
- * - `GAG_MEDIA` — the microphone or the audio output could not be started.
+ * - `GAG_MEDIA` — the microphone or the audio output could not be started or chosen (also: this
+ *   browser cannot choose the output device, or media devices need an https page).
  */
 export type GagErrorCode =
   | 'GAG_PROTOCOL'

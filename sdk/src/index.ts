@@ -3,7 +3,22 @@
  * @packageDocumentation
  */
 export { GagClient, type GagClientOptions, type GagClientEvents, type ConnectionState, type Disconnect } from './client.js';
-export { Call, type CallEvents } from './call.js';
+export { Call } from './call.js';
+export type { CallEvents } from './call-events.js';
+export { QUALITY_INTERVAL_MS, MIN_LEVEL_DBFS, type CallQuality } from './call-quality.js';
+export type { PlayoutStats } from './audio/playout.js';
+export { MAX_VOLUME, type CallAudio } from './audio/call-audio.js';
+export {
+  listAudioDevices,
+  watchAudioDevices,
+  canChooseAudioOutput,
+  type AudioDevice,
+  type AudioDevices,
+  type DeviceLost,
+  type ListAudioDevicesOptions,
+} from './audio/devices.js';
+export type { MicrophoneInfo } from './audio/microphone.js';
+export { Ringer, RING_PATTERNS, type RingKind, type RingPattern } from './audio/ringer.js';
 export { GagError, type GagErrorCode } from './errors.js';
 export type { CallState } from './call-machine.js';
 export type { EndReason } from './protocol.js';

@@ -24,6 +24,38 @@ export const MAX_TOKEN_CHARS = 8_192;
 export const MAX_CONTROL_MESSAGE_BYTES = 16_384;
 
 /**
+ * Optional features a gateway lists in `welcome.features`, beyond the base `gag.v1`. A client
+ * uses a feature only when the gateway listed it: an older gateway closes the connection with
+ * `BAD_MESSAGE` on a message it does not know. Unknown names are ignored.
+ * - `ping` — the gateway answers each `{ type: 'ping', id }` at once with `{ type: 'pong', id }`
+ *   (the SDK measures the round-trip time with it; the browser's WebSocket hides ping frames).
+ * - `dial` — click-to-call: the gateway takes `{ type: 'dial', requestId, number }`, answers
+ *   `dialing` or `dial_failed`, and Asterisk rings this extension back with an `incoming` marked
+ *   `outbound: true` (docs/click-to-call.md).
+ */
+export const FEATURES = { PING: 'ping', DIAL: 'dial' } as const;
+
+/**
+ * Why a `dial` was refused, in `dial_failed.code` (and the HTTP API's `error.code`). Stable:
+ * never renamed, never reused.
+ * - `not_enabled` — click-to-call is off on this gateway (`originate` is `none`).
+ * - `number_not_allowed` — the number is not in the gateway's allow-list (`dial_number_pattern`).
+ * - `rate_limited` — this extension asked for too many calls in the last minute.
+ * - `asterisk_unreachable` — the gateway cannot reach Asterisk's AMI or ARI now.
+ * - `asterisk_login_failed` — Asterisk refused the gateway's AMI or ARI credentials.
+ * - `originate_failed` — Asterisk refused or could not start the call back.
+ */
+export const DIAL_ERRORS = [
+  'not_enabled',
+  'number_not_allowed',
+  'rate_limited',
+  'asterisk_unreachable',
+  'asterisk_login_failed',
+  'originate_failed',
+] as const;
+export type DialErrorCode = (typeof DIAL_ERRORS)[number];
+
+/**
  * Why a call ended, as the browser is told in `ended`.
  * - `hangup` — this phone hung up.
  * - `remote_hangup` — the other party hung up after the call was answered.
@@ -70,16 +102,34 @@ export function closeName(code: number): CloseName | undefined {
 
 const CallId = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
 const Text = v.pipe(v.string(), v.maxLength(256));
+/** Chosen by the client, echoed by the gateway: a counter. */
+const PingId = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
+/** Chosen by the client for a `dial`, echoed in `dialing` / `dial_failed`. */
+const RequestId = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
 
 const ClientMessageSchema = v.variant('type', [
   v.object({ type: v.literal('hello'), token: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_TOKEN_CHARS)) }),
   v.object({ type: v.literal('answer'), callId: CallId }),
   v.object({ type: v.literal('reject'), callId: CallId }),
   v.object({ type: v.literal('hangup'), callId: CallId }),
+  /** Only to a gateway that listed `ping` in `welcome.features`. */
+  v.object({ type: v.literal('ping'), id: PingId }),
+  /**
+   * Only to a gateway that listed `dial`: ring this extension (the token's, never another), then
+   * call `number` (digits, `+`, `*`, `#`; spaces, hyphens, dots and brackets are ignored).
+   */
+  v.object({ type: v.literal('dial'), requestId: RequestId, number: v.pipe(v.string(), v.minLength(1), v.maxLength(64)) }),
 ]);
 
 const ServerMessageSchema = v.variant('type', [
-  v.object({ type: v.literal('welcome'), protocol: v.literal(1), sessionId: Text, extension: Text }),
+  v.object({
+    type: v.literal('welcome'),
+    protocol: v.literal(1),
+    sessionId: Text,
+    extension: Text,
+    /** Optional features (see {@link FEATURES}); absent from older gateways. */
+    features: v.optional(v.pipe(v.array(Text), v.maxLength(32))),
+  }),
   v.object({
     type: v.literal('incoming'),
     callId: CallId,
@@ -88,10 +138,22 @@ const ServerMessageSchema = v.variant('type', [
     callerName: v.nullable(Text),
     /** The group from gag_groups.json the call came through, if any. */
     group: v.optional(v.nullable(Text), null),
+    /** True on the call back of this extension's own `dial`: answering it calls `dialedNumber`. */
+    outbound: v.optional(v.boolean()),
+    /** The number the call back dials once answered (with `outbound`). */
+    dialedNumber: v.optional(Text),
+    /** The `dialId` of the `dialing` this call belongs to (with `outbound`). */
+    dialId: v.optional(CallId),
   }),
   v.object({ type: v.literal('answered'), callId: CallId }),
   v.object({ type: v.literal('dtmf'), callId: CallId, digit: v.pipe(v.string(), v.regex(/^[0-9A-D*#]$/)) }),
   v.object({ type: v.literal('ended'), callId: CallId, reason: v.picklist(END_REASONS) }),
+  /** The answer to a `ping`, with its `id`. */
+  v.object({ type: v.literal('pong'), id: PingId }),
+  /** The `dial` with `requestId` was accepted: Asterisk rings this extension back shortly. */
+  v.object({ type: v.literal('dialing'), requestId: RequestId, dialId: CallId, number: Text }),
+  /** The `dial` with `requestId` was refused, or the call back could not be started. */
+  v.object({ type: v.literal('dial_failed'), requestId: RequestId, code: v.picklist(DIAL_ERRORS), message: Text }),
 ]);
 
 /** A message from the browser to the gateway. `hello` must come first, once. */

@@ -4,6 +4,8 @@ import { build, createServer, type Rolldown } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { workletPlugin } from '../build/worklet-plugin.js';
 import { RENDER_QUANTUM_FRAMES } from '../src/audio/capture-framer.js';
+import type { CaptureStatsMessage } from '../src/audio/capture.worklet.js';
+import { levelDbfs } from '../src/call-quality.js';
 import { s16ToFloat } from '../src/audio/pcm.js';
 import { FRAME_BYTES, FRAME_SAMPLES, WIRE_RATE_HZ } from '../src/wire-units.js';
 
@@ -109,7 +111,10 @@ describe('the ?worklet plugin', () => {
     for (const { message } of frames) expect(new Int16Array(message as ArrayBuffer).every((s) => s === 0)).toBe(true);
     send({ type: 'stats' });
     // 200 quanta at 44.1 kHz are 580 ms: 28 whole frames after the filter delay, 8 of them sent.
-    expect(posted.pop()?.message).toEqual({ type: 'stats', framesSent: 8, framesDropped: 28 - 8, dtmfDropped: 0 });
+    const stats = posted.pop()?.message as CaptureStatsMessage;
+    expect(stats).toMatchObject({ type: 'stats', framesSent: 8, framesDropped: 28 - 8, dtmfDropped: 0, inputSamples: 200 * RENDER_QUANTUM_FRAMES });
+    // The level meter reads the microphone, muted or not: a sine at amplitude 0.5 is −9 dBFS.
+    expect(levelDbfs(stats.inputEnergy, stats.inputSamples)).toBeCloseTo(-9.03, 0);
   });
 
   test('bundles the playback worklet, which plays frames at the device rate on every output channel', async () => {

@@ -17,6 +17,7 @@ import type { IpAcl } from '../access/ip-acl.js';
 import type { Assets } from '../http/assets.js';
 import type { TokenClaims, TokenVerifier } from '../access/token.js';
 import { TokenError } from '../errors.js';
+import { MONITOR_PATH } from '../http/monitor.js';
 import { closeAllClients } from '../http/ws-close.js';
 import { offeredProtocols, pathOf, queryOf, refuseUpgrade } from '../http/upgrade.js';
 import type { Logger } from '../log.js';
@@ -53,6 +54,14 @@ export interface BrowserListenerOptions {
    * returns, so attach the `ready` listener synchronously.
    */
   readonly onSession: (session: Phone) => void;
+  /** The operations API (`/healthz`, `/readyz`, `/api/…`, `/metrics`); returns false for other paths. */
+  readonly routes?: { handle(req: IncomingMessage, res: ServerResponse, path: string): boolean };
+  /** The live monitor, upgraded at {@link MONITOR_PATH}; it checks its own admin token. */
+  readonly monitor?: { upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void };
+  /** A browser was refused before or at login: `ip_not_allowed`, `origin_not_allowed` or a token refusal reason. */
+  readonly onRefused?: (reason: string) => void;
+  /** Optional features `welcome` lists (e.g. `dial` when click-to-call is on). */
+  readonly features?: () => readonly string[];
 }
 
 let nextConnId = 0;
@@ -88,6 +97,7 @@ export class BrowserListener {
   #onRequest(req: IncomingMessage, res: ServerResponse): void {
     const path = pathOf(req);
     if (this.#options.assets.handle(req, res, path)) return;
+    if (this.#options.routes?.handle(req, res, path) === true) return;
     if (path === '/healthz') {
       res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok\n');
       return;
@@ -100,8 +110,10 @@ export class BrowserListener {
     const policy = this.#options.policy();
     const ip = req.socket.remoteAddress;
     const path = pathOf(req); // never req.url: the legacy URL carries the token
+    if (path === MONITOR_PATH && this.#options.monitor !== undefined) return this.#options.monitor.upgrade(req, socket, head);
     if (path !== PHONE_PATH) return refuseUpgrade(socket, 404, `the phone endpoint is ${PHONE_PATH}`);
     if (!policy.acl.allows(ip)) {
+      this.#options.onRefused?.('ip_not_allowed');
       log.warn({ ip, side: 'browser' }, 'refused: ip not allowed');
       return refuseUpgrade(socket, 403, 'address not in allowed_browser_ips');
     }
@@ -115,6 +127,8 @@ export class BrowserListener {
         remoteAddress: ip,
         userAgent: req.headers['user-agent'],
         ...(this.#options.heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs: this.#options.heartbeatIntervalMs }),
+        ...(this.#options.features === undefined ? {} : { features: this.#options.features }),
+        ...(this.#options.onRefused === undefined ? {} : { onAuthFailure: this.#options.onRefused }),
       });
       this.#options.onSession(session);
     });
@@ -124,6 +138,7 @@ export class BrowserListener {
   #originAllowed(req: IncomingMessage, policy: BrowserPolicy): boolean {
     const origin = req.headers.origin;
     if (origin !== undefined && policy.allowedOrigins.includes(origin)) return true;
+    this.#options.onRefused?.('origin_not_allowed');
     this.#options.log.warn({ ip: req.socket.remoteAddress, origin, side: 'browser' }, 'refused: origin not allowed');
     return false;
   }
@@ -147,6 +162,7 @@ export class BrowserListener {
         log.error({ err: e, side: 'browser' }, 'token verification crashed');
         return refuseUpgrade(socket, 500, 'internal error');
       }
+      this.#options.onRefused?.(e.reason);
       log.warn({ ip, reason: e.reason, side: 'browser', protocol: 'legacy' }, 'refused: token');
       return refuseUpgrade(socket, 401, e.message);
     }

@@ -34,6 +34,10 @@ export interface BrowserSessionOptions {
   readonly remoteAddress: string | undefined;
   readonly userAgent: string | undefined;
   readonly heartbeatIntervalMs?: number;
+  /** Optional features to list in `welcome` (read when the token is accepted). */
+  readonly features?: () => readonly string[];
+  /** A token was refused, with the refusal's reason (counted, never the token). */
+  readonly onAuthFailure?: (reason: string) => void;
 }
 
 /**
@@ -122,6 +126,8 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
       return;
     }
     if (message.type === 'hello') return this.close('BAD_MESSAGE', 'hello sent twice');
+    // Answered here, not routed: the SDK measures the round trip for its quality events.
+    if (message.type === 'ping') return this.send({ type: 'pong', id: message.id });
     this.#log.debug({ type: message.type }, 'from browser');
     this.emit('message', message);
   }
@@ -144,7 +150,8 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
       this.#extension = claims.extension;
       this.#log = this.#log.child({ exten: claims.extension });
       this.#phase = 'ready';
-      this.send({ type: 'welcome', protocol: 1, sessionId: this.id, extension: claims.extension });
+      const features = this.#options.features?.() ?? [];
+      this.send({ type: 'welcome', protocol: 1, sessionId: this.id, extension: claims.extension, ...(features.length === 0 ? {} : { features: [...features] }) });
       this.#log.info({ ip: this.remoteAddress }, 'browser online');
       this.emit('ready');
     } catch (e) {
@@ -153,6 +160,7 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
         return this.close('INTERNAL', 'internal error');
       }
       this.#log.warn({ reason: e.reason, ip: this.remoteAddress }, 'refused: token');
+      this.#options.onAuthFailure?.(e.reason);
       this.close(e.reason === 'expired' ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID', e.message);
     }
   }

@@ -5,16 +5,24 @@
  * @packageDocumentation
  */
 import { randomUUID } from 'node:crypto';
-import { canTransition, transition, type CallEvent, type CallState, type EndReason } from '@gag/sdk/protocol';
-import type { AsteriskLeg } from '../asterisk/leg.js';
+import { FRAME_BYTES, canTransition, transition, type CallEvent, type CallState, type EndReason } from '@gag/sdk/protocol';
+import type { AsteriskLeg, LegStats } from '../asterisk/leg.js';
 import type { Phone } from '../browser/phone.js';
 import type { Logger } from '../log.js';
+import type { RelayCounters } from './activity.js';
 import type { RingPlan } from './ring-plan.js';
 
 /** Who is calling, as far as Asterisk told us. */
 export interface CallerId {
   readonly number: string | null;
   readonly name: string | null;
+}
+
+/** The call back of a click-to-call: the user's own outbound call (`incoming.outbound`). */
+export interface OutboundCall {
+  readonly dialId: string;
+  /** The number Asterisk dials once the user answers. */
+  readonly number: string;
 }
 
 /** What a call needs: its Asterisk leg, whom it is for, how to find phones, and where to report its end. */
@@ -28,13 +36,20 @@ export interface CallOptions {
   readonly log: Logger;
   /** The call ended; fires once. */
   readonly onEnded: (call: Call) => void;
+  /** Set on the call back of a click-to-call. */
+  readonly outbound?: OutboundCall | undefined;
+  /** Counted on the audio path (metrics). */
+  readonly relay: RelayCounters;
+  /** After every state change and its side effects. */
+  readonly onState?: (call: Call, previous: CallState) => void;
 }
+
 
 /**
  * One call, from MEDIA_START to the end: rings phones by its plan, connects the first answer,
  * relays audio and DTMF, and ends exactly once with a reason.
  * @example
- * const call = new Call({ leg, extension, caller, plan, available, log, onEnded });
+ * const call = new Call({ leg, extension, caller, plan, available, log, onEnded, relay: activity.relay });
  * call.ring();
  */
 export class Call {
@@ -42,6 +57,8 @@ export class Call {
   readonly extension: string;
   readonly caller: CallerId;
   readonly group: string | null;
+  /** Set on the call back of this extension's own click-to-call. */
+  readonly outbound: OutboundCall | undefined;
   readonly startedAtMs = Date.now();
   answeredAtMs: number | undefined;
   #state: CallState = 'routing';
@@ -57,6 +74,7 @@ export class Call {
   #ringTimer: NodeJS.Timeout | undefined;
   readonly #options: CallOptions;
   readonly #log: Logger;
+  readonly #relay: RelayCounters;
 
   constructor(options: CallOptions) {
     this.#options = options;
@@ -64,6 +82,8 @@ export class Call {
     this.extension = options.extension;
     this.caller = options.caller;
     this.group = options.plan.group;
+    this.outbound = options.outbound;
+    this.#relay = options.relay;
     this.#log = options.log.child({ callId: this.id }); // the router's logger already carries exten and connectionId
   }
 
@@ -83,6 +103,11 @@ export class Call {
   /** The phones ringing now. */
   get ringing(): readonly Phone[] {
     return [...this.#ringing];
+  }
+
+  /** The Asterisk leg's counters (frames in and out, drops). */
+  get legStats(): Readonly<LegStats> {
+    return this.#leg.stats;
   }
 
   /** Whether `phone` is being rung by this call or talking in it. */
@@ -137,19 +162,48 @@ export class Call {
     this.#end('hangup', this.#state === 'talking' ? 'remote_hangup' : 'caller_hangup');
   }
 
+  /**
+   * An operator hung the call up (`DELETE /api/calls/:id`): both sides end, and the browser hears
+   * it as the other party's hangup (`remote_hangup`, or `caller_hangup` while it rings).
+   */
+  hangupByOperator(): void {
+    if (!canTransition(this.#state, 'hangup')) return;
+    this.#log.info({ state: this.#state }, 'call hung up by an operator');
+    this.#end('hangup', this.#state === 'talking' ? 'remote_hangup' : 'caller_hangup');
+  }
+
   /** The gateway is going away: end the call on both sides. */
   abort(): void {
     if (canTransition(this.#state, 'fail')) this.#end('fail', 'connection_lost');
   }
 
-  /** Audio from Asterisk, to the answering phone. */
+  /** Audio from Asterisk, to the answering phone. Counted: plain increments, no allocation. */
   audioFromAsterisk(frames: Buffer): void {
-    if (this.#state === 'talking') this.#talkingWith?.sendAudio(frames);
+    const phone = this.#talkingWith;
+    if (this.#state !== 'talking' || phone === undefined) return;
+    const dropped = phone.stats.framesDroppedBacklog;
+    phone.sendAudio(frames);
+    const count = frames.length / FRAME_BYTES;
+    if (phone.stats.framesDroppedBacklog !== dropped) {
+      this.#relay.framesDroppedToBrowser += count;
+      return;
+    }
+    this.#relay.framesToBrowser += count;
+    this.#relay.bytesToBrowser += frames.length;
   }
 
   /** Audio from `phone`; only the answering phone's audio reaches Asterisk. */
   audioFromBrowser(phone: Phone, frames: Buffer): void {
-    if (this.#talkingWith === phone && this.#state === 'talking') this.#leg.sendAudio(frames);
+    if (this.#talkingWith !== phone || this.#state !== 'talking') return;
+    const dropped = this.#leg.stats.framesDroppedXoff;
+    this.#leg.sendAudio(frames);
+    const count = frames.length / FRAME_BYTES;
+    if (this.#leg.stats.framesDroppedXoff !== dropped) {
+      this.#relay.framesDroppedToAsterisk += count;
+      return;
+    }
+    this.#relay.framesToAsterisk += count;
+    this.#relay.bytesToAsterisk += frames.length;
   }
 
   /** The caller pressed a key: the answering phone hears of it. */
@@ -202,12 +256,16 @@ export class Call {
     this.#log.debug({ from, to: this.#state, event }, 'call state');
     switch (this.#state) {
       case 'ringing':
-        return this.#enterRinging(event);
+        this.#enterRinging(event);
+        break;
       case 'talking':
-        return this.#enterTalking();
+        this.#enterTalking();
+        break;
       case 'ended':
-        return this.#enterEnded();
+        this.#enterEnded();
+        break;
     }
+    this.#options.onState?.(this, from);
   }
 
   #enterRinging(event: CallEvent): void {
@@ -220,6 +278,7 @@ export class Call {
         callerNumber: this.caller.number,
         callerName: this.caller.name,
         group: this.group,
+        ...(this.outbound === undefined ? {} : { outbound: true, dialedNumber: this.outbound.number, dialId: this.outbound.dialId }),
       });
     }
     clearTimeout(this.#stepTimer);

@@ -3,15 +3,18 @@
  * its extension; browser messages and audio are routed to the call they belong to.
  * @packageDocumentation
  */
+import type { ClientMessage } from '@gag/sdk/protocol';
 import type { AsteriskLeg, MediaStart } from '../asterisk/leg.js';
 import type { Registry } from '../browser/registration.js';
 import type { Phone, PhoneMessage } from '../browser/phone.js';
-import type { GroupsConfig } from '../config/groups.js';
+import { NO_GROUPS, type GroupsConfig } from '../config/groups.js';
 import type { GatewayConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
+import type { Dialer, PendingDial } from '../originate/dialer.js';
+import type { Activity } from './activity.js';
 import { Call } from './call.js';
 import { extensionsOf, ringPlanFor } from './ring-plan.js';
-import { callerOf, extensionOf } from './routing.js';
+import { callerOf, dialIdOf, extensionOf } from './routing.js';
 
 /** What the router reads: the registry and the current config and groups. */
 export interface RouterOptions {
@@ -19,12 +22,18 @@ export interface RouterOptions {
   readonly config: () => GatewayConfig;
   readonly groups: () => GroupsConfig;
   readonly log: Logger;
+  /** Where calls report their state and relay counters. */
+  readonly activity: Activity;
+  /** Click-to-call: takes `dial` messages and recognises call backs. */
+  readonly dialer: Dialer;
 }
+
+type DialMessage = Extract<ClientMessage, { type: 'dial' }>;
 
 /**
  * Matches Asterisk's calls to phones and routes every phone message and frame to its call.
  * @example
- * const router = new Router({ registry, config: () => config, groups: () => groups, log });
+ * const router = new Router({ registry, config: () => config, groups: () => groups, log, activity, dialer });
  * asteriskListener.onLeg = (leg) => router.addLeg(leg);
  */
 export class Router {
@@ -56,6 +65,19 @@ export class Router {
     });
   }
 
+  /** The call `phone` is talking in, if any. */
+  callOf(phone: Phone): Call | undefined {
+    return this.#talking.get(phone);
+  }
+
+  /** Hang up the call with `callId` on both sides (operations API); false if there is none. */
+  hangup(callId: string): boolean {
+    const call = this.#calls.get(callId);
+    if (call === undefined) return false;
+    call.hangupByOperator();
+    return true;
+  }
+
   /** Hang up every call (shutdown). */
   hangupAll(): void {
     for (const call of this.#calls.values()) call.abort();
@@ -69,9 +91,14 @@ export class Router {
       log.warn({ pattern: config.exten_search_pattern }, 'no extension for call; hanging up');
       return leg.hangup();
     }
-    const plan = ringPlanFor(extension, this.#options.groups(), config.ring_timeout_ms);
+    const dialId = dialIdOf(start, leg.params);
+    const dial = dialId === undefined ? undefined : this.#options.dialer.claim(dialId, extension);
+    if (dialId !== undefined && dial === undefined) log.warn({ dialId }, 'call back with an unknown dial id rings as an ordinary call');
+    // A call back rings the user's own extension, never a group of that name.
+    const plan = ringPlanFor(extension, dial === undefined ? this.#options.groups() : NO_GROUPS, config.ring_timeout_ms);
     const everyone = extensionsOf(plan);
-    if (this.#available(everyone).length === 0) {
+    const available = (extensions: readonly string[]): Phone[] => this.#availableFor(extensions, dial);
+    if (available(everyone).length === 0) {
       const online = everyone.some((e) => this.#options.registry.sessionsFor(e).length > 0);
       log.info({ group: plan.group }, online ? 'all phones busy; hanging up' : 'nobody online; hanging up');
       return leg.hangup();
@@ -81,15 +108,28 @@ export class Router {
       extension,
       caller: callerOf(start, leg.params, config),
       plan,
-      available: (extensions) => this.#available(extensions),
+      available,
       log,
       onEnded: (ended) => this.#forget(ended),
+      outbound: dial === undefined ? undefined : { dialId: dial.dialId, number: dial.number },
+      relay: this.#options.activity.relay,
+      onState: (c, previous) => this.#options.activity.emit('call', c, previous),
     });
     this.#calls.set(call.id, call);
     leg.on('audio', (frames) => call.audioFromAsterisk(frames));
     leg.on('dtmf', (digit) => call.dtmfFromAsterisk(digit));
     leg.once('closed', () => call.asteriskClosed());
     call.ring();
+  }
+
+  /**
+   * The phones a call may ring: for the call back of a `dial`, only the phone that asked while it
+   * is available (the user clicked there); otherwise, or once it is gone, every phone.
+   */
+  #availableFor(extensions: readonly string[], dial: PendingDial | undefined): Phone[] {
+    const phones = this.#available(extensions);
+    const asker = dial?.phoneId === undefined ? undefined : phones.find((p) => p.id === dial.phoneId);
+    return asker === undefined ? phones : [asker];
   }
 
   /** The phones of `extensions` that are online and not talking, each once. */
@@ -99,6 +139,14 @@ export class Router {
   }
 
   #onMessage(session: Phone, message: PhoneMessage): void {
+    if (message.type === 'dial') {
+      this.#dial(session, message).catch((err: unknown) => {
+        session.log.error({ err }, 'dial crashed');
+        session.send({ type: 'dial_failed', requestId: message.requestId, code: 'originate_failed', message: 'internal error' });
+      });
+      return;
+    }
+    if (!('callId' in message)) return; // not about a call (answered by the session itself)
     const call = this.#calls.get(message.callId);
     if (call === undefined || !call.involves(session)) {
       // Legitimate race: the call ended (or went elsewhere) while the message was on its way.
@@ -122,6 +170,25 @@ export class Router {
       case 'hangup':
         return call.hangup(session);
     }
+  }
+
+  /** A `dial` from a logged-in phone: for the token's extension only (the message cannot name another). */
+  async #dial(session: Phone, message: DialMessage): Promise<void> {
+    const extension = session.extension;
+    if (extension === undefined) return;
+    const { requestId } = message;
+    const outcome = await this.#options.dialer.dial({
+      extension,
+      number: message.number,
+      phoneId: session.id,
+      via: 'ws',
+      onLateFailure: (code, text) => session.send({ type: 'dial_failed', requestId, code, message: text }),
+    });
+    session.send(
+      outcome.ok
+        ? { type: 'dialing', requestId, dialId: outcome.dialId, number: outcome.number }
+        : { type: 'dial_failed', requestId, code: outcome.code, message: outcome.message },
+    );
   }
 
   #forget(call: Call): void {

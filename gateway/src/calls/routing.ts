@@ -4,10 +4,13 @@
  */
 import type { MediaStart } from '../asterisk/leg.js';
 import type { GatewayConfig } from '../config/schema.js';
+import { DIAL_ID_VARIABLE } from '../originate/originator.js';
 import type { CallerId } from './call.js';
 
 /** URI parameter that names the extension directly (`v(exten=2001)`). */
 export const EXTENSION_PARAM = 'exten';
+/** URI parameter carrying a click-to-call's dial id (`v(dial=${GAG_DIAL_ID})`, docs/click-to-call.md). */
+export const DIAL_ID_PARAM = 'dial';
 
 const nonEmpty = (s: string | null | undefined): string | undefined => (s === null || s === undefined || s === '' ? undefined : s);
 
@@ -29,4 +32,12 @@ export function callerOf(start: MediaStart, params: URLSearchParams, config: Gat
     number: nonEmpty(params.get(config.caller_number_param)) ?? nonEmpty(start.channelVariables[config.caller_number_variable]) ?? null,
     name: nonEmpty(params.get(config.caller_name_param)) ?? nonEmpty(start.channelVariables[config.caller_name_variable]) ?? null,
   };
+}
+
+/**
+ * The click-to-call dial id of a call back: URI parameter `dial`, else the inherited channel
+ * variable `GAG_DIAL_ID` (JSON format). Only an id the dialer issued for this extension counts.
+ */
+export function dialIdOf(start: MediaStart, params: URLSearchParams): string | undefined {
+  return nonEmpty(params.get(DIAL_ID_PARAM)) ?? nonEmpty(start.channelVariables[DIAL_ID_VARIABLE]);
 }

@@ -50,6 +50,21 @@ const ChannelVariable = v.pipe(
   v.regex(/^[A-Za-z_]\w{0,79}$/, 'must be a channel variable name, e.g. "GAG_CALLER_NUM" (set it with a leading _ in the dialplan so it is inherited)'),
 );
 
+/** Whether every `{…}` placeholder of a click-to-call template is one of `allowed` (`{ext}`: the token's extension, `{number}`: the number dialled). */
+const placeholdersOk = (text: string, allowed: readonly string[]): boolean => (text.match(/\{[^}]*\}/g) ?? []).every((p) => allowed.includes(p));
+/** AMI header values and ARI query values: one line of printable text (no header injection). */
+const printable = (s: string): boolean => /^[\x20-\x7e\u00a0-\uffff]*$/.test(s);
+const fullMatchCompiles = (pattern: string): boolean => {
+  try {
+    new RegExp(`^(?:${pattern})$`, 'u'); // Unicode mode: a stray `{` or `]` is an error, not a literal
+    return true;
+  } catch {
+    return false;
+  }
+};
+/** The originate backends (`originate`): `none` turns click-to-call off. */
+export const ORIGINATE_BACKENDS = ['none', 'ami', 'ari'] as const;
+
 /** The valibot schema of `goastgateway.json`: GoAstGateway's keys plus GAG's, strict. */
 export const GatewaySchema = v.pipe(
   v.strictObject({
@@ -114,6 +129,68 @@ export const GatewaySchema = v.pipe(
       ),
       ['HS256'],
     ),
+    /**
+     * Bearer token for the operations API (`/api/…`, `/metrics`, `/monitor`). Unset, those answer
+     * only loopback requests that did not come through a proxy.
+     */
+    admin_token: v.optional(
+      v.pipe(v.string('must be a string'), v.minLength(32, 'too short — use at least 32 random characters (openssl rand -hex 32)')),
+    ),
+    // Click-to-call (docs/click-to-call.md).
+    /** How the gateway asks Asterisk to ring a user back: AMI, ARI, or not at all. */
+    originate: v.optional(v.picklist(ORIGINATE_BACKENDS, 'must be "none", "ami" or "ari"'), 'none'),
+    /** The AMI host (manager.conf `bindaddr`). */
+    ami_host: v.optional(NonEmpty('must not be empty — e.g. "127.0.0.1"'), '127.0.0.1'),
+    /** The AMI TCP port (manager.conf `port`). */
+    ami_port: v.optional(v.pipe(v.number('must be a number'), v.integer('must be an integer'), v.minValue(1, 'must be 1–65535'), v.maxValue(65_535, 'must be 1–65535')), 5038),
+    /** The manager.conf section name the gateway logs in as. */
+    ami_username: v.optional(v.pipe(NonEmpty('must not be empty'), v.check(printable, 'must be one line of printable text'))),
+    /** That section's `secret`. Never logged. */
+    ami_secret: v.optional(v.pipe(NonEmpty('must not be empty — the secret of the manager.conf section'), v.check(printable, 'must be one line of printable text'))),
+    /** Asterisk's HTTP server (http.conf), without `/ari`: the gateway adds `/ari/channels`. */
+    ari_url: v.optional(
+      v.pipe(
+        v.string('must be a string'),
+        v.check((s) => {
+          try {
+            const u = new URL(s);
+            return (u.protocol === 'http:' || u.protocol === 'https:') && (u.pathname === '/' || u.pathname === '') && u.search === '' && u.username === '';
+          } catch {
+            return false;
+          }
+        }, 'write the base URL of Asterisk\'s HTTP server without a path or credentials, e.g. "http://127.0.0.1:8088"'),
+      ),
+      'http://127.0.0.1:8088',
+    ),
+    /** The ari.conf user the gateway authenticates as (HTTP Basic). */
+    ari_username: v.optional(v.pipe(NonEmpty('must not be empty'), v.check((s) => !s.includes(':'), 'must not contain ":" (HTTP Basic forbids it)'))),
+    /** That user's `password`. Never logged. */
+    ari_password: v.optional(NonEmpty('must not be empty — the password of the ari.conf user')),
+    /** The channel Asterisk rings first: the user's own extension. `{ext}` is the token's `ext`. */
+    originate_channel_template: v.optional(
+      v.pipe(
+        v.string('must be a string'),
+        v.check((s) => s.includes('{ext}') && placeholdersOk(s, ['{ext}']) && printable(s) && !/\s/.test(s), 'must contain {ext} and no other placeholder or space, e.g. "Local/{ext}@inhouse"'),
+      ),
+      'Local/{ext}@inhouse',
+    ),
+    /** The dialplan context Asterisk dials the number in once the user answered. */
+    originate_context: v.optional(v.pipe(v.string('must be a string'), v.regex(/^[\w.+-]{1,79}$/, 'must be a dialplan context name, e.g. "outgoing"')), 'outgoing'),
+    /** Caller ID of the call back (and of the outgoing call); `{ext}` and `{number}` are filled in. Unset: Asterisk's default. */
+    originate_caller_id: v.optional(
+      v.pipe(
+        v.string('must be a string'),
+        v.maxLength(80, 'must be at most 80 characters'),
+        v.check((s) => placeholdersOk(s, ['{ext}', '{number}']) && printable(s), 'may use only {ext} and {number}, on one line, e.g. "\\"Web {ext}\\" <{ext}>"'),
+      ),
+    ),
+    /** Numbers a user may call: a regular expression the whole normalised number must match. */
+    dial_number_pattern: v.optional(
+      v.pipe(v.string('must be a string'), v.minLength(1, 'must not be empty'), v.check(fullMatchCompiles, 'must be a regular expression, e.g. "0\\d{9,10}" (national numbers only)')),
+      '0\\d{9,10}',
+    ),
+    /** Calls back one extension may ask for per minute. */
+    dial_rate_limit_per_min: v.optional(v.pipe(v.number('must be a number'), v.integer('must be an integer'), v.minValue(1, 'must be at least 1')), 6),
   }),
   v.forward(
     v.partialCheck(
@@ -183,6 +260,22 @@ export const GatewaySchema = v.pipe(
     ),
     ['jwt_jwks_file'],
   ),
+  v.forward(
+    v.partialCheck([['originate'], ['ami_username']], (c) => c.originate !== 'ami' || c.ami_username !== undefined, 'is required with "originate": "ami" — the manager.conf section name the gateway logs in as'),
+    ['ami_username'],
+  ),
+  v.forward(
+    v.partialCheck([['originate'], ['ami_secret']], (c) => c.originate !== 'ami' || c.ami_secret !== undefined, 'is required with "originate": "ami" — the secret of that manager.conf section'),
+    ['ami_secret'],
+  ),
+  v.forward(
+    v.partialCheck([['originate'], ['ari_username']], (c) => c.originate !== 'ari' || c.ari_username !== undefined, 'is required with "originate": "ari" — the ari.conf user the gateway authenticates as'),
+    ['ari_username'],
+  ),
+  v.forward(
+    v.partialCheck([['originate'], ['ari_password']], (c) => c.originate !== 'ari' || c.ari_password !== undefined, 'is required with "originate": "ari" — the password of that ari.conf user'),
+    ['ari_password'],
+  ),
 );
 
 /** The gateway's configuration, parsed and frozen. */
@@ -191,4 +284,19 @@ export type GatewayConfig = Readonly<v.InferOutput<typeof GatewaySchema>>;
 export type GatewayConfigInput = v.InferInput<typeof GatewaySchema>;
 
 /** Keys whose change needs a restart: they shape the listening sockets. */
-export const RESTART_KEYS = ['asterisk_addr', 'browser_addr', 'cert_file', 'key_file', 'allow_insecure_browser'] as const;
+export const RESTART_KEYS = [
+  'asterisk_addr',
+  'browser_addr',
+  'cert_file',
+  'key_file',
+  'allow_insecure_browser',
+  // The originate backend and its connection are made once, at start-up.
+  'originate',
+  'ami_host',
+  'ami_port',
+  'ami_username',
+  'ami_secret',
+  'ari_url',
+  'ari_username',
+  'ari_password',
+] as const;

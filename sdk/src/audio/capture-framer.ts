@@ -37,6 +37,8 @@ export class CaptureFramer {
   readonly #dtmf = new DtmfGenerator(WIRE_RATE_HZ);
   #framesTaken = 0;
   #framesDropped = 0;
+  #inputEnergy = 0;
+  #inputSamples = 0;
 
   /** @param inputRateHz the `AudioContext`'s `sampleRate`. */
   constructor(inputRateHz: number) {
@@ -52,6 +54,15 @@ export class CaptureFramer {
    */
   write(input: Float32Array | undefined): void {
     const src = input ?? this.#silence;
+    // The level meter: the microphone's own energy, before mute and DTMF (a UI can then say
+    // "you are muted" to someone talking). One multiply-add per sample, no allocation.
+    let energy = 0;
+    for (let i = 0; i < src.length; i++) {
+      const s = src[i] ?? 0;
+      energy += s * s;
+    }
+    this.#inputEnergy += energy;
+    this.#inputSamples += src.length;
     let offset = 0;
     while (offset < src.length) {
       const accepted = this.#resampler.push(src, src.length - offset, offset);
@@ -100,6 +111,19 @@ export class CaptureFramer {
   /** DTMF digits dropped because the queue was full. */
   get dtmfDropped(): number {
     return this.#dtmf.droppedDigits;
+  }
+
+  /**
+   * Sum of the squared microphone samples (full scale ±1) written so far, at the input rate.
+   * The level over an interval is `10·log10(Δenergy / Δsamples)` dBFS (see `levelDbfs`).
+   */
+  get inputEnergy(): number {
+    return this.#inputEnergy;
+  }
+
+  /** Microphone samples written so far (a missing input counts as a quantum of silence). */
+  get inputSamples(): number {
+    return this.#inputSamples;
   }
 
   /** Frames converted so far. */

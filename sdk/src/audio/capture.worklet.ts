@@ -6,7 +6,7 @@
  * - an `ArrayBuffer` of FRAME_BYTES: a frame buffer given back to the pool after sending;
  * - `{ type: 'mute', muted: boolean }`: send silence frames (the cadence does not change);
  * - `{ type: 'dtmf', digits: string }`: play the digits as in-band DTMF in place of the microphone;
- * - `{ type: 'stats' }`: reply `{ type: 'stats', framesSent, framesDropped, dtmfDropped }`.
+ * - `{ type: 'stats' }`: reply `{ type: 'stats', framesSent, framesDropped, dtmfDropped, inputEnergy, inputSamples }`.
  * Worklet → main thread: frames as transferred `ArrayBuffer`s, and the stats replies.
  * @packageDocumentation
  */
@@ -28,6 +28,10 @@ export interface CaptureStatsMessage {
   readonly framesDropped: number;
   /** DTMF digits dropped because too many were queued at once. */
   readonly dtmfDropped: number;
+  /** Sum of squared microphone samples so far (before mute and DTMF): the level meter's total. */
+  readonly inputEnergy: number;
+  /** Microphone samples so far, at the context's rate. */
+  readonly inputSamples: number;
 }
 
 class CaptureProcessor extends AudioWorkletProcessor {
@@ -63,6 +67,8 @@ class CaptureProcessor extends AudioWorkletProcessor {
         framesSent: this.#framer.framesTaken,
         framesDropped: this.#framer.framesDropped,
         dtmfDropped: this.#framer.dtmfDropped,
+        inputEnergy: this.#framer.inputEnergy,
+        inputSamples: this.#framer.inputSamples,
       };
       this.port.postMessage(reply);
     }

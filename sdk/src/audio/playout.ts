@@ -8,7 +8,11 @@ import { RENDER_QUANTUM_FRAMES } from './capture-framer.js';
 import { JitterBuffer, type JitterStats } from './jitter-buffer.js';
 import { Resampler } from './resampler.js';
 
-/** Counters of a {@link Playout}: the jitter buffer's, all since construction. */
+/**
+ * Counters of a {@link Playout}: the jitter buffer's, all since construction. A call's `quality`
+ * event carries them (see `CallQuality`).
+ * @example call.on('quality', ({ depthMs, targetMs, underruns }) => console.log(depthMs, targetMs, underruns));
+ */
 export type PlayoutStats = JitterStats;
 
 /**

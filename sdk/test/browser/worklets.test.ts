@@ -4,6 +4,7 @@ import { CaptureFramer, RENDER_QUANTUM_FRAMES } from '../../src/audio/capture-fr
 import { DTMF_GAP_MS, DTMF_TONE_MS, DtmfGenerator } from '../../src/audio/dtmf.js';
 import { JITTER_MIN_TARGET_MS } from '../../src/audio/jitter-estimator.js';
 import { s16ToFloat } from '../../src/audio/pcm.js';
+import { levelDbfs } from '../../src/call-quality.js';
 import { FRAME_BYTES, FRAME_MS, FRAME_SAMPLES, WIRE_RATE_HZ } from '../../src/wire-units.js';
 import { decodeDtmf } from '../dtmf-decoder.js';
 import { runCapture, runPlayback } from './offline-worklets.js';
@@ -49,7 +50,10 @@ describe.each([44_100, 48_000])('worklets in Chromium at %i Hz (OfflineAudioCont
     const { frames, byteLengths, stats } = await runCapture({ rateHz, durationS, source: oscillator(MIC_AMPLITUDE) });
     expect(byteLengths.length).toBeGreaterThan(45);
     expect(byteLengths.every((n) => n === FRAME_BYTES)).toBe(true);
-    expect(stats).toEqual({ framesSent: frames.length, framesDropped: 0, dtmfDropped: 0 });
+    expect(stats).toMatchObject({ framesSent: frames.length, framesDropped: 0, dtmfDropped: 0 });
+    // The level meter: every input sample counted, a sine at amplitude 0.5 is −9.03 dBFS.
+    expect(stats.inputSamples).toBe(Math.ceil((durationS * rateHz) / RENDER_QUANTUM_FRAMES) * RENDER_QUANTUM_FRAMES);
+    expect(Math.abs(levelDbfs(stats.inputEnergy, stats.inputSamples) - dB(MIC_AMPLITUDE / Math.SQRT2))).toBeLessThanOrEqual(0.1);
 
     // Contiguous: exactly the frames the capture path makes of an ideal sine, sample for sample
     // (within the oscillator's own error), so no sample was lost, repeated or reordered.

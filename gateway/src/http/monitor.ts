@@ -1,0 +1,148 @@
+/**
+ * The live monitor: a WebSocket at `/monitor` (admin token, or direct loopback while
+ * `admin_token` is unset) streaming presence, call-state and click-to-call events as JSON TEXT
+ * frames, in the order they happened, numbered by `seq`. The first frame is a `snapshot` of who
+ * is online and which calls exist. Dashboards read it; anything they send is ignored. A
+ * dashboard that stops reading is closed (1008) rather than buffered without bound.
+ * @packageDocumentation
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { CallState } from '@gag/sdk/protocol';
+import { startHeartbeat } from '../browser/socket-io.js';
+import type { Phone } from '../browser/phone.js';
+import type { Registry } from '../browser/registration.js';
+import type { Activity, DialActivity } from '../calls/activity.js';
+import type { Call } from '../calls/call.js';
+import type { Logger } from '../log.js';
+import type { AdminAuth, AdminRefusal } from './admin-auth.js';
+import { refuseUpgrade } from './upgrade.js';
+import { callView, sessionView, type CallView, type SessionView } from './views.js';
+import { closeAllClients, closeSocket } from './ws-close.js';
+
+/** The monitor's path on the browser listener. */
+export const MONITOR_PATH = '/monitor';
+/** Subprotocol a dashboard may offer (optional). */
+export const MONITOR_SUBPROTOCOL = 'gag.monitor.v1';
+/** A dashboard this far behind is closed. */
+export const MAX_MONITOR_BACKLOG_BYTES = 1_048_576;
+/** Dashboards send nothing we read; anything larger than this closes them (1009). */
+const MAX_MONITOR_MESSAGE_BYTES = 1_024;
+
+/** One frame of the feed. */
+export type MonitorEvent =
+  | { readonly type: 'snapshot'; readonly seq: number; readonly at: string; readonly sessions: SessionView[]; readonly calls: CallView[] }
+  | { readonly type: 'presence'; readonly seq: number; readonly at: string; readonly online: boolean; readonly session: SessionView }
+  | { readonly type: 'call'; readonly seq: number; readonly at: string; readonly previous: CallState; readonly call: CallView }
+  | { readonly type: 'dial'; readonly seq: number; readonly at: string; readonly dial: DialActivity };
+
+/** What the monitor reads and whom it lets in. */
+export interface MonitorOptions {
+  readonly activity: Activity;
+  readonly calls: () => readonly Call[];
+  readonly registry: Registry;
+  readonly callOf: (phone: Phone) => Call | undefined;
+  readonly auth: () => AdminAuth;
+  readonly log: Logger;
+  readonly heartbeatIntervalMs?: number;
+  /** An upgrade was refused (counted). */
+  readonly onRefused?: (reason: AdminRefusal) => void;
+}
+
+/**
+ * The `/monitor` endpoint.
+ * @example
+ * const monitor = new Monitor({ activity, calls: () => router.calls, registry, callOf, auth: () => adminAuth, log });
+ * if (path === MONITOR_PATH) return monitor.upgrade(req, socket, head);
+ */
+export class Monitor {
+  readonly #options: MonitorOptions;
+  readonly #wss: WebSocketServer;
+  readonly #clients = new Set<WebSocket>();
+  #seq = 0;
+  readonly #listeners: { call: (call: Call, previous: CallState) => void; presence: (phone: Phone, online: boolean) => void; dial: (dial: DialActivity) => void };
+
+  constructor(options: MonitorOptions) {
+    this.#options = options;
+    this.#wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: MAX_MONITOR_MESSAGE_BYTES,
+      perMessageDeflate: false,
+      handleProtocols: (protocols) => (protocols.has(MONITOR_SUBPROTOCOL) ? MONITOR_SUBPROTOCOL : false),
+    });
+    const at = (): string => new Date().toISOString();
+    this.#listeners = {
+      call: (call, previous) => this.#broadcast((seq) => ({ type: 'call', seq, at: at(), previous, call: callView(call) })),
+      presence: (phone, online) => this.#broadcast((seq) => ({ type: 'presence', seq, at: at(), online, session: sessionView(phone, online ? options.callOf(phone) : undefined) })),
+      dial: (dial) => this.#broadcast((seq) => ({ type: 'dial', seq, at: at(), dial })),
+    };
+    options.activity.on('call', this.#listeners.call);
+    options.activity.on('presence', this.#listeners.presence);
+    options.activity.on('dial', this.#listeners.dial);
+  }
+
+  /** Dashboards connected now. */
+  get clients(): number {
+    return this.#clients.size;
+  }
+
+  /** Take an upgrade to {@link MONITOR_PATH}: admin check (401/403), then the feed. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const { log } = this.#options;
+    const auth = this.#options.auth();
+    const verdict = auth.check(req);
+    if (verdict !== 'ok') {
+      this.#options.onRefused?.(verdict);
+      log.warn({ ip: req.socket.remoteAddress, reason: verdict, side: 'api' }, 'monitor refused');
+      if (verdict === 'not_loopback') return refuseUpgrade(socket, 403, 'set admin_token to use the monitor from another host');
+      return refuseUpgrade(socket, 401, 'admin token required', { 'WWW-Authenticate': 'Bearer realm="gag-admin"' });
+    }
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#add(ws, req.socket.remoteAddress));
+  }
+
+  /** Close every dashboard (1001) and stop listening to the activity. */
+  async close(): Promise<void> {
+    const { activity } = this.#options;
+    activity.off('call', this.#listeners.call);
+    activity.off('presence', this.#listeners.presence);
+    activity.off('dial', this.#listeners.dial);
+    await closeAllClients(this.#wss, 1001, 'gateway shutting down');
+  }
+
+  #add(ws: WebSocket, ip: string | undefined): void {
+    const { registry, calls, callOf, log } = this.#options;
+    this.#clients.add(ws);
+    const stopHeartbeat = startHeartbeat(ws, { intervalMs: this.#options.heartbeatIntervalMs, onLost: () => log.info({ ip }, 'monitor heartbeat lost') });
+    ws.on('error', (err) => log.debug({ ip, err: err.message }, 'monitor socket error'));
+    ws.once('close', () => {
+      stopHeartbeat();
+      this.#clients.delete(ws);
+      log.info({ ip }, 'monitor disconnected');
+    });
+    const snapshot: MonitorEvent = {
+      type: 'snapshot',
+      seq: this.#seq,
+      at: new Date().toISOString(),
+      sessions: registry.all().map((p) => sessionView(p, callOf(p))),
+      calls: calls().filter((c) => c.state !== 'ended').map(callView),
+    };
+    ws.send(JSON.stringify(snapshot));
+    log.info({ ip }, 'monitor connected');
+  }
+
+  #broadcast(make: (seq: number) => MonitorEvent): void {
+    const seq = ++this.#seq;
+    if (this.#clients.size === 0) return;
+    const text = JSON.stringify(make(seq));
+    for (const ws of this.#clients) {
+      if (ws.readyState !== ws.OPEN) continue;
+      if (ws.bufferedAmount > MAX_MONITOR_BACKLOG_BYTES) {
+        this.#options.log.warn({ backlogBytes: ws.bufferedAmount }, 'monitor too slow; closing it');
+        closeSocket(ws, 1008, 'monitor too slow: read the feed faster');
+        continue;
+      }
+      ws.send(text);
+    }
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Calls and sessions as the operations API and the monitor feed show them: plain JSON objects,
+ * times as ISO 8601 strings, no audio and no token.
+ * @packageDocumentation
+ */
+import type { CallState, EndReason } from '@gag/sdk/protocol';
+import type { Phone } from '../browser/phone.js';
+import type { Call } from '../calls/call.js';
+
+/** A call in `GET /api/calls` and the monitor feed. */
+export interface CallView {
+  readonly id: string;
+  /** The extension (or group name) the call is for. */
+  readonly extension: string;
+  readonly group: string | null;
+  /** `outbound`: the call back of the extension's own click-to-call. */
+  readonly direction: 'inbound' | 'outbound';
+  readonly dialedNumber: string | null;
+  readonly callerNumber: string | null;
+  readonly callerName: string | null;
+  readonly state: CallState;
+  readonly endReason: EndReason | null;
+  readonly startedAt: string;
+  readonly answeredAt: string | null;
+  /** Sessions the call rings now. */
+  readonly ringingSessions: readonly string[];
+  /** The session talking in it, once answered. */
+  readonly talkingSession: string | null;
+  /** Frames from and to Asterisk on this call (20 ms each). */
+  readonly framesFromAsterisk: number;
+  readonly framesToAsterisk: number;
+}
+
+/** A logged-in browser in `GET /api/sessions` and the monitor feed. */
+export interface SessionView {
+  readonly id: string;
+  readonly extension: string | null;
+  readonly protocol: 'gag.v1' | 'legacy';
+  readonly ip: string | null;
+  readonly userAgent: string | null;
+  readonly connectedAt: string;
+  /** The call it is talking in, if any. */
+  readonly callId: string | null;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** The view of `call`. */
+export function callView(call: Call): CallView {
+  return {
+    id: call.id,
+    extension: call.extension,
+    group: call.group,
+    direction: call.outbound === undefined ? 'inbound' : 'outbound',
+    dialedNumber: call.outbound?.number ?? null,
+    callerNumber: call.caller.number,
+    callerName: call.caller.name,
+    state: call.state,
+    endReason: call.endReason ?? null,
+    startedAt: iso(call.startedAtMs),
+    answeredAt: call.answeredAtMs === undefined ? null : iso(call.answeredAtMs),
+    ringingSessions: call.ringing.map((p) => p.id),
+    talkingSession: call.talkingWith?.id ?? null,
+    framesFromAsterisk: call.legStats.framesIn,
+    framesToAsterisk: call.legStats.framesOut,
+  };
+}
+
+/** The view of `phone`, with the call it talks in. */
+export function sessionView(phone: Phone, call: Call | undefined): SessionView {
+  return {
+    id: phone.id,
+    extension: phone.extension ?? null,
+    protocol: phone.protocol,
+    ip: phone.remoteAddress ?? null,
+    userAgent: phone.userAgent ?? null,
+    connectedAt: iso(phone.connectedAtMs),
+    callId: call?.id ?? null,
+  };
+}

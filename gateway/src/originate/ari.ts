@@ -1,0 +1,112 @@
+/**
+ * Click-to-call over ARI: `POST /ari/channels?endpoint=…&context=…&extension=…&priority=1` with
+ * HTTP Basic auth (asterisk-chan-websocket.md, Click-to-call), through Node's fetch. ARI is
+ * stateless HTTP: 200 means Asterisk created the channel and rings it; there is no later event
+ * without an ARI application's WebSocket, which click-to-call does not need.
+ * @packageDocumentation
+ */
+import type { Logger } from '../log.js';
+import { DIAL_ID_VARIABLE_SET, type OriginateRequest, type OriginateResult, type Originator } from './originator.js';
+
+/** A request to ARI must be answered within this. */
+export const ARI_REQUEST_TIMEOUT_MS = 5_000;
+/** `/readyz` waits this long for `GET /ari/asterisk/ping`. */
+export const ARI_PING_TIMEOUT_MS = 1_000;
+/** How much of an ARI error's message reaches the log and the user. */
+const MAX_DETAIL_CHARS = 200;
+
+/** Where ARI is and as whom (from `ari_*` in the config). */
+export interface AriOriginatorOptions {
+  /** Asterisk's HTTP server, e.g. `http://127.0.0.1:8088` (the config checked it has no path). */
+  readonly url: string;
+  readonly username: string;
+  /** Never logged. */
+  readonly password: string;
+  readonly log: Logger;
+}
+
+/** ARI's error bodies are `{"message": "…"}`; anything else is reported by status alone. */
+async function errorMessage(res: Response): Promise<string> {
+  try {
+    const body = (await res.json()) as unknown;
+    const message = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['message'] : undefined;
+    return typeof message === 'string' ? message.slice(0, MAX_DETAIL_CHARS) : '';
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * The ARI backend.
+ * @example
+ * const ari = new AriOriginator({ url: 'http://127.0.0.1:8088', username: 'gag', password, log });
+ * await ari.originate({ dialId, channel: 'Local/2001@inhouse', context: 'outgoing', exten: '0312345678', callerId: undefined, timeoutMs: 60_000 });
+ */
+export class AriOriginator implements Originator {
+  readonly backend = 'ari';
+  /** ARI reports no later failure to a client without an application WebSocket. */
+  onLateFailure: ((dialId: string, detail: string) => void) | undefined;
+  readonly #base: URL;
+  readonly #authorization: string;
+  readonly #log: Logger;
+
+  constructor(options: AriOriginatorOptions) {
+    this.#base = new URL('/ari/', options.url);
+    this.#authorization = `Basic ${Buffer.from(`${options.username}:${options.password}`, 'utf8').toString('base64')}`;
+    this.#log = options.log.child({ backend: 'ari' });
+  }
+
+  start(): void {}
+
+  async originate(request: OriginateRequest): Promise<OriginateResult> {
+    const url = new URL('channels', this.#base);
+    url.searchParams.set('endpoint', request.channel);
+    url.searchParams.set('context', request.context);
+    url.searchParams.set('extension', request.exten);
+    url.searchParams.set('priority', '1');
+    // ARI's timeout is in whole seconds.
+    url.searchParams.set('timeout', String(Math.max(1, Math.ceil(request.timeoutMs / 1_000))));
+    if (request.callerId !== undefined) url.searchParams.set('callerId', request.callerId);
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method: 'POST',
+        headers: { Authorization: this.#authorization, 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify({ variables: { [DIAL_ID_VARIABLE_SET]: request.dialId } }),
+        signal: AbortSignal.timeout(ARI_REQUEST_TIMEOUT_MS),
+      });
+    } catch (e) {
+      const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
+      this.#log.warn({ host: this.#base.host, cause }, 'ari unreachable');
+      return { ok: false, code: 'asterisk_unreachable', detail: `Asterisk's ARI at ${this.#base.host} did not answer (${cause})` };
+    }
+    if (res.ok) {
+      await res.body?.cancel(); // the channel's JSON: nothing in it the gateway needs
+      return { ok: true };
+    }
+    const message = await errorMessage(res);
+    if (res.status === 401 || res.status === 403) {
+      this.#log.error({ status: res.status }, 'ari refused the credentials: check ari_username and ari_password against ari.conf');
+      return { ok: false, code: 'asterisk_login_failed', detail: `Asterisk refused the gateway's ARI credentials (HTTP ${res.status})` };
+    }
+    this.#log.warn({ status: res.status, message }, 'ari refused the originate');
+    return { ok: false, code: 'originate_failed', detail: `Asterisk refused the originate (HTTP ${res.status}${message === '' ? '' : `: ${message}`})` };
+  }
+
+  async isReady(): Promise<boolean> {
+    try {
+      const res = await fetch(new URL('asterisk/ping', this.#base), {
+        headers: { Authorization: this.#authorization, Accept: 'application/json' },
+        signal: AbortSignal.timeout(ARI_PING_TIMEOUT_MS),
+      });
+      await res.body?.cancel();
+      return res.ok;
+    } catch {
+      return false;
+    }
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}

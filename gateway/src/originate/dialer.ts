@@ -1,0 +1,185 @@
+/**
+ * Click-to-call by call back. A user (a `dial` message or `POST /api/calls`, authenticated by its
+ * token) asks for a number; the dialer checks it, rate-limits the extension, and asks Asterisk
+ * (AMI or ARI) to ring the token's own extension and then dial the number. The originate carries a
+ * random dial id; the call back that reaches the gateway with that id for that extension is the
+ * user's own outbound call ({@link Dialer.claim}), once.
+ * @packageDocumentation
+ */
+import { randomUUID } from 'node:crypto';
+import type { DialErrorCode } from '@gag/sdk/protocol';
+import type { Activity } from '../calls/activity.js';
+import type { GatewayConfig } from '../config/schema.js';
+import type { Logger } from '../log.js';
+import { fillTemplate, normaliseNumber, numberAllowed } from './dial-policy.js';
+import type { Originator } from './originator.js';
+import { RateLimiter } from './rate-limit.js';
+
+/** A pending dial is forgotten this long after Asterisk's ring timeout, if its call back never came. */
+export const PENDING_GRACE_MS = 30_000;
+
+/** One request, from an authenticated user. */
+export interface DialRequest {
+  /** From the verified token: the only extension that can be rung back. */
+  readonly extension: string;
+  /** As the user wrote it. */
+  readonly number: string;
+  /** The phone that asked (a `dial` message): the call back rings only it while it is online. */
+  readonly phoneId: string | undefined;
+  readonly via: 'ws' | 'http';
+  /** Told when Asterisk accepted the originate but the call back failed before reaching us. */
+  readonly onLateFailure?: (code: DialErrorCode, message: string) => void;
+}
+
+/** The answer to a {@link DialRequest}. `message` is a sentence for the user. */
+export type DialOutcome =
+  | { readonly ok: true; readonly dialId: string; readonly number: string }
+  | { readonly ok: false; readonly code: DialErrorCode; readonly message: string; readonly retryAfterMs?: number };
+
+/** An accepted dial waiting for its call back. */
+export interface PendingDial {
+  readonly dialId: string;
+  readonly extension: string;
+  readonly number: string;
+  readonly phoneId: string | undefined;
+}
+
+interface Entry extends PendingDial {
+  readonly timer: NodeJS.Timeout;
+  readonly via: DialRequest['via'];
+  readonly onLateFailure: DialRequest['onLateFailure'];
+  /** Set once the originate's answer arrived: a failure after it is reported as late. */
+  accepted: boolean;
+  /** A failure reported before the originate's answer (AMI sends both in one read). */
+  failedEarly: string | undefined;
+}
+
+/** What the dialer needs. */
+export interface DialerOptions {
+  readonly config: () => GatewayConfig;
+  /** Undefined when `originate` is `none`. */
+  readonly originator: Originator | undefined;
+  readonly activity: Activity;
+  readonly log: Logger;
+}
+
+/**
+ * Checks, rate-limits and originates click-to-call requests, and recognises their call backs.
+ * @example
+ * const outcome = await dialer.dial({ extension: claims.extension, number: '03-1234-5678', phoneId: session.id, via: 'ws' });
+ * // later, when a call arrives with a dial id:
+ * const pending = dialer.claim(dialId, extension);
+ */
+export class Dialer {
+  readonly #options: DialerOptions;
+  readonly #limiter = new RateLimiter();
+  readonly #pending = new Map<string, Entry>();
+  readonly #log: Logger;
+
+  constructor(options: DialerOptions) {
+    this.#options = options;
+    this.#log = options.log.child({ module: 'dialer' });
+    if (options.originator !== undefined) options.originator.onLateFailure = (dialId, detail) => this.#lateFailure(dialId, detail);
+  }
+
+  /** Whether click-to-call is configured (`originate` is not `none`). */
+  get enabled(): boolean {
+    return this.#options.originator !== undefined;
+  }
+
+  /** Accepted dials whose call back has not arrived yet. */
+  get pending(): readonly PendingDial[] {
+    return [...this.#pending.values()];
+  }
+
+  /** Whether the backend can originate now; true when click-to-call is off (nothing to wait for). */
+  isReady(): Promise<boolean> {
+    return this.#options.originator?.isReady() ?? Promise.resolve(true);
+  }
+
+  /** Check and originate one request. Never throws: every refusal is an outcome with a code. */
+  async dial(request: DialRequest): Promise<DialOutcome> {
+    const { extension, via } = request;
+    const originator = this.#options.originator;
+    const config = this.#options.config();
+    const number = normaliseNumber(request.number);
+    const refuse = (code: DialErrorCode, message: string, extra: { retryAfterMs?: number } = {}): DialOutcome => {
+      this.#log.warn({ exten: extension, number, code, via }, 'dial refused');
+      this.#options.activity.emit('dial', { extension, number, dialId: undefined, result: code, via });
+      return { ok: false, code, message, ...extra };
+    };
+    if (originator === undefined) return refuse('not_enabled', 'click-to-call is not enabled on this gateway');
+    if (number === undefined || !numberAllowed(number, config)) {
+      return refuse('number_not_allowed', 'this number may not be called from here');
+    }
+    const rate = this.#limiter.take(extension, config.dial_rate_limit_per_min);
+    if (!rate.ok) {
+      const seconds = Math.ceil(rate.retryAfterMs / 1_000);
+      return refuse('rate_limited', `too many calls: try again in ${seconds} s`, { retryAfterMs: rate.retryAfterMs });
+    }
+    const dialId = randomUUID();
+    const values = { ext: extension, number };
+    const timeoutMs = config.ring_timeout_ms;
+    // Pending before the originate: Asterisk may ring back before its answer reaches us.
+    this.#remember({ dialId, extension, number, phoneId: request.phoneId, via, onLateFailure: request.onLateFailure }, timeoutMs + PENDING_GRACE_MS);
+    const result = await originator.originate({
+      dialId,
+      channel: fillTemplate(config.originate_channel_template, values),
+      context: config.originate_context,
+      exten: number,
+      callerId: config.originate_caller_id === undefined ? undefined : fillTemplate(config.originate_caller_id, values),
+      timeoutMs,
+    });
+    const entry = this.#pending.get(dialId);
+    if (entry !== undefined) entry.accepted = true;
+    if (!result.ok || entry?.failedEarly !== undefined) {
+      this.#forget(dialId);
+      return result.ok ? refuse('originate_failed', entry?.failedEarly ?? '') : refuse(result.code, result.detail);
+    }
+    this.#log.info({ exten: extension, number, dialId, via, backend: originator.backend }, 'dial originated');
+    this.#options.activity.emit('dial', { extension, number, dialId, result: 'accepted', via });
+    return { ok: true, dialId, number };
+  }
+
+  /**
+   * The call back with `dialId` reached the gateway for `extension`: its pending dial, once. An
+   * unknown id, one already claimed, or one for another extension gives undefined.
+   */
+  claim(dialId: string, extension: string): PendingDial | undefined {
+    const entry = this.#pending.get(dialId);
+    if (entry === undefined || entry.extension !== extension) return undefined;
+    this.#forget(dialId);
+    return { dialId: entry.dialId, extension: entry.extension, number: entry.number, phoneId: entry.phoneId };
+  }
+
+  /** Forget every pending dial. */
+  close(): void {
+    for (const dialId of [...this.#pending.keys()]) this.#forget(dialId);
+  }
+
+  #remember(dial: Omit<Entry, 'timer' | 'accepted' | 'failedEarly'>, ttlMs: number): void {
+    const timer = setTimeout(() => {
+      this.#pending.delete(dial.dialId);
+      this.#log.info({ exten: dial.extension, dialId: dial.dialId }, 'dial expired without a call back');
+    }, ttlMs);
+    this.#pending.set(dial.dialId, { ...dial, timer, accepted: false, failedEarly: undefined });
+  }
+
+  #forget(dialId: string): void {
+    const entry = this.#pending.get(dialId);
+    if (entry === undefined) return;
+    clearTimeout(entry.timer);
+    this.#pending.delete(dialId);
+  }
+
+  #lateFailure(dialId: string, detail: string): void {
+    const entry = this.#pending.get(dialId);
+    if (entry === undefined) return; // its call back arrived (that call tells its own end) or it expired
+    // Before the originate's own answer: dial() reports it, so `dial_failed` never precedes `dialing`.
+    if (!entry.accepted) return void (entry.failedEarly = detail);
+    this.#forget(dialId);
+    this.#log.warn({ exten: entry.extension, dialId, detail }, 'call back failed');
+    this.#options.activity.emit('dial', { extension: entry.extension, number: entry.number, dialId, result: 'originate_failed', via: entry.via });
+    entry.onLateFailure?.('originate_failed', detail);
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * When the gateway tries Asterisk's AMI again after losing it: a policy object, as the SDK's
+ * reconnect (livekit's `nextRetryDelayInMs`), so it can be tested without timers.
+ * @packageDocumentation
+ */
+
+/** Why the connection is being retried. */
+export type RetryReason = 'connect_failed' | 'connection_lost' | 'login_failed';
+
+/** What a policy decides from. */
+export interface RetryContext {
+  /** Retries since the last successful login: 0 for the first. */
+  readonly retryCount: number;
+  readonly reason: RetryReason;
+}
+
+/** Decides the delay before the next attempt; `null` stops retrying. */
+export interface ReconnectPolicy {
+  nextRetryDelayMs(context: RetryContext): number | null;
+}
+
+/** Delays of the default policy, by retry count; the last one repeats. */
+export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [0, 1_000, 2_000, 5_000, 10_000, 30_000];
+/** Refused credentials do not fix themselves: try again this rarely (a reload of manager.conf may). */
+export const LOGIN_FAILED_RETRY_MS = 60_000;
+/** Up to this fraction of a delay is added at random, so gateways restarted together do not retry in step. */
+export const RETRY_JITTER = 0.2;
+
+/** Options of {@link BackoffPolicy}. */
+export interface BackoffOptions {
+  readonly delaysMs?: readonly number[];
+  readonly loginFailedMs?: number;
+  readonly jitter?: number;
+  /** A number in [0, 1); `Math.random` by default (tests pass a constant). */
+  readonly random?: () => number;
+}
+
+/**
+ * The table plus jitter; never gives up (Asterisk may come back at any time).
+ * @example
+ * new BackoffPolicy().nextRetryDelayMs({ retryCount: 2, reason: 'connection_lost' }); // 2000–2400
+ */
+export class BackoffPolicy implements ReconnectPolicy {
+  readonly #delaysMs: readonly number[];
+  readonly #loginFailedMs: number;
+  readonly #jitter: number;
+  readonly #random: () => number;
+
+  constructor(options: BackoffOptions = {}) {
+    this.#delaysMs = options.delaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+    this.#loginFailedMs = options.loginFailedMs ?? LOGIN_FAILED_RETRY_MS;
+    this.#jitter = options.jitter ?? RETRY_JITTER;
+    this.#random = options.random ?? Math.random;
+  }
+
+  nextRetryDelayMs({ retryCount, reason }: RetryContext): number {
+    const last = this.#delaysMs[this.#delaysMs.length - 1] ?? 0;
+    const base = reason === 'login_failed' ? Math.max(this.#loginFailedMs, last) : (this.#delaysMs[retryCount] ?? last);
+    return Math.round(base * (1 + this.#jitter * this.#random()));
+  }
+}

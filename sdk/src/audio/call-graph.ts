@@ -1,0 +1,73 @@
+/**
+ * The Web Audio graph of a call, and the two steps that need care when it starts: loading the
+ * bundled worklets and letting the context run.
+ * @packageDocumentation
+ */
+import { GagError } from '../errors.js';
+
+/** Analyser size of the diagnostics taps: ~186 ms at 44.1 kHz, 5.4 Hz bins, enough for Goertzel-grade checks. */
+export const TAP_FFT_SIZE = 8192;
+/** How long `start()` waits for the browser to let the context run before calling it blocked. */
+const RESUME_TIMEOUT_MS = 5_000;
+/** Time constant of volume changes: fast, but no click. */
+export const VOLUME_RAMP_S = 0.01;
+
+/** The nodes of a call. The microphone's source node comes and goes; it connects to `captureTap`. */
+export interface CallGraph {
+  readonly captureTap: AnalyserNode;
+  readonly capture: AudioWorkletNode;
+  readonly playback: AudioWorkletNode;
+  readonly volume: GainNode;
+  readonly playbackTap: AnalyserNode;
+}
+
+/**
+ * (mic →) captureTap → capture → destination, and playback → volume → playbackTap → destination.
+ * The taps sit in line (analysers pass audio through unchanged) so every node is pulled by the
+ * destination in every browser; the capture worklet outputs nothing, so it adds silence. The
+ * playback tap is after the volume: it measures what the user hears.
+ */
+export function buildGraph(context: AudioContext, captureTap: AnalyserNode, volume: number): CallGraph {
+  const capture = new AudioWorkletNode(context, 'gag-capture', {
+    numberOfInputs: 1,
+    numberOfOutputs: 1,
+    outputChannelCount: [1],
+    // Mix a stereo microphone down to mono before the worklet, where only channel 0 is read.
+    channelCount: 1,
+    channelCountMode: 'explicit',
+    channelInterpretation: 'speakers',
+  });
+  const playback = new AudioWorkletNode(context, 'gag-playback', { numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [1] });
+  const gain = new GainNode(context, { gain: volume });
+  const playbackTap = new AnalyserNode(context, { fftSize: TAP_FFT_SIZE });
+  captureTap.connect(capture).connect(context.destination);
+  playback.connect(gain).connect(playbackTap).connect(context.destination);
+  return { captureTap, capture, playback, volume: gain, playbackTap };
+}
+
+/** Load a bundled worklet from a Blob URL, revoked as soon as the module is loaded (or failed). */
+export async function addModule(context: BaseAudioContext, source: string): Promise<void> {
+  const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+  try {
+    await context.audioWorklet.addModule(url);
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+/** Let the context run. Bounded: without a user gesture (or an output device) resume() may never settle. */
+export async function resume(context: AudioContext, resuming: Promise<void>): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, RESUME_TIMEOUT_MS);
+  });
+  try {
+    // A second resume() in case the first one was refused before the microphone permission counted.
+    await Promise.race([resuming.then(() => context.resume(), () => context.resume()), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+  if (context.state !== 'running') {
+    throw new GagError('GAG_MEDIA', 'the browser did not let audio play — answer with a click on the page, and check that an audio output device is available');
+  }
+}

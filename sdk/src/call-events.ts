@@ -1,0 +1,41 @@
+/**
+ * What a {@link Call} tells its listeners, and what it needs from the connection that carries it.
+ * @packageDocumentation
+ */
+import type { DeviceLost } from './audio/devices.js';
+import type { CallState } from './call-machine.js';
+import type { CallQuality } from './call-quality.js';
+import type { EndReason } from './protocol.js';
+
+/** Events of a {@link Call}. Every listener runs after the call's state is updated. */
+export interface CallEvents {
+  /** The state changed; fires once per transition. @example call.on('state', (state, previous) => {}) */
+  state: (state: CallState, previous: CallState) => void;
+  /** The gateway connected the call: audio flows both ways. Fires at most once. */
+  accepted: () => void;
+  /** The caller pressed a key (Asterisk `DTMF_END`). @example call.on('dtmf', (digit) => {}) */
+  dtmf: (digit: string) => void;
+  /**
+   * Playout health, microphone level, frames sent and round-trip time, every
+   * `QUALITY_INTERVAL_MS` (2 s) while talking. @example call.on('quality', (q) => meter.value = q.inputLevelDbfs)
+   */
+  quality: (quality: CallQuality) => void;
+  /**
+   * A microphone or output in use went away (unplugged); the call goes on with the default one
+   * (`deviceId`), or with silence when no microphone is left (`deviceId: null`).
+   * @example call.on('deviceLost', (lost) => toast(`${lost.kind} disconnected`))
+   */
+  deviceLost: (lost: DeviceLost) => void;
+  /** The call is over. Always the last event, fired exactly once. @example call.on('ended', (reason) => {}) */
+  ended: (reason: EndReason) => void;
+}
+
+/** What a call needs from the connection that carries it (internal). */
+export interface CallTransport {
+  sendControl(message: { type: 'answer' | 'reject' | 'hangup'; callId: string }): void;
+  /** Returns false when the frame was dropped (connection closed or backed up). */
+  sendAudio(frame: ArrayBuffer): boolean;
+  forget(callId: string): void;
+  /** One ping to the gateway: the round trip in ms, or null (no support, no answer in time, aborted). */
+  measureRtt(timeoutMs: number, signal: AbortSignal): Promise<number | null>;
+}

@@ -1,0 +1,99 @@
+/**
+ * A stand-in for the gateway at the process boundary, for the SDK client's Node tests: a real
+ * WebSocket server on 127.0.0.1 that speaks gag.v1 as far as these tests need (hello → welcome,
+ * ping → pong), parsing what the client sends with the shared protocol module. It also provides
+ * the browser globals the client uses (WebSocket from `ws`, a window for online/offline).
+ */
+import type { AddressInfo } from 'node:net';
+import { vi } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
+import { SUBPROTOCOL, encodeServerMessage, parseClientMessage, type ClientMessage } from '../src/protocol.js';
+
+/** Options of {@link startGatewayStub}. */
+export interface GatewayStubOptions {
+  /** `welcome.features` (default: none, as an older gateway). */
+  readonly features?: readonly string[];
+  /** Answer pings (default: when `features` has `ping`). */
+  readonly answerPings?: boolean;
+}
+
+/** The running stand-in. */
+export interface GatewayStub {
+  readonly url: string;
+  /** Connections opened so far. */
+  readonly connections: number;
+  /** Every client message, in order. */
+  readonly received: readonly ClientMessage[];
+  /** Close every open connection with `code` (1001: going away, which the SDK retries). */
+  dropAll(code: number, reason?: string): void;
+  close(): Promise<void>;
+}
+
+/** Start the stand-in on a free port. */
+export async function startGatewayStub(options: GatewayStubOptions = {}): Promise<GatewayStub> {
+  const features = options.features ?? [];
+  const answerPings = options.answerPings ?? features.includes('ping');
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false) });
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  const received: ClientMessage[] = [];
+  let connections = 0;
+  server.on('connection', (ws) => {
+    connections++;
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return;
+      const message = parseClientMessage(String(data));
+      received.push(message);
+      if (message.type === 'hello') {
+        ws.send(encodeServerMessage({ type: 'welcome', protocol: 1, sessionId: `s${connections}`, extension: '2001', ...(features.length > 0 ? { features: [...features] } : {}) }));
+      } else if (message.type === 'ping' && answerPings) {
+        ws.send(encodeServerMessage({ type: 'pong', id: message.id }));
+      }
+    });
+  });
+  return {
+    url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    get connections() {
+      return connections;
+    },
+    received,
+    dropAll(code, reason = 'going away') {
+      for (const ws of server.clients) ws.close(code, reason);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const ws of server.clients) ws.terminate();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** The browser window the client listens on for `online`/`offline`, with its listeners counted. */
+export class FakeWindow extends EventTarget {
+  readonly listeners = new Map<string, number>();
+  override addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: AddEventListenerOptions | boolean): void {
+    this.listeners.set(type, (this.listeners.get(type) ?? 0) + 1);
+    super.addEventListener(type, listener, options);
+  }
+  override removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: EventListenerOptions | boolean): void {
+    this.listeners.set(type, (this.listeners.get(type) ?? 0) - 1);
+    super.removeEventListener(type, listener, options);
+  }
+  /** The browser's network changed: `navigator.onLine` and the event, as a browser does. */
+  network(online: boolean, navigator: { onLine: boolean }): void {
+    navigator.onLine = online;
+    this.dispatchEvent(new Event(online ? 'online' : 'offline'));
+  }
+}
+
+/**
+ * Install the browser globals the client needs in Node: `WebSocket` (the `ws` client, a real
+ * WebSocket), a `window` and a `navigator`. Undone by `vi.unstubAllGlobals()`.
+ */
+export function browserGlobals(): { window: FakeWindow; navigator: { onLine: boolean } } {
+  const window = new FakeWindow();
+  const navigator = { onLine: true };
+  vi.stubGlobal('WebSocket', WebSocket);
+  vi.stubGlobal('window', window);
+  vi.stubGlobal('navigator', navigator);
+  return { window, navigator };
+}
