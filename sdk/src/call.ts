@@ -41,6 +41,12 @@ export class Call extends EventEmitter<CallEvents> {
   readonly callerName: string | null;
   /** The group (gag_groups.json) the call came through, or null. */
   readonly group: string | null;
+  /** True for the call back of this extension's own click-to-call: answering it dials `dialedNumber`. */
+  readonly outbound: boolean;
+  /** The number a click-to-call dials once this call back is answered (with `outbound`). */
+  readonly dialedNumber: string | null;
+  /** Matches the `dialId` that `client.dial()` resolved with (with `outbound`). */
+  readonly dialId: string | null;
   /** When the call started ringing here, ms since the epoch. */
   readonly ringingSinceMs = Date.now();
   #answeredAtMs: number | undefined;
@@ -65,6 +71,9 @@ export class Call extends EventEmitter<CallEvents> {
     this.extension = incoming.extension;
     this.callerNumber = incoming.callerNumber;
     this.callerName = incoming.callerName;
+    this.outbound = incoming.outbound === true;
+    this.dialedNumber = incoming.dialedNumber ?? null;
+    this.dialId = incoming.dialId ?? null;
     this.group = incoming.group;
     this.#transport = transport;
     this.#microphone = microphone;

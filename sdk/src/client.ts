@@ -15,6 +15,7 @@ import { silentLogger, type GagLogger } from './logger.js';
 import { CLOSE, FEATURES, FRAME_BYTES, SUBPROTOCOL, closeName, encodeClientMessage, parseServerMessage, type ClientMessage, type ServerMessage } from './protocol.js';
 import { ReconnectLoop } from './reconnect-loop.js';
 import { DefaultReconnectPolicy } from './reconnect-policy.js';
+import { DialError, DialRequests, type Dialing } from './dialer.js';
 import { RttProbe } from './rtt-probe.js';
 
 export type { GagClientOptions } from './client-options.js';
@@ -75,6 +76,7 @@ export class GagClient extends EventEmitter<GagClientEvents> {
   #features: ReadonlySet<string> = new Set();
   readonly #loop: ReconnectLoop;
   readonly #rtt = new RttProbe();
+  readonly #dials = new DialRequests();
   readonly #ringer = new Ringer();
   readonly #ring: IncomingRing | undefined;
   /** Whether the user wants to be connected (connect() called, disconnect() not). */
@@ -169,6 +171,25 @@ export class GagClient extends EventEmitter<GagClientEvents> {
     return this.#rtt.ping((id) => this.#send({ type: 'ping', id }), timeoutMs, options.signal);
   }
 
+  /** Whether the gateway takes click-to-call (`dial`) requests. */
+  get canDial(): boolean {
+    return this.#state === 'online' && this.#features.has(FEATURES.DIAL);
+  }
+
+  /**
+   * Click-to-call: Asterisk rings this extension back, then dials `number` once the call back is
+   * answered. The call back arrives as `incoming` with `call.outbound` true and `call.dialId`
+   * equal to the resolved `dialId`.
+   * @throws GagError `GAG_NOT_CONNECTED` (not online), DialError `GAG_DIAL_FAILED` with `reason`
+   * (`not_enabled`, `number_not_allowed`, `rate_limited`, `asterisk_unreachable`, …).
+   * @example const { dialId } = await client.dial('0312345678');
+   */
+  dial(number: string): Promise<Dialing> {
+    if (this.#state !== 'online') return Promise.reject(new GagError('GAG_NOT_CONNECTED', `cannot dial while ${this.#state}`));
+    if (!this.#features.has(FEATURES.DIAL)) return Promise.reject(new DialError('not_enabled', 'this gateway has no click-to-call'));
+    return this.#dials.request((requestId) => this.#send({ type: 'dial', requestId, number }));
+  }
+
   /** One connection attempt: resolves on `welcome`, rejects when it closes first. */
   async #attempt(): Promise<void> {
     let token: string;
@@ -253,6 +274,11 @@ export class GagClient extends EventEmitter<GagClientEvents> {
         return;
       case 'ended':
         this.#calls.get(message.callId)?.end(message.reason);
+        return;
+      case 'dialing':
+        return this.#dials.dialing(message.requestId, { dialId: message.dialId, number: message.number });
+      case 'dial_failed':
+        return this.#dials.failed(message.requestId, message.code, message.message);
     }
   }
 
@@ -264,6 +290,7 @@ export class GagClient extends EventEmitter<GagClientEvents> {
     this.#ws = undefined;
     this.#features = new Set();
     this.#rtt.cancelAll();
+    this.#dials.cancelAll();
     for (const call of [...this.#calls.values()]) call.end('connection_lost');
     if (wasOnline) {
       this.#log.info({ code, reason, retry }, 'disconnected');

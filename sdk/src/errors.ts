@@ -13,6 +13,7 @@
  * - `GAG_TOKEN_INVALID` — a token failed verification (signature, algorithm, expiry, claims).
  * - `GAG_NOT_CONNECTED` — an action needs the gateway connection, which is not open.
  * - `GAG_CALL_STATE` — a call action (answer, hangup…) is not possible in the call's state.
+ * - `GAG_DIAL_FAILED` — a click-to-call was refused or failed; the error's `reason` is the gateway's `dial_failed` code.
  * - `GAG_MEDIA` — the microphone or the audio output could not be started or chosen (also: this
  *   browser cannot choose the output device, or media devices need an https page).
  */
@@ -24,6 +25,7 @@ export type GagErrorCode =
   | 'GAG_TOKEN_INVALID'
   | 'GAG_NOT_CONNECTED'
   | 'GAG_CALL_STATE'
+  | 'GAG_DIAL_FAILED'
   | 'GAG_MEDIA';
 
 /**

@@ -40,7 +40,8 @@ export class IncomingRing {
 
   /** Ring for `call` until it leaves `ringing`. */
   add(call: Call): void {
-    if (call.state !== 'ringing' || this.#ringing.has(call)) return;
+    // The call back of the user's own click-to-call does not ring: the user just asked for it.
+    if (call.state !== 'ringing' || call.outbound || this.#ringing.has(call)) return;
     this.#ringing.add(call);
     const onState = (): void => {
       if (call.state === 'ringing') return;

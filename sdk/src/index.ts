@@ -24,3 +24,4 @@ export type { CallState } from './call-machine.js';
 export type { EndReason } from './protocol.js';
 export type { GagLogger } from './logger.js';
 export { DefaultReconnectPolicy, type ReconnectPolicy, type ReconnectContext } from './reconnect-policy.js';
+export { DialError, DIAL_TIMEOUT_MS, type Dialing } from './dialer.js';

@@ -1,0 +1,65 @@
+/**
+ * The SDK's `client.dial()` against a real gateway and a fake AMI: the browser side of
+ * click-to-call, from the request to the call back marked outbound.
+ */
+import { afterEach, expect, test, vi } from 'vitest';
+import { WebSocket as NodeWebSocket } from 'ws';
+import { DialError, GagClient, type Call } from '@gag/sdk';
+import { browserGlobals } from '../../sdk/test/gateway-stub.js';
+import { startClickToCall, type ClickToCall } from './click-fixture.js';
+import { TEST_ORIGIN } from './phone.js';
+
+let t: ClickToCall;
+let client: GagClient | undefined;
+afterEach(async () => {
+  client?.disconnect();
+  client = undefined;
+  vi.unstubAllGlobals();
+  await t.stop();
+  expect(t.gw.router.calls).toHaveLength(0);
+});
+
+async function online(extension: string): Promise<GagClient> {
+  browserGlobals();
+  // The `ws` client sends no Origin unless told: a browser always does.
+  vi.stubGlobal(
+    'WebSocket',
+    class extends NodeWebSocket {
+      constructor(url: string, protocols: string[]) {
+        super(url, protocols, { origin: TEST_ORIGIN });
+      }
+    },
+  );
+  const c = new GagClient({ url: t.gw.browserUrl, token: await t.token(extension), ringtone: false });
+  await c.connect();
+  client = c;
+  return c;
+}
+
+test('client.dial() resolves with the dialId, and the call back arrives marked outbound with that id', async () => {
+  t = await startClickToCall({ backend: 'ami' });
+  const c = await online('2001');
+  expect(c.canDial).toBe(true);
+  const incoming = new Promise<Call>((resolve) => c.once('incoming', resolve));
+  const dialing = await c.dial('03-1234-5678');
+  expect(dialing).toEqual({ dialId: expect.any(String), number: '0312345678' });
+  const call = await incoming;
+  expect(call).toMatchObject({ outbound: true, dialedNumber: '0312345678', dialId: dialing.dialId });
+  call.reject();
+  await expect.poll(() => t.gw.router.calls.length).toBe(0);
+});
+
+test('a number outside the allow-list rejects with DialError number_not_allowed', async () => {
+  t = await startClickToCall({ backend: 'ami' });
+  const c = await online('2001');
+  const error = await c.dial('+1 555 0100').catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(DialError);
+  expect(error).toMatchObject({ code: 'GAG_DIAL_FAILED', reason: 'number_not_allowed' });
+});
+
+test('a gateway without click-to-call says not_enabled without asking it', async () => {
+  t = await startClickToCall({ backend: 'none' });
+  const c = await online('2001');
+  expect(c.canDial).toBe(false);
+  await expect(c.dial('0312345678')).rejects.toMatchObject({ reason: 'not_enabled' });
+});

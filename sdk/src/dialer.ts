@@ -1,0 +1,78 @@
+/**
+ * Click-to-call from the browser: `dial` requests and their answers (`dialing` / `dial_failed`),
+ * matched by `requestId`. The call back then arrives as an ordinary `incoming` marked `outbound`.
+ * @packageDocumentation
+ */
+import { GagError } from './errors.js';
+import type { DialErrorCode } from './protocol.js';
+
+/** How long a `dial` waits for the gateway's answer. */
+export const DIAL_TIMEOUT_MS = 10_000;
+
+/** A click-to-call the gateway refused or could not start (code `GAG_DIAL_FAILED`). */
+export class DialError extends GagError {
+  override name = 'DialError';
+  /** The gateway's reason, e.g. `number_not_allowed`; `timeout` when no answer came. */
+  readonly reason: DialErrorCode | 'timeout';
+  constructor(reason: DialErrorCode | 'timeout', message: string) {
+    super('GAG_DIAL_FAILED', message);
+    this.reason = reason;
+  }
+}
+
+/** What an accepted `dial` tells. */
+export interface Dialing {
+  /** Matches `call.dialId` of the call back. */
+  readonly dialId: string;
+  /** The number as the gateway will dial it. */
+  readonly number: string;
+}
+
+interface Pending {
+  readonly resolve: (dialing: Dialing) => void;
+  readonly reject: (error: DialError) => void;
+  readonly timer: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * The `dial` requests in flight on one connection.
+ * @internal
+ */
+export class DialRequests {
+  #next = 0;
+  readonly #pending = new Map<string, Pending>();
+
+  /** Send a `dial` with `send`; resolves on `dialing`, rejects with {@link DialError}. */
+  request(send: (requestId: string) => void): Promise<Dialing> {
+    const requestId = `d${++this.#next}`;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => this.failed(requestId, 'timeout', 'no answer from the gateway'), DIAL_TIMEOUT_MS);
+      this.#pending.set(requestId, { resolve, reject, timer });
+      send(requestId);
+    });
+  }
+
+  /** The gateway accepted `requestId`. */
+  dialing(requestId: string, dialing: Dialing): void {
+    const p = this.#take(requestId);
+    p?.resolve(dialing);
+  }
+
+  /** The gateway refused `requestId` (or no answer came). */
+  failed(requestId: string, reason: DialErrorCode | 'timeout', message: string): void {
+    this.#take(requestId)?.reject(new DialError(reason, message));
+  }
+
+  /** The connection closed: every request in flight fails. */
+  cancelAll(): void {
+    for (const id of [...this.#pending.keys()]) this.failed(id, 'timeout', 'the connection to the gateway closed');
+  }
+
+  #take(requestId: string): Pending | undefined {
+    const p = this.#pending.get(requestId);
+    if (p === undefined) return undefined;
+    this.#pending.delete(requestId);
+    clearTimeout(p.timer);
+    return p;
+  }
+}
