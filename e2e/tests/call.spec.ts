@@ -1,23 +1,11 @@
 import { FRAME_MS } from '@gag/sdk/protocol';
 import { analyseTone, rms, tone, type ToneAnalysis } from '../src/index.js';
-import { expect, test, type PhonePage } from './fixtures.js';
+import { expect, playback, test } from './fixtures.js';
 
 const WIRE_RATE_HZ = 16_000;
 const SAMPLES_PER_FRAME = (WIRE_RATE_HZ * FRAME_MS) / 1000;
 /** Level of a sine at amplitude 0.5, the level of both test tones: RMS 0.354. */
 const TONE_DBFS = 20 * Math.log10(0.5 / Math.SQRT2);
-
-/** What the page is playing out right now, from the SDK's diagnostics tap. */
-async function playback(phone: PhonePage): Promise<{ samples: number[]; rateHz: number }> {
-  return phone.page.evaluate(() => {
-    const audio = document.querySelector('gag-phone')?.activeCall?.audio;
-    if (audio === undefined) throw new Error('no call audio');
-    const analyser = audio.diagnostics.playback;
-    const buf = new Float32Array(analyser.fftSize);
-    analyser.getFloatTimeDomainData(buf);
-    return { samples: Array.from(buf), rateHz: audio.sampleRateHz };
-  });
-}
 
 test('a call rings the page with the caller, carries audio both ways, and the page hangs up', async ({ phonePage, fakeAsterisk }) => {
   const { page } = phonePage;

@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test as base, expect, type Page } from '@playwright/test';
 import { createLogger, devConfig, mintToken, startGateway, type Gateway } from '@gag/gateway';
-import { FakeAsterisk } from '../src/index.js';
+import { FakeAmi, FakeAsterisk } from '../src/index.js';
 import { phonePageHtml } from '../src/phone-page.js';
 
 interface GagEnv {
@@ -14,6 +14,8 @@ interface GagEnv {
   readonly gateway: Gateway;
   /** Stop the gateway and start a new one on the same ports with the same secret, as a service restart would. */
   restart(): Promise<void>;
+  /** The fake AMI the gateway originates click-to-calls through (its call backs ring via a FakeAsterisk). */
+  readonly ami: FakeAmi;
   /** Origin of the page server, e.g. http://localhost:41234. */
   readonly pageOrigin: string;
   /**
@@ -65,20 +67,27 @@ export const test = base.extend<{ fakeAsterisk: FakeAsterisk; phonePage: PhonePa
       await new Promise<void>((r) => pages.listen(0, '127.0.0.1', r));
       const pageOrigin = `http://localhost:${(pages.address() as AddressInfo).port}`;
       const log = createLogger(process.env['GAG_LOG'] === '1' ? 'debug' : 'warn');
-      const first = devConfig({ asterisk_addr: '127.0.0.1:0', browser_addr: '127.0.0.1:0', allowed_origins: [pageOrigin] });
+      const amiSecret = 'e2e-ami-secret';
+      const ami = await FakeAmi.start({ secret: amiSecret });
+      const originate = { originate: 'ami', ami_port: ami.port, ami_username: 'gag', ami_secret: amiSecret } as const;
+      const first = devConfig({ asterisk_addr: '127.0.0.1:0', browser_addr: '127.0.0.1:0', allowed_origins: [pageOrigin], ...originate });
       secret = first.jwt_secret;
       gateway = await startGateway(first, { log });
+      const callBacks = new FakeAsterisk({ url: gateway.asteriskUrl });
+      ami.asterisk = callBacks;
       const port = (url: string): string => new URL(url).port;
       const again = devConfig({
         asterisk_addr: `127.0.0.1:${port(gateway.asteriskUrl)}`,
         browser_addr: `127.0.0.1:${port(gateway.browserUrl)}`,
         allowed_origins: [pageOrigin],
         jwt_secret: secret,
+        ...originate,
       });
       await use({
         get gateway() {
           return gateway!;
         },
+        ami,
         pageOrigin,
         serve: (path, contentType, body) => void served.set(path, { contentType, body }),
         async restart() {
@@ -86,7 +95,9 @@ export const test = base.extend<{ fakeAsterisk: FakeAsterisk; phonePage: PhonePa
           gateway = await startGateway(again, { log });
         },
       });
+      await callBacks.close();
       await gateway.close();
+      await ami.close();
       pages.close();
     },
     { scope: 'worker' },
@@ -112,5 +123,17 @@ export const test = base.extend<{ fakeAsterisk: FakeAsterisk; phonePage: PhonePa
     });
   },
 });
+
+/** What the page's `<gag-phone>` is playing out right now, from the SDK's diagnostics tap. */
+export async function playback(phone: PhonePage): Promise<{ samples: number[]; rateHz: number }> {
+  return phone.page.evaluate(() => {
+    const audio = document.querySelector('gag-phone')?.activeCall?.audio;
+    if (audio === undefined) throw new Error('no call audio');
+    const analyser = audio.diagnostics.playback;
+    const buf = new Float32Array(analyser.fftSize);
+    analyser.getFloatTimeDomainData(buf);
+    return { samples: Array.from(buf), rateHz: audio.sampleRateHz };
+  });
+}
 
 export { expect };

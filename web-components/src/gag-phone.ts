@@ -4,6 +4,7 @@
  */
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { GagClient, GagError, type Call, type EndReason } from '@gag/sdk';
+import { dial, renderDialer } from './dialer.js';
 import { gagEvent, type CallDetail, type PhoneView } from './events.js';
 import { en, type Labels } from './labels/en.js';
 import { ja } from './labels/ja.js';
@@ -51,6 +52,9 @@ export class GagPhone extends LitElement {
     _note: { state: true },
     _error: { state: true },
     _now: { state: true },
+    _canDial: { state: true },
+    _dialing: { state: true },
+    _blocked: { state: true },
   };
 
   /** The gateway, e.g. `wss://gw.example.com:8766`. */
@@ -64,6 +68,9 @@ export class GagPhone extends LitElement {
   declare _note: string;
   declare _error: string;
   declare _now: number;
+  declare _canDial: boolean;
+  declare _dialing: boolean;
+  declare _blocked: boolean;
 
   #client: GagClient | undefined;
   #tick: ReturnType<typeof setInterval> | undefined;
@@ -77,6 +84,9 @@ export class GagPhone extends LitElement {
     this._note = '';
     this._error = '';
     this._now = Date.now();
+    this._canDial = false;
+    this._dialing = false;
+    this._blocked = false;
   }
 
   /** The SDK client behind the element (for diagnostics and advanced use). */
@@ -123,12 +133,19 @@ export class GagPhone extends LitElement {
         ${view === 'talking' && call ? html`<span class="timer">${clock(call.durationMs)}</span>` : nothing}
       </div>
       ${call ? this.#renderCall(call, t) : nothing}
+      ${!call && view === 'online' && this._canDial ? renderDialer(t, this._dialing, this.#dial) : nothing}
+      ${this._blocked ? html`<button class="unlock" part="unlock" @click=${this.#unlock}>${t.enableSound}</button>` : nothing}
       ${this._note ? html`<div class="note" aria-live="polite">${this._note}</div>` : nothing}
       ${this._error ? html`<div class="error" role="alert">${this._error}</div>` : nothing}
     </div>`;
   }
 
   #renderCall(call: Call, t: Labels) {
+    if (call.outbound) {
+      // The call back of the user's own click-to-call: it is answered by itself; show whom it dials.
+      return html`<div class="caller" aria-live="polite"><div class="number">${t.calling.replace('{number}', call.dialedNumber ?? '')}</div></div>
+        <div class="actions"><button class="hangup" part="hangup" @click=${() => call.hangup()}>${t.hangup}</button></div>`;
+    }
     const caller = html`<div class="caller" aria-live="assertive">
       <div class="number">${call.callerNumber ?? t.unknownCaller}</div>
       ${call.callerName ? html`<div class="name">${call.callerName}</div>` : nothing}
@@ -158,8 +175,10 @@ export class GagPhone extends LitElement {
     }
     this.#client = client;
     client.on('state', (state) => {
+      this._canDial = client.canDial;
       if (this._call === undefined) this._view = state;
     });
+    client.on('audioBlocked', () => (this._blocked = true));
     client.on('incoming', (call) => this.#onIncoming(call));
     this._error = '';
     client.connect().catch((e: unknown) => {
@@ -188,6 +207,7 @@ export class GagPhone extends LitElement {
     });
     call.on('ended', (reason) => this.#onEnded(detail, reason));
     this.dispatchEvent(gagEvent('gag-incoming', detail));
+    if (call.outbound) return void this.#answer();
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLButtonElement>('button.answer')?.focus());
   }
 
@@ -211,6 +231,23 @@ export class GagPhone extends LitElement {
     } catch (e) {
       this.#fail(e);
     }
+  };
+
+  readonly #dial = async (number: string): Promise<void> => {
+    const client = this.#client;
+    if (client === undefined) return;
+    this._dialing = true;
+    this._error = '';
+    const { error } = await dial(client, number, this.#labels);
+    this._dialing = false;
+    if (error !== '') {
+      this._error = error;
+      this.dispatchEvent(gagEvent('gag-error', { code: 'GAG_DIAL_FAILED', message: error }));
+    }
+  };
+
+  readonly #unlock = async (): Promise<void> => {
+    if ((await this.#client?.unlockAudio()) === true) this._blocked = false;
   };
 
   readonly #toggleMute = (): void => {

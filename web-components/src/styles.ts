@@ -52,5 +52,9 @@ export const styles = css`
   button:focus-visible { outline: 3px solid var(--gag-focus, #2563eb); outline-offset: 2px; }
   button.answer { background: var(--gag-answer, #1f9d55); color: #fff; }
   button.reject, button.hangup { background: var(--gag-danger, #c0392b); color: #fff; }
+  .dialer { display: flex; gap: 0.5rem; margin-top: 0.5rem; }
+  .dialer input { flex: 1; min-width: 0; font: inherit; padding: 0.4rem 0.6rem; border: 1px solid var(--gag-border, #d5d9e0); border-radius: 6px; }
+  button.call { background: var(--gag-answer, #1f9d55); color: #fff; }
+  button.unlock { margin-top: 0.5rem; }
   button[aria-pressed='true'] { background: var(--gag-pressed, #374151); color: #fff; }
 `;
