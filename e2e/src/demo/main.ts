@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 import { createLogger, devConfig, mintToken, startGateway } from '@gag/gateway';
-import { FakeAsterisk, echo, sequence, tone } from '../index.js';
+import { FakeAmi, FakeAsterisk, echo, sequence, tone, type AudioSource, type FakeCall } from '../index.js';
 import { phonePageHtml } from '../phone-page.js';
 import { demoBody, demoIntro } from './page.js';
 
@@ -28,20 +28,35 @@ const lang = values.lang === 'en' ? 'en' : 'ja';
 const origins = [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
 
 const log = createLogger('info');
+// Click-to-call works in the demo too: a fake AMI rings the page back, and the "far end" is the
+// same tone-then-echo as the echo test. The secret only ever travels over loopback.
+const ami = await FakeAmi.start({ secret: 'demo-ami-secret' });
 const config = devConfig({
+  originate: 'ami',
+  ami_port: ami.port,
+  ami_username: 'gag',
+  ami_secret: 'demo-ami-secret',
   asterisk_addr: `127.0.0.1:${values['asterisk-port']}`,
   browser_addr: `127.0.0.1:${values['gateway-port']}`,
   allowed_origins: origins,
 });
 const gateway = await startGateway(config, { log });
 const asterisk = new FakeAsterisk({ url: gateway.asteriskUrl });
+ami.asterisk = asterisk;
+ami.on('originate', (originate) => {
+  void originate.call.then((call) => call?.play(farEnd(call)));
+});
+
+/** After answer: a 1 s 440 Hz tone, then what the microphone sends, half a second later. */
+function farEnd(call: FakeCall): AudioSource {
+  return sequence({ source: tone(440, { amplitude: 0.3 }), durationMs: 1_000 }, { source: echo(call, { delayMs: 500 }) });
+}
 const gatewayUrl = gateway.browserUrl.replace('127.0.0.1', 'localhost');
 
 async function callMe(res: ServerResponse): Promise<void> {
   try {
     const call = await asterisk.call(`ws-ext-${EXTENSION}`, { params: { from: '0000', name: lang === 'ja' ? 'エコーテスト' : 'Echo test' } });
-    // After answer: a 1 s 440 Hz tone, then what the microphone sends, half a second later.
-    call.play(sequence({ source: tone(440, { amplitude: 0.3 }), durationMs: 1_000 }, { source: echo(call, { delayMs: 500 }) }));
+    call.play(farEnd(call));
     res.writeHead(202, { 'Content-Type': 'application/json' }).end(JSON.stringify({ ringing: true }));
   } catch (err) {
     log.error({ err }, 'echo call failed');
@@ -69,6 +84,7 @@ const stop = async (): Promise<void> => {
   server.close();
   await asterisk.close();
   await gateway.close();
+  await ami.close();
   process.exit(0);
 };
 process.once('SIGINT', () => void stop());
