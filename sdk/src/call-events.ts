@@ -33,8 +33,11 @@ export interface CallEvents {
 /** What a call needs from the connection that carries it (internal). */
 export interface CallTransport {
   sendControl(message: { type: 'answer' | 'reject' | 'hangup'; callId: string }): void;
-  /** Returns false when the frame was dropped (connection closed or backed up). */
-  sendAudio(frame: ArrayBuffer): boolean;
+  /**
+   * Returns false when the frame was dropped (connection closed, or more than `maxBacklogBytes`
+   * already waiting: 200 ms of the call's format).
+   */
+  sendAudio(frame: ArrayBuffer, maxBacklogBytes: number): boolean;
   forget(callId: string): void;
   /** One ping to the gateway: the round trip in ms, or null (no support, no answer in time, aborted). */
   measureRtt(timeoutMs: number, signal: AbortSignal): Promise<number | null>;

@@ -13,6 +13,10 @@ export type { CallEvents, CallTransport } from './call-events.js';
 import { QUALITY_INTERVAL_MS, startQualityReports } from './call-quality.js';
 import { GagError } from './errors.js';
 import type { EndReason, ServerMessage } from './protocol.js';
+import { DEFAULT_WIRE_FORMAT, FRAME_MS, frameBytesOf, type WireFormat } from './wire-units.js';
+
+/** Audio queued towards a slow connection before frames are dropped: late audio is worse than lost audio. */
+const MAX_SEND_BACKLOG_MS = 200;
 
 type Incoming = Extract<ServerMessage, { type: 'incoming' }>;
 
@@ -41,6 +45,11 @@ export class Call extends EventEmitter<CallEvents> {
   readonly callerName: string | null;
   /** The group (gag_groups.json) the call came through, or null. */
   readonly group: string | null;
+  /**
+   * The codec of the call's audio on the wire, both ways (`incoming.format`; slin16 from a gateway
+   * that does not say). The SDK encodes and decodes it; nothing to do for the caller.
+   */
+  readonly format: WireFormat;
   /** True for the call back of this extension's own click-to-call: answering it dials `dialedNumber`. */
   readonly outbound: boolean;
   /** The number a click-to-call dials once this call back is answered (with `outbound`). */
@@ -62,6 +71,8 @@ export class Call extends EventEmitter<CallEvents> {
   #framesRefused = 0;
   #stopQuality: (() => void) | undefined;
   readonly #transport: CallTransport;
+  /** {@link MAX_SEND_BACKLOG_MS} of the call's format, in bytes. */
+  readonly #maxBacklogBytes: number;
   readonly #microphone: MediaTrackConstraints | undefined;
 
   /** @internal Calls are created by the client on `incoming`. */
@@ -75,6 +86,8 @@ export class Call extends EventEmitter<CallEvents> {
     this.dialedNumber = incoming.dialedNumber ?? null;
     this.dialId = incoming.dialId ?? null;
     this.group = incoming.group;
+    this.format = incoming.format ?? DEFAULT_WIRE_FORMAT;
+    this.#maxBacklogBytes = (MAX_SEND_BACKLOG_MS / FRAME_MS) * frameBytesOf(this.format);
     this.#transport = transport;
     this.#microphone = microphone;
   }
@@ -245,9 +258,10 @@ export class Call extends EventEmitter<CallEvents> {
 
   async #startAudio(): Promise<void> {
     this.#audioStarting ??= CallAudio.start({
+      format: this.format,
       onFrame: (frame) => {
         if (this.#state !== 'talking') return;
-        if (this.#transport.sendAudio(frame)) this.#framesSent++;
+        if (this.#transport.sendAudio(frame, this.#maxBacklogBytes)) this.#framesSent++;
         else this.#framesRefused++;
       },
       microphone: this.#microphone,

@@ -12,7 +12,7 @@ import { checkClientOptions, phoneUrl, type GagClientOptions } from './client-op
 import { GagError } from './errors.js';
 import { IncomingRing } from './incoming-ring.js';
 import { silentLogger, type GagLogger } from './logger.js';
-import { CLOSE, FEATURES, FRAME_BYTES, SUBPROTOCOL, closeName, encodeClientMessage, parseServerMessage, type ClientMessage, type ServerMessage } from './protocol.js';
+import { CLOSE, FEATURES, SUBPROTOCOL, closeName, encodeClientMessage, parseServerMessage, type ClientMessage, type ServerMessage } from './protocol.js';
 import { ReconnectLoop } from './reconnect-loop.js';
 import { DefaultReconnectPolicy } from './reconnect-policy.js';
 import { DialError, DialRequests, type Dialing } from './dialer.js';
@@ -20,8 +20,6 @@ import { RttProbe } from './rtt-probe.js';
 
 export type { GagClientOptions } from './client-options.js';
 
-/** Audio we queue towards a slow connection before dropping frames (ms of slin16). */
-const MAX_SEND_BACKLOG_BYTES = (200 / 20) * FRAME_BYTES;
 
 /** Where the connection is. */
 export type ConnectionState = 'offline' | 'connecting' | 'online' | 'reconnecting';
@@ -220,10 +218,10 @@ export class GagClient extends EventEmitter<GagClientEvents> {
 
   readonly #transport: CallTransport = {
     sendControl: (message) => this.#send(message),
-    sendAudio: (frame) => {
+    sendAudio: (frame, maxBacklogBytes) => {
       const ws = this.#ws;
       if (ws?.readyState !== WebSocket.OPEN) return false;
-      if (ws.bufferedAmount > MAX_SEND_BACKLOG_BYTES) {
+      if (ws.bufferedAmount > maxBacklogBytes) {
         this.framesDropped++;
         return false;
       }

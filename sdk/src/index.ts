@@ -22,6 +22,7 @@ export { Ringer, RING_PATTERNS, type RingKind, type RingPattern } from './audio/
 export { GagError, type GagErrorCode } from './errors.js';
 export type { CallState } from './call-machine.js';
 export type { EndReason } from './protocol.js';
+export type { WireFormat } from './wire-units.js';
 export type { GagLogger } from './logger.js';
 export { DefaultReconnectPolicy, type ReconnectPolicy, type ReconnectContext } from './reconnect-policy.js';
 export { DialError, DIAL_TIMEOUT_MS, type Dialing } from './dialer.js';

@@ -1,12 +1,13 @@
 /**
  * The browser ↔ gateway wire protocol `gag.v1`, declared once: the gateway imports this module
- * through `@gag/sdk/protocol`. Control messages are JSON in TEXT frames; audio is raw slin16 in
- * BINARY frames (whole multiples of {@link FRAME_BYTES}), belonging to the session's one call in
- * state `talking`. docs/protocol.md describes the same, for people.
+ * through `@gag/sdk/protocol`. Control messages are JSON in TEXT frames; audio is in BINARY
+ * frames of the call's `format` (whole multiples of `frameBytesOf(format)`; slin16 when
+ * `incoming` does not say), belonging to the session's one call in state `talking`. docs/protocol.md describes the same, for people.
  * @packageDocumentation
  */
 import * as v from 'valibot';
 import { ProtocolError } from './errors.js';
+import { WIRE_FORMATS } from './wire-units.js';
 
 export * from './wire-units.js';
 export * from './call-machine.js';
@@ -144,6 +145,11 @@ const ServerMessageSchema = v.variant('type', [
     dialedNumber: v.optional(Text),
     /** The `dialId` of the `dialing` this call belongs to (with `outbound`). */
     dialId: v.optional(CallId),
+    /**
+     * The codec of the call's audio, both ways (Asterisk's `c(…)`): the gateway relays it
+     * unchanged. Absent from older gateways, which carry slin16 only.
+     */
+    format: v.optional(v.picklist(WIRE_FORMATS)),
   }),
   v.object({ type: v.literal('answered'), callId: CallId }),
   v.object({ type: v.literal('dtmf'), callId: CallId, digit: v.pipe(v.string(), v.regex(/^[0-9A-D*#]$/)) }),

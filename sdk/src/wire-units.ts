@@ -15,3 +15,37 @@ export const FRAME_SAMPLES = (WIRE_RATE_HZ * FRAME_MS) / 1000;
 export const FRAME_BYTES = FRAME_SAMPLES * 2;
 /** Asterisk closes the socket and hangs up on a larger message (chan_websocket, Media). */
 export const MAX_ASTERISK_MESSAGE_BYTES = 65_500;
+
+/**
+ * The codecs a call may carry, as Asterisk names them in MEDIA_START's `format` (the `c(…)` dial
+ * option): slin16 (16 kHz s16le), slin (8 kHz s16le), ulaw and alaw (G.711, 8 kHz, a byte a sample).
+ * The gateway relays them unchanged; the browser encodes and decodes.
+ */
+export const WIRE_FORMATS = ['slin16', 'slin', 'ulaw', 'alaw'] as const;
+/** One of {@link WIRE_FORMATS}. */
+export type WireFormat = (typeof WIRE_FORMATS)[number];
+/** The format of a call whose `incoming` does not say (older gateways carry slin16 only). */
+export const DEFAULT_WIRE_FORMAT: WireFormat = 'slin16';
+
+const RATE_HZ_OF: { readonly [F in WireFormat]: number } = { slin16: 16_000, slin: 8_000, ulaw: 8_000, alaw: 8_000 };
+const BYTES_PER_SAMPLE_OF: { readonly [F in WireFormat]: number } = { slin16: 2, slin: 2, ulaw: 1, alaw: 1 };
+
+/** Whether `name` (e.g. MEDIA_START's `format`) is one of {@link WIRE_FORMATS}. */
+export const isWireFormat = (name: string): name is WireFormat => (WIRE_FORMATS as readonly string[]).includes(name);
+/** Sample rate of a format on the wire. @example rateHzOf('ulaw') // 8000 */
+export const rateHzOf = (format: WireFormat): number => RATE_HZ_OF[format];
+/** Samples in one 20 ms frame of a format. @example frameSamplesOf('slin16') // 320 */
+export const frameSamplesOf = (format: WireFormat): number => (RATE_HZ_OF[format] * FRAME_MS) / 1000;
+/**
+ * Bytes in one 20 ms frame of a format: slin16 640, slin 320, ulaw and alaw 160 (Asterisk's
+ * `optimal_frame_size` for `ptime:20`). The one place that knows it, for the gateway and the SDK.
+ * @example frameBytesOf('ulaw') // 160
+ */
+export const frameBytesOf = (format: WireFormat): number => frameSamplesOf(format) * BYTES_PER_SAMPLE_OF[format];
+/** Bytes in one sample of a format: 2 for slin and slin16, 1 for G.711. */
+export const bytesPerSampleOf = (format: WireFormat): number => BYTES_PER_SAMPLE_OF[format];
+/** Frames of `format` that fill `bytes`, or 0 when `bytes` is not a non-zero whole number of frames. */
+export function wholeFramesOf(format: WireFormat, bytes: number): number {
+  const frameBytes = frameBytesOf(format);
+  return bytes > 0 && bytes % frameBytes === 0 ? bytes / frameBytes : 0;
+}

@@ -1,13 +1,14 @@
 /**
  * A fake Asterisk that is a real WebSocket client: each {@link FakeAsterisk.call} behaves like
- * chan_websocket dialling `Dial(WebSocket/<connection_id>/c(slin16)n)` to a `websocket_client`
+ * chan_websocket dialling `Dial(WebSocket/<connection_id>/c(slin16)n)` (or `c(slin)`, `c(ulaw)`,
+ * `c(alaw)` with the `codec` option) to a `websocket_client`
  * with `connection_type = per_call_config` (asterisk-chan-websocket.md).
  * @packageDocumentation
  */
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { WebSocket, type RawData } from 'ws';
-import { FRAME_BYTES, FRAME_MS, GagError, MAX_ASTERISK_MESSAGE_BYTES } from '@gag/sdk/protocol';
+import { DEFAULT_WIRE_FORMAT, FRAME_MS, GagError, MAX_ASTERISK_MESSAGE_BYTES, frameBytesOf, type WireFormat } from '@gag/sdk/protocol';
 import * as control from './control.js';
 import type { AppCommand, ControlFormat } from './control.js';
 import { Recorder } from './recorder.js';
@@ -30,6 +31,11 @@ export interface DialOptions {
   /** Inherited channel variables (`Set(_VAR=…)`), sent in MEDIA_START in the JSON format only. */
   channelVariables?: Record<string, string>;
   format?: ControlFormat;
+  /**
+   * The media codec (`c(…)`): MEDIA_START's `format` and `optimal_frame_size` (20 ms of it), the
+   * frames played and the frames taken. Default `slin16`.
+   */
+  codec?: WireFormat;
 }
 
 /** How a call ended: who ended it and the WebSocket close code. */
@@ -53,7 +59,6 @@ export interface FakeCallEvents {
 
 /** The WebSocket subprotocol chan_websocket asks for (`protocols = media`). */
 export const MEDIA_SUBPROTOCOL = 'media';
-const CODEC = 'slin16';
 const HANDSHAKE_TIMEOUT_MS = 5_000;
 /** Close codes for a peer's bad frames, as ws chooses them (it does not export the table). */
 const WS_ERROR_CLOSE_CODES: Readonly<Record<string, number>> = { WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: 1009, WS_ERR_INVALID_UTF8: 1007 };
@@ -76,16 +81,18 @@ export class FakeCall extends EventEmitter<FakeCallEvents> {
   readonly channel: string;
   readonly channelId: string;
   readonly format: ControlFormat;
+  /** The media codec the call was dialled with (`c(…)`). */
+  readonly codec: WireFormat;
   /** Resolves when the app sends ANSWER; rejects if the call ends before that. */
   readonly answered: Promise<void>;
   /** Resolves when the call is over and its socket closed, however it ended (never rejects). */
   readonly ended: Promise<CallEnd>;
   /** What the app sent, as Asterisk would take it. */
-  readonly received = new Recorder(FRAME_BYTES);
+  readonly received: Recorder;
   readonly #commands: AppCommand[] = [];
   readonly #ws: WebSocket;
   // After ANSWER, "one frame every 20 ms" (asterisk-chan-websocket.md, Media).
-  readonly #player = new Player((frame) => this.#ws.readyState === WebSocket.OPEN && this.#ws.send(frame));
+  readonly #player: Player;
   #state: 'ringing' | 'up' | 'ended' = 'ringing';
   #closing: { by: CallEnd['by']; code: number; reason: string } | undefined;
   #paused = false;
@@ -93,9 +100,12 @@ export class FakeCall extends EventEmitter<FakeCallEvents> {
   #end!: (end: CallEnd) => void;
 
   /** @internal Made by {@link FakeAsterisk.call}. */
-  constructor(ws: WebSocket, init: { connectionId: string; channel: string; channelId: string; format: ControlFormat }) {
+  constructor(ws: WebSocket, init: { connectionId: string; channel: string; channelId: string; format: ControlFormat; codec?: WireFormat }) {
     super();
     ({ connectionId: this.connectionId, channel: this.channel, channelId: this.channelId, format: this.format } = init);
+    this.codec = init.codec ?? DEFAULT_WIRE_FORMAT;
+    this.received = new Recorder(this.codec);
+    this.#player = new Player((frame) => this.#ws.readyState === WebSocket.OPEN && this.#ws.send(frame), this.codec);
     this.#ws = ws;
     this.answered = new Promise<void>((resolve, reject) => (this.#answer = { resolve, reject }));
     this.answered.catch(() => {}); // a call that is never answered must not raise an unhandled rejection
@@ -249,6 +259,8 @@ export class FakeAsterisk {
    */
   async call(connectionId: string, options: DialOptions = {}): Promise<FakeCall> {
     const format = options.format ?? this.#options.format ?? 'text';
+    const codec = options.codec ?? DEFAULT_WIRE_FORMAT;
+    const frameBytes = frameBytesOf(codec);
     const url = new URL(this.#options.url);
     const params = Object.entries(options.params ?? {});
     // Dialplan values arrive URL-encoded (`${URIENCODE(...)}`); the commas of v() become '&'.
@@ -257,17 +269,17 @@ export class FakeAsterisk {
     const channelId = `${this.#startS}.${(channelCounter += 2)}`; // the caller's channel takes the odd ones
     // A pointer-like hex id, 16-byte aligned as Asterisk's `%p` of the channel's private data.
     const channel = `WebSocket/${connectionId}/0x7f${randomBytes(5).toString('hex').slice(0, -1)}0`;
-    const call = new FakeCall(ws, { connectionId, channel, channelId, format });
+    const call = new FakeCall(ws, { connectionId, channel, channelId, format, codec });
     this.#calls.add(call);
     call.once('ended', () => this.#calls.delete(call));
     const vOption = params.length === 0 ? '' : `v(${url.search.slice(1).replaceAll('&', ',')})`;
     const channelVariables = {
-      DIALEDPEERNUMBER: `${connectionId}/${format === 'json' ? 'f(json)' : ''}c(${CODEC})n${vOption}`,
+      DIALEDPEERNUMBER: `${connectionId}/${format === 'json' ? 'f(json)' : ''}c(${codec})n${vOption}`,
       MEDIA_WEBSOCKET_CONNECTION_ID: connectionId,
-      MEDIA_WEBSOCKET_OPTIMAL_FRAME_SIZE: String(FRAME_BYTES),
+      MEDIA_WEBSOCKET_OPTIMAL_FRAME_SIZE: String(frameBytes),
       ...options.channelVariables,
     };
-    const info = { connectionId, channel, channelId, codec: CODEC, optimalFrameBytes: FRAME_BYTES, ptimeMs: FRAME_MS, channelVariables };
+    const info = { connectionId, channel, channelId, codec, optimalFrameBytes: frameBytes, ptimeMs: FRAME_MS, channelVariables };
     await call.start(control.mediaStartMessage(info, format));
     return call;
   }

@@ -4,8 +4,9 @@
  * odd leftover dropped, unless START/STOP_MEDIA_BUFFERING brackets it (asterisk-chan-websocket.md, Media).
  * @packageDocumentation
  */
-import { FRAME_BYTES, FRAME_SAMPLES, WIRE_RATE_HZ } from '@gag/sdk/protocol';
-import { analyseTone, s16leToFloat, type ToneAnalysis } from '../tones.js';
+import { DEFAULT_WIRE_FORMAT, frameBytesOf, frameSamplesOf, rateHzOf, type WireFormat } from '@gag/sdk/protocol';
+import { analyseTone, type ToneAnalysis } from '../tones.js';
+import { decodeSamples } from './codec.js';
 
 /** A span of the received stream, in ms from its first accepted sample. */
 export interface StreamRange {
@@ -21,6 +22,8 @@ export interface StreamRange {
  * expect(call.received.analyse({ fromMs: 200 }).hz).toBeCloseTo(440, -1);
  */
 export class Recorder {
+  /** The call's codec: frames are 20 ms of it, decoded to floats for analysis. */
+  readonly codec: WireFormat;
   readonly #frameBytes: number;
   #frames: Buffer[] = [];
   #messages = 0;
@@ -32,8 +35,10 @@ export class Recorder {
   readonly #leftover: Buffer;
   #leftoverBytes = 0;
 
-  /** @param frameBytes the call's `optimal_frame_size`. */
-  constructor(frameBytes: number = FRAME_BYTES) {
+  /** @param codec the call's codec (MEDIA_START's `format`); its 20 ms frame is the `optimal_frame_size`. */
+  constructor(codec: WireFormat = DEFAULT_WIRE_FORMAT) {
+    this.codec = codec;
+    const frameBytes = frameBytesOf(codec);
     this.#frameBytes = frameBytes;
     this.#leftover = Buffer.alloc(frameBytes);
   }
@@ -138,16 +143,21 @@ export class Recorder {
   }
 
   /**
-   * The accepted audio as 16 kHz floats (÷32768), by position in the received stream.
-   * @example call.received.samples({ fromMs: 100, toMs: 600 }).length // 8000
+   * The accepted audio decoded from the call's codec to floats (÷32768) at its rate (16 kHz for
+   * slin16, 8 kHz otherwise), by position in the received stream.
+   * @example call.received.samples({ fromMs: 100, toMs: 600 }).length // 8000 for slin16
    */
   samples(range: StreamRange = {}): Float32Array {
-    const total = this.#frames.length * FRAME_SAMPLES;
+    const rateHz = rateHzOf(this.codec);
+    const total = this.#frames.length * frameSamplesOf(this.codec);
     const at = (ms: number | undefined, fallback: number): number =>
-      ms === undefined ? fallback : Math.max(0, Math.min(total, Math.round((ms * WIRE_RATE_HZ) / 1000)));
+      ms === undefined ? fallback : Math.max(0, Math.min(total, Math.round((ms * rateHz) / 1000)));
     const from = at(range.fromMs, 0);
     const to = Math.max(from, at(range.toMs, total));
-    return s16leToFloat(Buffer.concat(this.#frames).subarray(from * 2, to * 2));
+    const s16 = decodeSamples(this.codec, Buffer.concat(this.#frames));
+    const out = new Float32Array(to - from);
+    for (let i = 0; i < out.length; i++) out[i] = (s16[from + i] ?? 0) / 32_768;
+    return out;
   }
 
   /**
@@ -155,7 +165,7 @@ export class Recorder {
    * @example expect(call.received.analyse().hz).toBeCloseTo(1000, 0)
    */
   analyse(range: StreamRange = {}): ToneAnalysis {
-    return analyseTone(this.samples(range), WIRE_RATE_HZ);
+    return analyseTone(this.samples(range), rateHzOf(this.codec));
   }
 
   /** Forget the audio and the counters (buffering state and a held partial frame stay). */

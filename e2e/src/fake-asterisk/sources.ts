@@ -1,9 +1,11 @@
 /**
- * What the fake Asterisk plays towards the app after ANSWER, one 20 ms slin16 frame at a time
- * (asterisk-chan-websocket.md, Media: "one frame every 20 ms"; silence when there is nothing to play).
+ * What the fake Asterisk plays towards the app after ANSWER, one 20 ms frame of the call's codec
+ * at a time (asterisk-chan-websocket.md, Media: "one frame every 20 ms"; silence when there is
+ * nothing to play). Sources fill s16 samples at the codec's rate; the player encodes them.
  * @packageDocumentation
  */
-import { FRAME_BYTES, FRAME_MS, FRAME_SAMPLES, GagError, WIRE_RATE_HZ } from '@gag/sdk/protocol';
+import { DEFAULT_WIRE_FORMAT, FRAME_MS, GagError, WIRE_RATE_HZ, frameSamplesOf, rateHzOf, type WireFormat } from '@gag/sdk/protocol';
+import { decodeSamples, encodeSamples } from './codec.js';
 import { fillSineS16 } from '../tones.js';
 import type { FakeCall } from './client.js';
 
@@ -13,10 +15,11 @@ import type { FakeCall } from './client.js';
  */
 export interface AudioSource {
   /**
-   * Fill exactly one frame (`FRAME_SAMPLES` s16 samples). `n` counts the frames this source has
-   * played on this call: 0 for its first frame, whenever it was started.
+   * Fill exactly one 20 ms frame of s16 samples (`frame.length`: 320 at 16 kHz, 160 at 8 kHz).
+   * `n` counts the frames this source has played on this call: 0 for its first frame, whenever it
+   * was started. `rateHz` is the call's sample rate (16 000 when omitted; 8 000 for slin, ulaw, alaw).
    */
-  fill(frame: Int16Array, n: number): void;
+  fill(frame: Int16Array, n: number, rateHz?: number): void;
 }
 
 /** Why an option was refused: `GAG_OPTIONS_INVALID`, naming the option. */
@@ -33,8 +36,8 @@ export function silence(): AudioSource {
 }
 
 /**
- * A sine of `hz` at `amplitude` (0–1 of full scale, default 0.5), 16 kHz, phase-continuous
- * across frames. Stateless, so one tone can play on many calls.
+ * A sine of `hz` at `amplitude` (0–1 of full scale, default 0.5), at the call's rate,
+ * phase-continuous across frames (keep `hz` under 4000 for an 8 kHz codec). Stateless, so one tone can play on many calls.
  * @throws GagError `GAG_OPTIONS_INVALID` for a frequency outside 0–8000 Hz or an amplitude outside 0–1.
  * @example call.play(tone(440, { amplitude: 0.3 }))
  */
@@ -42,7 +45,7 @@ export function tone(hz: number, options: { amplitude?: number } = {}): AudioSou
   const amplitude = options.amplitude ?? 0.5;
   if (!(hz > 0 && hz < WIRE_RATE_HZ / 2)) throw invalid('hz', `between 0 and ${WIRE_RATE_HZ / 2} (exclusive)`, hz);
   if (!(amplitude >= 0 && amplitude <= 1)) throw invalid('amplitude', 'between 0 and 1', amplitude);
-  return { fill: (frame, n) => fillSineS16(frame, hz, WIRE_RATE_HZ, amplitude, n * FRAME_SAMPLES) };
+  return { fill: (frame, n, rateHz = WIRE_RATE_HZ) => fillSineS16(frame, hz, rateHz, amplitude, n * frame.length) };
 }
 
 /**
@@ -59,10 +62,10 @@ export function sequence(...parts: Array<{ source: AudioSource; durationMs?: num
     return { source, frames: durationMs === undefined ? Infinity : Math.round(durationMs / FRAME_MS) };
   });
   return {
-    fill(frame, n) {
+    fill(frame, n, rateHz) {
       let start = 0;
       for (const part of timed) {
-        if (n < start + part.frames) return part.source.fill(frame, n - start);
+        if (n < start + part.frames) return part.source.fill(frame, n - start, rateHz);
         start += part.frames;
       }
       frame.fill(0);
@@ -102,8 +105,8 @@ export function echo(call: FakeCall, options: { delayMs?: number } = {}): EchoSo
       queue.shift();
       dropped++;
     }
-    const samples = new Int16Array(FRAME_SAMPLES);
-    for (let i = 0; i < FRAME_SAMPLES; i++) samples[i] = frame.readInt16LE(i * 2);
+    // In the call's codec; played back in the same codec, so the frame sizes match.
+    const samples = decodeSamples(call.codec, frame);
     queue.push({ atMs: performance.now(), samples });
   };
   call.on('audio', onAudio);
@@ -141,11 +144,13 @@ export function echo(call: FakeCall, options: { delayMs?: number } = {}): EchoSo
  * t0 + n·FRAME_MS from the start, so timer lateness never accumulates and a late wake-up
  * catches up; `stop()` clears the timer.
  * @internal
- * @example const player = new Player((frame) => ws.send(frame)); player.start(); player.stop();
+ * @example const player = new Player((frame) => ws.send(frame), 'ulaw'); player.start(); player.stop();
  */
 export class Player {
   readonly #send: (frame: Buffer) => void;
-  readonly #frame = new Int16Array(FRAME_SAMPLES);
+  readonly #codec: WireFormat;
+  readonly #rateHz: number;
+  readonly #frame: Int16Array;
   #source: AudioSource = silence();
   #sourceStartFrame = 0;
   #framesSent = 0;
@@ -153,8 +158,12 @@ export class Player {
   #timer: NodeJS.Timeout | undefined;
   #playing = false;
 
-  constructor(send: (frame: Buffer) => void) {
+  /** @param codec the call's codec (default slin16): frames are 20 ms of it. */
+  constructor(send: (frame: Buffer) => void, codec: WireFormat = DEFAULT_WIRE_FORMAT) {
     this.#send = send;
+    this.#codec = codec;
+    this.#rateHz = rateHzOf(codec);
+    this.#frame = new Int16Array(frameSamplesOf(codec));
   }
 
   /** Frames sent since start. */
@@ -189,10 +198,9 @@ export class Player {
   };
 
   #sendFrame(): void {
-    this.#source.fill(this.#frame, this.#framesSent - this.#sourceStartFrame);
+    this.#source.fill(this.#frame, this.#framesSent - this.#sourceStartFrame, this.#rateHz);
     // A fresh buffer per frame: ws masks client frames, possibly in place.
-    const bytes = Buffer.alloc(FRAME_BYTES);
-    for (let i = 0; i < FRAME_SAMPLES; i++) bytes.writeInt16LE(this.#frame[i] ?? 0, i * 2);
+    const bytes = encodeSamples(this.#codec, this.#frame);
     this.#framesSent++;
     this.#send(bytes);
   }

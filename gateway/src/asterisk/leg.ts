@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import type { WebSocket, RawData } from 'ws';
-import { FRAME_BYTES, ProtocolError } from '@gag/sdk/protocol';
+import { ProtocolError, WIRE_FORMATS, frameBytesOf, isWireFormat, type WireFormat } from '@gag/sdk/protocol';
 import { closeSocket } from '../http/ws-close.js';
 import type { Logger } from '../log.js';
 import { encodeAsteriskCommand, parseAsteriskMessage, type AsteriskCommand, type AsteriskEvent, type ControlFormat } from './control.js';
@@ -14,11 +14,11 @@ import { encodeAsteriskCommand, parseAsteriskMessage, type AsteriskCommand, type
 export const MEDIA_START_TIMEOUT_MS = 5_000;
 /** After HANGUP, Asterisk closes within milliseconds; past this we close the socket ourselves. */
 export const HANGUP_CLOSE_TIMEOUT_MS = 2_000;
-/** Codecs the browser side carries today. */
-const SUPPORTED_CODECS = new Set(['slin16']);
+/** MEDIA_START as Asterisk sent it. */
+type RawMediaStart = Extract<AsteriskEvent, { event: 'MEDIA_START' }>;
 
-/** MEDIA_START, as the rest of the gateway sees it. */
-export type MediaStart = Extract<AsteriskEvent, { event: 'MEDIA_START' }>;
+/** MEDIA_START, as the rest of the gateway sees it: its codec is one the browsers speak. */
+export type MediaStart = RawMediaStart & { readonly codec: WireFormat };
 
 /** Events of an {@link AsteriskLeg}. */
 export interface AsteriskLegEvents {
@@ -54,6 +54,8 @@ export class AsteriskLeg extends EventEmitter<AsteriskLegEvents> {
   readonly #log: Logger;
   #format: ControlFormat = 'text';
   #start: MediaStart | undefined;
+  /** Bytes in one 20 ms frame of the call's codec: 0 before MEDIA_START, −1 after one with a codec we cannot carry. */
+  #frameBytes = 0;
   #xoff = false;
   #closed = false;
   #startTimer: NodeJS.Timeout | undefined;
@@ -119,8 +121,8 @@ export class AsteriskLeg extends EventEmitter<AsteriskLegEvents> {
     if (this.#closed) return;
     const bytes = data as Buffer; // binaryType is 'nodebuffer' and frames are never fragmented into arrays
     if (isBinary) {
-      if (this.#start === undefined) return this.#violation('audio before MEDIA_START');
-      if (bytes.length === 0 || bytes.length % FRAME_BYTES !== 0) {
+      if (this.#frameBytes === 0) return this.#violation('audio before MEDIA_START');
+      if (this.#frameBytes < 0 || bytes.length === 0 || bytes.length % this.#frameBytes !== 0) {
         this.stats.messagesDroppedOdd++;
         return;
       }
@@ -139,21 +141,28 @@ export class AsteriskLeg extends EventEmitter<AsteriskLegEvents> {
 
   #onEvent(event: AsteriskEvent): void {
     if (event.event === 'MEDIA_START') {
-      if (this.#start !== undefined) return this.#violation('second MEDIA_START');
+      if (this.#frameBytes !== 0) return this.#violation('second MEDIA_START');
       clearTimeout(this.#startTimer);
       this.#format = event.format;
-      this.#start = event;
       this.#log.debug({ connectionId: event.connectionId, codec: event.codec, format: event.format }, 'media start');
-      // The browser side carries whole 20 ms slin16 frames; another frame size cannot be relayed as is.
-      if (!SUPPORTED_CODECS.has(event.codec) || event.optimalFrameBytes % FRAME_BYTES !== 0) {
-        this.#log.warn({ codec: event.codec, optimalFrameBytes: event.optimalFrameBytes }, 'codec not supported; dial with c(slin16)');
+      // The gateway never transcodes: the browser speaks the call's codec, in whole 20 ms frames
+      // of it, so only codecs the SDK knows, with a frame size of whole 20 ms frames, can be relayed.
+      const { codec } = event;
+      if (!isWireFormat(codec) || event.optimalFrameBytes % frameBytesOf(codec) !== 0) {
+        this.#frameBytes = -1; // a second MEDIA_START is still a violation
+        this.#log.warn(
+          { codec, optimalFrameBytes: event.optimalFrameBytes, supported: WIRE_FORMATS },
+          'codec not supported; dial with c(slin16), c(slin), c(ulaw) or c(alaw)',
+        );
         this.hangup();
         return;
       }
-      this.emit('start', event);
+      this.#frameBytes = frameBytesOf(codec);
+      this.#start = { ...event, codec };
+      this.emit('start', this.#start);
       return;
     }
-    if (this.#start === undefined) return this.#violation(`${event.event} before MEDIA_START`);
+    if (this.#frameBytes === 0) return this.#violation(`${event.event} before MEDIA_START`);
     switch (event.event) {
       case 'DTMF_END':
         this.emit('dtmf', event.digit);

@@ -19,7 +19,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
 import type { RawData, WebSocket } from 'ws';
-import { FRAME_BYTES, type ServerMessage } from '@gag/sdk/protocol';
+import { FRAME_BYTES, type ServerMessage, type WireFormat } from '@gag/sdk/protocol';
 import type { Logger } from '../log.js';
 import type { Phone, PhoneEvents } from './phone.js';
 import { closeSocket } from '../http/ws-close.js';
@@ -42,6 +42,8 @@ export const LEGACY_WORDS = {
  * is not the webphone, and is closed with 1009 (RFC 6455 "message too big") rather than read.
  */
 export const MAX_LEGACY_TEXT_BYTES = 1_024;
+/** The one codec of the GoAstGateway webphone. */
+const LEGACY_FORMAT: WireFormat = 'slin16';
 /** Close code after `BUSY`: none of `CLOSE` fits, and one connection per extension is a policy (1008). */
 export const BUSY_CLOSE_CODE = 1008;
 const TOO_BIG_CLOSE_CODE = 1009;
@@ -87,6 +89,8 @@ export class LegacySession extends EventEmitter<PhoneEvents> implements Phone {
   readonly log: Logger;
   /** Counters (no per-frame logging); `framesIn` counts whole frames relayed. */
   readonly stats = { framesIn: 0, framesOut: 0, framesDroppedBacklog: 0 };
+  /** The webphone speaks slin16 only: a call in another codec does not ring it (the gateway never transcodes). */
+  readonly formats: readonly WireFormat[] = [LEGACY_FORMAT];
   readonly #ws: WebSocket;
   #phase: 'open' | 'ready' | 'closed' = 'open';
   #disposed = false;
@@ -158,6 +162,9 @@ export class LegacySession extends EventEmitter<PhoneEvents> implements Phone {
         return;
     }
   }
+
+  /** Nothing to do: the router rings this phone for slin16 calls only, so its audio is always slin16. */
+  talkingIn(_format: WireFormat | undefined): void {}
 
   /** Audio towards the phone; a phone that does not keep up loses frames rather than growing our memory. */
   sendAudio(frames: Buffer): void {

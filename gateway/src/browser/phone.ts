@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import type { EventEmitter } from 'eventemitter3';
-import type { ClientMessage, ServerMessage } from '@gag/sdk/protocol';
+import type { ClientMessage, ServerMessage, WireFormat } from '@gag/sdk/protocol';
 import type { Logger } from '../log.js';
 
 /** Control messages a phone sends after logging in. */
@@ -17,7 +17,7 @@ export interface PhoneEvents {
   ready: () => void;
   /** A control message for a call. */
   message: (message: PhoneMessage) => void;
-  /** Whole slin16 frames from the browser. */
+  /** Whole frames from the browser, in the codec of the call it talks in. */
   audio: (frames: Buffer) => void;
   /** The connection is gone; fires once, last. */
   closed: (code: number) => void;
@@ -39,6 +39,13 @@ export interface Phone extends EventEmitter<PhoneEvents> {
   send(message: ServerMessage): void;
   /** Whether the phone can be offered another call now (a legacy phone holds one call at a time). */
   readonly canTakeCall: boolean;
+  /** The codecs this phone can speak: a call in another one does not ring it. */
+  readonly formats: readonly WireFormat[];
+  /**
+   * The router tells the phone the codec of the call it now talks in (undefined: the call is
+   * over), so it can check the length of the audio it receives.
+   */
+  talkingIn(format: WireFormat | undefined): void;
   /** Audio towards the browser; a browser that does not keep up loses new frames until it catches up. */
   sendAudio(frames: Buffer): void;
 }

@@ -9,23 +9,25 @@ import { EventEmitter } from 'eventemitter3';
 import type { RawData, WebSocket } from 'ws';
 import {
   CLOSE,
-  FRAME_BYTES,
+  DEFAULT_WIRE_FORMAT,
   HELLO_TIMEOUT_MS,
+  WIRE_FORMATS,
+  frameBytesOf,
+  wholeFramesOf,
   ProtocolError,
   encodeServerMessage,
   parseClientMessage,
   type ClientMessage,
   type CloseName,
   type ServerMessage,
+  type WireFormat,
 } from '@gag/sdk/protocol';
 import type { TokenVerifier } from '../access/token.js';
 import { TokenError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Phone, PhoneEvents } from './phone.js';
 import { closeSocket } from '../http/ws-close.js';
-import { sendAudioOrDrop, startHeartbeat } from './socket-io.js';
-
-
+import { backlogBytesOf, sendAudioOrDrop, startHeartbeat } from './socket-io.js';
 
 /** What a gag.v1 session needs: how to verify its token, a logger, and who is on the other end. */
 export interface BrowserSessionOptions {
@@ -51,6 +53,8 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
   readonly protocol = 'gag.v1';
   /** A gag.v1 phone can ring for several calls at once (it has call ids). */
   readonly canTakeCall = true;
+  /** The SDK speaks every codec the gateway relays (`incoming.format` tells it which). */
+  readonly formats = WIRE_FORMATS;
   readonly connectedAtMs = Date.now();
   readonly remoteAddress: string | undefined;
   readonly userAgent: string | undefined;
@@ -62,6 +66,11 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
   #extension: string | undefined;
   #phase: 'hello' | 'verifying' | 'ready' | 'closed' = 'hello';
   #disposed = false;
+  /** The codec of the call this phone talks in, if any. */
+  #talkingFormat: WireFormat | undefined;
+  /** The codec of the last call: its frames may still be on their way when the call has ended. */
+  #lastFormat: WireFormat = DEFAULT_WIRE_FORMAT;
+  #backlogBytes = backlogBytesOf(DEFAULT_WIRE_FORMAT);
   readonly #helloTimer: NodeJS.Timeout;
   readonly #stopHeartbeat: () => void;
 
@@ -95,9 +104,17 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
     this.#ws.send(encodeServerMessage(message));
   }
 
+  /** The router's word on the call this phone talks in: audio lengths are checked against its codec. */
+  talkingIn(format: WireFormat | undefined): void {
+    this.#talkingFormat = format;
+    if (format === undefined) return;
+    this.#lastFormat = format;
+    this.#backlogBytes = backlogBytesOf(format);
+  }
+
   /** Send audio. A browser that does not keep up loses frames rather than growing our memory. */
   sendAudio(frames: Buffer): void {
-    if (this.#phase === 'ready') sendAudioOrDrop(this.#ws, frames, this.stats);
+    if (this.#phase === 'ready') sendAudioOrDrop(this.#ws, frames, this.stats, this.#backlogBytes);
   }
 
   /** Close this connection with one of our close codes and a short reason. */
@@ -134,8 +151,12 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
 
   #onAudio(frames: Buffer): void {
     if (this.#phase !== 'ready') return this.close('BAD_MESSAGE', 'audio before welcome');
-    if (frames.length === 0 || frames.length % FRAME_BYTES !== 0) {
-      return this.close('BAD_AUDIO_FRAME', `audio must be whole ${FRAME_BYTES}-byte frames, got ${frames.length} bytes`);
+    // In a call: whole frames of its codec. Out of one: slin16 as ever, or the codec of the call
+    // that just ended (the browser sent those frames before it heard of the end).
+    const format = this.#talkingFormat ?? DEFAULT_WIRE_FORMAT;
+    const whole = wholeFramesOf(format, frames.length) > 0 || (this.#talkingFormat === undefined && wholeFramesOf(this.#lastFormat, frames.length) > 0);
+    if (!whole) {
+      return this.close('BAD_AUDIO_FRAME', `audio must be whole ${frameBytesOf(format)}-byte frames of ${format}, got ${frames.length} bytes`);
     }
     this.stats.framesIn++;
     this.emit('audio', frames);

@@ -5,11 +5,13 @@
  * @packageDocumentation
  */
 import { WebSocket } from 'ws';
-import { FRAME_BYTES, FRAME_MS } from '@gag/sdk/protocol';
+import { DEFAULT_WIRE_FORMAT, FRAME_MS, frameBytesOf, type WireFormat } from '@gag/sdk/protocol';
 
 /** A browser that has not read this much audio starts losing the oldest frames. */
 export const MAX_BROWSER_BACKLOG_MS = 200;
-const MAX_BROWSER_BACKLOG_BYTES = (MAX_BROWSER_BACKLOG_MS / FRAME_MS) * FRAME_BYTES;
+/** {@link MAX_BROWSER_BACKLOG_MS} of audio in `format`, in bytes. @example backlogBytesOf('ulaw') // 1600 */
+export const backlogBytesOf = (format: WireFormat): number => (MAX_BROWSER_BACKLOG_MS / FRAME_MS) * frameBytesOf(format);
+const MAX_BROWSER_BACKLOG_BYTES = backlogBytesOf(DEFAULT_WIRE_FORMAT);
 /** Ping interval; a peer that has not answered the previous ping by the next one is dropped (half-open within 30 s). */
 export const HEARTBEAT_INTERVAL_MS = 15_000;
 
@@ -20,13 +22,13 @@ export interface AudioOutStats {
 }
 
 /**
- * Send whole slin16 frames to a browser, or drop them (and count it) when the browser already has
- * more than `MAX_BROWSER_BACKLOG_MS` of audio unread: its memory and ours stay bounded.
+ * Send whole frames to a browser, or drop them (and count it) when the browser already has more
+ * than `maxBacklogBytes` unread (default: `MAX_BROWSER_BACKLOG_MS` of slin16): its memory and ours stay bounded.
  * @example
  * sendAudioOrDrop(ws, frames, this.stats);
  */
-export function sendAudioOrDrop(ws: WebSocket, frames: Buffer, stats: AudioOutStats): void {
-  if (ws.bufferedAmount > MAX_BROWSER_BACKLOG_BYTES) {
+export function sendAudioOrDrop(ws: WebSocket, frames: Buffer, stats: AudioOutStats, maxBacklogBytes = MAX_BROWSER_BACKLOG_BYTES): void {
+  if (ws.bufferedAmount > maxBacklogBytes) {
     stats.framesDroppedBacklog++;
     return;
   }

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { randomUUID } from 'node:crypto';
-import { FRAME_BYTES, canTransition, transition, type CallEvent, type CallState, type EndReason } from '@gag/sdk/protocol';
+import { canTransition, frameBytesOf, transition, type CallEvent, type CallState, type EndReason, type WireFormat } from '@gag/sdk/protocol';
 import type { AsteriskLeg, LegStats } from '../asterisk/leg.js';
 import type { Phone } from '../browser/phone.js';
 import type { Logger } from '../log.js';
@@ -28,6 +28,8 @@ export interface OutboundCall {
 /** What a call needs: its Asterisk leg, whom it is for, how to find phones, and where to report its end. */
 export interface CallOptions {
   readonly leg: AsteriskLeg;
+  /** The codec from MEDIA_START: the browser speaks it, the gateway relays it unchanged. */
+  readonly format: WireFormat;
   readonly extension: string;
   readonly caller: CallerId;
   readonly plan: RingPlan;
@@ -49,7 +51,7 @@ export interface CallOptions {
  * One call, from MEDIA_START to the end: rings phones by its plan, connects the first answer,
  * relays audio and DTMF, and ends exactly once with a reason.
  * @example
- * const call = new Call({ leg, extension, caller, plan, available, log, onEnded, relay: activity.relay });
+ * const call = new Call({ leg, format: 'slin16', extension, caller, plan, available, log, onEnded, relay: activity.relay });
  * call.ring();
  */
 export class Call {
@@ -59,6 +61,8 @@ export class Call {
   readonly group: string | null;
   /** Set on the call back of this extension's own click-to-call. */
   readonly outbound: OutboundCall | undefined;
+  /** The codec of the call's audio, both ways. */
+  readonly format: WireFormat;
   readonly startedAtMs = Date.now();
   answeredAtMs: number | undefined;
   #state: CallState = 'routing';
@@ -75,6 +79,8 @@ export class Call {
   readonly #options: CallOptions;
   readonly #log: Logger;
   readonly #relay: RelayCounters;
+  /** Bytes in one 20 ms frame of {@link Call.format}, for the counters. */
+  readonly #frameBytes: number;
 
   constructor(options: CallOptions) {
     this.#options = options;
@@ -83,6 +89,8 @@ export class Call {
     this.caller = options.caller;
     this.group = options.plan.group;
     this.outbound = options.outbound;
+    this.format = options.format;
+    this.#frameBytes = frameBytesOf(options.format);
     this.#relay = options.relay;
     this.#log = options.log.child({ callId: this.id }); // the router's logger already carries exten and connectionId
   }
@@ -183,7 +191,7 @@ export class Call {
     if (this.#state !== 'talking' || phone === undefined) return;
     const dropped = phone.stats.framesDroppedBacklog;
     phone.sendAudio(frames);
-    const count = frames.length / FRAME_BYTES;
+    const count = frames.length / this.#frameBytes;
     if (phone.stats.framesDroppedBacklog !== dropped) {
       this.#relay.framesDroppedToBrowser += count;
       return;
@@ -197,7 +205,7 @@ export class Call {
     if (this.#talkingWith !== phone || this.#state !== 'talking') return;
     const dropped = this.#leg.stats.framesDroppedXoff;
     this.#leg.sendAudio(frames);
-    const count = frames.length / FRAME_BYTES;
+    const count = frames.length / this.#frameBytes;
     if (this.#leg.stats.framesDroppedXoff !== dropped) {
       this.#relay.framesDroppedToAsterisk += count;
       return;
@@ -278,6 +286,7 @@ export class Call {
         callerNumber: this.caller.number,
         callerName: this.caller.name,
         group: this.group,
+        format: this.format,
         ...(this.outbound === undefined ? {} : { outbound: true, dialedNumber: this.outbound.number, dialId: this.outbound.dialId }),
       });
     }

@@ -3,7 +3,7 @@
  * its extension; browser messages and audio are routed to the call they belong to.
  * @packageDocumentation
  */
-import type { ClientMessage } from '@gag/sdk/protocol';
+import type { ClientMessage, WireFormat } from '@gag/sdk/protocol';
 import type { AsteriskLeg, MediaStart } from '../asterisk/leg.js';
 import type { Registry } from '../browser/registration.js';
 import type { Phone, PhoneMessage } from '../browser/phone.js';
@@ -97,14 +97,20 @@ export class Router {
     // A call back rings the user's own extension, never a group of that name.
     const plan = ringPlanFor(extension, dial === undefined ? this.#options.groups() : NO_GROUPS, config.ring_timeout_ms);
     const everyone = extensionsOf(plan);
-    const available = (extensions: readonly string[]): Phone[] => this.#availableFor(extensions, dial);
+    const format = start.codec;
+    const available = (extensions: readonly string[]): Phone[] => this.#availableFor(extensions, dial, format);
     if (available(everyone).length === 0) {
-      const online = everyone.some((e) => this.#options.registry.sessionsFor(e).length > 0);
-      log.info({ group: plan.group }, online ? 'all phones busy; hanging up' : 'nobody online; hanging up');
+      const online = everyone.flatMap((e) => this.#options.registry.sessionsFor(e));
+      const speaking = online.filter((p) => p.formats.includes(format));
+      // A legacy webphone speaks slin16 only: online, yet not for a c(ulaw) call.
+      const msg =
+        online.length === 0 ? 'nobody online; hanging up' : speaking.length === 0 ? 'no phone online speaks the codec; hanging up' : 'all phones busy; hanging up';
+      log.info({ group: plan.group, codec: format }, msg);
       return leg.hangup();
     }
     const call = new Call({
       leg,
+      format,
       extension,
       caller: callerOf(start, leg.params, config),
       plan,
@@ -126,16 +132,19 @@ export class Router {
    * The phones a call may ring: for the call back of a `dial`, only the phone that asked while it
    * is available (the user clicked there); otherwise, or once it is gone, every phone.
    */
-  #availableFor(extensions: readonly string[], dial: PendingDial | undefined): Phone[] {
-    const phones = this.#available(extensions);
+  #availableFor(extensions: readonly string[], dial: PendingDial | undefined, format: WireFormat): Phone[] {
+    const phones = this.#available(extensions, format);
     const asker = dial?.phoneId === undefined ? undefined : phones.find((p) => p.id === dial.phoneId);
     return asker === undefined ? phones : [asker];
   }
 
-  /** The phones of `extensions` that are online and not talking, each once. */
-  #available(extensions: readonly string[]): Phone[] {
+  /**
+   * The phones of `extensions` that are online, not talking and able to speak `format`, each
+   * once. A legacy webphone speaks slin16 only, and the gateway never transcodes.
+   */
+  #available(extensions: readonly string[], format: WireFormat): Phone[] {
     const phones = new Set(extensions.flatMap((e) => this.#options.registry.sessionsFor(e)));
-    return [...phones].filter((p) => p.canTakeCall && !this.#talking.has(p));
+    return [...phones].filter((p) => p.canTakeCall && !this.#talking.has(p) && p.formats.includes(format));
   }
 
   #onMessage(session: Phone, message: PhoneMessage): void {
@@ -162,6 +171,7 @@ export class Router {
         call.answer(session);
         if (call.talkingWith !== session) return;
         this.#talking.set(session, call);
+        session.talkingIn(call.format);
         // In a call now: it stops ringing for every other call (a group moves on, a lone phone's caller gets HANGUP).
         for (const other of this.#calls.values()) if (other !== call && other.involves(session)) other.reject(session);
         return;
@@ -193,6 +203,10 @@ export class Router {
 
   #forget(call: Call): void {
     this.#calls.delete(call.id);
-    for (const [session, c] of this.#talking) if (c === call) this.#talking.delete(session);
+    for (const [session, c] of this.#talking) {
+      if (c !== call) continue;
+      this.#talking.delete(session);
+      session.talkingIn(undefined);
+    }
   }
 }

@@ -1,12 +1,12 @@
 /**
  * The main-thread side of a call's audio: microphone → `gag-capture` → 20 ms frames for the
  * gateway, and frames from the gateway → `gag-playback` → volume → speakers, in one `AudioContext`
- * at the device's own rate (the worklets convert to and from 16 kHz). It also follows the devices:
+ * at the device's own rate (the worklets convert to and from the call's wire rate and codec). It also follows the devices:
  * a chosen microphone or output that goes away falls back to the default one.
  * @packageDocumentation
  */
 import { GagError } from '../errors.js';
-import { FRAME_BYTES } from '../wire-units.js';
+import { DEFAULT_WIRE_FORMAT, frameBytesOf, wholeFramesOf, type WireFormat } from '../wire-units.js';
 import { TAP_FFT_SIZE, VOLUME_RAMP_S, addModule, buildGraph, resume, type CallGraph } from './call-graph.js';
 import type { CaptureControlMessage, CaptureStatsMessage } from './capture.worklet.js';
 import captureSource from './capture.worklet.ts?worklet';
@@ -20,7 +20,15 @@ export const MAX_VOLUME = 1;
 
 /** Options of {@link CallAudio.start}. */
 export interface CallAudioOptions {
-  /** Called once per captured 20 ms frame: exactly FRAME_BYTES of s16le. The callee sends it and does not keep it. */
+  /**
+   * The call's codec on the wire (`incoming.format`), both ways; default slin16. Capture encodes
+   * to it, playback decodes it: the gateway relays the bytes unchanged.
+   */
+  format?: WireFormat | undefined;
+  /**
+   * Called once per captured 20 ms frame: exactly `frameBytesOf(format)` bytes (s16le for slin16
+   * and slin, G.711 for ulaw and alaw). The callee sends it and does not keep it.
+   */
   onFrame: (frame: ArrayBuffer) => void;
   /**
    * Constraints for the microphone, merged over the defaults `{ echoCancellation: true,
@@ -68,6 +76,8 @@ export function checkVolume(volume: unknown): number {
 export class CallAudio {
   /** The `AudioContext`'s rate: the device's, not the wire's. */
   readonly sampleRateHz: number;
+  /** The call's codec on the wire. */
+  readonly format: WireFormat;
   /** Taps for diagnostics and tests: what is played out (after the volume), and what the mic delivers (both AnalyserNode, fftSize 8192). */
   readonly diagnostics: { readonly playback: AnalyserNode; readonly capture: AnalyserNode };
   readonly #context: AudioContext;
@@ -80,6 +90,7 @@ export class CallAudio {
   #volume: number;
   #outputId: string;
   #stopping: Promise<void> | undefined;
+  readonly #frameBytes: number;
 
   private constructor(context: AudioContext, graph: CallGraph, mic: Microphone, options: CallAudioOptions) {
     this.#context = context;
@@ -89,6 +100,8 @@ export class CallAudio {
     this.#volume = options.volume ?? 1;
     this.#outputId = options.outputId ?? '';
     this.sampleRateHz = context.sampleRate;
+    this.format = options.format ?? DEFAULT_WIRE_FORMAT;
+    this.#frameBytes = frameBytesOf(this.format);
     this.diagnostics = { playback: graph.playbackTap, capture: graph.captureTap };
     graph.capture.port.onmessage = (event: MessageEvent<unknown>) => this.#onCaptureMessage(event.data);
     graph.playback.port.onmessage = (event: MessageEvent<unknown>) => {
@@ -123,7 +136,7 @@ export class CallAudio {
       await addModule(context, captureSource);
       await addModule(context, playbackSource);
       const outputId = await startOnOutput(context, options.outputId, options.onDeviceLost);
-      audio = new CallAudio(context, buildGraph(context, captureTap, volume), mic, { ...options, outputId });
+      audio = new CallAudio(context, buildGraph(context, captureTap, volume, options.format ?? DEFAULT_WIRE_FORMAT), mic, { ...options, outputId });
       await resume(context, resuming);
       return audio;
     } catch (e) {
@@ -161,12 +174,12 @@ export class CallAudio {
   }
 
   /**
-   * Queue audio from the gateway: a whole number of FRAME_BYTES of s16le. The buffer is
+   * Queue audio from the gateway: a whole number of frames of the call's format. The buffer is
    * transferred to the playback worklet, so the caller gives it up. Ignored after {@link CallAudio.stop},
-   * and when its length is not a non-zero multiple of FRAME_BYTES.
+   * and when its length is not a non-zero whole number of frames.
    */
   play(frame: ArrayBuffer): void {
-    if (this.#stopping !== undefined || frame.byteLength === 0 || frame.byteLength % FRAME_BYTES !== 0) return;
+    if (this.#stopping !== undefined || wholeFramesOf(this.format, frame.byteLength) === 0) return;
     this.#graph.playback.port.postMessage(frame, [frame]);
   }
 
@@ -273,7 +286,7 @@ export class CallAudio {
       this.#options.onFrame(data);
     } finally {
       // Back to the worklet's pool, unless onFrame stopped us or detached the buffer (then the pool shrinks by one).
-      if (this.#stopping === undefined && data.byteLength === FRAME_BYTES) this.#graph.capture.port.postMessage(data, [data]);
+      if (this.#stopping === undefined && data.byteLength === this.#frameBytes) this.#graph.capture.port.postMessage(data, [data]);
     }
   }
 }

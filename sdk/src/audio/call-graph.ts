@@ -4,6 +4,8 @@
  * @packageDocumentation
  */
 import { GagError } from '../errors.js';
+import type { WireFormat } from '../wire-units.js';
+import type { WorkletProcessorOptions } from './worklet-options.js';
 
 /** Analyser size of the diagnostics taps: ~186 ms at 44.1 kHz, 5.4 Hz bins, enough for Goertzel-grade checks. */
 export const TAP_FFT_SIZE = 8192;
@@ -27,7 +29,9 @@ export interface CallGraph {
  * destination in every browser; the capture worklet outputs nothing, so it adds silence. The
  * playback tap is after the volume: it measures what the user hears.
  */
-export function buildGraph(context: AudioContext, captureTap: AnalyserNode, volume: number): CallGraph {
+export function buildGraph(context: AudioContext, captureTap: AnalyserNode, volume: number, format: WireFormat): CallGraph {
+  // Both worklets speak the call's codec: capture encodes to it, playback decodes it.
+  const processorOptions: WorkletProcessorOptions = { format };
   const capture = new AudioWorkletNode(context, 'gag-capture', {
     numberOfInputs: 1,
     numberOfOutputs: 1,
@@ -36,8 +40,9 @@ export function buildGraph(context: AudioContext, captureTap: AnalyserNode, volu
     channelCount: 1,
     channelCountMode: 'explicit',
     channelInterpretation: 'speakers',
+    processorOptions,
   });
-  const playback = new AudioWorkletNode(context, 'gag-playback', { numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [1] });
+  const playback = new AudioWorkletNode(context, 'gag-playback', { numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [1], processorOptions });
   const gain = new GainNode(context, { gain: volume });
   const playbackTap = new AnalyserNode(context, { fftSize: TAP_FFT_SIZE });
   captureTap.connect(capture).connect(context.destination);

@@ -1,17 +1,20 @@
 /**
  * AudioWorkletProcessor `gag-capture`: microphone at the context's rate in, one transferred
- * ArrayBuffer of FRAME_BYTES s16le out every 20 ms. Bundled on its own by the `?worklet` plugin.
+ * ArrayBuffer holding 20 ms of the call's format out every 20 ms (`frameBytesOf(format)`: s16le
+ * for slin16 and slin, G.711 bytes for ulaw and alaw). The format comes in
+ * `processorOptions: { format }` (default slin16). Bundled on its own by the `?worklet` plugin.
  *
  * Port protocol (main thread → worklet):
- * - an `ArrayBuffer` of FRAME_BYTES: a frame buffer given back to the pool after sending;
+ * - an `ArrayBuffer` of one frame's bytes: a frame buffer given back to the pool after sending;
  * - `{ type: 'mute', muted: boolean }`: send silence frames (the cadence does not change);
  * - `{ type: 'dtmf', digits: string }`: play the digits as in-band DTMF in place of the microphone;
  * - `{ type: 'stats' }`: reply `{ type: 'stats', framesSent, framesDropped, dtmfDropped, inputEnergy, inputSamples }`.
  * Worklet → main thread: frames as transferred `ArrayBuffer`s, and the stats replies.
  * @packageDocumentation
  */
-import { FRAME_BYTES, FRAME_SAMPLES } from '../wire-units.js';
+import { bytesPerSampleOf, frameBytesOf } from '../wire-units.js';
 import { CaptureFramer } from './capture-framer.js';
+import { formatOption } from './worklet-options.js';
 
 /** Frame buffers in flight or free: 160 ms, enough for a main thread busy for a while. */
 const POOL_FRAMES = 8;
@@ -35,16 +38,23 @@ export interface CaptureStatsMessage {
 }
 
 class CaptureProcessor extends AudioWorkletProcessor {
-  readonly #framer = new CaptureFramer(sampleRate);
+  readonly #framer: CaptureFramer;
+  readonly #frameBytes: number;
+  /** Whether frames are s16 (slin16, slin) or bytes (G.711): the kind of view the pool holds. */
+  readonly #s16: boolean;
   /** Free frame buffers (as views, made when a buffer arrives, not in process()), a stack. */
-  readonly #pool: (Int16Array | null)[] = [];
+  readonly #pool: (Int16Array | Uint8Array | null)[] = [];
   #poolSize = 0;
   /** One reusable transfer list, so process() builds no array per frame. */
   readonly #transfer: ArrayBuffer[] = [new ArrayBuffer(0)];
 
-  constructor() {
-    super();
-    for (let i = 0; i < POOL_FRAMES; i++) this.#pool.push(new Int16Array(FRAME_SAMPLES));
+  constructor(options?: AudioWorkletNodeOptions) {
+    super(options);
+    const format = formatOption(options);
+    this.#framer = new CaptureFramer(sampleRate, format);
+    this.#frameBytes = frameBytesOf(format);
+    this.#s16 = bytesPerSampleOf(format) === 2;
+    for (let i = 0; i < POOL_FRAMES; i++) this.#pool.push(this.#view(new ArrayBuffer(this.#frameBytes)));
     this.#poolSize = POOL_FRAMES;
     this.port.onmessage = (event: MessageEvent<unknown>) => this.#onMessage(event.data);
   }
@@ -52,8 +62,8 @@ class CaptureProcessor extends AudioWorkletProcessor {
   #onMessage(data: unknown): void {
     if (data instanceof ArrayBuffer) {
       // A frame buffer back from the main thread. Anything else the wrong size is not ours.
-      if (data.byteLength === FRAME_BYTES && this.#poolSize < POOL_FRAMES) {
-        this.#pool[this.#poolSize++] = new Int16Array(data);
+      if (data.byteLength === this.#frameBytes && this.#poolSize < POOL_FRAMES) {
+        this.#pool[this.#poolSize++] = this.#view(data);
       }
       return;
     }
@@ -72,6 +82,10 @@ class CaptureProcessor extends AudioWorkletProcessor {
       };
       this.port.postMessage(reply);
     }
+  }
+
+  #view(buffer: ArrayBuffer): Int16Array | Uint8Array {
+    return this.#s16 ? new Int16Array(buffer) : new Uint8Array(buffer);
   }
 
   /** Allocation-free: reads, resamples, and posts at most one transferred buffer per finished frame. */

@@ -4,14 +4,12 @@
  * time to reach it, and conceals underruns, all without a step in the waveform.
  * @packageDocumentation
  */
-import { FRAME_SAMPLES, WIRE_RATE_HZ } from '../wire-units.js';
+import { FRAME_MS, WIRE_RATE_HZ } from '../wire-units.js';
 import { ArrivalJitter, JITTER_MIN_TARGET_MS } from './jitter-estimator.js';
 import { s16ToFloat } from './pcm.js';
 import { RingBuffer } from './ring-buffer.js';
 import { bestLag, crossfade } from './splice.js';
 
-const samplesAt = (ms: number): number => Math.round((ms * WIRE_RATE_HZ) / 1000);
-const msOf = (samples: number): number => (samples * 1000) / WIRE_RATE_HZ;
 
 /** Storage of the ring. Only a stalled reader gets near it: reads jump back to the target above {@link JITTER_HARD_MAX_MS}. */
 export const JITTER_CAPACITY_MS = 1_000;
@@ -35,16 +33,37 @@ const GROW_INTERVAL_MS = 20;
 const SHRINK_HYSTERESIS_MS = 10;
 const SHRINK_INTERVAL_MS = 120;
 
-const PRIME_SAMPLES = samplesAt(JITTER_MIN_TARGET_MS);
-const SPLICE_SAMPLES = samplesAt(SPLICE_MS);
-const MIN_LAG_SAMPLES = samplesAt(MIN_LAG_MS);
-const MAX_LAG_SAMPLES = samplesAt(MAX_LAG_MS);
-const CONCEAL_HOLD_SAMPLES = samplesAt(CONCEAL_HOLD_MS);
-const CONCEAL_MAX_SAMPLES = samplesAt(CONCEAL_MAX_MS);
-const FADE_STEP = 1 / samplesAt(FADE_IN_MS);
-const GROW_INTERVAL_SAMPLES = samplesAt(GROW_INTERVAL_MS);
-const SHRINK_INTERVAL_SAMPLES = samplesAt(SHRINK_INTERVAL_MS);
-const HARD_MAX_SAMPLES = samplesAt(JITTER_HARD_MAX_MS);
+/** The buffer's durations in samples at one wire rate (16 kHz for slin16, 8 kHz for slin and G.711). */
+interface Samples {
+  readonly frame: number;
+  readonly prime: number;
+  readonly splice: number;
+  readonly minLag: number;
+  readonly maxLag: number;
+  readonly concealHold: number;
+  readonly concealMax: number;
+  readonly fadeStep: number;
+  readonly growInterval: number;
+  readonly shrinkInterval: number;
+  readonly hardMax: number;
+}
+
+function samplesFor(rateHz: number): Samples {
+  const at = (ms: number): number => Math.round((ms * rateHz) / 1000);
+  return {
+    frame: at(FRAME_MS),
+    prime: at(JITTER_MIN_TARGET_MS),
+    splice: at(SPLICE_MS),
+    minLag: at(MIN_LAG_MS),
+    maxLag: at(MAX_LAG_MS),
+    concealHold: at(CONCEAL_HOLD_MS),
+    concealMax: at(CONCEAL_MAX_MS),
+    fadeStep: 1 / at(FADE_IN_MS),
+    growInterval: at(GROW_INTERVAL_MS),
+    shrinkInterval: at(SHRINK_INTERVAL_MS),
+    hardMax: at(JITTER_HARD_MAX_MS),
+  };
+}
 
 /** Counters of a {@link JitterBuffer}; totals since construction. */
 export interface JitterStats {
@@ -86,15 +105,18 @@ type Mode = 'priming' | 'playing' | 'concealing' | 'silent';
  * jitter.read(wireScratch, resampler.inputNeeded(128));
  */
 export class JitterBuffer {
-  readonly #ring = new RingBuffer(samplesAt(JITTER_CAPACITY_MS));
+  /** The wire rate, Hz: every count below is in samples at this rate. */
+  readonly rateHz: number;
+  readonly #n: Samples;
+  readonly #ring: RingBuffer;
   readonly #arrivals = new ArrivalJitter();
-  readonly #frame = new Float32Array(FRAME_SAMPLES);
-  /** The last MAX_LAG_SAMPLES of output before gain, circular; #historyAt is the oldest. */
-  readonly #history = new Float32Array(MAX_LAG_SAMPLES);
+  readonly #frame: Float32Array;
+  /** The last maxLag samples of output before gain, circular; #historyAt is the oldest. */
+  readonly #history: Float32Array;
   #historyAt = 0;
-  readonly #work = new Float32Array(MAX_LAG_SAMPLES + SPLICE_SAMPLES);
+  readonly #work: Float32Array;
   /** Output of the current splice, played before the ring resumes. */
-  readonly #pending = new Float32Array(MAX_LAG_SAMPLES);
+  readonly #pending: Float32Array;
   #pendingAt = 0;
   #pendingEnd = 0;
   readonly #one = new Float32Array(1);
@@ -111,17 +133,37 @@ export class JitterBuffer {
   #lateFrames = 0;
   #framesReceived = 0;
 
+  /** @param rateHz the wire rate of the call's format (default 16 kHz, slin16). */
+  constructor(rateHz: number = WIRE_RATE_HZ) {
+    this.rateHz = rateHz;
+    const n = samplesFor(rateHz);
+    this.#n = n;
+    this.#ring = new RingBuffer(Math.round((JITTER_CAPACITY_MS * rateHz) / 1000));
+    this.#frame = new Float32Array(n.frame);
+    this.#history = new Float32Array(n.maxLag);
+    this.#work = new Float32Array(n.maxLag + n.splice);
+    this.#pending = new Float32Array(n.maxLag);
+  }
+
+  #samplesAt(ms: number): number {
+    return Math.round((ms * this.rateHz) / 1000);
+  }
+
+  #msOf(samples: number): number {
+    return (samples * 1000) / this.rateHz;
+  }
+
   /**
    * Queue whole frames of s16 at the wire rate that arrived at `arrivalMs` (any fixed origin, e.g.
    * the worklet's `currentTime` × 1000). A trailing partial frame is ignored.
    */
   write(samples: Int16Array, arrivalMs: number): void {
-    const frames = Math.floor(samples.length / FRAME_SAMPLES);
+    const frames = Math.floor(samples.length / this.#n.frame);
     for (let f = 0; f < frames; f++) {
-      s16ToFloat(samples, this.#frame, FRAME_SAMPLES, f * FRAME_SAMPLES);
-      this.#ring.push(this.#frame, FRAME_SAMPLES);
+      s16ToFloat(samples, this.#frame, this.#n.frame, f * this.#n.frame);
+      this.#ring.push(this.#frame, this.#n.frame);
       const latenessMs = this.#arrivals.add(arrivalMs);
-      this.#depthMs = msOf(this.#ring.availableRead + this.#pendingEnd - this.#pendingAt) + latenessMs;
+      this.#depthMs = this.#msOf(this.#ring.availableRead + this.#pendingEnd - this.#pendingAt) + latenessMs;
       if (this.#mode === 'concealing' || this.#mode === 'silent') this.#lateFrames++;
     }
     this.#framesReceived += frames;
@@ -139,8 +181,8 @@ export class JitterBuffer {
       depthMs: this.#depthMs,
       targetMs: this.#targetMs,
       underruns: this.#underruns,
-      concealedFrames: Math.floor(this.#concealedTotal / FRAME_SAMPLES),
-      droppedFrames: Math.floor((this.#droppedSamples + this.#ring.droppedSamples) / FRAME_SAMPLES),
+      concealedFrames: Math.floor(this.#concealedTotal / this.#n.frame),
+      droppedFrames: Math.floor((this.#droppedSamples + this.#ring.droppedSamples) / this.#n.frame),
       lateFrames: this.#lateFrames,
       framesReceived: this.#framesReceived,
     };
@@ -155,13 +197,13 @@ export class JitterBuffer {
       raw = this.#one[0] ?? 0;
     } else return 0;
     this.#history[this.#historyAt] = raw;
-    this.#historyAt = this.#historyAt + 1 === MAX_LAG_SAMPLES ? 0 : this.#historyAt + 1;
+    this.#historyAt = this.#historyAt + 1 === this.#n.maxLag ? 0 : this.#historyAt + 1;
     this.#sinceSplice++;
     if (this.#mode === 'concealing') {
       this.#concealedTotal++;
-      if (++this.#concealedSamples > CONCEAL_HOLD_SAMPLES) this.#gain = Math.max(0, this.#gain - this.#concealDecay);
-      if (this.#concealedSamples >= CONCEAL_MAX_SAMPLES) this.#goSilent();
-    } else if (this.#gain < 1) this.#gain = Math.min(1, this.#gain + FADE_STEP);
+      if (++this.#concealedSamples > this.#n.concealHold) this.#gain = Math.max(0, this.#gain - this.#concealDecay);
+      if (this.#concealedSamples >= this.#n.concealMax) this.#goSilent();
+    } else if (this.#gain < 1) this.#gain = Math.min(1, this.#gain + this.#n.fadeStep);
     return raw * this.#gain;
   }
 
@@ -171,41 +213,41 @@ export class JitterBuffer {
     switch (this.#mode) {
       // Starting (again) at the least depth keeps latency low; stretching then reaches the target.
       case 'priming':
-        if (buffered >= PRIME_SAMPLES) this.#mode = 'playing'; // gain is 0: fades in
+        if (buffered >= this.#n.prime) this.#mode = 'playing'; // gain is 0: fades in
         return;
       case 'silent':
-        if (buffered < SPLICE_SAMPLES + PRIME_SAMPLES) return;
-        this.#skip(SPLICE_SAMPLES, false); // the kept-back audio is stale: cross-fade past it
+        if (buffered < this.#n.splice + this.#n.prime) return;
+        this.#skip(this.#n.splice, false); // the kept-back audio is stale: cross-fade past it
         this.#mode = 'playing';
         return;
       case 'concealing':
         // Resuming with a single frame would run dry again at once if the rest were lost, not late.
-        if (buffered >= SPLICE_SAMPLES + PRIME_SAMPLES) {
-          this.#skip(SPLICE_SAMPLES, false); // new audio: cross-fade from what the concealment was heading to
+        if (buffered >= this.#n.splice + this.#n.prime) {
+          this.#skip(this.#n.splice, false); // new audio: cross-fade from what the concealment was heading to
           this.#mode = 'playing';
         } else this.#insert();
         return;
       case 'playing':
-        if (buffered <= SPLICE_SAMPLES) {
+        if (buffered <= this.#n.splice) {
           this.#underruns++;
           this.#mode = 'concealing';
           this.#concealedSamples = 0;
-          this.#concealDecay = this.#gain / (CONCEAL_MAX_SAMPLES - CONCEAL_HOLD_SAMPLES);
+          this.#concealDecay = this.#gain / (this.#n.concealMax - this.#n.concealHold);
           this.#insert();
-        } else if (this.#sinceSplice >= GROW_INTERVAL_SAMPLES) this.#steer(buffered);
+        } else if (this.#sinceSplice >= this.#n.growInterval) this.#steer(buffered);
     }
   }
 
   /** Move the depth towards the target: skip down from above the hard maximum, else stretch or compress by a period. */
   #steer(buffered: number): void {
     const target = this.#targetMs;
-    if (buffered > HARD_MAX_SAMPLES) {
-      this.#skip(buffered - SPLICE_SAMPLES - samplesAt(target), true);
+    if (buffered > this.#n.hardMax) {
+      this.#skip(buffered - this.#n.splice - this.#samplesAt(target), true);
     } else if (this.#depthMs < target - GROW_HYSTERESIS_MS) {
-      this.#depthMs += msOf(this.#insert());
-    } else if (this.#depthMs > target + SHRINK_HYSTERESIS_MS && this.#sinceSplice >= SHRINK_INTERVAL_SAMPLES) {
-      const maxLag = Math.min(MAX_LAG_SAMPLES, samplesAt(this.#depthMs - target), buffered - 2 * SPLICE_SAMPLES - 1);
-      if (maxLag >= MIN_LAG_SAMPLES) this.#drop(maxLag);
+      this.#depthMs += this.#msOf(this.#insert());
+    } else if (this.#depthMs > target + SHRINK_HYSTERESIS_MS && this.#sinceSplice >= this.#n.shrinkInterval) {
+      const maxLag = Math.min(this.#n.maxLag, this.#samplesAt(this.#depthMs - target), buffered - 2 * this.#n.splice - 1);
+      if (maxLag >= this.#n.minLag) this.#drop(maxLag);
     } else return;
     this.#sinceSplice = 0;
   }
@@ -213,16 +255,16 @@ export class JitterBuffer {
   /**
    * Stretch by one period: cross-fade from the next samples to those one best-matching lag back
    * in the output, then replay up to where the output stopped; the ring is untouched, so the
-   * splice ends exactly where the next sample continues. Needs SPLICE_SAMPLES in the ring.
+   * splice ends exactly where the next sample continues. Needs SPLICE_MS of audio in the ring.
    * @returns the samples inserted.
    */
   #insert(): number {
-    const h = MAX_LAG_SAMPLES;
+    const h = this.#n.maxLag;
     for (let i = 0; i < h; i++) this.#work[i] = this.#history[(this.#historyAt + i) % h] ?? 0;
-    this.#ring.peek(this.#work, SPLICE_SAMPLES, 0, h);
-    const lag = bestLag(this.#work, h, SPLICE_SAMPLES, MIN_LAG_SAMPLES, MAX_LAG_SAMPLES, -1);
-    crossfade(this.#pending, 0, this.#work, h, this.#work, h - lag, SPLICE_SAMPLES);
-    for (let i = SPLICE_SAMPLES; i < lag; i++) this.#pending[i] = this.#work[h - lag + i] ?? 0;
+    this.#ring.peek(this.#work, this.#n.splice, 0, h);
+    const lag = bestLag(this.#work, h, this.#n.splice, this.#n.minLag, this.#n.maxLag, -1);
+    crossfade(this.#pending, 0, this.#work, h, this.#work, h - lag, this.#n.splice);
+    for (let i = this.#n.splice; i < lag; i++) this.#pending[i] = this.#work[h - lag + i] ?? 0;
     this.#pendingAt = 0;
     this.#pendingEnd = lag;
     return lag;
@@ -230,26 +272,26 @@ export class JitterBuffer {
 
   /** Compress by one period of at most `maxLag`: cross-fade from the next samples to those a best-matching lag ahead. */
   #drop(maxLag: number): void {
-    this.#ring.peek(this.#work, maxLag + SPLICE_SAMPLES);
-    const lag = bestLag(this.#work, 0, SPLICE_SAMPLES, MIN_LAG_SAMPLES, maxLag, 1);
-    crossfade(this.#pending, 0, this.#work, 0, this.#work, lag, SPLICE_SAMPLES);
+    this.#ring.peek(this.#work, maxLag + this.#n.splice);
+    const lag = bestLag(this.#work, 0, this.#n.splice, this.#n.minLag, maxLag, 1);
+    crossfade(this.#pending, 0, this.#work, 0, this.#work, lag, this.#n.splice);
     this.#consume(lag, true);
   }
 
   /** Skip `lag` samples with a cross-fade (no lag search): resuming after an underrun, or far above the hard maximum. */
   #skip(lag: number, counted: boolean): void {
-    this.#ring.peek(this.#work, SPLICE_SAMPLES);
-    this.#ring.peek(this.#work, SPLICE_SAMPLES, lag, SPLICE_SAMPLES);
-    crossfade(this.#pending, 0, this.#work, 0, this.#work, SPLICE_SAMPLES, SPLICE_SAMPLES);
+    this.#ring.peek(this.#work, this.#n.splice);
+    this.#ring.peek(this.#work, this.#n.splice, lag, this.#n.splice);
+    crossfade(this.#pending, 0, this.#work, 0, this.#work, this.#n.splice, this.#n.splice);
     this.#consume(lag, counted);
   }
 
   /** After a forward splice: the cross-fade is pending, `lag` + the faded samples leave the ring. */
   #consume(lag: number, counted: boolean): void {
-    this.#ring.discard(lag + SPLICE_SAMPLES);
+    this.#ring.discard(lag + this.#n.splice);
     this.#pendingAt = 0;
-    this.#pendingEnd = SPLICE_SAMPLES;
-    this.#depthMs -= msOf(lag);
+    this.#pendingEnd = this.#n.splice;
+    this.#depthMs -= this.#msOf(lag);
     if (counted) this.#droppedSamples += lag;
   }
 

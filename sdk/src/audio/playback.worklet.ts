@@ -1,15 +1,17 @@
 /**
- * AudioWorkletProcessor `gag-playback`: whole slin16 frames from the gateway in (transferred
- * ArrayBuffers on the port), the context's rate out. Bundled on its own by the `?worklet` plugin.
+ * AudioWorkletProcessor `gag-playback`: whole frames of the call's format from the gateway in
+ * (transferred ArrayBuffers on the port), the context's rate out. Bundled on its own by the
+ * `?worklet` plugin. The format comes in `processorOptions: { format }` (default slin16).
  *
  * Port protocol (main thread → worklet):
- * - an `ArrayBuffer` whose length is a non-zero multiple of FRAME_BYTES: audio to play, stamped
- *   with `currentTime` on arrival for the jitter buffer;
+ * - an `ArrayBuffer` whose length is a non-zero multiple of `frameBytesOf(format)`: audio to
+ *   play, stamped with `currentTime` on arrival for the jitter buffer;
  * - `{ type: 'stats' }`: reply `{ type: 'stats', ...JitterStats, malformed }`.
  * @packageDocumentation
  */
-import { FRAME_BYTES } from '../wire-units.js';
+import { wholeFramesOf } from '../wire-units.js';
 import { Playout, type PlayoutStats } from './playout.js';
+import { formatOption } from './worklet-options.js';
 
 const MS_PER_S = 1_000;
 
@@ -19,25 +21,26 @@ export type PlaybackControlMessage = { type: 'stats' };
 /** Reply to `{ type: 'stats' }`. */
 export interface PlaybackStatsMessage extends PlayoutStats {
   readonly type: 'stats';
-  /** Messages ignored because their length was not a non-zero multiple of FRAME_BYTES. */
+  /** Messages ignored because their length was not a non-zero whole number of frames of the format. */
   readonly malformed: number;
 }
 
 class PlaybackProcessor extends AudioWorkletProcessor {
-  readonly #playout = new Playout(sampleRate);
+  readonly #playout: Playout;
   #malformed = 0;
 
-  constructor() {
-    super();
+  constructor(options?: AudioWorkletNodeOptions) {
+    super(options);
+    this.#playout = new Playout(sampleRate, formatOption(options));
     this.port.onmessage = (event: MessageEvent<unknown>) => this.#onMessage(event.data);
   }
 
   // Runs outside process(), so the Int16Array view and the stats object are allowed here.
   #onMessage(data: unknown): void {
     if (data instanceof ArrayBuffer) {
-      if (data.byteLength === 0 || data.byteLength % FRAME_BYTES !== 0) this.#malformed++;
+      if (wholeFramesOf(this.#playout.format, data.byteLength) === 0) this.#malformed++;
       // currentTime is the start of the quantum about to render: the arrival time, to a quantum.
-      else this.#playout.write(new Int16Array(data), currentTime * MS_PER_S);
+      else this.#playout.writeWire(data, currentTime * MS_PER_S);
       return;
     }
     if ((data as Partial<PlaybackControlMessage> | null)?.type === 'stats') {

@@ -1,9 +1,10 @@
 /**
- * The playback worklet's logic, as a plain class so Node tests can check it: whole slin16 frames
- * from the gateway in, device-rate render quanta out, through the adaptive jitter buffer.
+ * The playback worklet's logic, as a plain class so Node tests can check it: whole frames of the
+ * call's format from the gateway in, device-rate render quanta out, through the adaptive jitter buffer.
  * @packageDocumentation
  */
-import { WIRE_RATE_HZ } from '../wire-units.js';
+import { DEFAULT_WIRE_FORMAT, rateHzOf, type WireFormat } from '../wire-units.js';
+import { decodeG711 } from './g711.js';
 import { RENDER_QUANTUM_FRAMES } from './capture-framer.js';
 import { JitterBuffer, type JitterStats } from './jitter-buffer.js';
 import { Resampler } from './resampler.js';
@@ -16,7 +17,8 @@ import { Resampler } from './resampler.js';
 export type PlayoutStats = JitterStats;
 
 /**
- * Frames → {@link JitterBuffer} (at the wire rate) → {@link Resampler} → the device rate. The
+ * Frames (G.711 decoded to s16 first) → {@link JitterBuffer} (at the format's wire rate:
+ * 16 kHz for slin16, 8 kHz otherwise) → {@link Resampler} → the device rate. The
  * jitter buffer always delivers what the resampler needs (audio, concealment or silence), so the
  * resampler sees one continuous stream and never restarts. Only the constructor allocates.
  * @example
@@ -25,14 +27,22 @@ export type PlayoutStats = JitterStats;
  * playout.render(outputs[0][0], outputs[0][0].length);
  */
 export class Playout {
+  /** The call's format on the wire. */
+  readonly format: WireFormat;
   readonly #resampler: Resampler;
-  readonly #jitter = new JitterBuffer();
+  readonly #jitter: JitterBuffer;
   /** Wire-rate input of one render call; grown only if a caller renders more than a quantum at once. */
   #scratch: Float32Array;
 
-  /** @param outputRateHz the `AudioContext`'s `sampleRate`. */
-  constructor(outputRateHz: number) {
-    this.#resampler = new Resampler(WIRE_RATE_HZ, outputRateHz);
+  /**
+   * @param outputRateHz the `AudioContext`'s `sampleRate`.
+   * @param format the call's format (`incoming.format`); default slin16.
+   */
+  constructor(outputRateHz: number, format: WireFormat = DEFAULT_WIRE_FORMAT) {
+    this.format = format;
+    const wireRateHz = rateHzOf(format);
+    this.#jitter = new JitterBuffer(wireRateHz);
+    this.#resampler = new Resampler(wireRateHz, outputRateHz);
     // Room for two quanta's worth, with the filter's look-ahead on top: a quantum needs less.
     this.#scratch = new Float32Array(this.#resampler.inputNeeded(2 * RENDER_QUANTUM_FRAMES));
   }
@@ -43,6 +53,18 @@ export class Playout {
    */
   write(samples: Int16Array, arrivalMs: number): void {
     this.#jitter.write(samples, arrivalMs);
+  }
+
+  /**
+   * Queue whole frames as they came off the wire, in the call's format (s16le, or G.711 bytes
+   * decoded here). Allocates the decoded samples: call it from the port's message handler.
+   */
+  writeWire(bytes: ArrayBuffer, arrivalMs: number): void {
+    if (this.format === 'ulaw' || this.format === 'alaw') {
+      const samples = new Int16Array(bytes.byteLength);
+      decodeG711(this.format, new Uint8Array(bytes), samples, samples.length);
+      this.#jitter.write(samples, arrivalMs);
+    } else this.#jitter.write(new Int16Array(bytes, 0, bytes.byteLength >> 1), arrivalMs);
   }
 
   /** Fill `dst[0..count)` with output at the device rate. Allocation-free for quantum-sized calls. */

@@ -12,7 +12,7 @@ import type { CaptureControlMessage, CaptureStatsMessage } from '../../src/audio
 import captureSource from '../../src/audio/capture.worklet.ts?worklet';
 import type { PlaybackStatsMessage } from '../../src/audio/playback.worklet.js';
 import playbackSource from '../../src/audio/playback.worklet.ts?worklet';
-import { FRAME_MS, FRAME_SAMPLES } from '../../src/wire-units.js';
+import { FRAME_MS, frameSamplesOf, type WireFormat } from '../../src/wire-units.js';
 
 /** Capture suspends this often: 5 frames, fewer than the worklet's pool of 8 buffers. */
 const CAPTURE_SUSPEND_S = 0.1;
@@ -47,8 +47,10 @@ const quantumAfter = (seconds: number, rateHz: number): number => (Math.ceil((se
 
 /** What gag-capture sent. */
 export interface CaptureRun {
-  /** Each frame as posted (copied before its buffer went back to the pool). */
+  /** Each frame as posted, as s16 (copied before its buffer went back to the pool); meaningful for slin16 and slin. */
   readonly frames: readonly Int16Array[];
+  /** Each frame's bytes as posted (the wire bytes, whatever the format). */
+  readonly bytes: readonly Uint8Array[];
   readonly byteLengths: readonly number[];
   readonly stats: Omit<CaptureStatsMessage, 'type'>;
 }
@@ -62,6 +64,8 @@ export async function runCapture(options: {
   durationS: number;
   source?: (context: OfflineAudioContext) => AudioNode;
   messages?: readonly { atS: number; message: CaptureControlMessage }[];
+  /** The call's format (processorOptions); default slin16. */
+  format?: WireFormat;
 }): Promise<CaptureRun> {
   const { rateHz, durationS } = options;
   const context = new OfflineAudioContext({ numberOfChannels: 1, length: Math.round(durationS * rateHz), sampleRate: rateHz });
@@ -73,16 +77,19 @@ export async function runCapture(options: {
     channelCount: 1,
     channelCountMode: 'explicit',
     channelInterpretation: 'speakers',
+    ...(options.format === undefined ? {} : { processorOptions: { format: options.format } }),
   });
   options.source?.(context).connect(node);
   node.connect(context.destination);
 
   const frames: Int16Array[] = [];
+  const bytes: Uint8Array[] = [];
   const byteLengths: number[] = [];
   const stats = statsRequester<CaptureStatsMessage>(node.port, (data) => {
     if (!(data instanceof ArrayBuffer)) return;
     byteLengths.push(data.byteLength);
-    frames.push(new Int16Array(data.slice(0)));
+    bytes.push(new Uint8Array(data.slice(0)));
+    frames.push(new Int16Array(data.slice(0, data.byteLength & ~1)));
     node.port.postMessage(data, [data]); // back to the pool, as CallAudio does
   });
   const pending = [...(options.messages ?? [])].sort((a, b) => a.atS - b.atS);
@@ -97,7 +104,7 @@ export async function runCapture(options: {
   }
   await context.startRendering();
   const { type: _type, ...final } = await stats(); // the worklet still answers after rendering
-  return { frames, byteLengths, stats: final };
+  return { frames, bytes, byteLengths, stats: final };
 }
 
 /** What gag-playback rendered. */
@@ -107,14 +114,21 @@ export interface PlaybackRun {
 }
 
 /**
- * Render `durationS` of gag-playback at `rateHz`, giving it frame k of `wire` (s16 at 16 kHz)
- * at the first quantum boundary at or after k × 20 ms, as a steady network would.
+ * Render `durationS` of gag-playback at `rateHz`, giving it frame k of `wire` (s16 for slin16
+ * and slin, G.711 bytes for ulaw and alaw, at the format's rate; default slin16 at 16 kHz) at
+ * the first quantum boundary at or after k × 20 ms, as a steady network would.
  */
-export async function runPlayback(options: { rateHz: number; durationS: number; wire: Int16Array }): Promise<PlaybackRun> {
+export async function runPlayback(options: { rateHz: number; durationS: number; wire: Int16Array | Uint8Array; format?: WireFormat }): Promise<PlaybackRun> {
   const { rateHz, durationS, wire } = options;
+  const FRAME_SAMPLES = frameSamplesOf(options.format ?? 'slin16');
   const context = new OfflineAudioContext({ numberOfChannels: 1, length: Math.round(durationS * rateHz), sampleRate: rateHz });
   await addModule(context, playbackSource);
-  const node = new AudioWorkletNode(context, 'gag-playback', { numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [1] });
+  const node = new AudioWorkletNode(context, 'gag-playback', {
+    numberOfInputs: 0,
+    numberOfOutputs: 1,
+    outputChannelCount: [1],
+    ...(options.format === undefined ? {} : { processorOptions: { format: options.format } }),
+  });
   node.connect(context.destination);
   const stats = statsRequester<PlaybackStatsMessage>(node.port, () => undefined);
   const frameCount = Math.floor(wire.length / FRAME_SAMPLES);
