@@ -23,6 +23,8 @@ process.once('exit', () => {
 export interface GatewayHandleOptions {
   /** Run the child with `--cpu-prof`, writing the profile into this directory. */
   readonly cpuProfileDir?: string;
+  /** Origins the gateway allows besides the bench's own (a page a real browser loads). */
+  readonly extraOrigins?: readonly string[];
 }
 
 export class GatewayHandle {
@@ -74,7 +76,7 @@ export class GatewayHandle {
   static async start(options: GatewayHandleOptions = {}): Promise<GatewayHandle> {
     const execArgv = ['--expose-gc'];
     if (options.cpuProfileDir !== undefined) execArgv.push('--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir);
-    const child = fork(CHILD_PATH, [], { execArgv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' });
+    const child = fork(CHILD_PATH, [...(options.extraOrigins ?? [])], { execArgv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' });
     live.add(child);
     const stderr: string[] = [];
     child.stderr?.setEncoding('utf8');

@@ -61,7 +61,8 @@ async function main(): Promise<void> {
   const config = devConfig({
     asterisk_addr: '127.0.0.1:0',
     browser_addr: '127.0.0.1:0',
-    allowed_origins: [BENCH_ORIGIN],
+    // Extra origins on the command line: the browser benchmark's page server (a real page).
+    allowed_origins: [BENCH_ORIGIN, ...process.argv.slice(2)],
     // warn: refusals and peer errors still show (the parent counts them); nothing per call.
     log_level: 'warn',
   });

@@ -9,10 +9,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { runBrowser, type BrowserResult } from './browser-bench.js';
+import { measureBundles, type BundleResult } from './bundle-size.js';
 import { runChurn, type ChurnResult } from './churn-bench.js';
 import { findProfile, summariseProfile, type ProfileSummary } from './cpu-profile.js';
 import { runRelay, type RelayResult } from './relay-bench.js';
-import { churnTable, profileTable, relayTable, setupTable } from './report.js';
+import { browserTable, churnTable, profileTable, relayTable, setupTable } from './report.js';
 import { runSetup, type SetupResult } from './setup-bench.js';
 
 const USAGE = `npm run bench -- [options]
@@ -21,12 +23,14 @@ const USAGE = `npm run bench -- [options]
   --window-ms 10000         relay: measurement window per N
   --setup-calls 1000        setup latency: calls   --setup-lanes 4   in flight at once
   --churn-calls 10000       churn: short calls     --churn-lanes 16  in flight at once
-  --only relay,setup,churn  run only these (add 'profile' for the profiled run alone)
+  --browser-window-ms 10000 browser: each CPU window (phone idle, then one echo call up)
+  --browser-onsets 10       browser: tone onsets timed through the SDK loop (one a second)
+  --only relay,setup,churn,browser  run only these (add 'profile' for the profiled run alone)
   --profile                 also run the relay at --profile-calls (200) with the gateway under --cpu-prof
   --help`;
 
-const BENCHMARKS = ['relay', 'setup', 'churn', 'profile'] as const;
-const DEFAULT_BENCHMARKS = 'relay,setup,churn';
+const BENCHMARKS = ['relay', 'setup', 'churn', 'browser', 'profile'] as const;
+const DEFAULT_BENCHMARKS = 'relay,setup,churn,browser';
 /** Churn stops starting calls after this long, so the whole run stays well under 10 minutes. */
 const CHURN_MAX_WALL_MS = 240_000;
 /** Churn reads the gateway's memory after these fractions of the calls (the first one is the warm-up). */
@@ -43,6 +47,8 @@ interface Options {
   readonly churnLanes: number;
   readonly only: ReadonlySet<string>;
   readonly profileCalls: number;
+  readonly browserWindowMs: number;
+  readonly browserOnsets: number;
 }
 
 class UsageError extends Error {
@@ -69,6 +75,8 @@ function parseOptions(argv: readonly string[]): Options | undefined {
       only: { type: 'string', default: DEFAULT_BENCHMARKS },
       profile: { type: 'boolean', default: false },
       'profile-calls': { type: 'string', default: '200' },
+      'browser-window-ms': { type: 'string', default: '10000' },
+      'browser-onsets': { type: 'string', default: '10' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -87,6 +95,8 @@ function parseOptions(argv: readonly string[]): Options | undefined {
     churnLanes: positiveInt('churn-lanes', values['churn-lanes']),
     only,
     profileCalls: positiveInt('profile-calls', values['profile-calls']),
+    browserWindowMs: positiveInt('browser-window-ms', values['browser-window-ms']),
+    browserOnsets: positiveInt('browser-onsets', values['browser-onsets']),
   };
 }
 
@@ -100,6 +110,7 @@ interface Results {
   setup?: SetupResult;
   churn?: ChurnResult;
   profile?: { relay: RelayResult; summary: ProfileSummary | undefined };
+  browser?: { bundles?: BundleResult; run?: BrowserResult };
   wallMs?: number;
   error?: string;
 }
@@ -151,6 +162,14 @@ async function main(): Promise<number> {
       const checkpoints = CHURN_CHECKPOINT_FRACTIONS.map((f) => Math.round(options.churnCalls * f));
       results.churn = await runChurn({ calls: options.churnCalls, lanes: options.churnLanes, checkpoints, maxWallMs: CHURN_MAX_WALL_MS });
       console.log(churnTable(results.churn));
+    }
+    if (options.only.has('browser')) {
+      progress('browser: building gag-phone.js and the SDK core for their sizes');
+      const browser: NonNullable<Results['browser']> = {};
+      results.browser = browser;
+      browser.bundles = await measureBundles();
+      browser.run = await runBrowser({ cpuWindowMs: options.browserWindowMs, onsets: options.browserOnsets }, progress);
+      console.log(browserTable(browser.bundles, browser.run));
     }
     if (options.only.has('profile')) {
       const dir = `${RESULTS_DIR}profiles/${stamp}`;

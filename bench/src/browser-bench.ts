@@ -1,0 +1,462 @@
+/**
+ * The browser side in real Chromium (Debian's, found as the e2e tests find it; never downloaded),
+ * headless, with a fake microphone WAV: the page logs in with `<gag-phone>` from the gateway,
+ * answers a call from the e2e fake Asterisk, and the fake Asterisk echoes what it receives.
+ *
+ * - CPU: Chromium's per-process CPU time (`SystemInfo.getProcessInfo`, browser CDP session) over a
+ *   window with the phone idle (logged in, no call) and over a window with the echo call up; the
+ *   difference is what one call costs. The page's main-thread busy time (`Performance.getMetrics`
+ *   TaskDuration) splits the renderer's figure into main thread and the rest (the audio thread
+ *   with both worklets, IO).
+ * - Latency: a detector AudioWorklet of our own in the call's AudioContext, fed from the SDK's two
+ *   taps (capture tap: the microphone as it enters the graph; playback tap: what is played out,
+ *   after the volume), timestamps each tone onset of the fake microphone at sample accuracy on
+ *   the context's clock. Onset at playback − onset at capture = the whole SDK loop (see
+ *   {@link LATENCY_INCLUDES}). The detector only listens (fan-out from the taps).
+ * @packageDocumentation
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
+import { mintToken } from '@gag/gateway';
+import { FakeAsterisk, echo, floatToS16le, type FakeCall } from '@gag/e2e';
+import { deadline, delay } from './bounded.js';
+import { GatewayHandle } from './gateway-handle.js';
+import { summarise, type Summary } from './samples.js';
+
+const EXTENSION = '2001';
+const STEP_TIMEOUT_MS = 20_000;
+const CLOSE_TIMEOUT_MS = 10_000;
+/** The fake microphone: 48 kHz, a tone burst at the start of every period, silence after it. */
+const MIC_RATE_HZ = 48_000;
+const ONSET_PERIOD_MS = 1_000;
+/** One wire frame: the fake Asterisk receives and re-sends 50 a second. */
+const FRAME_MS_WIRE = 20;
+const BURST_MS = 200;
+const BURST_HZ = 1_000;
+const BURST_AMPLITUDE = 0.5;
+/** Detector: an onset is the first sample ≥ HIGH after at least QUIET_MS below LOW. */
+const ONSET_HIGH = 0.1;
+const ONSET_LOW = 0.01;
+const ONSET_QUIET_MS = 100;
+/** A playback onset later than this after its capture onset is not paired (half the period). */
+const PAIR_WINDOW_MS = ONSET_PERIOD_MS / 2;
+/** After answering, before any window: the jitter buffer settles, AEC converges. */
+const CALL_WARMUP_MS = 2_000;
+/** After the page shows Ready, before the idle window: parsing, compiling and layout of the load are over. */
+const IDLE_SETTLE_MS = 3_000;
+/** How often the fake Asterisk's echo queue is sampled during the latency window: prime to its 20 ms tick, so every phase is seen. */
+const ECHO_SAMPLE_MS = 37;
+/** After the echo is restarted for the latency window, before the detector is added. */
+const ECHO_RESTART_SETTLE_MS = 1_000;
+
+export const LATENCY_INCLUDES =
+  'capture worklet (resample to 16 kHz, 20 ms framing) → main thread → WebSocket → gateway → fake Asterisk echo ' +
+  '(re-sent on its 20 ms pacing tick, 0–20 ms) → gateway → WebSocket → main thread → playback worklet (jitter buffer at its depth, ' +
+  'resample to the device rate) → volume → playback tap. Not included: the OS/device input and output latency, Chrome\'s capture-side ' +
+  'audio processing before the graph (AEC etc.), and network beyond loopback.';
+
+export interface BrowserBenchOptions {
+  /** Length of each CPU window (idle, call). */
+  readonly cpuWindowMs: number;
+  /** How many tone onsets to time (one per second). */
+  readonly onsets: number;
+}
+
+/** CPU time per second of wall time, by Chromium process type (ms/s = ‰ of a core). */
+export interface CpuWindow {
+  readonly wallMs: number;
+  readonly msPerSecondByType: Readonly<Record<string, number>>;
+  readonly msPerSecondTotal: number;
+  /** The page's main thread: Performance.getMetrics TaskDuration / ScriptDuration. */
+  readonly mainThreadTaskMsPerSecond: number;
+  readonly mainThreadScriptMsPerSecond: number;
+  /** The renderers' threads by name (Linux /proc, 10 ms ticks), busiest first; threads under 0.5 ms/s left out. */
+  readonly rendererThreadsMsPerSecond: Readonly<Record<string, number>>;
+  /** The machine's 1-minute load average at the end of the window (2 cores: 2 = full). */
+  readonly loadAverage1m: number;
+}
+
+export interface BrowserResult {
+  readonly chromium: string;
+  readonly browserVersion: string;
+  readonly cpuIdle: CpuWindow;
+  readonly cpuCall: CpuWindow;
+  /** Call − idle, ms of CPU per second of call. */
+  readonly callCpuMsPerSecond: { readonly renderer: number; readonly rendererOffMainThread: number; readonly mainThread: number; readonly allProcesses: number };
+  readonly latency: {
+    readonly ms: Summary;
+    readonly captureOnsets: number;
+    readonly playbackOnsets: number;
+    readonly unpaired: number;
+    readonly contextRateHz: number;
+    readonly baseLatencyMs: number;
+    readonly outputLatencyMs: number;
+    /** The SDK's jitter buffer at the end of the latency window (stats().playback). */
+    readonly jitter: { readonly depthMs: number; readonly targetMs: number; readonly underruns: number; readonly concealedFrames: number; readonly lateFrames: number };
+    /** The jitter buffer's depth when the latency window began (`jitter.depthMs` is at its end). */
+    readonly depthAtStartMs: number;
+    /** Underruns and concealed frames during the latency window alone. */
+    readonly underrunsInWindow: number;
+    readonly concealedInWindow: number;
+    /** The fake Asterisk's echo queue during the window, frames (each waits for a 20 ms tick): mean and max of samples every 37 ms. */
+    readonly echoQueueFrames: { readonly mean: number; readonly max: number };
+    /** Mean wait of a frame in that queue by Little's law (mean queue ÷ 50 frames/s): an estimate, not subtracted from `ms`. */
+    readonly echoWaitEstimateMs: number;
+    readonly echoDroppedFrames: number;
+    /** Loudest sample the detector saw at the capture and the playback tap (the tone is at 0.5). */
+    readonly peak: readonly [number, number];
+  };
+  /** The renderer's audio rendering thread ('Realtime AudioW…': the whole Web Audio graph, both worklets included) in the call window. */
+  readonly audioThreadMsPerSecond: number;
+  readonly wallMs: number;
+}
+
+interface ChromiumModule {
+  findChromium(): string | undefined;
+  readonly CHROMIUM_ARGS: readonly string[];
+}
+
+/** The fake microphone file: one period = a cosine burst (starts at its peak: a sharp onset), then silence. */
+function micWav(): Buffer {
+  const period = Math.round((MIC_RATE_HZ * ONSET_PERIOD_MS) / 1000);
+  const burst = Math.round((MIC_RATE_HZ * BURST_MS) / 1000);
+  const samples = new Float32Array(period * 2);
+  const w = (2 * Math.PI * BURST_HZ) / MIC_RATE_HZ;
+  for (let p = 0; p < 2; p++) for (let i = 0; i < burst; i++) samples[p * period + i] = BURST_AMPLITUDE * Math.cos(w * i);
+  const data = floatToS16le(samples);
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0, 'ascii');
+  header.writeUInt32LE(36 + data.length, 4);
+  header.write('WAVEfmt ', 8, 'ascii');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20); // PCM
+  header.writeUInt16LE(1, 22); // mono
+  header.writeUInt32LE(MIC_RATE_HZ, 24);
+  header.writeUInt32LE(MIC_RATE_HZ * 2, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36, 'ascii');
+  header.writeUInt32LE(data.length, 40);
+  return Buffer.concat([header, data]);
+}
+
+/** The detector worklet (plain JS, loaded from a Blob URL like the SDK's own). Input 0: capture tap, input 1: playback tap. */
+const DETECTOR_SOURCE = `
+class GagBenchOnset extends AudioWorkletProcessor {
+  constructor() {
+    super();
+    this.quiet = [0, 0];
+    this.peak = [0, 0];
+    this.quanta = 0;
+    this.armed = [false, false];
+    this.minQuiet = Math.round(sampleRate * ${ONSET_QUIET_MS} / 1000);
+    this.port.onmessage = () => this.port.postMessage({ type: 'report', peak: this.peak, quanta: this.quanta });
+  }
+  process(inputs) {
+    this.quanta++;
+    for (let i = 0; i < 2; i++) {
+      const ch = inputs[i] && inputs[i][0];
+      if (!ch) continue;
+      for (let j = 0; j < ch.length; j++) {
+        const a = Math.abs(ch[j]);
+        if (a > this.peak[i]) this.peak[i] = a;
+        if (a >= ${ONSET_HIGH}) {
+          if (this.armed[i]) this.port.postMessage({ input: i, frame: currentFrame + j });
+          this.armed[i] = false;
+          this.quiet[i] = 0;
+        } else if (a < ${ONSET_LOW}) {
+          if (++this.quiet[i] >= this.minQuiet) this.armed[i] = true;
+        } else this.quiet[i] = 0; // the rising edge itself (smeared by resampling) keeps the arming
+      }
+    }
+    return true;
+  }
+}
+registerProcessor('gag-bench-onset', GagBenchOnset);
+`;
+
+/** In the page: attach the detector to the active call's taps. Returns the context's figures. */
+const INSTALL_DETECTOR = `(async (source) => {
+  const audio = document.querySelector('gag-phone')?.activeCall?.audio;
+  if (audio === undefined) throw new Error('no call audio');
+  const ctx = audio.diagnostics.capture.context;
+  const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+  try { await ctx.audioWorklet.addModule(url); } finally { URL.revokeObjectURL(url); }
+  const node = new AudioWorkletNode(ctx, 'gag-bench-onset', { numberOfInputs: 2, numberOfOutputs: 1, outputChannelCount: [1], channelCount: 1, channelCountMode: 'explicit' });
+  audio.diagnostics.capture.connect(node, 0, 0);
+  audio.diagnostics.playback.connect(node, 0, 1);
+  node.connect(new GainNode(ctx, { gain: 0 })).connect(ctx.destination);
+  const onsets = [];
+  node.port.onmessage = (e) => onsets.push(e.data);
+  window.__gagBench = { onsets, node };
+  const stats = await audio.stats();
+  return { playback: stats.playback, rateHz: ctx.sampleRate, baseLatencyS: ctx.baseLatency ?? 0, outputLatencyS: ctx.outputLatency ?? 0 };
+})(${JSON.stringify(DETECTOR_SOURCE)})`;
+
+const READ_ONSETS = `(async () => {
+  const b = window.__gagBench;
+  const report = await new Promise((resolve) => {
+    b.node.port.onmessage = (e) => { if (e.data.type === 'report') resolve(e.data); else b.onsets.push(e.data); };
+    b.node.port.postMessage('report');
+  });
+  b.node.port.onmessage = null;
+  b.node.disconnect();
+  const stats = await document.querySelector('gag-phone').activeCall.audio.stats();
+  return { onsets: b.onsets, peak: report.peak, quanta: report.quanta, playback: stats.playback };
+})()`;
+
+interface ProcessInfo {
+  readonly type: string;
+  readonly id: number;
+  readonly cpuTime: number;
+}
+
+/** Linux clock ticks per second of /proc/<pid>/task/<tid>/stat (USER_HZ, 100 on every Linux ABI we run on). */
+const CLOCK_TICKS_PER_S = 100;
+
+/** CPU ticks of every thread of `pids`, by tid, with the thread's name (Linux /proc; empty elsewhere). */
+async function threadTicks(pids: readonly number[]): Promise<Map<string, { name: string; ticks: number }>> {
+  const out = new Map<string, { name: string; ticks: number }>();
+  for (const pid of pids) {
+    let tids: string[];
+    try {
+      tids = await readdir(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tids) {
+      try {
+        const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        out.set(`${pid}/${tid}`, { name, ticks: Number(fields[11]) + Number(fields[12]) });
+      } catch {
+        // the thread ended meanwhile
+      }
+    }
+  }
+  return out;
+}
+
+interface CpuSample {
+  readonly atMs: number;
+  readonly processes: readonly ProcessInfo[];
+  readonly rendererThreads: Map<string, { name: string; ticks: number }>;
+  readonly taskS: number;
+  readonly scriptS: number;
+}
+
+async function cpuSample(browserCdp: CDPSession, pageCdp: CDPSession): Promise<CpuSample> {
+  const [info, metrics] = await Promise.all([
+    browserCdp.send('SystemInfo.getProcessInfo') as Promise<{ processInfo: ProcessInfo[] }>,
+    pageCdp.send('Performance.getMetrics'),
+  ]);
+  const metric = (name: string): number => metrics.metrics.find((m) => m.name === name)?.value ?? NaN;
+  const rendererThreads = await threadTicks(info.processInfo.filter((p) => p.type === 'renderer').map((p) => p.id));
+  return { atMs: performance.now(), processes: info.processInfo, rendererThreads, taskS: metric('TaskDuration'), scriptS: metric('ScriptDuration') };
+}
+
+function cpuWindow(a: CpuSample, b: CpuSample): CpuWindow {
+  const wallS = (b.atMs - a.atMs) / 1000;
+  const byType: Record<string, number> = {};
+  let total = 0;
+  for (const p of b.processes) {
+    // A process that started inside the window counts from 0.
+    const before = a.processes.find((q) => q.id === p.id)?.cpuTime ?? 0;
+    const ms = ((p.cpuTime - before) * 1000) / wallS;
+    byType[p.type] = (byType[p.type] ?? 0) + ms;
+    total += ms;
+  }
+  const threads: Record<string, number> = {};
+  for (const [tid, t] of b.rendererThreads) {
+    const ms = (((t.ticks - (a.rendererThreads.get(tid)?.ticks ?? 0)) * 1000) / CLOCK_TICKS_PER_S) / wallS;
+    threads[t.name] = (threads[t.name] ?? 0) + ms;
+  }
+  const busiest = Object.entries(threads)
+    .filter(([, ms]) => ms >= 0.5)
+    .sort((x, y) => y[1] - x[1]);
+  return {
+    wallMs: b.atMs - a.atMs,
+    msPerSecondByType: byType,
+    rendererThreadsMsPerSecond: Object.fromEntries(busiest),
+    loadAverage1m: loadavg()[0] ?? NaN,
+    msPerSecondTotal: total,
+    mainThreadTaskMsPerSecond: ((b.taskS - a.taskS) * 1000) / wallS,
+    mainThreadScriptMsPerSecond: ((b.scriptS - a.scriptS) * 1000) / wallS,
+  };
+}
+
+async function measureCpu(browserCdp: CDPSession, pageCdp: CDPSession, windowMs: number): Promise<CpuWindow> {
+  const a = await cpuSample(browserCdp, pageCdp);
+  await delay(windowMs);
+  return cpuWindow(a, await cpuSample(browserCdp, pageCdp));
+}
+
+/** Pair each capture onset with the first playback onset after it (within the pair window). */
+function pairOnsets(onsets: ReadonlyArray<{ input: number; frame: number }>, rateHz: number): { latencies: number[]; capture: number; playback: number } {
+  const capture = onsets.filter((o) => o.input === 0).map((o) => o.frame).sort((x, y) => x - y);
+  const playback = onsets.filter((o) => o.input === 1).map((o) => o.frame).sort((x, y) => x - y);
+  const window = (PAIR_WINDOW_MS / 1000) * rateHz;
+  const latencies: number[] = [];
+  for (const c of capture) {
+    const p = playback.find((f) => f > c && f - c < window);
+    if (p !== undefined) latencies.push(((p - c) / rateHz) * 1000);
+  }
+  return { latencies, capture: capture.length, playback: playback.length };
+}
+
+function pageHtml(browserUrl: string, token: string): string {
+  const gatewayUrl = browserUrl.replace('127.0.0.1', 'localhost');
+  const script = new URL(gatewayUrl);
+  script.protocol = 'http:';
+  script.pathname = '/gag-phone.js';
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>GAG bench</title>
+<script src="${script.toString()}"></script></head><body>
+<gag-phone server="${gatewayUrl}" lang="en"></gag-phone>
+<script>document.querySelector('gag-phone').token = ${JSON.stringify(token).replace(/</g, '\\u003c')};</script>
+</body></html>`;
+}
+
+/** Run the browser benchmark: everything it starts is stopped again, on success or error. */
+export async function runBrowser(options: BrowserBenchOptions, progress: (text: string) => void): Promise<BrowserResult> {
+  const start = performance.now();
+  const chromiumModule = (await import(new URL('../../e2e/scripts/chromium.mjs', import.meta.url).href)) as ChromiumModule;
+  const executablePath = chromiumModule.findChromium();
+  if (executablePath === undefined) throw new Error('No Chromium: run `node e2e/scripts/chromium.mjs` or set GAG_CHROMIUM');
+
+  const tmp = await mkdtemp(`${tmpdir()}/gag-bench-`);
+  let pages: Server | undefined;
+  let gateway: GatewayHandle | undefined;
+  let asterisk: FakeAsterisk | undefined;
+  let browser: Browser | undefined;
+  let call: FakeCall | undefined;
+  try {
+    const wav = `${tmp}/mic.wav`;
+    await writeFile(wav, micWav());
+    let html = '';
+    const server = createServer((_req, res) => void res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }).end(html));
+    pages = server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const origin = `http://localhost:${(server.address() as AddressInfo).port}`;
+    gateway = await GatewayHandle.start({ extraOrigins: [origin] });
+    const token = await mintToken({ secret: gateway.ready.secret, extension: EXTENSION, ttlSeconds: 600 });
+    html = pageHtml(gateway.ready.browserUrl, token);
+    asterisk = new FakeAsterisk({ url: gateway.ready.asteriskUrl });
+
+    progress(`browser: launching ${executablePath} (headless, fake microphone ${wav})`);
+    browser = await chromium.launch({
+      executablePath,
+      headless: true,
+      args: [...chromiumModule.CHROMIUM_ARGS, `--use-file-for-fake-audio-capture=${wav}`],
+      timeout: STEP_TIMEOUT_MS,
+    });
+    const browserVersion = browser.version();
+    const page: Page = await browser.newPage();
+    page.setDefaultTimeout(STEP_TIMEOUT_MS);
+    await page.goto(`${origin}/`);
+    const phone = page.locator('gag-phone');
+    await phone.getByText('Ready').waitFor();
+    const browserCdp = await browser.newBrowserCDPSession();
+    const pageCdp = await page.context().newCDPSession(page);
+    await pageCdp.send('Performance.enable');
+    await delay(IDLE_SETTLE_MS);
+
+    progress(`browser: CPU with the phone idle (${options.cpuWindowMs} ms)`);
+    const cpuIdle = await measureCpu(browserCdp, pageCdp, options.cpuWindowMs);
+
+    call = await deadline(asterisk.call(`ws-ext-${EXTENSION}`, { params: { from: '0312345678' } }), STEP_TIMEOUT_MS, 'MEDIA_START');
+    await phone.getByRole('button', { name: 'Answer' }).click();
+    await deadline(call.answered, STEP_TIMEOUT_MS, 'ANSWER at the fake Asterisk');
+    call.play(echo(call, { delayMs: 0 }));
+    await phone.getByText('In call').waitFor();
+    await delay(CALL_WARMUP_MS);
+
+    progress(`browser: CPU with one echo call up (${options.cpuWindowMs} ms)`);
+    const cpuCall = await measureCpu(browserCdp, pageCdp, options.cpuWindowMs);
+
+    progress(`browser: latency over ${options.onsets} tone onsets`);
+    // A fresh echo for the latency window: the fake's echo re-sends one frame per 20 ms tick, so a
+    // burst that reached it earlier (call start, an underrun) stays queued for the rest of the
+    // call. Its first fill() drops what is older than one frame; what queues up again is reported.
+    const echoSource = echo(call, { delayMs: 0 });
+    call.play(echoSource);
+    await delay(ECHO_RESTART_SETTLE_MS);
+    const context = (await deadline(page.evaluate(INSTALL_DETECTOR), STEP_TIMEOUT_MS, 'installing the detector')) as {
+      rateHz: number;
+      baseLatencyS: number;
+      outputLatencyS: number;
+      playback: { underruns: number; concealedFrames: number; depthMs: number };
+    };
+    // The fake Asterisk's echo queue (frames received, not yet re-sent on its 20 ms tick), sampled through the window.
+    const echoQueue: number[] = [];
+    const windowEndMs = performance.now() + options.onsets * ONSET_PERIOD_MS + PAIR_WINDOW_MS;
+    while (performance.now() < windowEndMs) {
+      echoQueue.push(echoSource.queuedFrames);
+      await delay(ECHO_SAMPLE_MS);
+    }
+    const read = (await deadline(page.evaluate(READ_ONSETS), STEP_TIMEOUT_MS, 'reading the onsets')) as {
+      onsets: Array<{ input: number; frame: number }>;
+      peak: [number, number];
+      quanta: number;
+      playback: { depthMs: number; targetMs: number; underruns: number; concealedFrames: number; lateFrames: number };
+    };
+    const paired = pairOnsets(read.onsets, context.rateHz);
+
+    await deadline(call.hangup(), STEP_TIMEOUT_MS, 'hang-up');
+    call = undefined;
+    const renderer = (w: CpuWindow): number => w.msPerSecondByType['renderer'] ?? 0;
+    return {
+      chromium: executablePath,
+      browserVersion,
+      cpuIdle,
+      cpuCall,
+      callCpuMsPerSecond: {
+        renderer: renderer(cpuCall) - renderer(cpuIdle),
+        mainThread: cpuCall.mainThreadTaskMsPerSecond - cpuIdle.mainThreadTaskMsPerSecond,
+        rendererOffMainThread:
+          renderer(cpuCall) - cpuCall.mainThreadTaskMsPerSecond - (renderer(cpuIdle) - cpuIdle.mainThreadTaskMsPerSecond),
+        allProcesses: cpuCall.msPerSecondTotal - cpuIdle.msPerSecondTotal,
+      },
+      latency: {
+        ms: summarise(paired.latencies),
+        captureOnsets: paired.capture,
+        playbackOnsets: paired.playback,
+        unpaired: paired.capture - paired.latencies.length,
+        contextRateHz: context.rateHz,
+        baseLatencyMs: context.baseLatencyS * 1000,
+        outputLatencyMs: context.outputLatencyS * 1000,
+        jitter: {
+          depthMs: read.playback.depthMs,
+          targetMs: read.playback.targetMs,
+          underruns: read.playback.underruns,
+          concealedFrames: read.playback.concealedFrames,
+          lateFrames: read.playback.lateFrames,
+        },
+        depthAtStartMs: context.playback.depthMs,
+        underrunsInWindow: read.playback.underruns - context.playback.underruns,
+        concealedInWindow: read.playback.concealedFrames - context.playback.concealedFrames,
+        echoQueueFrames: { mean: echoQueue.reduce((a, b) => a + b, 0) / Math.max(1, echoQueue.length), max: Math.max(0, ...echoQueue) },
+        echoWaitEstimateMs: (echoQueue.reduce((a, b) => a + b, 0) / Math.max(1, echoQueue.length)) * FRAME_MS_WIRE,
+        echoDroppedFrames: echoSource.droppedFrames,
+        peak: read.peak,
+      },
+      audioThreadMsPerSecond: Object.entries(cpuCall.rendererThreadsMsPerSecond)
+        .filter(([name]) => name.startsWith('Realtime AudioW') || name.startsWith('AudioWorklet'))
+        .reduce((sum, [, ms]) => sum + ms, 0),
+      wallMs: performance.now() - start,
+    };
+  } finally {
+    if (call !== undefined) await deadline(call.hangup(), CLOSE_TIMEOUT_MS, 'hang-up').catch(() => undefined);
+    if (browser !== undefined) await deadline(browser.close(), CLOSE_TIMEOUT_MS, 'closing Chromium').catch(() => undefined);
+    if (asterisk !== undefined) await deadline(asterisk.close(), CLOSE_TIMEOUT_MS, 'closing the fake Asterisk').catch(() => undefined);
+    if (gateway !== undefined) await gateway.stop().catch(() => gateway?.kill());
+    if (pages !== undefined) {
+      pages.closeAllConnections();
+      pages.close();
+    }
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
