@@ -75,3 +75,19 @@ test('a call to an extension nobody is logged in for gets HANGUP at once', async
   expect(call.commands).toEqual(['HANGUP']);
   expect((await phonePage.events()).some((e) => e.type === 'gag-incoming')).toBe(false);
 });
+
+test('a new token set during a call (a CRM refreshing its JWT) keeps the call up', async ({ phonePage, fakeAsterisk }) => {
+  const phone = phonePage.page.locator('gag-phone');
+  await expect(phone.getByText('Ready')).toBeVisible();
+  const call = await fakeAsterisk.call('ws-ext-2001');
+  await phone.getByRole('button', { name: 'Answer' }).click();
+  await call.answered;
+  await phonePage.page.evaluate(() => {
+    document.querySelector('gag-phone')!.token = 'a-refreshed-token-used-at-the-next-reconnect';
+  });
+  const frames = call.received.frames;
+  await expect.poll(() => call.received.frames).toBeGreaterThan(frames + 25); // audio keeps flowing
+  expect(call.state).toBe('up');
+  await expect(phone.getByText('In call')).toBeVisible();
+  await call.hangup();
+});

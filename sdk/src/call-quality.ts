@@ -99,7 +99,8 @@ export function startQualityReports(sources: QualitySources, intervalMs = QUALIT
   };
 
   ping();
-  const timer = setInterval(() => void tick(), intervalMs);
+  // A listener that throws, or stats that fail, must not become an unhandled rejection.
+  const timer = setInterval(() => void tick().catch(() => undefined), intervalMs);
   return () => {
     stopped = true;
     clearInterval(timer);

@@ -55,6 +55,9 @@ export interface GagClientEvents {
   audioBlocked: () => void;
 }
 
+/** A close without a status (RFC 6455 1006): retried like a network drop. */
+const CLOSE_NO_STATUS = 1006;
+
 /**
  * A phone: connects to the gateway and receives calls.
  * @throws GagError `GAG_OPTIONS_INVALID` for a bad `url`, no token source or a bad option.
@@ -71,6 +74,8 @@ export class GagClient extends EventEmitter<GagClientEvents> {
   #ws: WebSocket | undefined;
   #state: ConnectionState = 'offline';
   #extension: string | undefined;
+  /** Bumped by connect() and disconnect(): an older attempt that resumes after them gives up. */
+  #generation = 0;
   #features: ReadonlySet<string> = new Set();
   readonly #loop: ReconnectLoop;
   readonly #rtt = new RttProbe();
@@ -127,6 +132,8 @@ export class GagClient extends EventEmitter<GagClientEvents> {
   connect(): Promise<void> {
     if (this.#state !== 'offline') return Promise.reject(new GagError('GAG_NOT_CONNECTED', `already ${this.#state}`));
     this.#wanted = true;
+    this.#wasOnline = false;
+    this.#generation++;
     this.#loop.start();
     this.#setState('connecting');
     return this.#attempt();
@@ -135,6 +142,7 @@ export class GagClient extends EventEmitter<GagClientEvents> {
   /** Close the connection and stop reconnecting; calls on it end with `connection_lost`. */
   disconnect(): void {
     this.#wanted = false;
+    this.#generation++; // an attempt still fetching its token gives up
     this.#loop.stop();
     if (this.#ws !== undefined) this.#ws.close(1000, 'bye');
     else this.#setState('offline');
@@ -190,21 +198,29 @@ export class GagClient extends EventEmitter<GagClientEvents> {
 
   /** One connection attempt: resolves on `welcome`, rejects when it closes first. */
   async #attempt(): Promise<void> {
+    const generation = this.#generation;
     let token: string;
     try {
       token = this.#options.getToken !== undefined ? await this.#options.getToken() : this.#options.token!;
     } catch (cause) {
-      this.#setState('offline');
+      // While reconnecting, a token endpoint that failed once is retried like a dropped connection.
+      if (generation === this.#generation) {
+        if (this.#wasOnline && this.#wanted) this.#onClose(CLOSE_NO_STATUS, 'getToken() failed');
+        else this.#setState('offline');
+      }
       throw new GagError('GAG_TOKEN_INVALID', 'getToken() failed', { cause });
     }
-    if (!this.#wanted) throw new GagError('GAG_NOT_CONNECTED', 'disconnected');
+    if (!this.#wanted || generation !== this.#generation) throw new GagError('GAG_NOT_CONNECTED', 'disconnected');
     const ws = new WebSocket(this.#url, [SUBPROTOCOL]);
     ws.binaryType = 'arraybuffer';
     this.#ws = ws;
     return new Promise<void>((resolve, reject) => {
       ws.onopen = () => this.#send({ type: 'hello', token });
-      ws.onmessage = (e: MessageEvent<string | ArrayBuffer>) => this.#onMessage(e.data, resolve);
+      ws.onmessage = (e: MessageEvent<string | ArrayBuffer>) => {
+        if (this.#ws === ws) this.#onMessage(e.data, resolve);
+      };
       ws.onclose = (e) => {
+        if (this.#ws !== ws) return reject(new GagError('GAG_NOT_CONNECTED', 'replaced by a newer connection'));
         const info = this.#onClose(e.code, e.reason);
         const code = e.code === CLOSE.TOKEN_INVALID.code || e.code === CLOSE.TOKEN_EXPIRED.code ? 'GAG_TOKEN_INVALID' : 'GAG_NOT_CONNECTED';
         reject(new GagError(code, info.reason === '' ? `connection closed (${info.code}): gateway unreachable or refused the page's origin` : info.reason));
@@ -258,6 +274,7 @@ export class GagClient extends EventEmitter<GagClientEvents> {
         this.emit('connected', { extension: message.extension, sessionId: message.sessionId });
         return;
       case 'incoming': {
+        if (this.#calls.has(message.callId)) return void this.#log.warn({ callId: message.callId }, 'incoming repeated: ignored');
         const call = new Call(message, this.#transport, this.#options.microphone);
         this.#calls.set(call.id, call);
         this.emit('incoming', call);

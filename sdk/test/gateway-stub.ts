@@ -7,7 +7,7 @@
 import type { AddressInfo } from 'node:net';
 import { vi } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import { SUBPROTOCOL, encodeServerMessage, parseClientMessage, type ClientMessage } from '../src/protocol.js';
+import { SUBPROTOCOL, encodeServerMessage, parseClientMessage, type ClientMessage, type ServerMessage } from '../src/protocol.js';
 
 /** Options of {@link startGatewayStub}. */
 export interface GatewayStubOptions {
@@ -26,6 +26,8 @@ export interface GatewayStub {
   readonly received: readonly ClientMessage[];
   /** Close every open connection with `code` (1001: going away, which the SDK retries). */
   dropAll(code: number, reason?: string): void;
+  /** Send a message to every open connection. */
+  broadcast(message: ServerMessage): void;
   close(): Promise<void>;
 }
 
@@ -58,6 +60,9 @@ export async function startGatewayStub(options: GatewayStubOptions = {}): Promis
     received,
     dropAll(code, reason = 'going away') {
       for (const ws of server.clients) ws.close(code, reason);
+    },
+    broadcast(message) {
+      for (const ws of server.clients) ws.send(encodeServerMessage(message));
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -115,10 +115,10 @@ export class GagPhone extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('server') || changed.has('token')) {
-      this.#stop();
-      this.#maybeConnect();
-    }
+    // A new server means a new connection; a new token is only read at the next (re)connect
+    // (`getToken`), so refreshing it mid-call does not drop the call.
+    if (changed.has('server') && changed.get('server') !== undefined && this.#client !== undefined) this.#stop();
+    if (changed.has('server') || changed.has('token')) this.#maybeConnect();
     if (changed.has('_view')) this.dispatchEvent(gagEvent('gag-state', { state: this._view }));
   }
 
@@ -169,7 +169,7 @@ export class GagPhone extends LitElement {
     if (!this.isConnected || this.#client !== undefined || !this.server || !this.token) return;
     let client: GagClient;
     try {
-      client = new GagClient({ url: this.server, token: this.token });
+      client = new GagClient({ url: this.server, getToken: () => Promise.resolve(this.token) });
     } catch (e) {
       return this.#fail(e);
     }
@@ -187,6 +187,7 @@ export class GagPhone extends LitElement {
   }
 
   #stop(): void {
+    this._call?.removeAllListeners(); // its `ended` after the socket closes must not touch a removed element
     this.#client?.removeAllListeners();
     this.#client?.disconnect();
     this.#client = undefined;
@@ -195,7 +196,8 @@ export class GagPhone extends LitElement {
   }
 
   #onIncoming(call: Call): void {
-    if (this._call !== undefined) return; // one call at a time on screen; TODO(#6): call waiting
+    if (this._call !== undefined) return call.reject(); // one call at a time on screen; TODO(#6): call waiting
+    this._error = '';
     const detail: CallDetail = { callId: call.id, callerNumber: call.callerNumber, callerName: call.callerName };
     this._call = call;
     this._note = '';
@@ -226,10 +228,12 @@ export class GagPhone extends LitElement {
   }
 
   readonly #answer = async (): Promise<void> => {
+    const call = this._call;
     try {
-      await this._call?.answer();
+      await call?.answer();
     } catch (e) {
-      this.#fail(e);
+      // Ended while the microphone was starting (the caller left, or Reject): the note says why.
+      if (call?.state !== 'ended') this.#fail(e);
     }
   };
 
