@@ -9,11 +9,10 @@ import { GagError } from '../errors.js';
 import { DEFAULT_WIRE_FORMAT, frameBytesOf, wholeFramesOf, type WireFormat } from '../wire-units.js';
 import { TAP_FFT_SIZE, VOLUME_RAMP_S, addModule, buildGraph, resume, type CallGraph } from './call-graph.js';
 import type { CaptureControlMessage, CaptureStatsMessage } from './capture.worklet.js';
-import captureSource from './capture.worklet.ts?worklet';
 import { listAudioDevices, setOutputDevice, startOnOutput, type DeviceLost } from './devices.js';
 import { Microphone, type MicrophoneInfo } from './microphone.js';
 import type { PlaybackControlMessage, PlaybackStatsMessage } from './playback.worklet.js';
-import playbackSource from './playback.worklet.ts?worklet';
+import processorsSource from './processors.worklet.ts?worklet';
 
 /** The loudest output volume: 1 plays the far end as it arrives; above that it would clip. @example slider.max = String(MAX_VOLUME) */
 export const MAX_VOLUME = 1;
@@ -133,8 +132,7 @@ export class CallAudio {
         deviceId: options.microphoneId,
         onLost: (lost) => options.onDeviceLost?.(lost), // silent once stopped (Microphone.stop)
       });
-      await addModule(context, captureSource);
-      await addModule(context, playbackSource);
+      await addModule(context, processorsSource);
       const outputId = await startOnOutput(context, options.outputId, options.onDeviceLost);
       audio = new CallAudio(context, buildGraph(context, captureTap, volume, options.format ?? DEFAULT_WIRE_FORMAT), mic, { ...options, outputId });
       await resume(context, resuming);
