@@ -1,11 +1,9 @@
 import { FRAME_MS } from '@gag/sdk/protocol';
-import { analyseTone, rms, tone, type ToneAnalysis } from '../src/index.js';
-import { expect, playback, test } from './fixtures.js';
+import { analyseTone, rms, tone } from '../src/index.js';
+import { TONE_DBFS, expect, expectPlaysTone, playback, test } from './fixtures.js';
 
 const WIRE_RATE_HZ = 16_000;
 const SAMPLES_PER_FRAME = (WIRE_RATE_HZ * FRAME_MS) / 1000;
-/** Level of a sine at amplitude 0.5, the level of both test tones: RMS 0.354. */
-const TONE_DBFS = 20 * Math.log10(0.5 / Math.SQRT2);
 
 test('a call rings the page with the caller, carries audio both ways, and the page hangs up', async ({ phonePage, fakeAsterisk }) => {
   const { page } = phonePage;
@@ -35,15 +33,7 @@ test('a call rings the page with the caller, carries audio both ways, and the pa
   }
 
   // Asterisk → browser: the 440 Hz tone at its level, measured at the playback tap once playout is steady.
-  let down: ToneAnalysis | undefined;
-  await expect
-    .poll(async () => {
-      const { samples, rateHz } = await playback(phonePage);
-      down = analyseTone(samples, rateHz);
-      return Math.abs(down.hz - 440) <= 20 && Math.abs(down.levelDbfs - TONE_DBFS) <= 3 && down.purity > 0.9;
-    }, { timeout: 5_000, message: 'the page plays the 440 Hz tone' })
-    .toBe(true);
-  test.info().annotations.push({ type: 'downlink tone', description: JSON.stringify(down) });
+  await expectPlaysTone(() => playback(phonePage), 440);
 
   await phone.getByRole('button', { name: 'Hang up' }).click();
   expect(await call.ended).toMatchObject({ by: 'app-hangup', code: 1000 });

@@ -1,8 +1,5 @@
-import { analyseTone, tone, type ToneAnalysis } from '../src/index.js';
-import { expect, playback, test } from './fixtures.js';
-
-/** Level of a sine at amplitude 0.5, the level of both test tones: RMS 0.354. */
-const TONE_DBFS = 20 * Math.log10(0.5 / Math.SQRT2);
+import { analyseTone, tone } from '../src/index.js';
+import { TONE_DBFS, expect, expectPlaysTone, playback, test } from './fixtures.js';
 
 for (const codec of ['ulaw', 'alaw'] as const) {
   test(`a call dialled with c(${codec}) carries audio both ways in ${codec}`, async ({ phonePage, fakeAsterisk }) => {
@@ -23,15 +20,7 @@ for (const codec of ['ulaw', 'alaw'] as const) {
     expect(Math.abs(upTone.levelDbfs - TONE_DBFS)).toBeLessThanOrEqual(3);
 
     // Asterisk → browser: the 440 Hz tone, decoded by the page.
-    let down: ToneAnalysis | undefined;
-    await expect
-      .poll(async () => {
-        const { samples, rateHz } = await playback(phonePage);
-        down = analyseTone(samples, rateHz);
-        return Math.abs(down.hz - 440) <= 20 && Math.abs(down.levelDbfs - TONE_DBFS) <= 3 && down.purity > 0.9;
-      }, { timeout: 5_000, message: 'the page plays the 440 Hz tone' })
-      .toBe(true);
-    test.info().annotations.push({ type: 'downlink tone', description: JSON.stringify(down) });
+    await expectPlaysTone(() => playback(phonePage), 440);
 
     await phone.getByRole('button', { name: 'Hang up' }).click();
     expect(await call.ended).toMatchObject({ by: 'app-hangup', code: 1000 });

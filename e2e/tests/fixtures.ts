@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test as base, expect, type Page } from '@playwright/test';
 import { createLogger, devConfig, mintToken, startGateway, type Gateway } from '@gag/gateway';
-import { FakeAmi, FakeAsterisk } from '../src/index.js';
+import { FakeAmi, FakeAsterisk, analyseTone, type ToneAnalysis } from '../src/index.js';
 import { phonePageHtml } from '../src/phone-page.js';
 
 interface GagEnv {
@@ -134,6 +134,26 @@ export async function playback(phone: PhonePage): Promise<{ samples: number[]; r
     analyser.getFloatTimeDomainData(buf);
     return { samples: Array.from(buf), rateHz: audio.sampleRateHz };
   });
+}
+
+/** Level of a sine at amplitude 0.5, the level of the test tones both ways: RMS 0.354. */
+export const TONE_DBFS = 20 * Math.log10(0.5 / Math.SQRT2);
+
+/**
+ * Wait (bounded) until what `read` returns carries `hz` (±20 Hz) at {@link TONE_DBFS} (±3 dB) as a
+ * clean tone (purity > 0.9), i.e. once playout is steady; records and returns the analysis.
+ */
+export async function expectPlaysTone(read: () => Promise<{ samples: number[]; rateHz: number }>, hz: number): Promise<ToneAnalysis> {
+  let heard: ToneAnalysis | undefined;
+  await expect
+    .poll(async () => {
+      const { samples, rateHz } = await read();
+      heard = analyseTone(samples, rateHz);
+      return Math.abs(heard.hz - hz) <= 20 && Math.abs(heard.levelDbfs - TONE_DBFS) <= 3 && heard.purity > 0.9;
+    }, { timeout: 5_000, message: `the page plays the ${hz} Hz tone` })
+    .toBe(true);
+  test.info().annotations.push({ type: 'downlink tone', description: JSON.stringify(heard) });
+  return heard!;
 }
 
 export { expect };

@@ -5,13 +5,11 @@
 import { fileURLToPath } from 'node:url';
 import { build, type Rolldown } from 'vite';
 import { workletPlugin } from '../../sdk/build/worklet-plugin.js';
-import { analyseTone, tone, type ToneAnalysis } from '../src/index.js';
-import { expect, test } from './fixtures.js';
+import { analyseTone, tone } from '../src/index.js';
+import { TONE_DBFS, expect, expectPlaysTone, test } from './fixtures.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../sdk/examples/custom-ui.ts', import.meta.url));
 const ENTRY = '\0sdk-example-entry';
-/** Level of a sine at amplitude 0.5 (both test tones): −9.03 dBFS. */
-const TONE_DBFS = 20 * Math.log10(0.5 / Math.SQRT2);
 
 /** The example mounted on a page: the gateway URL comes from the page, the token from the page server's /token. */
 const ENTRY_SOURCE = `
@@ -61,21 +59,17 @@ test('the custom-UI example takes a call: ring, answer, 440 Hz heard at the play
   await expect(button).toHaveText('Hang up');
 
   // Asterisk → browser: 440 Hz at its level at the SDK's playback tap.
-  let down: ToneAnalysis | undefined;
-  await expect
-    .poll(async () => {
-      const { samples, rateHz } = await page.evaluate(() => {
+  await expectPlaysTone(
+    () =>
+      page.evaluate(() => {
         const audio = (window as unknown as { phone: { calls: ReadonlyArray<{ audio?: { diagnostics: { playback: AnalyserNode }; sampleRateHz: number } }> } }).phone.calls[0]?.audio;
         if (audio === undefined) throw new Error('no call audio');
         const buf = new Float32Array(audio.diagnostics.playback.fftSize);
         audio.diagnostics.playback.getFloatTimeDomainData(buf);
         return { samples: Array.from(buf), rateHz: audio.sampleRateHz };
-      });
-      down = analyseTone(samples, rateHz);
-      return Math.abs(down.hz - 440) <= 20 && Math.abs(down.levelDbfs - TONE_DBFS) <= 3 && down.purity > 0.9;
-    }, { timeout: 5_000, message: 'the page plays the 440 Hz tone' })
-    .toBe(true);
-  test.info().annotations.push({ type: 'downlink tone', description: JSON.stringify(down) });
+      }),
+    440,
+  );
 
   // Browser → Asterisk: the fake microphone's 1 kHz tone.
   await expect.poll(() => call.received.frames, { timeout: 10_000 }).toBeGreaterThanOrEqual(100);
