@@ -3,21 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { devConfig, loadGatewayConfig, parseGatewayConfig } from '../src/config/load.js';
-import { ConfigError } from '../src/errors.js';
+import { SECRET, configError } from './config-error.js';
 
 // A verbatim copy of GoAstGateway's sample (shared/reference/goastgateway.json).
 const SAMPLE = new URL('./fixtures/goastgateway.json', import.meta.url);
-const SECRET = { jwt_secret: 'x'.repeat(32) };
-
-function configError(json: unknown): ConfigError {
-  try {
-    parseGatewayConfig('goastgateway.json', json);
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error('no ConfigError');
-}
 
 describe('gateway config', () => {
   test("GoAstGateway's sample goastgateway.json loads unchanged with its meaning", async () => {

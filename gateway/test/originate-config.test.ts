@@ -1,18 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { parseGatewayConfig } from '../src/config/load.js';
-import { ConfigError } from '../src/errors.js';
+import { SECRET, configError } from './config-error.js';
 
-const SECRET = { jwt_secret: 'x'.repeat(32) };
-
-function configError(json: unknown): ConfigError {
-  try {
-    parseGatewayConfig('goastgateway.json', json);
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error('no ConfigError');
-}
 
 describe('click-to-call and operations config', () => {
   test('every new key is optional: click-to-call off, national numbers only, 6 calls a minute, no admin token', () => {
