@@ -129,6 +129,21 @@ export class Call {
     this.#go('ring');
   }
 
+  /**
+   * `phone` logged in while this call rings: it rings too when the current step includes its
+   * extension and it may take the call by the rules the step was rung with (online, not
+   * talking, speaks the codec; a call back only its asker while that one is there), unless it
+   * already dropped out. So a tab that takes the call over from another tab can answer it.
+   */
+  offer(phone: Phone): void {
+    if (this.#state !== 'ringing' || this.#ringing.has(phone) || this.#declined.has(phone)) return;
+    const step = this.#options.plan.steps[this.#step];
+    if (step === undefined || !this.#options.available(step.extensions).includes(phone)) return;
+    this.#ringing.add(phone);
+    this.#sendIncoming(phone);
+    this.#log.info({ phoneId: phone.id, step: this.#step }, 'late phone ringing');
+  }
+
   /** `phone` answered. A late answer (another phone won, the caller left) is dropped. */
   answer(phone: Phone): void {
     if (!this.#ringing.has(phone) || !canTransition(this.#state, 'answer')) {
@@ -203,10 +218,8 @@ export class Call {
   /** Audio from `phone`; only the answering phone's audio reaches Asterisk. */
   audioFromBrowser(phone: Phone, frames: Buffer): void {
     if (this.#talkingWith !== phone || this.#state !== 'talking') return;
-    const dropped = this.#leg.stats.framesDroppedXoff;
-    this.#leg.sendAudio(frames);
     const count = frames.length / this.#frameBytes;
-    if (this.#leg.stats.framesDroppedXoff !== dropped) {
+    if (!this.#leg.sendAudio(frames)) {
       this.#relay.framesDroppedToAsterisk += count;
       return;
     }
@@ -278,22 +291,24 @@ export class Call {
 
   #enterRinging(event: CallEvent): void {
     const { plan } = this.#options;
-    for (const phone of this.#ringing) {
-      phone.send({
-        type: 'incoming',
-        callId: this.id,
-        extension: this.extension,
-        callerNumber: this.caller.number,
-        callerName: this.caller.name,
-        group: this.group,
-        format: this.format,
-        ...(this.outbound === undefined ? {} : { outbound: true, dialedNumber: this.outbound.number, dialId: this.outbound.dialId }),
-      });
-    }
+    for (const phone of this.#ringing) this.#sendIncoming(phone);
     clearTimeout(this.#stepTimer);
     this.#stepTimer = setTimeout(() => this.#stepTimedOut(), plan.steps[this.#step]!.durationMs);
     if (event === 'ring') this.#ringTimer = setTimeout(() => this.#end('timeout', 'timeout'), plan.maxRingMs);
     this.#log.info({ phones: this.#ringing.size, step: this.#step, group: this.group, callerNumber: this.caller.number }, 'call ringing');
+  }
+
+  #sendIncoming(phone: Phone): void {
+    phone.send({
+      type: 'incoming',
+      callId: this.id,
+      extension: this.extension,
+      callerNumber: this.caller.number,
+      callerName: this.caller.name,
+      group: this.group,
+      format: this.format,
+      ...(this.outbound === undefined ? {} : { outbound: true, dialedNumber: this.outbound.number, dialId: this.outbound.dialId }),
+    });
   }
 
   #enterTalking(): void {

@@ -63,6 +63,8 @@ export class Router {
     session.once('closed', () => {
       for (const call of this.#calls.values()) if (call.involves(session)) call.lost(session);
     });
+    // Calls already ringing its extension ring it too (a tab taking a call over from another).
+    for (const call of this.#calls.values()) call.offer(session);
   }
 
   /** The call `phone` is talking in, if any. */
