@@ -13,6 +13,7 @@ import { runBrowser, type BrowserResult } from './browser-bench.js';
 import { measureBundles, type BundleResult } from './bundle-size.js';
 import { runChurn, type ChurnResult } from './churn-bench.js';
 import { findProfile, summariseProfile, type ProfileSummary } from './cpu-profile.js';
+import { fuzzTable, runFuzz, type FuzzResult } from './fuzz-bench.js';
 import { runRelay, type RelayResult } from './relay-bench.js';
 import { browserTable, churnTable, profileTable, relayTable, setupTable } from './report.js';
 import { runSetup, type SetupResult } from './setup-bench.js';
@@ -25,12 +26,13 @@ const USAGE = `npm run bench -- [options]
   --churn-calls 10000       churn: short calls     --churn-lanes 16  in flight at once
   --browser-window-ms 10000 browser: each CPU window (phone idle, then one echo call up)
   --browser-onsets 10       browser: tone onsets timed through the SDK loop (one a second)
-  --only relay,setup,churn,browser  run only these (add 'profile' for the profiled run alone)
+  --fuzz-messages 100000    fuzz: generated messages per side through the parsers   --fuzz-seed 42
+  --only relay,setup,churn,browser,fuzz  run only these (add 'profile' for the profiled run alone)
   --profile                 also run the relay at --profile-calls (200) with the gateway under --cpu-prof
   --help`;
 
-const BENCHMARKS = ['relay', 'setup', 'churn', 'browser', 'profile'] as const;
-const DEFAULT_BENCHMARKS = 'relay,setup,churn,browser';
+const BENCHMARKS = ['relay', 'setup', 'churn', 'browser', 'fuzz', 'profile'] as const;
+const DEFAULT_BENCHMARKS = 'relay,setup,churn,browser,fuzz';
 /** Churn stops starting calls after this long, so the whole run stays well under 10 minutes. */
 const CHURN_MAX_WALL_MS = 240_000;
 /** Churn reads the gateway's memory after these fractions of the calls (the first one is the warm-up). */
@@ -49,6 +51,8 @@ interface Options {
   readonly profileCalls: number;
   readonly browserWindowMs: number;
   readonly browserOnsets: number;
+  readonly fuzzMessages: number;
+  readonly fuzzSeed: number;
 }
 
 class UsageError extends Error {
@@ -77,6 +81,8 @@ function parseOptions(argv: readonly string[]): Options | undefined {
       'profile-calls': { type: 'string', default: '200' },
       'browser-window-ms': { type: 'string', default: '10000' },
       'browser-onsets': { type: 'string', default: '10' },
+      'fuzz-messages': { type: 'string', default: '100000' },
+      'fuzz-seed': { type: 'string', default: '42' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -97,6 +103,8 @@ function parseOptions(argv: readonly string[]): Options | undefined {
     profileCalls: positiveInt('profile-calls', values['profile-calls']),
     browserWindowMs: positiveInt('browser-window-ms', values['browser-window-ms']),
     browserOnsets: positiveInt('browser-onsets', values['browser-onsets']),
+    fuzzMessages: positiveInt('fuzz-messages', values['fuzz-messages']),
+    fuzzSeed: positiveInt('fuzz-seed', values['fuzz-seed']),
   };
 }
 
@@ -111,6 +119,7 @@ interface Results {
   churn?: ChurnResult;
   profile?: { relay: RelayResult; summary: ProfileSummary | undefined };
   browser?: { bundles?: BundleResult; run?: BrowserResult };
+  fuzz?: FuzzResult;
   wallMs?: number;
   error?: string;
 }
@@ -170,6 +179,10 @@ async function main(): Promise<number> {
       browser.bundles = await measureBundles();
       browser.run = await runBrowser({ cpuWindowMs: options.browserWindowMs, onsets: options.browserOnsets }, progress);
       console.log(browserTable(browser.bundles, browser.run));
+    }
+    if (options.only.has('fuzz')) {
+      results.fuzz = await runFuzz({ messages: options.fuzzMessages, seed: options.fuzzSeed }, progress);
+      console.log(fuzzTable(results.fuzz));
     }
     if (options.only.has('profile')) {
       const dir = `${RESULTS_DIR}profiles/${stamp}`;

@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import type { WebSocket, RawData } from 'ws';
-import { ProtocolError, WIRE_FORMATS, frameBytesOf, isWireFormat, type WireFormat } from '@gag/sdk/protocol';
+import { FRAME_MS, ProtocolError, WIRE_FORMATS, frameBytesOf, isWireFormat, type WireFormat } from '@gag/sdk/protocol';
 import { closeSocket } from '../http/ws-close.js';
 import type { Logger } from '../log.js';
 import { encodeAsteriskCommand, parseAsteriskMessage, type AsteriskCommand, type AsteriskEvent, type ControlFormat } from './control.js';
@@ -14,6 +14,8 @@ import { encodeAsteriskCommand, parseAsteriskMessage, type AsteriskCommand, type
 export const MEDIA_START_TIMEOUT_MS = 5_000;
 /** After HANGUP, Asterisk closes within milliseconds; past this we close the socket ourselves. */
 export const HANGUP_CLOSE_TIMEOUT_MS = 2_000;
+/** Audio Asterisk has not read yet, past which new frames are dropped (Asterisk reads at once; its own queue holds ~18 s). */
+export const MAX_ASTERISK_BACKLOG_MS = 1_000;
 /** MEDIA_START as Asterisk sent it. */
 type RawMediaStart = Extract<AsteriskEvent, { event: 'MEDIA_START' }>;
 
@@ -38,6 +40,8 @@ export interface LegStats {
   framesOut: number;
   /** Frames not sent while Asterisk had said MEDIA_XOFF. */
   framesDroppedXoff: number;
+  /** Frames not sent because Asterisk had not read the last {@link MAX_ASTERISK_BACKLOG_MS} (a stuck TCP peer sends no XOFF). */
+  framesDroppedBacklog: number;
   /** Messages from Asterisk that were not whole frames, not relayed (browsers get whole frames only). */
   messagesDroppedOdd: number;
 }
@@ -60,7 +64,7 @@ export class AsteriskLeg extends EventEmitter<AsteriskLegEvents> {
   #closed = false;
   #startTimer: NodeJS.Timeout | undefined;
   #hangupTimer: NodeJS.Timeout | undefined;
-  readonly stats: LegStats = { framesIn: 0, framesOut: 0, framesDroppedXoff: 0, messagesDroppedOdd: 0 };
+  readonly stats: LegStats = { framesIn: 0, framesOut: 0, framesDroppedXoff: 0, framesDroppedBacklog: 0, messagesDroppedOdd: 0 };
   /** Query parameters of the upgrade (`v()` in the dial string). */
   readonly params: URLSearchParams;
 
@@ -99,16 +103,23 @@ export class AsteriskLeg extends EventEmitter<AsteriskLegEvents> {
   /**
    * Send audio towards Asterisk. The caller passes whole frames only: Asterisk re-times frames of
    * `optimal_frame_size` and drops odd-sized leftovers (asterisk-chan-websocket.md, Media).
+   * Returns false when the audio was dropped (after MEDIA_XOFF, or when Asterisk stopped reading).
    */
-  sendAudio(frame: Buffer): void {
-    if (this.#closed || this.#hangupTimer !== undefined) return;
+  sendAudio(frame: Buffer): boolean {
+    if (this.#closed || this.#hangupTimer !== undefined) return false;
     // MEDIA_XOFF: Asterisk's queue is past ~900 frames; late audio is worse than lost audio.
     if (this.#xoff) {
       this.stats.framesDroppedXoff++;
-      return;
+      return false;
+    }
+    // A peer that stopped reading (stuck TCP) never says XOFF: bound what waits for it here.
+    if (this.#ws.bufferedAmount > (MAX_ASTERISK_BACKLOG_MS / FRAME_MS) * this.#frameBytes) {
+      this.stats.framesDroppedBacklog++;
+      return false;
     }
     this.stats.framesOut++;
     this.#ws.send(frame, { binary: true });
+    return true;
   }
 
   #command(command: AsteriskCommand): void {

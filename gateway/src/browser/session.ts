@@ -29,6 +29,12 @@ import type { Phone, PhoneEvents } from './phone.js';
 import { closeSocket } from '../http/ws-close.js';
 import { backlogBytesOf, sendAudioOrDrop, startHeartbeat } from './socket-io.js';
 
+/**
+ * A browser with this much not yet sent to it has stopped reading (audio past its small backlog is
+ * dropped, so only control messages get here: a flood of pings whose pongs it never reads).
+ */
+export const MAX_UNREAD_BYTES = 1024 * 1024;
+
 /** What a gag.v1 session needs: how to verify its token, a logger, and who is on the other end. */
 export interface BrowserSessionOptions {
   readonly verify: TokenVerifier;
@@ -97,9 +103,17 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
     return this.#log;
   }
 
-  /** Send a control message (dropped if the connection is closing). */
+  /**
+   * Send a control message (dropped if the connection is closing). A browser that has left
+   * {@link MAX_UNREAD_BYTES} unread is cut instead: its messages would otherwise pile up here.
+   */
   send(message: ServerMessage): void {
-    if (this.#phase !== 'ready') return;
+    if (this.#phase !== 'ready' || this.#ws.readyState !== this.#ws.OPEN) return;
+    if (this.#ws.bufferedAmount > MAX_UNREAD_BYTES) {
+      this.#log.warn({ unreadBytes: this.#ws.bufferedAmount }, 'browser not reading: dropped');
+      this.#ws.terminate(); // a close frame would wait behind what it does not read
+      return;
+    }
     this.#log.debug({ type: message.type }, 'to browser');
     this.#ws.send(encodeServerMessage(message));
   }
