@@ -1,4 +1,7 @@
 export * from './tones.js';
+export { DTMF_KEYS, decodeDtmf } from './dtmf.js';
+export type { DecodedTone, DtmfDecoding } from './dtmf.js';
+export { wavFile } from './wav.js';
 export { FakeAsterisk, FakeCall, MEDIA_SUBPROTOCOL } from './fake-asterisk/client.js';
 export type { CallEnd, DialOptions, FakeAsteriskOptions, FakeCallEvents } from './fake-asterisk/client.js';
 export { echo, sequence, silence, tone } from './fake-asterisk/sources.js';
@@ -6,6 +9,7 @@ export type { AudioSource, EchoSource } from './fake-asterisk/sources.js';
 export { Recorder } from './fake-asterisk/recorder.js';
 export { decodeSamples, encodeSamples } from './fake-asterisk/codec.js';
 export type { StreamRange } from './fake-asterisk/recorder.js';
+export { QUEUE_LENGTH_MAX } from './fake-asterisk/playout-queue.js';
 export * as asteriskControl from './fake-asterisk/control.js';
 export type { AppCommand, AppMessage, ControlFormat, DriverStatus, MediaStartInfo } from './fake-asterisk/control.js';
 export { FakeAmi } from './fake-ami/server.js';

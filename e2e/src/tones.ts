@@ -121,3 +121,28 @@ export function fillSineS16(out: Int16Array, hz: number, rateHz: number, amplitu
     out[i] = Math.round(scale * Math.sin(2 * Math.PI * cycle));
   }
 }
+
+/** What a tone must be, for {@link isTone}. */
+export interface ToneCriteria {
+  /** Its frequency; matched within 2 % (at least 5 Hz). */
+  readonly hz: number;
+  /** Its RMS level in dBFS, matched within 3 dB (a sine at amplitude A is `20·log10(A/√2)`). Omitted: any level above −40 dBFS. */
+  readonly dbfs?: number;
+}
+
+/** Anything quieter is not a tone worth checking: the level of nothing at all. */
+const AUDIBLE_DBFS = -40;
+/** Share of the power the tone must carry. */
+const MIN_PURITY = 0.9;
+
+/**
+ * Whether `heard` is the tone expected: frequency within 2 % (house style: Goertzel tone
+ * detection both ways), clean (one tone carries 90 % of the power) and, when asked, its level
+ * within 3 dB. The one test of "that tone was heard" for the fixtures and the CLI's scripts.
+ * @example isTone(call.received.analyse({ fromMs: 500 }), { hz: 1000, dbfs: -9 })
+ */
+export function isTone(heard: ToneAnalysis, expected: ToneCriteria): boolean {
+  const hzOk = Math.abs(heard.hz - expected.hz) <= Math.max(5, expected.hz * 0.02);
+  const levelOk = expected.dbfs === undefined ? heard.levelDbfs > AUDIBLE_DBFS : Math.abs(heard.levelDbfs - expected.dbfs) <= 3;
+  return hzOk && levelOk && heard.purity > MIN_PURITY;
+}

@@ -1,12 +1,15 @@
 /**
  * The "app" side for the fake Asterisk's tests: a small ws server on 127.0.0.1 port 0 that records
- * every handshake and message, and waits for them with a bound (never a sleep).
+ * every handshake and message, and waits for them with a bound (never a sleep); and
+ * {@link withFakeAsterisk}, the before/after hooks of every such test file.
  */
 import { EventEmitter, once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { afterEach, beforeEach, expect, vi } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { FakeAsterisk, type DialOptions, type FakeCall } from '../src/index.js';
 
 /** Longest any test waits for one thing to happen. */
 export const WAIT_MS = 2_000;
@@ -130,4 +133,65 @@ export class TestApp {
     for (const peer of this.peers) peer.ws.terminate();
     await new Promise<void>((resolve, reject) => this.server.close((err) => (err ? reject(err) : resolve())));
   }
+}
+
+/** A fresh app and a fake Asterisk dialling it for each test (see {@link withFakeAsterisk}). */
+export interface FakeAsteriskContext {
+  readonly app: TestApp;
+  /** Replace it in a test to dial with other options (Basic auth, JSON); the replacement is closed after the test. */
+  asterisk: FakeAsterisk;
+  /** Dial ws-ext-2001 and read MEDIA_START on the app side. */
+  dial(options?: DialOptions): Promise<{ call: FakeCall; peer: AppPeer; mediaStart: string }>;
+  /** Dial, and answer on the app side. */
+  answered(options?: DialOptions): Promise<{ call: FakeCall; peer: AppPeer; mediaStart: string }>;
+}
+
+/**
+ * The hooks every fake-Asterisk test file needs: before each test an app and a fake Asterisk
+ * dialling it; after it, real timers again, every call hung up, and no socket left on either side.
+ * @example
+ * const fake = withFakeAsterisk();
+ * it('…', async () => { const { call, peer } = await fake.answered(); });
+ */
+export function withFakeAsterisk(): FakeAsteriskContext {
+  let app: TestApp | undefined;
+  let asterisk: FakeAsterisk | undefined;
+  const context: FakeAsteriskContext = {
+    get app() {
+      if (app === undefined) throw new Error('withFakeAsterisk: no app outside a test');
+      return app;
+    },
+    get asterisk() {
+      if (asterisk === undefined) throw new Error('withFakeAsterisk: no fake Asterisk outside a test');
+      return asterisk;
+    },
+    set asterisk(replacement) {
+      asterisk = replacement;
+    },
+    async dial(options) {
+      const call = await context.asterisk.call('ws-ext-2001', options);
+      const peer = await context.app.nextPeer();
+      const mediaStart = await peer.nextText();
+      return { call, peer, mediaStart };
+    },
+    async answered(options) {
+      const dialled = await context.dial(options);
+      dialled.peer.send(dialled.call.format === 'json' ? '{"command":"ANSWER"}' : 'ANSWER');
+      await dialled.call.answered;
+      return dialled;
+    },
+  };
+  beforeEach(async () => {
+    app = await TestApp.start();
+    asterisk = new FakeAsterisk({ url: app.url });
+  });
+  afterEach(async () => {
+    vi.useRealTimers();
+    await context.asterisk.close();
+    expect(context.asterisk.calls.size).toBe(0);
+    for (const peer of context.app.peers) await peer.whenClosed(); // no socket left over on either side
+    await context.app.close();
+    app = asterisk = undefined;
+  });
+  return context;
 }

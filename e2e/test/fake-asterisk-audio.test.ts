@@ -3,40 +3,12 @@
  * 20 ms frames after it, and the app's audio taken as chan_websocket takes it
  * (asterisk-chan-websocket.md, Media).
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FRAME_BYTES, FRAME_MS, FRAME_SAMPLES, MAX_ASTERISK_MESSAGE_BYTES, WIRE_RATE_HZ } from '@gag/sdk/protocol';
-import { FakeAsterisk, analyseTone, echo, floatToS16le, rms, s16leToFloat, sequence, sineFloat, tone, type FakeCall } from '../src/index.js';
-import { AppPeer, TestApp } from './fake-app.js';
+import { analyseTone, echo, floatToS16le, rms, s16leToFloat, sequence, sineFloat, tone } from '../src/index.js';
+import { withFakeAsterisk, type AppPeer } from './fake-app.js';
 
-let app: TestApp;
-let asterisk: FakeAsterisk;
-
-beforeEach(async () => {
-  app = await TestApp.start();
-  asterisk = new FakeAsterisk({ url: app.url });
-});
-
-afterEach(async () => {
-  vi.useRealTimers();
-  await asterisk.close();
-  expect(asterisk.calls.size).toBe(0);
-  for (const peer of app.peers) await peer.whenClosed();
-  await app.close();
-});
-
-async function dial(): Promise<{ call: FakeCall; peer: AppPeer }> {
-  const call = await asterisk.call('ws-ext-2001');
-  const peer = await app.nextPeer();
-  await peer.nextText(); // MEDIA_START
-  return { call, peer };
-}
-
-async function answered(): Promise<{ call: FakeCall; peer: AppPeer }> {
-  const dialled = await dial();
-  dialled.peer.send('ANSWER');
-  await dialled.call.answered;
-  return dialled;
-}
+const fake = withFakeAsterisk();
 
 /** Messages are handled in order: once STATUS comes back, everything sent before it was taken. */
 async function settle(peer: AppPeer): Promise<void> {
@@ -55,8 +27,8 @@ const levelOf = (amplitude: number): number => 20 * Math.log10(amplitude / Math.
 
 describe('towards the app', () => {
   it('sends nothing before ANSWER, then frames right after it', async () => {
-    const ringing = await dial();
-    const clock = await answered(); // the other call's frames measure time without a sleep
+    const ringing = await fake.dial();
+    const clock = await fake.answered(); // the other call's frames measure time without a sleep
     await clock.peer.binariesUntil(10);
     await settle(ringing.peer);
     expect(ringing.peer.binaries).toHaveLength(0);
@@ -67,7 +39,7 @@ describe('towards the app', () => {
   });
 
   it('plays a 440 Hz tone in whole frames at the source level', async () => {
-    const { call, peer } = await dial();
+    const { call, peer } = await fake.dial();
     call.play(tone(440, { amplitude: 0.5 }));
     peer.send('ANSWER');
     await call.answered;
@@ -81,14 +53,14 @@ describe('towards the app', () => {
   });
 
   it('paces frames in real time: 26 frames span at least 25 frame times', async () => {
-    const { peer } = await answered();
+    const { peer } = await fake.answered();
     await peer.binariesUntil(26);
     const spanMs = (peer.binaryTimesMs[25] ?? 0) - (peer.binaryTimesMs[0] ?? 0);
     expect(spanMs).toBeGreaterThanOrEqual(25 * FRAME_MS - FRAME_MS / 2);
   });
 
   it('sends exactly one frame per 20 ms from the answer and stops at the end, on a fake clock', async () => {
-    const { call, peer } = await dial();
+    const { call, peer } = await fake.dial();
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
     peer.send('ANSWER');
     await call.answered;
@@ -104,7 +76,7 @@ describe('towards the app', () => {
   });
 
   it('leaves no timer behind when the app closes the socket mid-call', async () => {
-    const { call, peer } = await dial();
+    const { call, peer } = await fake.dial();
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
     peer.send('ANSWER');
     await call.answered;
@@ -117,7 +89,7 @@ describe('towards the app', () => {
   });
 
   it('switches sources in a sequence at the frame boundary', async () => {
-    const { call, peer } = await dial();
+    const { call, peer } = await fake.dial();
     call.play(sequence({ source: tone(440), durationMs: 10 * FRAME_MS }, { source: tone(1_000) }));
     peer.send('ANSWER');
     const frames = await peer.binariesUntil(20);
@@ -127,7 +99,7 @@ describe('towards the app', () => {
   });
 
   it('echoes the app tone back', async () => {
-    const { call, peer } = await dial();
+    const { call, peer } = await fake.dial();
     call.play(echo(call));
     peer.send('ANSWER');
     await call.answered;
@@ -145,7 +117,7 @@ describe('towards the app', () => {
   });
 
   it('keeps the echo queue bounded, dropping the oldest', async () => {
-    const { call, peer } = await dial();
+    const { call, peer } = await fake.dial();
     const source = echo(call);
     call.play(source);
     peer.send('ANSWER');
@@ -159,7 +131,7 @@ describe('towards the app', () => {
 
 describe('from the app', () => {
   it('ignores audio before ANSWER', async () => {
-    const { call, peer } = await dial();
+    const { call, peer } = await fake.dial();
     peer.send(pcm(1_000, FRAME_BYTES));
     peer.send('ANSWER');
     await settle(peer);
@@ -169,7 +141,7 @@ describe('from the app', () => {
   });
 
   it('takes whole frames out of each message and drops odd leftovers', async () => {
-    const { call, peer } = await answered();
+    const { call, peer } = await fake.answered();
     peer.send(pcm(1_000, FRAME_BYTES));
     peer.send(pcm(2_000, 2 * FRAME_BYTES)); // two frames in one message
     peer.send(pcm(3_000, FRAME_BYTES + 360)); // one frame and 360 bytes Asterisk drops
@@ -184,7 +156,7 @@ describe('from the app', () => {
   });
 
   it('treats a command in a BINARY frame as audio', async () => {
-    const { call, peer } = await answered();
+    const { call, peer } = await fake.answered();
     peer.send(Buffer.from('HANGUP'));
     await settle(peer);
     expect(call.state).toBe('up');
@@ -193,7 +165,7 @@ describe('from the app', () => {
   });
 
   it('joins partial frames between START and STOP_MEDIA_BUFFERING and pads the last one', async () => {
-    const { call, peer } = await answered();
+    const { call, peer } = await fake.answered();
     peer.send('START_MEDIA_BUFFERING');
     peer.send(pcm(1_000, FRAME_BYTES * 1.5));
     peer.send(pcm(2_000, FRAME_BYTES * 0.75));
@@ -205,7 +177,7 @@ describe('from the app', () => {
   });
 
   it('accepts a 65,500-byte message and ends the call by error on a larger one', async () => {
-    const { call, peer } = await answered();
+    const { call, peer } = await fake.answered();
     peer.send(Buffer.alloc(MAX_ASTERISK_MESSAGE_BYTES));
     await settle(peer);
     expect(call.received.frames).toBe(Math.floor(MAX_ASTERISK_MESSAGE_BYTES / FRAME_BYTES));

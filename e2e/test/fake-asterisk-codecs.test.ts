@@ -3,24 +3,11 @@
  * the codec and its 20 ms frame size, frames go out in that codec, and what the app sends is
  * decoded by codec for analysis. Against a real ws server playing the app.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeAsterisk, analyseTone, decodeSamples, encodeSamples, fillSineS16, tone } from '../src/index.js';
-import { TestApp } from './fake-app.js';
+import { describe, expect, it } from 'vitest';
+import { analyseTone, decodeSamples, encodeSamples, fillSineS16, tone } from '../src/index.js';
+import { withFakeAsterisk } from './fake-app.js';
 
-let app: TestApp;
-let asterisk: FakeAsterisk;
-
-beforeEach(async () => {
-  app = await TestApp.start();
-  asterisk = new FakeAsterisk({ url: app.url });
-});
-
-afterEach(async () => {
-  await asterisk.close();
-  expect(asterisk.calls.size).toBe(0);
-  for (const peer of app.peers) await peer.whenClosed();
-  await app.close();
-});
+const fake = withFakeAsterisk();
 
 const floats = (s16: Int16Array): Float32Array => Float32Array.from(s16, (s) => s / 32_768);
 
@@ -30,12 +17,12 @@ describe.each([
   { codec: 'slin', frameBytes: 320 },
 ] as const)('c($codec)', ({ codec, frameBytes }) => {
   it(`sends MEDIA_START with format:${codec} optimal_frame_size:${frameBytes}, in both control formats`, async () => {
-    const text = await asterisk.call('ws-ext-2001', { codec });
-    expect(await (await app.nextPeer()).nextText()).toBe(
+    const text = await fake.asterisk.call('ws-ext-2001', { codec });
+    expect(await (await fake.app.nextPeer()).nextText()).toBe(
       `MEDIA_START connection_id:ws-ext-2001 channel:${text.channel} channel_id:${text.channelId} format:${codec} optimal_frame_size:${frameBytes} ptime:20`,
     );
-    await asterisk.call('ws-ext-2001', { codec, format: 'json' });
-    expect(JSON.parse(await (await app.nextPeer()).nextText())).toMatchObject({
+    await fake.asterisk.call('ws-ext-2001', { codec, format: 'json' });
+    expect(JSON.parse(await (await fake.app.nextPeer()).nextText())).toMatchObject({
       format: codec,
       optimal_frame_size: frameBytes,
       channel_variables: { DIALEDPEERNUMBER: `ws-ext-2001/f(json)c(${codec})n`, MEDIA_WEBSOCKET_OPTIMAL_FRAME_SIZE: String(frameBytes) },
@@ -43,8 +30,8 @@ describe.each([
   });
 
   it('plays a 440 Hz tone in 20 ms frames of the codec, at 8 kHz', async () => {
-    const call = await asterisk.call('ws-ext-2001', { codec });
-    const peer = await app.nextPeer();
+    const call = await fake.asterisk.call('ws-ext-2001', { codec });
+    const peer = await fake.app.nextPeer();
     await peer.nextText();
     call.play(tone(440, { amplitude: 0.5 }));
     peer.send('ANSWER');
@@ -56,8 +43,8 @@ describe.each([
   });
 
   it('takes the app audio in frames of the codec and analyses it decoded', async () => {
-    const call = await asterisk.call('ws-ext-2001', { codec });
-    const peer = await app.nextPeer();
+    const call = await fake.asterisk.call('ws-ext-2001', { codec });
+    const peer = await fake.app.nextPeer();
     await peer.nextText();
     peer.send('ANSWER');
     await call.answered;

@@ -2,32 +2,11 @@
  * The fake Asterisk against a real ws server playing the app: handshake, MEDIA_START, commands,
  * notifications and the ways a call ends (asterisk-chan-websocket.md).
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeAsterisk, type DialOptions } from '../src/index.js';
-import { AppPeer, TestApp } from './fake-app.js';
+import { describe, expect, it } from 'vitest';
+import { FakeAsterisk } from '../src/index.js';
+import { TestApp, withFakeAsterisk, type AppPeer } from './fake-app.js';
 
-let app: TestApp;
-let asterisk: FakeAsterisk;
-
-beforeEach(async () => {
-  app = await TestApp.start();
-  asterisk = new FakeAsterisk({ url: app.url });
-});
-
-afterEach(async () => {
-  await asterisk.close();
-  expect(asterisk.calls.size).toBe(0);
-  for (const peer of app.peers) await peer.whenClosed(); // no socket left over on either side
-  await app.close();
-});
-
-/** Dial ws-ext-2001 and read MEDIA_START on the app side. */
-async function dial(options?: DialOptions) {
-  const call = await asterisk.call('ws-ext-2001', options);
-  const peer = await app.nextPeer();
-  const mediaStart = await peer.nextText();
-  return { call, peer, mediaStart };
-}
+const fake = withFakeAsterisk();
 
 /** Send a command and wait for the reply it triggers. */
 async function ask(peer: AppPeer, text: string): Promise<string> {
@@ -37,8 +16,8 @@ async function ask(peer: AppPeer, text: string): Promise<string> {
 
 describe('the handshake', () => {
   it('asks for subprotocol media on /?params, URL-encoded, with Basic auth and no Origin', async () => {
-    asterisk = new FakeAsterisk({ url: app.url, username: 'asterisk', password: 's3cret:x' });
-    const { peer } = await dial({ params: { from: '0312345678', name: '田中 花子', note: 'a&b=c/d' } });
+    fake.asterisk = new FakeAsterisk({ url: fake.app.url, username: 'asterisk', password: 's3cret:x' });
+    const { peer } = await fake.dial({ params: { from: '0312345678', name: '田中 花子', note: 'a&b=c/d' } });
     expect(peer.request.url).toBe('/?from=0312345678&name=%E7%94%B0%E4%B8%AD%20%E8%8A%B1%E5%AD%90&note=a%26b%3Dc%2Fd');
     expect(peer.request.headers['sec-websocket-protocol']).toBe('media');
     expect(peer.ws.protocol).toBe('media');
@@ -48,7 +27,7 @@ describe('the handshake', () => {
   });
 
   it('dials / without an Authorization header when no params or credentials are configured', async () => {
-    const { peer } = await dial();
+    const { peer } = await fake.dial();
     expect(peer.request.url).toBe('/');
     expect(peer.request.headers.authorization).toBeUndefined();
   });
@@ -77,7 +56,7 @@ describe('the handshake', () => {
 
 describe('MEDIA_START', () => {
   it('is the first message, in plain text byte for byte', async () => {
-    const { call, peer, mediaStart } = await dial();
+    const { call, peer, mediaStart } = await fake.dial();
     expect(call.channel).toMatch(/^WebSocket\/ws-ext-2001\/0x7f[0-9a-f]{10}$/);
     expect(call.channelId).toMatch(/^\d{10}\.\d+$/);
     // The line observed on Asterisk 23 (the doc's "First message"), with this call's channel.
@@ -90,7 +69,7 @@ describe('MEDIA_START', () => {
   });
 
   it('is JSON with the channel variables byte for byte in the JSON format', async () => {
-    const { call, mediaStart } = await dial({ format: 'json', channelVariables: { GAG_CALLER_NAME: 'Tanaka', WS_EXTEN: '2001' } });
+    const { call, mediaStart } = await fake.dial({ format: 'json', channelVariables: { GAG_CALLER_NAME: 'Tanaka', WS_EXTEN: '2001' } });
     expect(mediaStart).toBe(
       `{"event":"MEDIA_START","connection_id":"ws-ext-2001","channel":"${call.channel}","channel_id":"${call.channelId}",` +
         `"format":"slin16","optimal_frame_size":640,"ptime":20,"channel_variables":{"DIALEDPEERNUMBER":"ws-ext-2001/f(json)c(slin16)n",` +
@@ -99,9 +78,9 @@ describe('MEDIA_START', () => {
   });
 
   it('names every call with its own channel and channel_id', async () => {
-    asterisk = new FakeAsterisk({ url: app.url, format: 'json' });
-    const first = await dial();
-    const second = await dial();
+    fake.asterisk = new FakeAsterisk({ url: fake.app.url, format: 'json' });
+    const first = await fake.dial();
+    const second = await fake.dial();
     expect(second.call.channelId).not.toBe(first.call.channelId);
     expect(second.call.channel).not.toBe(first.call.channel);
     expect(JSON.parse(second.mediaStart)).toMatchObject({ event: 'MEDIA_START', channel_id: second.call.channelId });
@@ -110,7 +89,7 @@ describe('MEDIA_START', () => {
 
 describe('commands and notifications', () => {
   it('answers an unknown or lower-case command with ERROR and the call goes on', async () => {
-    const { call, peer } = await dial();
+    const { call, peer } = await fake.dial();
     expect(await ask(peer, 'FOO bar')).toBe(`ERROR channel_id:${call.channelId} error_text:Unknown command: FOO`);
     expect(await ask(peer, 'answer')).toBe(`ERROR channel_id:${call.channelId} error_text:Unknown command: answer`);
     expect(call.state).toBe('ringing');
@@ -120,7 +99,7 @@ describe('commands and notifications', () => {
   });
 
   it('answers a plain-text command on a JSON channel with a JSON ERROR', async () => {
-    const { call, peer } = await dial({ format: 'json' });
+    const { call, peer } = await fake.dial({ format: 'json' });
     expect(await ask(peer, 'ANSWER')).toBe(`{"event":"ERROR","channel_id":"${call.channelId}","error_text":"Unable to parse JSON command"}`);
     expect(call.state).toBe('ringing');
     peer.send('{"command":"ANSWER"}');
@@ -129,7 +108,7 @@ describe('commands and notifications', () => {
   });
 
   it('replies to GET_STATUS, MARK_MEDIA and REPORT_QUEUE_DRAINED as Asterisk does', async () => {
-    const { call, peer } = await dial();
+    const { call, peer } = await fake.dial();
     const seen: Array<[string, readonly string[]]> = [];
     call.on('command', (name, args) => seen.push([name, args]));
     expect(await ask(peer, 'GET_STATUS')).toBe(
@@ -149,7 +128,7 @@ describe('commands and notifications', () => {
   });
 
   it('takes ids from correlation_id in the JSON format', async () => {
-    const { call, peer } = await dial({ format: 'json' });
+    const { call, peer } = await fake.dial({ format: 'json' });
     expect(await ask(peer, '{"command":"MARK_MEDIA","correlation_id":"m-2"}')).toBe(
       `{"event":"MEDIA_MARK_PROCESSED","channel_id":"${call.channelId}","correlation_id":"m-2"}`,
     );
@@ -157,13 +136,13 @@ describe('commands and notifications', () => {
   });
 
   it('sends one DTMF_END per digit in the call format', async () => {
-    const text = await dial();
+    const text = await fake.dial();
     text.call.sendDtmf('1#');
     expect([await text.peer.nextText(), await text.peer.nextText()]).toEqual([
       `DTMF_END digit:1 channel_id:${text.call.channelId}`,
       `DTMF_END digit:# channel_id:${text.call.channelId}`,
     ]);
-    const json = await dial({ format: 'json' });
+    const json = await fake.dial({ format: 'json' });
     json.call.sendDtmf('5');
     expect(await json.peer.nextText()).toBe(`{"event":"DTMF_END","channel_id":"${json.call.channelId}","digit":"5"}`);
     expect(() => json.call.sendDtmf('x')).toThrow(expect.objectContaining({ code: 'GAG_OPTIONS_INVALID' }));
@@ -172,7 +151,7 @@ describe('commands and notifications', () => {
 
 describe('ending a call', () => {
   it('closes with 1000 on HANGUP from the app, ended by app-hangup', async () => {
-    const { call, peer } = await dial();
+    const { call, peer } = await fake.dial();
     peer.send('ANSWER');
     await call.answered;
     peer.send('HANGUP');
@@ -180,11 +159,11 @@ describe('ending a call', () => {
     expect(await call.ended).toEqual({ by: 'app-hangup', code: 1000, reason: '' });
     expect(call.state).toBe('ended');
     expect(call.commands).toEqual(['ANSWER', 'HANGUP']);
-    expect(asterisk.calls.has(call)).toBe(false);
+    expect(fake.asterisk.calls.has(call)).toBe(false);
   });
 
   it('closes with 1000 on HANGUP before ANSWER, and answered rejects', async () => {
-    const { call, peer } = await dial();
+    const { call, peer } = await fake.dial();
     peer.send('HANGUP');
     expect(await call.ended).toMatchObject({ by: 'app-hangup', code: 1000 });
     await expect(call.answered).rejects.toThrow(expect.objectContaining({ code: 'GAG_CALL_STATE' }));
@@ -192,7 +171,7 @@ describe('ending a call', () => {
   });
 
   it('closes with 1000 when the caller hangs up, and the app sees it', async () => {
-    const { call, peer } = await dial();
+    const { call, peer } = await fake.dial();
     peer.send('ANSWER');
     await call.answered;
     expect(await call.hangup()).toEqual({ by: 'caller', code: 1000, reason: '' });
@@ -201,19 +180,19 @@ describe('ending a call', () => {
   });
 
   it('ends by app-close with the app code when the app closes the socket', async () => {
-    const { call, peer } = await dial();
+    const { call, peer } = await fake.dial();
     peer.ws.close(4000, 'bye');
     expect(await call.ended).toEqual({ by: 'app-close', code: 4000, reason: 'bye' });
     expect(call.state).toBe('ended');
   });
 
   it('close() hangs up every call with 1000', async () => {
-    const first = await dial();
-    const second = await dial();
+    const first = await fake.dial();
+    const second = await fake.dial();
     first.peer.send('ANSWER');
     await first.call.answered;
-    await asterisk.close();
-    expect(asterisk.calls.size).toBe(0);
+    await fake.asterisk.close();
+    expect(fake.asterisk.calls.size).toBe(0);
     expect(await first.call.ended).toMatchObject({ by: 'caller', code: 1000 });
     expect(await second.call.ended).toMatchObject({ by: 'caller', code: 1000 });
     expect((await second.peer.whenClosed()).code).toBe(1000);

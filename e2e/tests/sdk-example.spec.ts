@@ -5,8 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { build, type Rolldown } from 'vite';
 import { workletPlugin } from '../../sdk/build/worklet-plugin.js';
-import { analyseTone, tone } from '../src/index.js';
-import { TONE_DBFS, expect, expectPlaysTone, test } from './fixtures.js';
+import { TONE_DBFS, expect, expectTone, test } from './fixtures.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../sdk/examples/custom-ui.ts', import.meta.url));
 const ENTRY = '\0sdk-example-entry';
@@ -36,8 +35,8 @@ test.beforeAll(async () => {
   bundle = chunk.code;
 });
 
-test('the custom-UI example takes a call: ring, answer, 440 Hz heard at the playback tap, quality shown, hang up', async ({ page, gag, fakeAsterisk }) => {
-  const gatewayUrl = gag.gateway.browserUrl.replace('127.0.0.1', 'localhost');
+test('the custom-UI example takes a call: ring, answer, 440 Hz heard at the playback tap, quality shown, hang up', async ({ page, gag, asterisk }) => {
+  const gatewayUrl = gag.gatewayUrl;
   gag.serve('/sdk-example/app.js', 'text/javascript; charset=utf-8', bundle);
   gag.serve(
     '/sdk-example/',
@@ -50,16 +49,17 @@ test('the custom-UI example takes a call: ring, answer, 440 Hz heard at the play
   const button = page.locator('#phone button');
   await expect(status).toHaveText('online');
 
-  const call = await fakeAsterisk.call('ws-ext-2001', { params: { from: '0312345678', name: 'Tanaka' } });
+  const call = await asterisk.call('2001', { from: '0312345678', name: 'Tanaka' });
   await expect(status).toHaveText('Call from 0312345678');
   await expect(page.evaluate(() => (window as unknown as { phone: { calls: readonly unknown[] } }).phone.calls.length)).resolves.toBe(1);
-  call.play(tone(440, { amplitude: 0.5 }));
+  call.play(440);
   await button.getByText('Answer').click();
-  await call.answered;
+  await call.expectAnswered();
   await expect(button).toHaveText('Hang up');
 
   // Asterisk → browser: 440 Hz at its level at the SDK's playback tap.
-  await expectPlaysTone(
+  await expectTone(
+    'the example plays',
     () =>
       page.evaluate(() => {
         const audio = (window as unknown as { phone: { calls: ReadonlyArray<{ audio?: { diagnostics: { playback: AnalyserNode }; sampleRateHz: number } }> } }).phone.calls[0]?.audio;
@@ -68,13 +68,11 @@ test('the custom-UI example takes a call: ring, answer, 440 Hz heard at the play
         audio.diagnostics.playback.getFloatTimeDomainData(buf);
         return { samples: Array.from(buf), rateHz: audio.sampleRateHz };
       }),
-    440,
+    { hz: 440, dbfs: TONE_DBFS },
   );
 
   // Browser → Asterisk: the fake microphone's 1 kHz tone.
-  await expect.poll(() => call.received.frames, { timeout: 10_000 }).toBeGreaterThanOrEqual(100);
-  const up = analyseTone(call.received.samples({ fromMs: 1_000, toMs: 2_000 }), 16_000);
-  expect(Math.abs(up.hz - 1_000)).toBeLessThanOrEqual(20);
+  await call.expectAudio({ hz: 1_000, dbfs: TONE_DBFS });
 
   // The quality line: the microphone (a 1 kHz sine at 0.5) reads −9 dBFS.
   await expect(quality).toHaveText(/^mic -?\d+ dBFS, buffer \d+ ms, RTT (\d+|\?) ms$/, { timeout: 5_000 });
@@ -83,7 +81,7 @@ test('the custom-UI example takes a call: ring, answer, 440 Hz heard at the play
   expect(Math.abs(Number(/^mic (-?\d+)/.exec(shown)?.[1]) - TONE_DBFS)).toBeLessThanOrEqual(3);
 
   await button.click();
-  expect(await call.ended).toMatchObject({ by: 'app-hangup', code: 1000 });
+  await call.expectHangup();
   expect(call.commands).toEqual(['ANSWER', 'HANGUP']);
   await expect(status).toHaveText('Call ended: hangup');
   await expect(button).toBeHidden();

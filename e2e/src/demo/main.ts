@@ -1,9 +1,13 @@
 /**
  * `npm start`: the gateway and a demo page on loopback, with an echo-test caller. No Asterisk
  * needed: the built-in fake Asterisk rings the page, plays a tone after answer, then echoes the
- * microphone back. Dev mode only: the demo mints tokens for anyone who can reach loopback.
+ * microphone back. It also serves the fake CRM page `examples/crm.html` at `/crm.html`, with the
+ * token endpoint (`/token`) a CRM backend would have. `--origin` and `GAG_JWT_SECRET` let a page
+ * of your own use the demo's gateway with tokens your backend mints. Dev mode only: the demo mints
+ * tokens for anyone who can reach loopback.
  * @packageDocumentation
  */
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 import { createLogger, devConfig, mintToken, startGateway } from '@gag/gateway';
@@ -14,6 +18,14 @@ import { demoBody, demoIntro } from './page.js';
 /** The demo's extension. */
 const EXTENSION = '1000';
 const TOKEN_TTL_S = 12 * 3600;
+/** The fake CRM page, read at each request (so it can be edited while the demo runs). */
+const CRM_PAGE = new URL('../../../examples/crm.html', import.meta.url);
+/** The gateway URL `examples/crm.html` assumes when the query does not say (`?server=`). */
+const CRM_DEFAULT_SERVER = 'ws://localhost:8766';
+/** What the demo accepts in queries: an extension, a caller number (`+` and digits) and a caller name. */
+const EXTENSION_PATTERN = /^\w{1,16}$/;
+const CALLER_NUMBER_PATTERN = /^\+?\d{1,20}$/;
+const CALLER_NAME_MAX_CHARS = 40;
 
 const { values } = parseArgs({
   options: {
@@ -21,11 +33,16 @@ const { values } = parseArgs({
     'gateway-port': { type: 'string', default: process.env['GAG_GATEWAY_PORT'] ?? '8766' },
     'asterisk-port': { type: 'string', default: process.env['GAG_ASTERISK_PORT'] ?? '8765' },
     lang: { type: 'string', default: 'ja' },
+    // Your own page's origin (e.g. http://localhost:3000), to try the README's "Add a phone to
+    // your page" against the demo; with GAG_JWT_SECRET your backend can mint the tokens.
+    origin: { type: 'string', multiple: true, default: [] },
   },
 });
 const port = Number(values.port);
 const lang = values.lang === 'en' ? 'en' : 'ja';
-const origins = [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
+const origins = [`http://localhost:${port}`, `http://127.0.0.1:${port}`, ...values.origin];
+/** The token secret: yours from GAG_JWT_SECRET (to mint tokens in your own backend), else random. */
+const jwtSecret = process.env['GAG_JWT_SECRET'];
 
 const log = createLogger('info');
 // Click-to-call works in the demo too: a fake AMI rings the page back, and the "far end" is the
@@ -39,6 +56,7 @@ const config = devConfig({
   asterisk_addr: `127.0.0.1:${values['asterisk-port']}`,
   browser_addr: `127.0.0.1:${values['gateway-port']}`,
   allowed_origins: origins,
+  ...(jwtSecret === undefined ? {} : { jwt_secret: jwtSecret }),
 });
 const gateway = await startGateway(config, { log });
 const asterisk = new FakeAsterisk({ url: gateway.asteriskUrl });
@@ -53,32 +71,81 @@ function farEnd(call: FakeCall): AudioSource {
 }
 const gatewayUrl = gateway.browserUrl.replace('127.0.0.1', 'localhost');
 
-async function callMe(res: ServerResponse): Promise<void> {
-  try {
-    const call = await asterisk.call(`ws-ext-${EXTENSION}`, { params: { from: '0000', name: lang === 'ja' ? 'エコーテスト' : 'Echo test' } });
-    call.play(farEnd(call));
-    res.writeHead(202, { 'Content-Type': 'application/json' }).end(JSON.stringify({ ringing: true }));
-  } catch (err) {
-    log.error({ err }, 'echo call failed');
-    res.writeHead(502, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: (err as Error).message }));
+/** The token the demo's pages log in with: what a CRM backend mints for the signed-in agent. */
+function demoToken(extension: string): Promise<string> {
+  return mintToken({ secret: config.jwt_secret, extension, ttlSeconds: TOKEN_TTL_S });
+}
+
+const sendJson = (res: ServerResponse, status: number, body: unknown): void =>
+  void res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+
+/**
+ * `POST /call-me`: the fake Asterisk calls `?ext=` (default the demo's) from `?from=` as `?name=`
+ * (default: the echo test), then plays the far end. The CRM page's "simulate a call" buttons use it.
+ */
+async function callMe(query: URLSearchParams, res: ServerResponse): Promise<void> {
+  const extension = query.get('ext') ?? EXTENSION;
+  const from = query.get('from') ?? '0000';
+  const name = query.get('name') ?? (query.has('from') ? '' : lang === 'ja' ? 'エコーテスト' : 'Echo test');
+  if (!EXTENSION_PATTERN.test(extension) || !CALLER_NUMBER_PATTERN.test(from) || name.length > CALLER_NAME_MAX_CHARS) {
+    return sendJson(res, 400, { error: `ext must match ${EXTENSION_PATTERN}, from ${CALLER_NUMBER_PATTERN}, name at most ${CALLER_NAME_MAX_CHARS} characters` });
   }
+  try {
+    const call = await asterisk.call(`ws-ext-${extension}`, { params: name === '' ? { from } : { from, name } });
+    call.play(farEnd(call));
+    sendJson(res, 202, { ringing: true });
+  } catch (err) {
+    log.error({ err }, 'demo call failed');
+    sendJson(res, 502, { error: (err as Error).message });
+  }
+}
+
+/** `GET /token?ext=`: a fresh token as text, as the CRM page's `token-url` expects. */
+async function token(query: URLSearchParams, res: ServerResponse): Promise<void> {
+  const extension = query.get('ext') ?? EXTENSION;
+  if (!EXTENSION_PATTERN.test(extension)) {
+    res.writeHead(400, { 'Content-Type': 'text/plain' }).end(`ext must match ${EXTENSION_PATTERN}\n`);
+    return;
+  }
+  res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end(await demoToken(extension));
+}
+
+/** `GET /crm.html`: the page as it is on disk; pointed at this demo's gateway when it is not the page's default. */
+async function crmPage(query: URLSearchParams, res: ServerResponse): Promise<void> {
+  if (!query.has('server') && gatewayUrl !== CRM_DEFAULT_SERVER) {
+    query.set('server', gatewayUrl);
+    res.writeHead(302, { Location: `/crm.html?${query}` }).end();
+    return;
+  }
+  res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }).end(await readFile(CRM_PAGE));
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const path = (req.url ?? '/').split('?')[0];
-  if (req.method === 'GET' && path === '/') {
-    const token = await mintToken({ secret: config.jwt_secret, extension: EXTENSION, ttlSeconds: TOKEN_TTL_S });
-    const html = phonePageHtml({ gatewayUrl, token, lang, title: 'GAG demo', before: demoIntro(lang, EXTENSION), body: demoBody(lang) });
+  const url = new URL(req.url ?? '/', 'http://demo');
+  const route = `${req.method} ${url.pathname}`;
+  if (route === 'GET /') {
+    const html = phonePageHtml({ gatewayUrl, token: await demoToken(EXTENSION), lang, title: 'GAG demo', before: demoIntro(lang, EXTENSION), body: demoBody(lang) });
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }).end(html);
     return;
   }
-  if (req.method === 'POST' && path === '/call-me') return callMe(res);
+  if (route === 'GET /crm.html') return crmPage(url.searchParams, res);
+  if (route === 'GET /token') return token(url.searchParams, res);
+  if (route === 'POST /call-me') return callMe(url.searchParams, res);
   res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
 }
 
-const server = createServer((req, res) => void handle(req, res));
+const server = createServer((req, res) => {
+  handle(req, res).catch((err: unknown) => {
+    log.error({ err, path: req.url?.split('?')[0] }, 'demo request failed');
+    if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+    res.end('demo error\n');
+  });
+});
 await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-process.stdout.write(`\n  GAG demo: open http://localhost:${port}  (extension ${EXTENSION}; Ctrl-C to stop)\n\n`);
+process.stdout.write(
+  `\n  GAG demo: open http://localhost:${port}  (extension ${EXTENSION}; Ctrl-C to stop)\n` +
+    `  Fake CRM: open http://localhost:${port}/crm.html${lang === 'en' ? '?lang=en' : ''}\n\n`,
+);
 
 const stop = async (): Promise<void> => {
   server.close();

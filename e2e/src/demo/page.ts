@@ -8,6 +8,7 @@ const TEXT = {
     steps: '「応答」を押すと 1 秒間 440 Hz のトーンが鳴り、その後はマイクの音声が 0.5 秒遅れて返ってきます。電話機の番号欄 (例: 0312345678) から「発信」すると、コールバック方式の発信 (click-to-call) も試せます。',
     calling: '呼び出し中…',
     failed: '発信できませんでした: ',
+    crm: 'CRM に組み込んだ例: <a href="/crm.html">顧客リストと電話機 (crm.html)</a> — 着信で顧客情報を表示し、電話番号のリンクから発信します。',
   },
   en: {
     heading: 'GAG demo',
@@ -16,6 +17,7 @@ const TEXT = {
     steps: 'Press Answer: you hear a 440 Hz tone for one second, then your microphone, half a second late. Type a number in the phone (e.g. 0312345678) and press Call to try click-to-call by callback.',
     calling: 'Ringing…',
     failed: 'Could not call: ',
+    crm: 'The phone in a CRM: <a href="/crm.html?lang=en">a customer list with the phone (crm.html)</a> — incoming calls open the customer, phone links call out.',
   },
 } as const;
 
@@ -35,6 +37,7 @@ export function demoBody(lang: 'ja' | 'en'): string {
   const t = TEXT[lang];
   return `<p><button id="call-me" type="button">${t.button}</button> <span id="call-status" role="status"></span></p>
 <p>${t.steps}</p>
+<p>${t.crm}</p>
 <script>
 document.getElementById('call-me').addEventListener('click', async () => {
   const status = document.getElementById('call-status');

@@ -5,14 +5,14 @@
  * with `connection_type = per_call_config` (asterisk-chan-websocket.md).
  * @packageDocumentation
  */
-import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { WebSocket, type RawData } from 'ws';
+import { WebSocket } from 'ws';
 import { DEFAULT_WIRE_FORMAT, FRAME_MS, GagError, MAX_ASTERISK_MESSAGE_BYTES, frameBytesOf, type WireFormat } from '@gag/sdk/protocol';
+import { FakeCall } from './call.js';
 import * as control from './control.js';
-import type { AppCommand, ControlFormat } from './control.js';
-import { Recorder } from './recorder.js';
-import { Player, type AudioSource } from './sources.js';
+import type { ControlFormat } from './control.js';
+
+export { FakeCall, type CallEnd, type FakeCallEvents } from './call.js';
 
 /** Options of a {@link FakeAsterisk}: the `websocket_client.conf` entry it dials. */
 export interface FakeAsteriskOptions {
@@ -38,191 +38,11 @@ export interface DialOptions {
   codec?: WireFormat;
 }
 
-/** How a call ended: who ended it and the WebSocket close code. */
-export interface CallEnd {
-  by: 'app-hangup' | 'app-close' | 'caller' | 'error';
-  code: number;
-  reason: string;
-}
-
-/** Events of a {@link FakeCall}; listeners run after the call's state is updated. */
-export interface FakeCallEvents {
-  /** The app sent ANSWER: media starts. `call.on('answered', () => {})` */
-  answered: [];
-  /** The app sent a known command. `call.on('command', (name, args) => {})` */
-  command: [name: AppCommand, args: readonly string[]];
-  /** A whole frame Asterisk accepted from the app (after ANSWER). `call.on('audio', (frame) => {})` */
-  audio: [frame: Buffer];
-  /** The call is over: always the last event, exactly once. `call.on('ended', (end) => {})` */
-  ended: [end: CallEnd];
-}
-
 /** The WebSocket subprotocol chan_websocket asks for (`protocols = media`). */
 export const MEDIA_SUBPROTOCOL = 'media';
 const HANDSHAKE_TIMEOUT_MS = 5_000;
-/** Close codes for a peer's bad frames, as ws chooses them (it does not export the table). */
-const WS_ERROR_CLOSE_CODES: Readonly<Record<string, number>> = { WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: 1009, WS_ERR_INVALID_UTF8: 1007 };
 /** Asterisk names channels by a unique id `<start time>.<counter>`: one counter per process. */
 let channelCounter = 0;
-
-const toBuffer = (data: RawData): Buffer =>
-  Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
-
-/**
- * One call from the fake Asterisk: a WebSocket that rings (`ringing`) until the app sends ANSWER.
- * @example
- * const call = await asterisk.call('ws-ext-2001');
- * call.play(tone(440));
- * await call.answered;
- * expect((await call.hangup()).code).toBe(1000);
- */
-export class FakeCall extends EventEmitter<FakeCallEvents> {
-  readonly connectionId: string;
-  readonly channel: string;
-  readonly channelId: string;
-  readonly format: ControlFormat;
-  /** The media codec the call was dialled with (`c(…)`). */
-  readonly codec: WireFormat;
-  /** Resolves when the app sends ANSWER; rejects if the call ends before that. */
-  readonly answered: Promise<void>;
-  /** Resolves when the call is over and its socket closed, however it ended (never rejects). */
-  readonly ended: Promise<CallEnd>;
-  /** What the app sent, as Asterisk would take it. */
-  readonly received: Recorder;
-  readonly #commands: AppCommand[] = [];
-  readonly #ws: WebSocket;
-  // After ANSWER, "one frame every 20 ms" (asterisk-chan-websocket.md, Media).
-  readonly #player: Player;
-  #state: 'ringing' | 'up' | 'ended' = 'ringing';
-  #closing: { by: CallEnd['by']; code: number; reason: string } | undefined;
-  #paused = false;
-  #answer!: { resolve: () => void; reject: (err: Error) => void };
-  #end!: (end: CallEnd) => void;
-
-  /** @internal Made by {@link FakeAsterisk.call}. */
-  constructor(ws: WebSocket, init: { connectionId: string; channel: string; channelId: string; format: ControlFormat; codec?: WireFormat }) {
-    super();
-    ({ connectionId: this.connectionId, channel: this.channel, channelId: this.channelId, format: this.format } = init);
-    this.codec = init.codec ?? DEFAULT_WIRE_FORMAT;
-    this.received = new Recorder(this.codec);
-    this.#player = new Player((frame) => this.#ws.readyState === WebSocket.OPEN && this.#ws.send(frame), this.codec);
-    this.#ws = ws;
-    this.answered = new Promise<void>((resolve, reject) => (this.#answer = { resolve, reject }));
-    this.answered.catch(() => {}); // a call that is never answered must not raise an unhandled rejection
-    this.ended = new Promise<CallEnd>((resolve) => (this.#end = resolve));
-    ws.on('message', (data, isBinary) => this.#onMessage(toBuffer(data), isBinary));
-    ws.on('error', (err: Error & { code?: string }) => this.#finish('error', WS_ERROR_CLOSE_CODES[err.code ?? ''] ?? 1002, ''));
-    ws.on('close', (code, reason) => this.#onClose(code, reason.toString('utf8')));
-  }
-
-  get state(): 'ringing' | 'up' | 'ended' {
-    return this.#state;
-  }
-  /** Every known command received, in order, e.g. `['ANSWER', 'HANGUP']`. */
-  get commands(): readonly string[] {
-    return this.#commands;
-  }
-  /** BINARY frames sent to the app so far. */
-  get framesSent(): number {
-    return this.#player.framesSent;
-  }
-
-  /** What Asterisk plays towards the app after ANSWER (default: silence); switch at any time. */
-  play(source: AudioSource): void {
-    this.#player.play(source);
-  }
-
-  /** The caller hangs up: Asterisk closes the WebSocket with 1000 (asterisk-chan-websocket.md, Ending). */
-  hangup(): Promise<CallEnd> {
-    this.#finish('caller', 1000, '');
-    return this.ended;
-  }
-
-  /**
-   * DTMF_END, one per digit, in the call's format (asterisk-chan-websocket.md, Notifications).
-   * @throws GagError `GAG_OPTIONS_INVALID` for a digit outside 0-9 A-D * #, `GAG_CALL_STATE` once the call has ended.
-   */
-  sendDtmf(digits: string): void {
-    if (!/^[0-9A-D*#]+$/.test(digits)) {
-      throw new GagError('GAG_OPTIONS_INVALID', `'digits' must be 0-9, A-D, * or #. Got '${digits}'`);
-    }
-    if (this.#state === 'ended') throw new GagError('GAG_CALL_STATE', `call ${this.channelId} has ended: no DTMF`);
-    for (const digit of digits) this.#sendText(control.dtmfEndMessage(this.channelId, digit, this.format));
-  }
-
-  /**
-   * Send MEDIA_XOFF or MEDIA_XON by hand, as Asterisk does when its queue passes ~900 or falls
-   * under ~800 frames. TODO(#8): raise them from a real queue model when the app sends faster
-   * than real time.
-   */
-  sendFlowControl(event: 'MEDIA_XOFF' | 'MEDIA_XON'): void {
-    this.#sendText(control.noDataMessage(event, this.channelId, this.format));
-  }
-
-  /** @internal Sends MEDIA_START; resolves once it is written (or the socket is gone). */
-  start(mediaStart: string): Promise<void> {
-    return new Promise((resolve) => this.#ws.send(mediaStart, () => resolve()));
-  }
-
-  #sendText(text: string): void {
-    if (this.#ws.readyState === WebSocket.OPEN) this.#ws.send(text);
-  }
-
-  #onMessage(data: Buffer, isBinary: boolean): void {
-    if (this.#state === 'ended') return;
-    if (!isBinary) return this.#onText(data.toString('utf8'));
-    // A BINARY frame is audio, even if it spells a command. With `n`, nothing flows before ANSWER.
-    if (this.#state === 'ringing') return this.received.ignore();
-    for (const frame of this.received.accept(data)) this.emit('audio', frame);
-  }
-
-  #onText(text: string): void {
-    const message = control.parseAppMessage(text, this.format);
-    if (message.kind === 'ignored') return;
-    if (message.kind === 'error') return this.#sendText(control.errorMessage(this.channelId, message.errorText, this.format));
-    const { command, id } = message;
-    this.#commands.push(command);
-    const answering = command === 'ANSWER' && this.#state === 'ringing';
-    if (answering) {
-      this.#state = 'up';
-      this.#player.start();
-    }
-    // "Asterisk closes the WebSocket with code 1000 within milliseconds" (asterisk-chan-websocket.md, Ending).
-    if (command === 'HANGUP') this.#finish('app-hangup', 1000, '');
-    if (command === 'START_MEDIA_BUFFERING') this.received.startBuffering();
-    if (command === 'STOP_MEDIA_BUFFERING') for (const frame of this.received.stopBuffering()) this.emit('audio', frame);
-    if (command === 'FLUSH_MEDIA') this.received.flush();
-    if (command === 'PAUSE_MEDIA' || command === 'CONTINUE_MEDIA') this.#paused = command === 'PAUSE_MEDIA';
-    // TODO(#8): model Asterisk's playout queue (depth, MEDIA_XOFF at 900, MEDIA_XON under 800).
-    const status = { queueLengthFrames: 0, queueFull: false, bulkMedia: this.received.buffering, mediaPaused: this.#paused };
-    const reply = control.commandReply(command, id, this.channelId, status, this.format);
-    if (reply !== undefined) this.#sendText(reply);
-    this.emit('command', command, id === undefined ? [] : [id]);
-    if (answering) {
-      this.#answer.resolve();
-      this.emit('answered');
-    }
-  }
-
-  /** Asterisk hangs the channel up: media stops now, `ended` follows when the socket is closed. */
-  #finish(by: CallEnd['by'], code: number, reason: string): void {
-    if (this.#state === 'ended') return;
-    this.#state = 'ended';
-    this.#closing = { by, code, reason };
-    this.#player.stop();
-    if (this.#ws.readyState === WebSocket.OPEN || this.#ws.readyState === WebSocket.CONNECTING) this.#ws.close(code, reason);
-  }
-
-  #onClose(code: number, reason: string): void {
-    this.#state = 'ended';
-    this.#player.stop();
-    // "App closes the socket: Asterisk hangs the channel up" (asterisk-chan-websocket.md, Ending).
-    const end: CallEnd = this.#closing ?? { by: 'app-close', code, reason };
-    this.emit('ended', end);
-    this.#end(end);
-    this.#answer.reject(new GagError('GAG_CALL_STATE', `call ${this.channelId} ended (${end.by}, ${end.code}) before ANSWER`));
-  }
-}
 
 /**
  * The Asterisk side of GAG's tests: dials the gateway like chan_websocket, one WebSocket per call.

@@ -200,8 +200,7 @@ export function errorMessage(channelId: string, errorText: string, format: Contr
  * The notification Asterisk sends back for a command, if any: STATUS for GET_STATUS,
  * MEDIA_BUFFERING_COMPLETED for STOP_MEDIA_BUFFERING, MEDIA_MARK_PROCESSED for MARK_MEDIA,
  * QUEUE_DRAINED for REPORT_QUEUE_DRAINED. Asterisk sends the last three when its playout queue
- * reaches that point; a fake with an empty queue sends them at once.
- * TODO(#8): delay them behind the queued frames once the fake models Asterisk's queue.
+ * reaches that point (the fake Asterisk's PlayoutQueue decides when); this says what is sent.
  * @example commandReply('MARK_MEDIA', 'm1', '1795403872.2', status, 'text') // 'MEDIA_MARK_PROCESSED m1'
  */
 export function commandReply(

@@ -4,8 +4,11 @@
  * odd leftover dropped, unless START/STOP_MEDIA_BUFFERING brackets it (asterisk-chan-websocket.md, Media).
  * @packageDocumentation
  */
+import { writeFile } from 'node:fs/promises';
 import { DEFAULT_WIRE_FORMAT, frameBytesOf, frameSamplesOf, rateHzOf, type WireFormat } from '@gag/sdk/protocol';
+import { decodeDtmf, type DtmfDecoding } from '../dtmf.js';
 import { analyseTone, type ToneAnalysis } from '../tones.js';
+import { wavFile } from '../wav.js';
 import { decodeSamples } from './codec.js';
 
 /** A span of the received stream, in ms from its first accepted sample. */
@@ -30,6 +33,7 @@ export class Recorder {
   #oddSized = 0;
   #droppedBytes = 0;
   #ignoredBeforeAnswer = 0;
+  #overflowFrames = 0;
   // Asterisk's bulk-media state (START_MEDIA_BUFFERING) and its partial frame.
   #bulk = false;
   readonly #leftover: Buffer;
@@ -63,6 +67,10 @@ export class Recorder {
   get ignoredBeforeAnswer(): number {
     return this.#ignoredBeforeAnswer;
   }
+  /** Whole frames Asterisk dropped because its queue was full (`QUEUE_LENGTH_MAX`). */
+  get overflowFrames(): number {
+    return this.#overflowFrames;
+  }
   /** Whether START_MEDIA_BUFFERING is in effect. */
   get buffering(): boolean {
     return this.#bulk;
@@ -73,10 +81,11 @@ export class Recorder {
   }
 
   /**
-   * Take one BINARY message; returns the frames it completed.
+   * Take one BINARY message; returns the frames it completed, no more than `roomFrames` (the
+   * space left in Asterisk's queue): the rest are dropped and counted in {@link overflowFrames}.
    * @internal
    */
-  accept(message: Buffer): Buffer[] {
+  accept(message: Buffer, roomFrames = Infinity): Buffer[] {
     const size = this.#frameBytes;
     const out: Buffer[] = [];
     this.#messages++;
@@ -102,8 +111,14 @@ export class Recorder {
     } else {
       this.#droppedBytes += rest; // "odd-sized leftovers are DROPPED" (asterisk-chan-websocket.md, Media)
     }
-    this.#frames.push(...out);
-    return out;
+    return this.#keep(out, roomFrames);
+  }
+
+  #keep(frames: Buffer[], roomFrames: number): Buffer[] {
+    const kept = frames.length <= roomFrames ? frames : frames.slice(0, Math.max(0, roomFrames));
+    this.#overflowFrames += frames.length - kept.length;
+    this.#frames.push(...kept);
+    return kept;
   }
 
   /** @internal A BINARY message before ANSWER: Asterisk does not take it. */
@@ -118,22 +133,22 @@ export class Recorder {
 
   /**
    * STOP_MEDIA_BUFFERING: a held partial frame is queued and padded with silence to a whole
-   * frame (chan_websocket pads short slin frames in `webchan_read`). Returns the frames added.
+   * frame (chan_websocket pads short slin frames in `webchan_read`). Returns the frames added
+   * (none when the queue has no `roomFrames` left).
    * @internal
    */
-  stopBuffering(): Buffer[] {
+  stopBuffering(roomFrames = Infinity): Buffer[] {
     this.#bulk = false;
     if (this.#leftoverBytes === 0) return [];
     const frame = Buffer.alloc(this.#frameBytes);
     this.#leftover.copy(frame, 0, 0, this.#leftoverBytes);
     this.#leftoverBytes = 0;
-    this.#frames.push(frame);
-    return [frame];
+    return this.#keep([frame], roomFrames);
   }
 
   /**
-   * FLUSH_MEDIA: buffering off, the partial frame dropped.
-   * TODO(#8): Asterisk also empties its playout queue; the fake has no queue yet.
+   * FLUSH_MEDIA: buffering off, the partial frame dropped. (The queued frames are dropped by the
+   * playout queue; what was received stays recorded here.)
    * @internal
    */
   flush(): void {
@@ -148,16 +163,43 @@ export class Recorder {
    * @example call.received.samples({ fromMs: 100, toMs: 600 }).length // 8000 for slin16
    */
   samples(range: StreamRange = {}): Float32Array {
+    const s16 = this.#s16(range);
+    const out = new Float32Array(s16.length);
+    for (let i = 0; i < out.length; i++) out[i] = (s16[i] ?? 0) / 32_768;
+    return out;
+  }
+
+  /**
+   * The accepted audio as a mono PCM 16-bit WAV file at the call's rate, the samples exactly as
+   * decoded from the codec: to listen to, or to analyse with sox (`sox received.wav -n stat`).
+   * @example writeFileSync('received.wav', call.received.toWav({ fromMs: 1_000 }))
+   */
+  toWav(range: StreamRange = {}): Buffer {
+    return wavFile(this.#s16(range), rateHzOf(this.codec));
+  }
+
+  /**
+   * Write {@link toWav} to `path`.
+   * @example await call.received.saveWav('received.wav')
+   */
+  async saveWav(path: string, range: StreamRange = {}): Promise<void> {
+    await writeFile(path, this.toWav(range));
+  }
+
+  /** The accepted audio in `range`, decoded to s16 at the call's rate. */
+  #s16(range: StreamRange): Int16Array {
     const rateHz = rateHzOf(this.codec);
-    const total = this.#frames.length * frameSamplesOf(this.codec);
+    const frameSamples = frameSamplesOf(this.codec);
+    const total = this.#frames.length * frameSamples;
     const at = (ms: number | undefined, fallback: number): number =>
       ms === undefined ? fallback : Math.max(0, Math.min(total, Math.round((ms * rateHz) / 1000)));
     const from = at(range.fromMs, 0);
     const to = Math.max(from, at(range.toMs, total));
-    const s16 = decodeSamples(this.codec, Buffer.concat(this.#frames));
-    const out = new Float32Array(to - from);
-    for (let i = 0; i < out.length; i++) out[i] = (s16[from + i] ?? 0) / 32_768;
-    return out;
+    // Only the frames the range touches are decoded: a poll of the latest 500 ms stays cheap on a long call.
+    const firstFrame = Math.floor(from / frameSamples);
+    const frames = this.#frames.slice(firstFrame, Math.ceil(to / frameSamples));
+    const offset = firstFrame * frameSamples;
+    return decodeSamples(this.codec, Buffer.concat(frames)).subarray(from - offset, to - offset);
   }
 
   /**
@@ -168,6 +210,14 @@ export class Recorder {
     return analyseTone(this.samples(range), rateHzOf(this.codec));
   }
 
+  /**
+   * The DTMF digits in the accepted audio ({@link decodeDtmf}), e.g. keys a phone sent in-band.
+   * @example expect(call.received.dtmf({ fromMs: 1_000 }).digits).toBe('123#')
+   */
+  dtmf(range: StreamRange = {}): DtmfDecoding {
+    return decodeDtmf(this.samples(range), rateHzOf(this.codec));
+  }
+
   /** Forget the audio and the counters (buffering state and a held partial frame stay). */
   clear(): void {
     this.#frames = [];
@@ -175,5 +225,6 @@ export class Recorder {
     this.#oddSized = 0;
     this.#droppedBytes = 0;
     this.#ignoredBeforeAnswer = 0;
+    this.#overflowFrames = 0;
   }
 }

@@ -22,6 +22,9 @@ export interface AudioSource {
   fill(frame: Int16Array, n: number, rateHz?: number): void;
 }
 
+/** The largest s16 sample. */
+const S16_MAX = 32_767;
+
 /** Why an option was refused: `GAG_OPTIONS_INVALID`, naming the option. */
 function invalid(option: string, expected: string, got: unknown): GagError {
   return new GagError('GAG_OPTIONS_INVALID', `'${option}' must be ${expected}. Got '${String(got)}'`);
@@ -69,6 +72,35 @@ export function sequence(...parts: Array<{ source: AudioSource; durationMs?: num
         start += part.frames;
       }
       frame.fill(0);
+    },
+  };
+}
+
+/** Floats (−1…1) to s16, clamped and scaled ×32767 as `floatToS16le`. */
+function toS16(samples: Float32Array): Int16Array {
+  const out = new Int16Array(samples.length);
+  for (let i = 0; i < samples.length; i++) out[i] = Math.round(Math.max(-1, Math.min(1, samples[i] ?? 0)) * S16_MAX);
+  return out;
+}
+
+/**
+ * Plays a clip (floats, −1…1) rendered once for each call rate it meets and kept as s16, from
+ * its start; then from the start again when `loop`, or silence. What `wavSource` and
+ * `speechLike` play.
+ * @internal
+ */
+export function clipSource(render: (rateHz: number) => Float32Array, loop: boolean): AudioSource {
+  const clips = new Map<number, Int16Array>();
+  return {
+    fill(frame, n, rateHz = WIRE_RATE_HZ) {
+      let clip = clips.get(rateHz);
+      if (clip === undefined) clips.set(rateHz, (clip = toS16(render(rateHz))));
+      const start = n * frame.length;
+      const length = clip.length;
+      for (let i = 0; i < frame.length; i++) {
+        const at = start + i;
+        frame[i] = length === 0 || (!loop && at >= length) ? 0 : (clip[at % length] ?? 0);
+      }
     },
   };
 }
@@ -148,6 +180,7 @@ export function echo(call: FakeCall, options: { delayMs?: number } = {}): EchoSo
  */
 export class Player {
   readonly #send: (frame: Buffer) => void;
+  readonly #onSlot: () => void;
   readonly #codec: WireFormat;
   readonly #rateHz: number;
   readonly #frame: Int16Array;
@@ -158,9 +191,14 @@ export class Player {
   #timer: NodeJS.Timeout | undefined;
   #playing = false;
 
-  /** @param codec the call's codec (default slin16): frames are 20 ms of it. */
-  constructor(send: (frame: Buffer) => void, codec: WireFormat = DEFAULT_WIRE_FORMAT) {
+  /**
+   * @param codec the call's codec (default slin16): frames are 20 ms of it.
+   * @param onSlot called once per 20 ms slot, after its frame is sent: the channel's media clock,
+   * which also plays the app's queued frames (PlayoutQueue).
+   */
+  constructor(send: (frame: Buffer) => void, codec: WireFormat = DEFAULT_WIRE_FORMAT, onSlot: () => void = () => {}) {
     this.#send = send;
+    this.#onSlot = onSlot;
     this.#codec = codec;
     this.#rateHz = rateHzOf(codec);
     this.#frame = new Int16Array(frameSamplesOf(codec));
@@ -203,5 +241,6 @@ export class Player {
     const bytes = encodeSamples(this.#codec, this.#frame);
     this.#framesSent++;
     this.#send(bytes);
+    this.#onSlot();
   }
 }

@@ -1,0 +1,160 @@
+/**
+ * What the fixtures run once per worker: a gateway on free loopback ports (with click-to-call
+ * through a fake AMI), the network link pages reach it through, and the page server. Tests change
+ * the gateway's config or groups with {@link GagEnv.configure}; the fixtures put them back after
+ * the test.
+ * @packageDocumentation
+ */
+import { createLogger, devConfig, mintToken, startGateway, type Gateway, type GatewayConfigInput, type GroupsConfig } from '@gag/gateway';
+import { FakeAmi } from '../fake-ami/server.js';
+import { FakeAsterisk } from '../fake-asterisk/client.js';
+import { NetworkLink } from './network-link.js';
+import { PageServer, TOKEN_PATH } from './page-server.js';
+
+/** How long minted tokens last: longer than any test. */
+const TOKEN_TTL_S = 600;
+/** The fake AMI's login (loopback only). */
+const AMI = { ami_username: 'gag', ami_secret: 'e2e-ami-secret' } as const;
+
+/** Options of {@link startGagEnv} (the fixtures' worker options). */
+export interface GagEnvOptions {
+  /** Gateway config on top of the test defaults (e.g. `{ ring_timeout_ms: 20_000 }`). */
+  readonly config: Partial<GatewayConfigInput>;
+  readonly groups: GroupsConfig;
+  /** A folder the page server serves at `/`. */
+  readonly staticDir: string | undefined;
+  /** Origins besides the page server's that may open phones (your own dev server). */
+  readonly allowedOrigins: readonly string[];
+  /** Gateway log lines at this level and above on stderr (default `warn`). */
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+/** A change of config or groups for one test ({@link GagEnv.configure}). */
+export interface GatewayChanges {
+  readonly config?: Partial<GatewayConfigInput>;
+  readonly groups?: GroupsConfig;
+}
+
+/**
+ * The shared world of one worker.
+ * @example
+ * await gag.configure({ groups: { '600': { strategy: 'ringall', members: ['2001', '2002'], timeout: 30 } } });
+ * gag.network.cut();
+ */
+export interface GagEnv {
+  /** The gateway now (a new object after {@link restart}). */
+  readonly gateway: Gateway;
+  /** The gateway URL pages are given (`ws://localhost:<port>`, through {@link network}). */
+  readonly gatewayUrl: string;
+  /** The network between browsers and the gateway: `cut()` and `restore()`. */
+  readonly network: NetworkLink;
+  /** The fake AMI the gateway originates click-to-calls through; their call backs ring through a fake Asterisk. */
+  readonly ami: FakeAmi;
+  /** Origin of the page server, e.g. `http://localhost:41234`. */
+  readonly pageOrigin: string;
+  /** The page server's token endpoint for `extension`: GET answers a fresh JWT as text. */
+  tokenUrl(extension: string): string;
+  /** A fresh token for `extension`, signed with the gateway's secret. */
+  mintToken(extension: string): Promise<string>;
+  /** Serve `body` at `path` from the page origin (a page or script a test builds). */
+  serve(path: string, contentType: string, body: string | Buffer): void;
+  /** Let phones on pages from `origin` in (`allowed_origins`), for the rest of the worker. */
+  allowOrigin(origin: string): Promise<void>;
+  /** Reload the gateway with these changes (SIGHUP-style: no call or connection dropped); undone after the test. */
+  configure(changes: GatewayChanges): Promise<void>;
+  /** Stop the gateway and start it again on the same ports with the same secret, as a service restart would. */
+  restart(): Promise<void>;
+}
+
+/** The env and what only the fixtures call. */
+export interface GagEnvControl extends GagEnv {
+  /** Put config and groups back as the worker started (after each test); a no-op when unchanged. */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Start a worker's gateway, network link, fake AMI and page server. */
+export async function startGagEnv(options: GagEnvOptions): Promise<GagEnvControl> {
+  const log = createLogger(options.logLevel);
+  const ami = await FakeAmi.start({ secret: AMI.ami_secret });
+  let gateway: Gateway | undefined;
+  let network: NetworkLink | undefined;
+  const gatewayUrl = (): string => `ws://localhost:${network?.port ?? 0}`;
+  let secret = '';
+  const mint = (extension: string): Promise<string> => mintToken({ secret, extension, ttlSeconds: TOKEN_TTL_S });
+  const pages = await PageServer.start({ staticDir: options.staticDir, mintToken: mint, gatewayUrl });
+  const origins = [pages.origin, pages.origin.replace('localhost', '127.0.0.1'), ...options.allowedOrigins];
+
+  const first = devConfig({
+    log_level: options.logLevel,
+    ...options.config,
+    asterisk_addr: '127.0.0.1:0',
+    browser_addr: '127.0.0.1:0',
+    allowed_origins: origins,
+    originate: 'ami',
+    ami_port: ami.port,
+    ...AMI,
+  });
+  secret = first.jwt_secret;
+  gateway = await startGateway(first, { log, groups: options.groups });
+  network = await NetworkLink.start(Number(new URL(gateway.browserUrl).port));
+  const callBacks = new FakeAsterisk({ url: gateway.asteriskUrl });
+  ami.asterisk = callBacks;
+  // The config tests start from; restart() keeps the ports the first start picked.
+  const base: Partial<GatewayConfigInput> = { ...first };
+  const ports = {
+    asterisk_addr: `127.0.0.1:${new URL(gateway.asteriskUrl).port}`,
+    browser_addr: `127.0.0.1:${new URL(gateway.browserUrl).port}`,
+  };
+  let changed = false;
+  const current = (): Gateway => gateway!;
+  /** Reload with `config`, its listen addresses as they are now (a change there needs a restart, and says so). */
+  const reload = (config: Partial<GatewayConfigInput>, groups: GroupsConfig): Promise<void> => {
+    const { asterisk_addr, browser_addr } = current().config;
+    return current().reload(devConfig({ ...config, asterisk_addr, browser_addr }), groups);
+  };
+
+  const env: GagEnvControl = {
+    get gateway() {
+      return current();
+    },
+    get gatewayUrl() {
+      return gatewayUrl();
+    },
+    network,
+    ami,
+    pageOrigin: pages.origin,
+    tokenUrl: (extension) => `${pages.origin}${TOKEN_PATH}?ext=${encodeURIComponent(extension)}`,
+    mintToken: mint,
+    serve: (path, contentType, body) => pages.serve(path, contentType, body),
+    async allowOrigin(origin) {
+      if ((base.allowed_origins ?? []).includes(origin)) return;
+      base.allowed_origins = [...(base.allowed_origins ?? []), origin];
+      const config = current().config;
+      await reload({ ...config, allowed_origins: [...config.allowed_origins, origin] }, current().groups);
+    },
+    async configure(changes) {
+      changed = true;
+      await reload({ ...current().config, ...changes.config }, changes.groups ?? current().groups);
+    },
+    async restart() {
+      const config = devConfig({ ...current().config, ...ports });
+      const groups = current().groups;
+      await current().close();
+      gateway = await startGateway(config, { log, groups });
+    },
+    async reset() {
+      if (!changed) return;
+      changed = false;
+      await reload(base, options.groups);
+    },
+    async close() {
+      await callBacks.close();
+      await current().close();
+      await network?.close();
+      await ami.close();
+      await pages.close();
+    },
+  };
+  return env;
+}

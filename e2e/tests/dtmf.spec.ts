@@ -1,0 +1,46 @@
+/**
+ * DTMF both ways: keys the caller presses (Asterisk's DTMF_END) reach the page's call; keys the
+ * user presses travel in-band, and Asterisk's audio carries them, found by the DTMF detector.
+ */
+import { expect, test } from './fixtures.js';
+
+test('keys the caller presses reach the page, one dtmf event per key, in order', async ({ phone, asterisk }) => {
+  const call = await asterisk.call('2001', { from: '0312345678' });
+  await phone.expectRinging();
+  await phone.answer();
+  await call.expectAnswered();
+  await phone.expectTalking();
+  call.sendDtmf('5#');
+  call.sendDtmf('0');
+  await phone.expectDtmf('5#0');
+  await call.hangup();
+});
+
+test('keys pressed on the phone keypad reach Asterisk in-band, while the microphone is live', async ({ phone, asterisk }) => {
+  const call = await asterisk.call('2001');
+  await phone.expectRinging();
+  await phone.answer();
+  await call.expectAnswered();
+  await call.expectAudio({ hz: 1_000 }); // the microphone, loud, right up to the first key
+  const fromMs = call.received.frames * 20;
+  await phone.pressKeys('159#');
+  await call.expectDtmf('159#', { fromMs });
+  const keys = call.received.dtmf({ fromMs }).tones;
+  test.info().annotations.push({ type: 'keys at Asterisk', description: JSON.stringify(keys.map((k) => ({ digit: k.digit, ms: Math.round(k.durationMs) }))) });
+  await call.expectAudio({ hz: 1_000 }); // and the microphone is back after them
+  await phone.hangup();
+  await call.expectHangup();
+});
+
+test("the SDK's sendDtmf reaches Asterisk as the same tones, also while muted", async ({ phone, asterisk }) => {
+  const call = await asterisk.call('2001');
+  await phone.expectRinging();
+  await phone.answer();
+  await call.expectAnswered();
+  await phone.toggleMute();
+  await expect(phone.button('mute')).toHaveAttribute('aria-pressed', 'true');
+  const fromMs = call.received.frames * 20;
+  await phone.sendDtmf('2*');
+  await call.expectDtmf('2*', { fromMs });
+  await call.hangup();
+});

@@ -1,0 +1,93 @@
+/**
+ * Many CRM tabs, one phone (issue #6): two pages of one browser context hold `<gag-phone>` for
+ * the same extension. Only one of them connects and rings; the other mirrors it and can take the
+ * phone over; closing the tab that holds it hands it to the other.
+ */
+import type { BrowserContext, Page } from '@playwright/test';
+import { analyseTone, tone } from '../src/index.js';
+import { TONE_DBFS, expect, expectPlaysTone, playback, test } from './fixtures.js';
+
+const EXTENSION = '2001';
+const WIRE_RATE_HZ = 16_000;
+
+async function openTab(context: BrowserContext, origin: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${origin}/?ext=${EXTENSION}`);
+  return page;
+}
+
+const phoneOf = (page: Page) => page.locator('gag-phone');
+const readyHere = (page: Page) => phoneOf(page).getByText('Ready', { exact: true });
+const answer = (page: Page) => phoneOf(page).getByRole('button', { name: 'Answer', exact: true });
+
+test('of two tabs only one rings; Answer here takes the call with its audio; closing that tab hands the phone back', async ({ context, gag, fakeAsterisk }) => {
+  const sessions = (): number => gag.gateway.registry.sessionsFor(EXTENSION).length;
+  const first = await openTab(context, gag.pageOrigin);
+  await expect(readyHere(first)).toBeVisible();
+  const second = await openTab(context, gag.pageOrigin);
+  await expect(phoneOf(second).getByText('Ready in another tab')).toBeVisible();
+  expect(sessions()).toBe(1);
+
+  const call = await fakeAsterisk.call(`ws-ext-${EXTENSION}`, { params: { from: '0312345678', name: 'Tanaka' } });
+  await expect(answer(first)).toBeVisible();
+  await expect(phoneOf(second).getByText('Ringing in another tab')).toBeVisible();
+  await expect(phoneOf(second).getByText('0312345678')).toBeVisible();
+  await expect(phoneOf(second).getByText('Tanaka')).toBeVisible();
+  await expect(answer(second)).toHaveCount(0);
+  expect(sessions()).toBe(1);
+  expect(gag.gateway.router.calls.map((c) => c.ringing.length)).toEqual([1]);
+
+  // Answer here: the second tab logs in as a second phone, the gateway rings it with the same
+  // call, it answers, and the first tab lets go of its connection.
+  call.play(tone(440, { amplitude: 0.5 }));
+  await phoneOf(second).getByRole('button', { name: 'Answer here' }).click();
+  await call.answered;
+  await expect(phoneOf(second).getByText('In call', { exact: true })).toBeVisible();
+  await expect(phoneOf(first).getByText('In a call in another tab')).toBeVisible();
+  await expect.poll(sessions).toBe(1);
+  expect(call.commands).toEqual(['ANSWER']);
+
+  // Audio both ways in the tab that took the call: the fake microphone's 1 kHz up, 440 Hz down.
+  await expect.poll(() => call.received.frames, { timeout: 10_000 }).toBeGreaterThanOrEqual(100);
+  const up = analyseTone(call.received.samples({ fromMs: 1_000, toMs: 2_000 }), WIRE_RATE_HZ);
+  expect(Math.abs(up.hz - 1_000)).toBeLessThanOrEqual(20);
+  expect(Math.abs(up.levelDbfs - TONE_DBFS)).toBeLessThanOrEqual(3);
+  await expectPlaysTone(() => playback({ page: second, extension: EXTENSION, events: () => Promise.resolve([]) }), 440);
+
+  await phoneOf(second).getByRole('button', { name: 'Hang up' }).click();
+  expect(await call.ended).toMatchObject({ by: 'app-hangup', code: 1000 });
+  await expect(phoneOf(first).getByText('Ready in another tab')).toBeVisible();
+
+  // Closing the tab that holds the phone: the first one takes it and rings for the next call.
+  await second.close();
+  await expect(readyHere(first)).toBeVisible();
+  await expect.poll(sessions).toBe(1);
+  const next = await fakeAsterisk.call(`ws-ext-${EXTENSION}`, { params: { from: '0399998888' } });
+  await expect(phoneOf(first).getByText('0399998888')).toBeVisible();
+  await answer(first).click();
+  await next.answered;
+  await next.hangup();
+  await expect(readyHere(first)).toBeVisible();
+});
+
+test('Use this tab moves an idle phone; a call in progress stays in the tab that answered it', async ({ context, gag, fakeAsterisk }) => {
+  const sessions = (): number => gag.gateway.registry.sessionsFor(EXTENSION).length;
+  const first = await openTab(context, gag.pageOrigin);
+  await expect(readyHere(first)).toBeVisible();
+  const second = await openTab(context, gag.pageOrigin);
+  await phoneOf(second).getByRole('button', { name: 'Use this tab' }).click();
+  await expect(readyHere(second)).toBeVisible();
+  await expect(phoneOf(first).getByText('Ready in another tab')).toBeVisible();
+  await expect.poll(sessions).toBe(1);
+
+  const call = await fakeAsterisk.call(`ws-ext-${EXTENSION}`, { params: { from: '0312345678' } });
+  await expect(phoneOf(first).getByText('Ringing in another tab')).toBeVisible();
+  await answer(second).click();
+  await call.answered;
+  await expect(phoneOf(first).getByText('In a call in another tab')).toBeVisible();
+  await expect(phoneOf(first).getByText('The call stays in the tab where it was answered.')).toBeVisible();
+  await expect(phoneOf(first).getByRole('button')).toHaveCount(0);
+  await call.hangup();
+  await expect(phoneOf(first).getByText('Ready in another tab')).toBeVisible();
+  expect(sessions()).toBe(1);
+});
