@@ -4,7 +4,7 @@ import { CHROMIUM_ARGS, findChromium } from './e2e/scripts/chromium.mjs';
 import { workletPlugin } from './sdk/build/worklet-plugin.js';
 
 /** Tests that need a real browser (Web Audio, AudioWorklet): the `browser` project, never `node`. */
-const BROWSER_TESTS = 'sdk/test/browser/**/*.test.ts';
+const BROWSER_TESTS = ['sdk/test/browser/**/*.test.ts', 'web-components/test/browser/**/*.test.ts'];
 
 // Workspace packages export their TypeScript sources under the "source" condition, so tests
 // run against src/ without a build; Node and tsc use the built dist/ files.
@@ -21,7 +21,7 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['gateway/test/**/*.test.ts', 'sdk/test/**/*.test.ts', 'e2e/test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, BROWSER_TESTS],
+          exclude: [...configDefaults.exclude, ...BROWSER_TESTS],
           testTimeout: 15_000,
         },
       },
@@ -29,7 +29,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'browser',
-          include: [BROWSER_TESTS],
+          include: BROWSER_TESTS,
           testTimeout: 15_000,
           // Says how to get Chromium when there is none, before Playwright would suggest downloading one.
           globalSetup: ['sdk/test/browser/require-chromium.ts'],

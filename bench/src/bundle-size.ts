@@ -1,13 +1,14 @@
 /**
- * Bundle sizes against the budgets of issue #5: the drop-in `gag-phone.js` (lit + SDK + both
- * worklets, built by `npm run build -w @gag/web-components`) and the SDK core (`sdk/src/index.ts`
+ * Bundle sizes against the budgets of issue #5: the drop-in `gag-phone.js` (lit + SDK + component,
+ * built by `npm run build -w @gag/web-components`; the call media and worklet files it loads next
+ * to itself for a call are measured apart) and the SDK core (`sdk/src/index.ts`
  * with its dependencies, no lit), built here in memory with Vite's `build()`: minified, ES module,
  * once with the worklets inlined as the SDK ships them and once with each worklet replaced by an
  * empty string, so the worklets' share is known.
  * @packageDocumentation
  */
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -15,7 +16,8 @@ import { build, type Plugin, type Rolldown } from 'vite';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const SDK_ENTRY = `${REPO}sdk/src/index.ts`;
-const COMPONENT_BUNDLE = `${REPO}web-components/dist/gag-phone.js`;
+const COMPONENT_DIST = `${REPO}web-components/dist/`;
+const COMPONENT_BUNDLE = `${COMPONENT_DIST}gag-phone.js`;
 const COMPONENT_BUILD_TIMEOUT_MS = 120_000;
 const WORKLET_QUERY = '?worklet';
 const VIRTUAL_PREFIX = '\0gag-bench-worklet:';
@@ -27,8 +29,10 @@ export interface Size {
 }
 
 export interface BundleResult {
-  /** web-components/dist/gag-phone.js, freshly built. */
+  /** web-components/dist/gag-phone.js, freshly built: what a page's script tag loads. */
   readonly component: Size;
+  /** The files it loads next to itself when a call rings (`call-media.<hash>.js`) and is answered (`processors.worklet.<hash>.js`). */
+  readonly componentLater: Readonly<Record<string, Size>>;
   /** sdk/src/index.ts minified, worklets inlined (what an app bundles). */
   readonly sdkWithWorklets: Size;
   /** The same with each `?worklet` import replaced by an empty string. */
@@ -89,7 +93,7 @@ function workletStub(inline: boolean, seen: Map<string, Size>): Plugin {
         code = await bundle(file, []);
         seen.set(file.slice(file.lastIndexOf('/') + 1), sizeOf(code));
       }
-      return { code: `export default ${JSON.stringify(code)};\n`, map: { mappings: '' } };
+      return { code: `export default ${JSON.stringify(code)};\nexport const url = undefined;\n`, map: { mappings: '' } };
     },
   };
 }
@@ -103,8 +107,10 @@ export async function measureBundles(): Promise<BundleResult> {
     maxBuffer: 16 * 1024 * 1024,
   });
   const component = sizeOf(await readFile(COMPONENT_BUNDLE));
+  const later = (await readdir(COMPONENT_DIST)).filter((f) => f.endsWith('.js') && f !== 'gag-phone.js').sort();
+  const componentLater = Object.fromEntries(await Promise.all(later.map(async (f) => [f, sizeOf(await readFile(`${COMPONENT_DIST}${f}`))] as const)));
   const worklets = new Map<string, Size>();
   const sdkWithWorklets = sizeOf(await bundle(SDK_ENTRY, [workletStub(true, worklets)]));
   const sdkWithoutWorklets = sizeOf(await bundle(SDK_ENTRY, [workletStub(false, worklets)]));
-  return { component, sdkWithWorklets, sdkWithoutWorklets, worklets: Object.fromEntries(worklets), buildMs: performance.now() - start };
+  return { component, componentLater, sdkWithWorklets, sdkWithoutWorklets, worklets: Object.fromEntries(worklets), buildMs: performance.now() - start };
 }

@@ -224,7 +224,8 @@ export function browserTable(b: BundleResult | undefined, r: BrowserResult | und
   if (b !== undefined) {
     const w = Object.entries(b.worklets);
     rows.push(
-      ['gag-phone.js (lit + SDK + worklets), gzip -9', kib(b.component.gzipBytes), `${b.component.gzipBytes} B gz, ${b.component.bytes} B raw`, `≤ ${TARGETS.componentGzipBytes / 1024} KiB`, under(b.component.gzipBytes, TARGETS.componentGzipBytes)],
+      ['gag-phone.js (lit + SDK + component), gzip -9', kib(b.component.gzipBytes), `${b.component.gzipBytes} B gz, ${b.component.bytes} B raw`, `≤ ${TARGETS.componentGzipBytes / 1024} KiB`, under(b.component.gzipBytes, TARGETS.componentGzipBytes)],
+      ...Object.entries(b.componentLater).map(([name, size]) => [`  then, for a call: ${name}, gzip -9`, kib(size.gzipBytes), `${size.gzipBytes} B gz, ${size.bytes} B raw`, '', '']),
       ['SDK core (sdk/src/index.ts, no lit), worklets inlined, gzip -9', kib(b.sdkWithWorklets.gzipBytes), `${b.sdkWithWorklets.gzipBytes} B gz, ${b.sdkWithWorklets.bytes} B raw`, `≤ ${TARGETS.sdkCoreGzipBytes / 1024} KiB`, under(b.sdkWithWorklets.gzipBytes, TARGETS.sdkCoreGzipBytes)],
       ['SDK core without the worklets (each replaced by \'\'), gzip -9', kib(b.sdkWithoutWorklets.gzipBytes), `${b.sdkWithoutWorklets.gzipBytes} B gz, ${b.sdkWithoutWorklets.bytes} B raw`, `≤ ${TARGETS.sdkCoreGzipBytes / 1024} KiB`, under(b.sdkWithoutWorklets.gzipBytes, TARGETS.sdkCoreGzipBytes)],
       ...w.map(([name, size]) => [`  worklet ${name} alone (as inlined), gzip -9`, kib(size.gzipBytes), `${size.gzipBytes} B gz, ${size.bytes} B raw`, '', '']),

@@ -4,13 +4,15 @@
  * @packageDocumentation
  */
 import { EventEmitter } from 'eventemitter3';
-import { CallAudio, checkVolume } from './audio/call-audio.js';
+import type { CallAudio } from './audio/call-audio.js';
 import { canChooseAudioOutput } from './audio/devices.js';
 import { DTMF_QUEUE_DIGITS, isDtmfDigits } from './audio/dtmf.js';
+import { checkVolume } from './audio/volume.js';
 import { canTransition, transition, type CallEvent, type CallState } from './call-machine.js';
 import type { CallEvents, CallTransport } from './call-events.js';
 export type { CallEvents, CallTransport } from './call-events.js';
-import { QUALITY_INTERVAL_MS, startQualityReports } from './call-quality.js';
+import { loadCallMedia, type CallMedia } from './call-media-loader.js';
+import { QUALITY_INTERVAL_MS } from './call-quality.js';
 import { GagError } from './errors.js';
 import type { EndReason, ServerMessage } from './protocol.js';
 import { DEFAULT_WIRE_FORMAT, FRAME_MS, frameBytesOf, type WireFormat } from './wire-units.js';
@@ -19,6 +21,15 @@ import { DEFAULT_WIRE_FORMAT, FRAME_MS, frameBytesOf, type WireFormat } from './
 const MAX_SEND_BACKLOG_MS = 200;
 
 type Incoming = Extract<ServerMessage, { type: 'incoming' }>;
+
+/**
+ * A GagError from the call media module as this module's own: the drop-in bundle loads that module
+ * from a file of its own, with its own copy of `GagError`, and callers check `instanceof GagError`.
+ */
+function ownError(e: unknown): unknown {
+  if (e instanceof GagError || !(e instanceof Error) || e.name !== 'GagError') return e;
+  return new GagError((e as GagError).code, e.message, { cause: e.cause });
+}
 
 function eventFor(state: CallState, reason: EndReason): CallEvent {
   if (reason === 'rejected' && canTransition(state, 'reject')) return 'reject';
@@ -63,6 +74,9 @@ export class Call extends EventEmitter<CallEvents> {
   #endReason: EndReason | undefined;
   #audio: CallAudio | undefined;
   #audioStarting: Promise<CallAudio> | undefined;
+  /** The call's audio and quality code (call-media.ts), once loaded; loading starts when the call rings. */
+  #media: CallMedia | undefined;
+  #mediaLoading: Promise<CallMedia> | undefined;
   #muted = false;
   #microphoneId: string | undefined;
   #outputId: string | undefined;
@@ -90,6 +104,7 @@ export class Call extends EventEmitter<CallEvents> {
     this.#maxBacklogBytes = (MAX_SEND_BACKLOG_MS / FRAME_MS) * frameBytesOf(this.format);
     this.#transport = transport;
     this.#microphone = microphone;
+    this.#loadMedia().catch(() => undefined); // now, so that answer() need not wait; it reports a failure
   }
 
   get state(): CallState {
@@ -197,7 +212,7 @@ export class Call extends EventEmitter<CallEvents> {
    */
   async setMicrophone(deviceId: string | undefined): Promise<void> {
     if (this.#state === 'ended') throw new GagError('GAG_CALL_STATE', 'cannot choose a microphone for a call that is ended');
-    if (this.#audio !== undefined) await this.#audio.setMicrophone(deviceId);
+    if (this.#audio !== undefined) await this.#audio.setMicrophone(deviceId).catch((e: unknown) => Promise.reject(ownError(e)));
     this.#microphoneId = deviceId;
   }
 
@@ -209,7 +224,7 @@ export class Call extends EventEmitter<CallEvents> {
    */
   async setOutput(deviceId: string | undefined): Promise<void> {
     if (this.#state === 'ended') throw new GagError('GAG_CALL_STATE', 'cannot choose an output for a call that is ended');
-    if (this.#audio !== undefined) await this.#audio.setOutput(deviceId);
+    if (this.#audio !== undefined) await this.#audio.setOutput(deviceId).catch((e: unknown) => Promise.reject(ownError(e)));
     else if (!canChooseAudioOutput()) {
       throw new GagError('GAG_MEDIA', 'this browser cannot choose the audio output (no AudioContext.setSinkId) — choose it in the system sound settings');
     }
@@ -256,8 +271,22 @@ export class Call extends EventEmitter<CallEvents> {
     this.#go(eventFor(this.#state, reason));
   }
 
+  /** Load call-media.ts once; a failure is a `GAG_MEDIA` error, and the next answer() tries again. */
+  #loadMedia(): Promise<CallMedia> {
+    this.#mediaLoading ??= loadCallMedia().then(
+      (media) => (this.#media = media),
+      (cause: unknown) => {
+        this.#mediaLoading = undefined;
+        throw new GagError('GAG_MEDIA', 'the call audio code could not be loaded — check the network connection and answer again', { cause });
+      },
+    );
+    return this.#mediaLoading;
+  }
+
   async #startAudio(): Promise<void> {
-    this.#audioStarting ??= CallAudio.start({
+    // The AudioContext is created in CallAudio.start(): after this await, which resolves at once
+    // when the module loaded while the call rang, well within the click's activation.
+    this.#audioStarting ??= this.#loadMedia().then(({ CallAudio }) => CallAudio.start({
       format: this.format,
       onFrame: (frame) => {
         if (this.#state !== 'talking') return;
@@ -273,13 +302,13 @@ export class Call extends EventEmitter<CallEvents> {
         else this.#outputId = undefined;
         if (this.#state !== 'ended') this.emit('deviceLost', lost);
       },
-    });
+    }));
     let audio: CallAudio;
     try {
       audio = await this.#audioStarting;
     } catch (e) {
       this.#audioStarting = undefined; // let the user fix the permission and try again
-      throw e;
+      throw ownError(e);
     }
     if (this.#state === 'ended') return void (await audio.stop());
     this.#audio = audio;
@@ -289,8 +318,9 @@ export class Call extends EventEmitter<CallEvents> {
 
   #startQuality(): void {
     const audio = this.#audio;
-    if (audio === undefined) return; // cannot happen: answer() starts the audio before asking to connect
-    this.#stopQuality = startQualityReports({
+    const media = this.#media;
+    if (audio === undefined || media === undefined) return; // cannot happen: answer() starts the audio before asking to connect
+    this.#stopQuality = media.startQualityReports({
       stats: () => audio.stats(),
       sendCounts: () => ({ sent: this.#framesSent, refused: this.#framesRefused }),
       measureRtt: (timeoutMs, signal) => this.#transport.measureRtt(timeoutMs, signal),

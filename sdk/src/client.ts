@@ -4,11 +4,12 @@
  * @packageDocumentation
  */
 import { EventEmitter } from 'eventemitter3';
-import { Ringer } from './audio/ringer.js';
 import { Call } from './call.js';
 import type { CallTransport } from './call-events.js';
 import { QUALITY_INTERVAL_MS } from './call-quality.js';
+import { loadCallMedia } from './call-media-loader.js';
 import { checkClientOptions, phoneUrl, type GagClientOptions } from './client-options.js';
+import { DeferredRinger } from './deferred-ringer.js';
 import { GagError } from './errors.js';
 import { IncomingRing } from './incoming-ring.js';
 import { silentLogger, type GagLogger } from './logger.js';
@@ -80,7 +81,8 @@ export class GagClient extends EventEmitter<GagClientEvents> {
   readonly #loop: ReconnectLoop;
   readonly #rtt = new RttProbe();
   readonly #dials = new DialRequests();
-  readonly #ringer = new Ringer();
+  /** Loaded with the call media at the first ring (or unlock): an idle phone does not carry it. */
+  readonly #ringer = new DeferredRinger(loadCallMedia);
   readonly #ring: IncomingRing | undefined;
   /** Whether the user wants to be connected (connect() called, disconnect() not). */
   #wanted = false;

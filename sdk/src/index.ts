@@ -7,7 +7,8 @@ export { Call } from './call.js';
 export type { CallEvents } from './call-events.js';
 export { QUALITY_INTERVAL_MS, MIN_LEVEL_DBFS, type CallQuality } from './call-quality.js';
 export type { PlayoutStats } from './audio/playout.js';
-export { MAX_VOLUME, type CallAudio } from './audio/call-audio.js';
+export type { CallAudio } from './audio/call-audio.js';
+export { MAX_VOLUME } from './audio/volume.js';
 export {
   listAudioDevices,
   watchAudioDevices,

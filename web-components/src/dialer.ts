@@ -1,39 +1,90 @@
 /**
  * The dial pad of `<gag-phone>`: a number field and a Call button that start a click-to-call
- * through the gateway. Shown only when the gateway advertises `dial`.
+ * through the gateway. Shown only when the gateway advertises `dial`; `tel:` links can fill and
+ * start it.
  * @packageDocumentation
  */
-import { html, type TemplateResult } from 'lit';
+import { html, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { DialError, type GagClient } from '@gag/sdk';
 import type { Labels } from './labels/en.js';
 
-/** What the dialer reports back to the phone. */
-export interface DialOutcome {
-  /** A note for the user (in their language), or '' on success. */
-  readonly error: string;
+/** What the dialer needs from the phone. */
+export interface DialerHooks {
+  /** The client to dial with, when the phone can dial now (online, the gateway offers `dial`, no call). */
+  readyClient(): GagClient | undefined;
+  labels(): Labels;
+  /** A dial was refused: `message` says why, in the phone's language. */
+  failed(message: string): void;
+  /** A dial starts (the previous error is stale). */
+  started(): void;
 }
 
-/** Ask the gateway to call `number` back through this extension; the human message on failure. */
-export async function dial(client: GagClient, number: string, t: Labels): Promise<DialOutcome> {
+/** Ask the gateway to call `number` back through this extension; the human message on failure ('' on success). */
+async function dial(client: GagClient, number: string, t: Labels): Promise<string> {
   try {
     await client.dial(number);
-    return { error: '' };
+    return '';
   } catch (e) {
-    const reason = e instanceof DialError ? e.reason : 'originate_failed';
-    return { error: t.dialErrors[reason] };
+    return t.dialErrors[e instanceof DialError ? e.reason : 'originate_failed'];
   }
 }
 
-/** The form; `onDial` gets the typed number. */
-export function renderDialer(t: Labels, busy: boolean, onDial: (number: string) => void): TemplateResult {
-  const submit = (e: SubmitEvent): void => {
-    e.preventDefault();
-    const input = (e.currentTarget as HTMLFormElement).elements.namedItem('number') as HTMLInputElement;
-    const number = input.value.trim();
-    if (number !== '') onDial(number);
-  };
-  return html`<form class="dialer" part="dialer" @submit=${submit}>
-    <input name="number" type="tel" inputmode="tel" autocomplete="off" part="number" aria-label=${t.dialPlaceholder} placeholder=${t.dialPlaceholder} ?disabled=${busy} />
-    <button class="call" part="call" type="submit" ?disabled=${busy}>${t.call}</button>
-  </form>`;
+/**
+ * The form and its state: the number in the field, and whether a dial is under way.
+ * @example
+ * readonly #dialer = new Dialer(this, { readyClient, labels, failed, started });
+ * html`${this.#dialer.render(t)}`
+ */
+export class Dialer {
+  readonly #host: ReactiveControllerHost;
+  readonly #hooks: DialerHooks;
+  #number = '';
+  #busy = false;
+
+  constructor(host: ReactiveControllerHost, hooks: DialerHooks) {
+    this.#host = host;
+    this.#hooks = hooks;
+  }
+
+  /**
+   * Dial `number` from a `tel:` link, shown in the field. Returns false (the link then opens the
+   * system's phone app) when the phone cannot dial now.
+   */
+  dialLink(number: string): boolean {
+    if (this.#busy || this.#hooks.readyClient() === undefined) return false;
+    this.#set(number);
+    void this.#dial(number);
+    return true;
+  }
+
+  render(t: Labels): TemplateResult {
+    const submit = (e: SubmitEvent): void => {
+      e.preventDefault();
+      const input = (e.currentTarget as HTMLFormElement).elements.namedItem('number') as HTMLInputElement;
+      if (input.value.trim() !== '') void this.#dial(input.value.trim());
+    };
+    return html`<form class="dialer" part="dialer" @submit=${submit}>
+      <input name="number" type="tel" inputmode="tel" autocomplete="off" part="number" aria-label=${t.dialPlaceholder} placeholder=${t.dialPlaceholder}
+        .value=${this.#number} @input=${(e: InputEvent) => (this.#number = (e.target as HTMLInputElement).value)} ?disabled=${this.#busy} />
+      <button class="call" part="button call" type="submit" ?disabled=${this.#busy}>${t.call}</button>
+    </form>`;
+  }
+
+  async #dial(number: string): Promise<void> {
+    const client = this.#hooks.readyClient();
+    if (client === undefined) return;
+    this.#busy = true;
+    this.#hooks.started();
+    this.#host.requestUpdate();
+    const error = await dial(client, number, this.#hooks.labels());
+    this.#busy = false;
+    if (error === '') this.#set('');
+    else this.#hooks.failed(error);
+    this.#host.requestUpdate();
+  }
+
+  #set(number: string): void {
+    this.#number = number;
+    this.#host.requestUpdate();
+  }
 }

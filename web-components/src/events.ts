@@ -20,6 +20,8 @@ export interface GagPhoneEventDetails {
   'gag-answered': CallDetail;
   /** The call is over. */
   'gag-ended': CallDetail & { readonly reason: EndReason };
+  /** The caller pressed a key during the call (Asterisk's DTMF). */
+  'gag-dtmf': { readonly callId: string; readonly digit: string };
   /** What the phone shows changed. */
   'gag-state': { readonly state: PhoneView };
   /** Something failed; `message` is already in the phone's language. */
@@ -39,6 +41,7 @@ declare global {
     'gag-incoming': CustomEvent<GagPhoneEventDetails['gag-incoming']>;
     'gag-answered': CustomEvent<GagPhoneEventDetails['gag-answered']>;
     'gag-ended': CustomEvent<GagPhoneEventDetails['gag-ended']>;
+    'gag-dtmf': CustomEvent<GagPhoneEventDetails['gag-dtmf']>;
     'gag-state': CustomEvent<GagPhoneEventDetails['gag-state']>;
     'gag-error': CustomEvent<GagPhoneEventDetails['gag-error']>;
   }

@@ -3,14 +3,24 @@
  * @packageDocumentation
  */
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { GagClient, GagError, type Call, type EndReason } from '@gag/sdk';
-import { dial, renderDialer } from './dialer.js';
+import { GagError, type Call, type ConnectionState, type EndReason, type GagClient } from '@gag/sdk';
+import { CallControls } from './call-controls.js';
+import { renderCaller } from './call-view.js';
+import { PhoneConnection } from './connection.js';
+import { Dialer } from './dialer.js';
+import { errorKind } from './error-kind.js';
 import { gagEvent, type CallDetail, type PhoneView } from './events.js';
 import { en, type Labels } from './labels/en.js';
 import { ja } from './labels/ja.js';
+import { RingNotice, askToNotify, canAskToNotify } from './notifications.js';
+import { shortcutOf } from './shortcuts.js';
 import { styles } from './styles.js';
+import { PhoneTabs, phoneLockName, type TabsHost } from './tabs/phone-tabs.js';
+import type { RemotePhone } from './tabs/remote-phone.js';
+import { renderRemote } from './tabs/remote-view.js';
+import { watchTelLinks } from './tel-links.js';
+import { hasTokenSource, tokenGetter, type TokenProvider } from './token-source.js';
 
-const LABELS: Readonly<Record<string, Labels>> = { en, ja };
 /** How long the reason of the last call stays on screen. */
 const ENDED_NOTE_MS = 5_000;
 
@@ -20,78 +30,165 @@ const clock = (ms: number): string => {
 };
 
 /**
- * A phone for one extension: shows online/offline, rings with the caller's number and name,
- * answers, rejects, mutes and hangs up.
+ * A phone for one extension: shows its connection, rings with the caller's number, name and
+ * group (ringtone, desktop notification when the tab is hidden), answers, rejects, mutes, sends
+ * keypad digits, chooses the microphone, speaker and volume, hangs up, and dials out by
+ * click-to-call (also from the page's `tel:` links with `tel-links`).
+ *
+ * Keyboard: Tab between the controls, Enter or Space presses; the focus moves to Answer when a
+ * call rings; Escape rejects it (or closes the open panel); 0–9, `*`, `#` in the keypad. With
+ * `shortcuts`, page-wide Alt+Shift+Y answers and Alt+Shift+H rejects or hangs up.
  *
  * @example
  * <script src="https://gw.example.com:8766/gag-phone.js"></script>
- * <gag-phone server="wss://gw.example.com:8766" lang="ja"></gag-phone>
- * <script>document.querySelector('gag-phone').token = tokenFromYourBackend;</script>
+ * <gag-phone server="wss://gw.example.com:8766" token-url="/gag-token" tel-links></gag-phone>
  *
  * @fires gag-incoming - a call rings here (detail: callId, callerNumber, callerName)
  * @fires gag-answered - the call was answered here
  * @fires gag-ended - the call is over (detail adds `reason`)
+ * @fires gag-dtmf - the caller pressed a key (detail: callId, digit)
  * @fires gag-state - what the phone shows changed (detail: state)
- * @fires gag-error - something failed (detail: code, message)
+ * @fires gag-error - something failed (detail: code, message in the phone's language)
  * @csspart phone - the phone's box
+ * @csspart status - the state line (dot, state, call timer)
+ * @csspart caller - who is calling (number, name, group)
+ * @csspart button - every button (each also has its own part below)
  * @csspart answer - the Answer button
  * @csspart reject - the Reject button
  * @csspart hangup - the Hang up button
- * @csspart mute - the Mute button
+ * @csspart mute - the Mute button (`aria-pressed`)
+ * @csspart toggle-keypad - the button that opens the keypad (`aria-expanded`)
+ * @csspart toggle-audio - the button that opens the audio panel (`aria-expanded`)
+ * @csspart keypad - the keypad
+ * @csspart key - each keypad key
+ * @csspart audio - the microphone, speaker and volume panel
+ * @csspart dialer - the click-to-call form
+ * @csspart number - the dialer's number field
+ * @csspart call - the dialer's Call button
+ * @csspart note - why the last call ended
+ * @csspart error - what failed and what to do
+ * @csspart unlock - the "Enable sound" button (the browser blocked the ringtone)
+ * @csspart notify - the "Turn on desktop notifications" button (asks for the notification permission)
+ * @csspart retry - the "Try again" button after an error that stopped the phone
+ * @csspart answer-here - "Answer here" while the call rings in another tab of the browser (that tab holds the phone)
+ * @csspart take-over - "Use this tab": bring the phone from the tab that holds it
  * @cssprop --gag-bg - background
  * @cssprop --gag-fg - text colour
+ * @cssprop --gag-muted - secondary text (name, group, notes, labels)
+ * @cssprop --gag-border - borders of the box and the fields
+ * @cssprop --gag-button-bg - background of the plain buttons
+ * @cssprop --gag-accent - focus ring and slider
+ * @cssprop --gag-answer - Answer and Call buttons (white text)
+ * @cssprop --gag-danger - Reject and Hang up buttons (white text)
+ * @cssprop --gag-error - error text
+ * @cssprop --gag-radius - corner radius of the box
+ * @cssprop --gag-font - font family
+ * @cssprop --gag-shadow - the box's shadow
+ * @cssprop --gag-online - the state dot when ready
+ * @cssprop --gag-ringing - the state dot while ringing
+ * @cssprop --gag-talking - the state dot in a call
+ * @cssprop --gag-offline - the state dot when offline or connecting
+ * @cssprop --gag-focus - the focus ring (default: `--gag-accent`)
  */
 export class GagPhone extends LitElement {
   static override styles = styles;
   static override properties = {
     server: { type: String },
-    token: { type: String, attribute: 'token' },
+    token: { type: String },
+    tokenUrl: { type: String, attribute: 'token-url' },
+    tokenProvider: { attribute: false },
     lang: { type: String },
+    theme: { type: String, reflect: true },
+    compact: { type: Boolean, reflect: true },
+    telLinks: { type: Boolean, attribute: 'tel-links' },
+    shortcuts: { type: Boolean },
     _view: { state: true },
     _call: { state: true },
-    _note: { state: true },
+    _ended: { state: true },
     _error: { state: true },
     _now: { state: true },
     _canDial: { state: true },
-    _dialing: { state: true },
     _blocked: { state: true },
+    _remote: { state: true },
   };
 
   /** The gateway, e.g. `wss://gw.example.com:8766`. */
   declare server: string;
-  /** The JWT for this extension. Set it as a property from your backend's answer; it is never reflected. */
+  /** The JWT for this extension, as a property from your backend's answer (never reflected). Read at each (re)connect. */
   declare token: string;
-  /** `ja` or `en`; defaults to the page's language. */
+  /** `token-url`: GET with the page's cookies before each (re)connect; answers JSON `{ "token": "…" }` or the token as text. */
+  declare tokenUrl: string;
+  /** Returns a fresh token before each (re)connect; wins over `token-url` and `token`. */
+  declare tokenProvider: TokenProvider | undefined;
+  /** `ja` or `en`; defaults to the nearest `lang` attribute (the page's `<html lang>`), then the browser's language. */
   declare lang: string;
+  /** `light` (default), `dark`, or `auto` (follows `prefers-color-scheme`). */
+  declare theme: 'light' | 'dark' | 'auto' | undefined;
+  /** A smaller phone for a corner or a toolbar. */
+  declare compact: boolean;
+  /** `tel-links`: clicks on the page's `tel:` links dial through this phone (when it can dial now). */
+  declare telLinks: boolean;
+  /** Page-wide shortcuts: Alt+Shift+Y answers, Alt+Shift+H rejects or hangs up. */
+  declare shortcuts: boolean;
   declare _view: PhoneView;
   declare _call: Call | undefined;
-  declare _note: string;
+  declare _ended: string;
   declare _error: string;
   declare _now: number;
   declare _canDial: boolean;
-  declare _dialing: boolean;
   declare _blocked: boolean;
+  /** The phone of the tab that holds it, while another tab does (tabs/); undefined while this tab does. */
+  declare _remote: RemotePhone | null | undefined;
 
-  #client: GagClient | undefined;
+  #connection: PhoneConnection | undefined;
+  #tabs: PhoneTabs | undefined;
+  #connectionState: ConnectionState = 'offline';
   #tick: ReturnType<typeof setInterval> | undefined;
-  #noteTimer: ReturnType<typeof setTimeout> | undefined;
+  #endedTimer: ReturnType<typeof setTimeout> | undefined;
+  #unwatchTelLinks: (() => void) | undefined;
+  readonly #controls = new CallControls(this, {
+    call: () => this._call,
+    answer: () => void this.#answer(),
+    fail: (e) => this.#fail(e),
+    focus: (selector) => this.#focusSoon(selector),
+  });
+  readonly #dialer = new Dialer(this, {
+    readyClient: () => (this._canDial && this._call === undefined ? this.#connection?.client : undefined),
+    labels: () => this.#labels,
+    started: () => (this._error = ''),
+    failed: (message) => {
+      this._error = message;
+      this.dispatchEvent(gagEvent('gag-error', { code: 'GAG_DIAL_FAILED', message }));
+    },
+  });
+  /** The desktop notification of the ringing call, when the tab is hidden. */
+  readonly #ringNotice = new RingNotice(this, () => {
+    const call = this._call;
+    if (call?.state !== 'ringing' || call.outbound) return undefined;
+    const t = this.#labels;
+    const body = [call.callerNumber ?? t.unknownCaller, call.callerName, call.group && t.group.replace('{group}', call.group)];
+    return { title: t.ringing, body: body.filter(Boolean).join('\n'), tag: call.id, onClick: () => this.#focusSoon('.answer') };
+  });
 
   constructor() {
     super();
     this.server = '';
     this.token = '';
+    this.tokenUrl = '';
+    this.compact = false;
+    this.telLinks = false;
+    this.shortcuts = false;
     this._view = 'offline';
-    this._note = '';
+    this._ended = '';
     this._error = '';
     this._now = Date.now();
     this._canDial = false;
-    this._dialing = false;
     this._blocked = false;
   }
 
   /** The SDK client behind the element (for diagnostics and advanced use). */
   get client(): GagClient | undefined {
-    return this.#client;
+    return this.#connection?.client;
   }
 
   /** The call ringing or in progress. */
@@ -99,175 +196,220 @@ export class GagPhone extends LitElement {
     return this._call;
   }
 
+  get #lang(): 'en' | 'ja' {
+    const lang = this.lang || this.closest('[lang]')?.getAttribute('lang') || navigator.language;
+    return lang.slice(0, 2).toLowerCase() === 'ja' ? 'ja' : 'en';
+  }
+
   get #labels(): Labels {
-    const lang = (this.lang || document.documentElement.lang || navigator.language || 'en').slice(0, 2);
-    return LABELS[lang] ?? en;
+    return this.#lang === 'ja' ? ja : en;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
     this.#maybeConnect();
+    this.#unwatchTelLinks = watchTelLinks((number) => this.telLinks && this.#dialer.dialLink(number));
+    window.addEventListener('keydown', this.#onPageKey);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.#unwatchTelLinks?.();
+    window.removeEventListener('keydown', this.#onPageKey);
     this.#stop();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
     // A new server means a new connection; a new token is only read at the next (re)connect
     // (`getToken`), so refreshing it mid-call does not drop the call.
-    if (changed.has('server') && changed.get('server') !== undefined && this.#client !== undefined) this.#stop();
-    if (changed.has('server') || changed.has('token')) this.#maybeConnect();
+    if (changed.has('server') && changed.get('server')) this.#stop();
+    if (changed.has('server') || changed.has('token') || changed.has('tokenUrl') || changed.has('tokenProvider')) this.#maybeConnect();
     if (changed.has('_view')) this.dispatchEvent(gagEvent('gag-state', { state: this._view }));
   }
 
   override render() {
     const t = this.#labels;
-    const call = this._call;
-    const view = this._view;
-    return html`<div class="phone ${view}" part="phone" role="group" aria-label="Phone">
-      <div class="status" role="status">
+    const { _call: call, _view: view } = this;
+    // While the SDK reconnects by itself, say why and that it is on it.
+    const error = this._error || (view === 'reconnecting' ? t.errors.unreachable : '');
+    if (this._remote !== undefined) return renderRemote(this._remote, t, this.#takeOver);
+    return html`<div class="phone ${view}" part="phone" role="group" aria-label=${t.phone} lang=${this.#lang} tabindex="-1" @keydown=${this.#onKeydown}>
+      <div class="status" part="status">
         <span class="dot" aria-hidden="true"></span>
-        <span class="state">${t[view]}</span>
-        ${view === 'talking' && call ? html`<span class="timer">${clock(call.durationMs)}</span>` : nothing}
+        <span class="state" role="status">${t[view]}</span>
+        ${view === 'talking' && call ? html`<span class="timer" role="timer">${clock(call.durationMs)}</span>` : nothing}
       </div>
-      ${call ? this.#renderCall(call, t) : nothing}
-      ${!call && view === 'online' && this._canDial ? renderDialer(t, this._dialing, this.#dial) : nothing}
-      ${this._blocked ? html`<button class="unlock" part="unlock" @click=${this.#unlock}>${t.enableSound}</button>` : nothing}
-      ${this._note ? html`<div class="note" aria-live="polite">${this._note}</div>` : nothing}
-      ${this._error ? html`<div class="error" role="alert">${this._error}</div>` : nothing}
+      <div class="caller" part="caller" aria-live="assertive">${call ? renderCaller(t, call) : nothing}</div>
+      ${call
+        ? this.#controls.render(t, call, this.shortcuts)
+        : view === 'online'
+          ? html`${this._canDial ? this.#dialer.render(t) : nothing}
+            ${canAskToNotify() ? html`<button class="notify more" part="button notify" @click=${this.#askToNotify}>${t.notify}</button>` : nothing}`
+          : nothing}
+      ${this._blocked ? html`<button class="unlock more" part="button unlock" @click=${this.#unlock}>${t.enableSound}</button>` : nothing}
+      <p class="note" part="note" aria-live="polite">${this._ended}</p>
+      ${error ? html`<p class="error" part="error" role="alert">${error}</p>` : nothing}
+      ${error && view === 'offline' ? html`<button class="retry more" part="button retry" @click=${this.#retry}>${t.retry}</button>` : nothing}
     </div>`;
-  }
-
-  #renderCall(call: Call, t: Labels) {
-    if (call.outbound) {
-      // The call back of the user's own click-to-call: it is answered by itself; show whom it dials.
-      return html`<div class="caller" aria-live="polite"><div class="number">${t.calling.replace('{number}', call.dialedNumber ?? '')}</div></div>
-        <div class="actions"><button class="hangup" part="hangup" @click=${() => call.hangup()}>${t.hangup}</button></div>`;
-    }
-    const caller = html`<div class="caller" aria-live="assertive">
-      <div class="number">${call.callerNumber ?? t.unknownCaller}</div>
-      ${call.callerName ? html`<div class="name">${call.callerName}</div>` : nothing}
-      ${call.group ? html`<div class="group">${t.group.replace('{group}', call.group)}</div>` : nothing}
-    </div>`;
-    if (this._view === 'ringing') {
-      return html`${caller}<div class="actions">
-          <button class="answer" part="answer" @click=${this.#answer}>${t.answer}</button>
-          <button class="reject" part="reject" @click=${() => call.reject()}>${t.reject}</button>
-        </div>`;
-    }
-    return html`${caller}<div class="actions">
-        <button class="mute" part="mute" aria-pressed=${call.muted ? 'true' : 'false'} @click=${this.#toggleMute}>
-          ${call.muted ? t.unmute : t.mute}
-        </button>
-        <button class="hangup" part="hangup" @click=${() => call.hangup()}>${t.hangup}</button>
-      </div>`;
   }
 
   #maybeConnect(): void {
-    if (!this.isConnected || this.#client !== undefined || !this.server || !this.token) return;
-    let client: GagClient;
+    if (!this.isConnected || this.#tabs !== undefined || !this.server || !hasTokenSource(this)) return;
+    // One phone per browser: the tab holding the lock connects, the others show it (tabs/).
+    const server = this.server;
+    const name = tokenGetter(this)().then((token) => phoneLockName(server, token));
+    this.#tabs = new PhoneTabs({ name, host: this.#tabHost, locks: navigator.locks });
+  }
+
+  readonly #tabHost: TabsHost = {
+    lead: () => this.#connect(),
+    follow: (remote) => this.#letGo(remote),
+  };
+
+  readonly #takeOver = (): void => this.#tabs?.takeOver();
+
+  #connect(): GagClient | undefined {
+    this._remote = undefined;
+    let connection: PhoneConnection;
     try {
-      client = new GagClient({ url: this.server, getToken: () => Promise.resolve(this.token) });
+      connection = new PhoneConnection({ url: this.server, getToken: tokenGetter(this) }, {
+        state: (state) => {
+          this.#connectionState = state;
+          this._canDial = connection.client.canDial;
+          if (state === 'online') this._error = '';
+          if (this._call === undefined) this._view = state;
+        },
+        incoming: (call) => this.#onIncoming(call),
+        audioBlocked: () => (this._blocked = true),
+        failed: (e, retrying) => {
+          this.#fail(e);
+          if (!retrying) this.#stop(); // a new token (or Try again) connects afresh
+        },
+      });
     } catch (e) {
-      return this.#fail(e);
+      this.#fail(e);
+      return undefined;
     }
-    this.#client = client;
-    client.on('state', (state) => {
-      this._canDial = client.canDial;
-      if (this._call === undefined) this._view = state;
-    });
-    client.on('audioBlocked', () => (this._blocked = true));
-    client.on('incoming', (call) => this.#onIncoming(call));
+    this.#connection = connection;
     this._error = '';
-    client.connect().catch((e: unknown) => {
-      if (this.#client === client) this.#fail(e);
-    });
+    connection.start();
+    return connection.client;
   }
 
   #stop(): void {
+    this.#tabs?.close();
+    this.#tabs = undefined;
+    this.#letGo(undefined);
+  }
+
+  /** Drop this tab's connection without rejecting its call (it may ring on in another tab), and show `remote`. */
+  #letGo(remote: RemotePhone | null | undefined): void {
+    this._remote = remote;
     this._call?.removeAllListeners(); // its `ended` after the socket closes must not touch a removed element
-    this.#client?.removeAllListeners();
-    this.#client?.disconnect();
-    this.#client = undefined;
+    this.#connection?.close();
+    this.#connection = undefined;
     this.#endCallView();
+    this.#connectionState = 'offline';
     this._view = 'offline';
   }
 
   #onIncoming(call: Call): void {
     if (this._call !== undefined) return call.reject(); // one call at a time on screen; TODO(#6): call waiting
-    this._error = '';
     const detail: CallDetail = { callId: call.id, callerNumber: call.callerNumber, callerName: call.callerName };
+    this._error = '';
+    this._ended = '';
+    this.#controls.reset();
     this._call = call;
-    this._note = '';
     this._view = 'ringing';
     call.on('accepted', () => {
+      this.#ringNotice.close();
+      const focused = this.shadowRoot?.activeElement != null;
       this._view = 'talking';
       this.#tick = setInterval(() => (this._now = Date.now()), 1000);
+      if (focused) this.#focusSoon('.hangup');
       this.dispatchEvent(gagEvent('gag-answered', detail));
     });
+    call.on('deviceLost', () => this.requestUpdate());
+    call.on('dtmf', (digit) => this.dispatchEvent(gagEvent('gag-dtmf', { callId: call.id, digit })));
     call.on('ended', (reason) => this.#onEnded(detail, reason));
     this.dispatchEvent(gagEvent('gag-incoming', detail));
-    if (call.outbound) return void this.#answer();
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLButtonElement>('button.answer')?.focus());
+    if (call.outbound || this.#tabs?.answersHere(call) === true) return void this.#answer(); // or the call this tab took over
+    this.#focusSoon('.answer');
+    this.#ringNotice.show();
   }
 
   #onEnded(detail: CallDetail, reason: EndReason): void {
+    const focused = this.shadowRoot?.activeElement != null;
     this.#endCallView();
-    this._view = this.#client?.state ?? 'offline';
-    this._note = this.#labels.ended[reason];
-    this.#noteTimer = setTimeout(() => (this._note = ''), ENDED_NOTE_MS);
+    this._view = this.#connectionState;
+    this._ended = this.#labels.ended[reason];
+    this._error = ''; // about this call (its microphone, its keys): over with it
+    this.#endedTimer = setTimeout(() => (this._ended = ''), ENDED_NOTE_MS);
+    if (focused) this.#focusSoon('.phone');
     this.dispatchEvent(gagEvent('gag-ended', { ...detail, reason }));
   }
 
   #endCallView(): void {
     clearInterval(this.#tick);
-    clearTimeout(this.#noteTimer);
+    clearTimeout(this.#endedTimer);
+    this.#ringNotice.close();
+    this.#controls.reset();
     this._call = undefined;
+  }
+
+  #focusSoon(selector: string): void {
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(selector)?.focus());
   }
 
   readonly #answer = async (): Promise<void> => {
     const call = this._call;
+    if (call?.state !== 'ringing') return;
+    this._error = '';
     try {
-      await call?.answer();
+      await call.answer();
     } catch (e) {
       // Ended while the microphone was starting (the caller left, or Reject): the note says why.
-      if (call?.state !== 'ended') this.#fail(e);
+      if (call.endReason === undefined) this.#fail(e);
     }
   };
 
-  readonly #dial = async (number: string): Promise<void> => {
-    const client = this.#client;
-    if (client === undefined) return;
-    this._dialing = true;
-    this._error = '';
-    const { error } = await dial(client, number, this.#labels);
-    this._dialing = false;
-    if (error !== '') {
-      this._error = error;
-      this.dispatchEvent(gagEvent('gag-error', { code: 'GAG_DIAL_FAILED', message: error }));
-    }
+  /** Escape rejects a ringing call, or closes the open panel (the focus goes back to its button). */
+  readonly #onKeydown = (e: KeyboardEvent): void => {
+    if (e.key !== 'Escape') return;
+    const call = this._call;
+    if (call?.state === 'ringing' && !call.outbound) call.reject();
+    else if (!this.#controls.escape()) return;
+    e.preventDefault();
+  };
+
+  readonly #onPageKey = (e: KeyboardEvent): void => {
+    const call = this._call;
+    const action = this.shortcuts && call !== undefined ? shortcutOf(e) : undefined;
+    if (action === undefined) return;
+    e.preventDefault();
+    if (action === 'hangup') call?.hangup();
+    else void this.#answer();
   };
 
   readonly #unlock = async (): Promise<void> => {
-    if ((await this.#client?.unlockAudio()) === true) this._blocked = false;
+    if ((await this.#connection?.client.unlockAudio()) === true) this._blocked = false;
   };
 
-  readonly #toggleMute = (): void => {
-    const call = this._call;
-    if (call === undefined) return;
-    if (call.muted) call.unmute();
-    else call.mute();
+  readonly #askToNotify = async (): Promise<void> => {
+    await askToNotify().catch(() => false);
     this.requestUpdate();
   };
 
-  #fail(e: unknown): void {
-    const code = e instanceof GagError ? e.code : 'other';
-    const messages = this.#labels.errors as Readonly<Record<string, string>>;
-    this._error = messages[code] ?? messages['other'] ?? '';
-    this.dispatchEvent(gagEvent('gag-error', { code, message: this._error }));
-  }
+  readonly #retry = (): void => {
+    this._error = '';
+    this.#stop();
+    this.#maybeConnect();
+  };
+
+  readonly #fail = (e: unknown): void => {
+    this._error = this.#labels.errors[errorKind(e)];
+    this.dispatchEvent(gagEvent('gag-error', { code: e instanceof GagError ? e.code : 'other', message: this._error }));
+  };
 }
 
 declare global {

@@ -6,5 +6,7 @@ import { defineGagPhone } from './define.js';
 
 export { GagPhone } from './gag-phone.js';
 export type { GagPhoneEventDetails, CallDetail, PhoneView } from './events.js';
+export type { TokenProvider } from './token-source.js';
+export { SHORTCUTS } from './shortcuts.js';
 export { defineGagPhone };
 defineGagPhone();

@@ -1,71 +1,126 @@
 /**
  * Static files the gateway serves to CRM pages: the `<gag-phone>` single-file bundle at
- * `/gag-phone.js`, so a page needs one script tag.
+ * `/gag-phone.js`, so a page needs one script tag, and the files the bundle loads next to it (its
+ * audio worklet, `processors.worklet.<hash>.js`).
+ *
+ * Caching: `/gag-phone.js` is revalidated on every page load (`no-cache` + ETag: a cheap 304), so
+ * an upgraded gateway is picked up at once. `/gag-phone.<hash>.js` is the same bytes under the
+ * content hash (the ETag's value), and every hashed file is `immutable` for a year: a page that
+ * wants no revalidation at all uses that address.
  * @packageDocumentation
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 
+/** The drop-in bundle's file, and the address it is always served at. */
+const PHONE_FILE = 'gag-phone.js';
+/** Hex characters of a content hash in a file name (as the component build writes them). */
+const HASH_CHARS = 16;
+/** `name.<hash>.js`: only such names are looked up on disk (no dots, slashes or `..` before the hash). */
+const HASHED_NAME = new RegExp(`^/([A-Za-z][\\w-]*(?:\\.[A-Za-z][\\w-]*)*)\\.([0-9a-f]{${HASH_CHARS}})\\.js$`);
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
 interface Asset {
   readonly body: Buffer;
-  readonly etag: string;
+  readonly hash: string;
 }
 
 /** Where the built component bundle is; undefined if the package cannot be resolved. */
-function componentBundlePath(): string | undefined {
+function componentDir(): string | undefined {
   try {
-    return fileURLToPath(import.meta.resolve('@gag/web-components/gag-phone.js'));
+    return dirname(fileURLToPath(import.meta.resolve(`@gag/web-components/${PHONE_FILE}`)));
   } catch {
     return undefined;
   }
 }
 
+/** Options of {@link Assets}. */
+export interface AssetsOptions {
+  /** The folder of the built bundle (default: `@gag/web-components`' dist). */
+  readonly dir?: string | undefined;
+}
+
 /**
- * Serves the `<gag-phone>` bundle, read once and cached with an ETag.
+ * Serves the `<gag-phone>` bundle and its hashed companions, each read once and kept.
  * @example
+ * const assets = new Assets();
  * if (assets.handle(req, res, path)) return;
  */
 export class Assets {
+  readonly #dir: string | undefined;
   #phone: Promise<Asset | undefined> | undefined;
+  readonly #hashed = new Map<string, Promise<Asset | undefined>>();
 
-  /** Serve `GET /gag-phone.js`; returns false if the request is not for an asset. */
+  constructor(options: AssetsOptions = {}) {
+    this.#dir = options.dir ?? componentDir();
+  }
+
+  /** Serve `GET /gag-phone.js` and `/<name>.<hash>.js`; returns false if the request is not for an asset. */
   handle(req: IncomingMessage, res: ServerResponse, path: string): boolean {
-    if (path !== '/gag-phone.js') return false;
-    void this.#servePhone(req, res);
+    if (path === `/${PHONE_FILE}`) {
+      void this.#phoneAsset().then((asset) => this.#send(req, res, asset, 'no-cache'));
+      return true;
+    }
+    const hashed = HASHED_NAME.exec(path);
+    if (hashed === null) return false;
+    const [, name = '', hash = ''] = hashed;
+    void this.#hashedAsset(name, hash).then((asset) => this.#send(req, res, asset?.hash === hash ? asset : undefined, IMMUTABLE));
     return true;
   }
 
-  async #servePhone(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const asset = await (this.#phone ??= this.#load());
+  #phoneAsset(): Promise<Asset | undefined> {
+    const loading = (this.#phone ??= this.#load(PHONE_FILE));
+    void loading.then((asset) => {
+      if (asset === undefined && this.#phone === loading) this.#phone = undefined; // built later: try again next time
+    });
+    return loading;
+  }
+
+  /** `gag-phone.<hash>.js` is the bundle under its hash; any other name is a file written with its hash. */
+  #hashedAsset(name: string, hash: string): Promise<Asset | undefined> {
+    if (`${name}.js` === PHONE_FILE) return this.#phoneAsset();
+    const file = `${name}.${hash}.js`;
+    let loading = this.#hashed.get(file);
+    if (loading === undefined) {
+      loading = this.#load(file);
+      this.#hashed.set(file, loading);
+      void loading.then((asset) => {
+        if (asset === undefined) this.#hashed.delete(file); // not built (yet): no entry per unknown name
+      });
+    }
+    return loading;
+  }
+
+  #send(req: IncomingMessage, res: ServerResponse, asset: Asset | undefined, cacheControl: string): void {
     if (asset === undefined) {
-      this.#phone = undefined; // built later: try again next time
-      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('gag-phone.js is not built: run `npm run build`\n');
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end(`not built: run \`npm run build\`\n`);
       return;
     }
-    if (req.headers['if-none-match'] === asset.etag) {
-      res.writeHead(304, { ETag: asset.etag }).end();
+    const etag = `"${asset.hash}"`;
+    if (req.headers['if-none-match'] === etag) {
+      res.writeHead(304, { ETag: etag, 'Cache-Control': cacheControl }).end();
       return;
     }
     res
       .writeHead(200, {
         'Content-Type': 'text/javascript; charset=utf-8',
-        'Cache-Control': 'no-cache',
-        ETag: asset.etag,
-        // Any CRM page may load the script; the WebSocket itself checks Origin.
+        'Cache-Control': cacheControl,
+        ETag: etag,
+        // Any CRM page may load the script (and its worklet, fetched in CORS mode); the WebSocket itself checks Origin.
         'Access-Control-Allow-Origin': '*',
         'Cross-Origin-Resource-Policy': 'cross-origin',
       })
       .end(req.method === 'HEAD' ? undefined : asset.body);
   }
 
-  async #load(): Promise<Asset | undefined> {
-    const path = componentBundlePath();
-    if (path === undefined) return undefined;
+  async #load(file: string): Promise<Asset | undefined> {
+    if (this.#dir === undefined) return undefined;
     try {
-      const body = await readFile(path);
-      return { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` };
+      const body = await readFile(`${this.#dir}/${file}`);
+      return { body, hash: createHash('sha256').update(body).digest('hex').slice(0, HASH_CHARS) };
     } catch {
       return undefined;
     }

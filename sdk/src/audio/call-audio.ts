@@ -12,10 +12,8 @@ import type { CaptureControlMessage, CaptureStatsMessage } from './capture.workl
 import { listAudioDevices, setOutputDevice, startOnOutput, type DeviceLost } from './devices.js';
 import { Microphone, type MicrophoneInfo } from './microphone.js';
 import type { PlaybackControlMessage, PlaybackStatsMessage } from './playback.worklet.js';
-import processorsSource from './processors.worklet.ts?worklet';
-
-/** The loudest output volume: 1 plays the far end as it arrives; above that it would clip. @example slider.max = String(MAX_VOLUME) */
-export const MAX_VOLUME = 1;
+import processorsSource, { url as processorsUrl } from './processors.worklet.ts?worklet';
+import { MAX_VOLUME, checkVolume } from './volume.js';
 
 /** Options of {@link CallAudio.start}. */
 export interface CallAudioOptions {
@@ -48,18 +46,6 @@ export interface CallAudioOptions {
 export interface CallAudioStats {
   readonly capture: Omit<CaptureStatsMessage, 'type'>;
   readonly playback: Omit<PlaybackStatsMessage, 'type'>;
-}
-
-/**
- * Check an output volume.
- * @throws GagError `GAG_OPTIONS_INVALID` unless it is a number from 0 to {@link MAX_VOLUME}.
- * @internal
- */
-export function checkVolume(volume: unknown): number {
-  if (typeof volume !== 'number' || !(volume >= 0 && volume <= MAX_VOLUME)) {
-    throw new GagError('GAG_OPTIONS_INVALID', `volume: must be a number from 0 to ${MAX_VOLUME}. Got ${String(volume)}`);
-  }
-  return volume;
 }
 
 /**
@@ -132,7 +118,7 @@ export class CallAudio {
         deviceId: options.microphoneId,
         onLost: (lost) => options.onDeviceLost?.(lost), // silent once stopped (Microphone.stop)
       });
-      await addModule(context, processorsSource);
+      await addModule(context, { source: processorsSource, url: processorsUrl });
       const outputId = await startOnOutput(context, options.outputId, options.onDeviceLost);
       audio = new CallAudio(context, buildGraph(context, captureTap, volume, options.format ?? DEFAULT_WIRE_FORMAT), mic, { ...options, outputId });
       await resume(context, resuming);

@@ -50,9 +50,19 @@ export function buildGraph(context: AudioContext, captureTap: AnalyserNode, volu
   return { captureTap, capture, playback, volume: gain, playbackTap };
 }
 
-/** Load a bundled worklet from a Blob URL, revoked as soon as the module is loaded (or failed). */
-export async function addModule(context: BaseAudioContext, source: string): Promise<void> {
-  const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+/** A bundled worklet: its source, or where the build put it as a file of its own (`url`). */
+export interface WorkletModule {
+  readonly source: string;
+  readonly url: string | undefined;
+}
+
+/**
+ * Load a bundled worklet: from its `url`, or from a Blob URL of its source, revoked as soon as the
+ * module is loaded (or failed).
+ */
+export async function addModule(context: BaseAudioContext, worklet: WorkletModule): Promise<void> {
+  if (worklet.url !== undefined) return context.audioWorklet.addModule(worklet.url);
+  const url = URL.createObjectURL(new Blob([worklet.source], { type: 'text/javascript' }));
   try {
     await context.audioWorklet.addModule(url);
   } finally {

@@ -38,10 +38,13 @@ declare var currentFrame: number;
 declare var currentTime: number;
 
 /**
- * `import source from './x.worklet.ts?worklet'`: the worklet and everything it imports, bundled
- * into one self-contained ES module, as a string (for a Blob URL and `audioWorklet.addModule`).
+ * `import source, { url } from './x.worklet.ts?worklet'`: the worklet and everything it imports,
+ * bundled into one self-contained ES module: as a string (for a Blob URL and
+ * `audioWorklet.addModule`), or, in a build with the plugin's `emit: 'file'`, as a file of its own
+ * at `url` (then `source` is empty).
  */
 declare module '*?worklet' {
   const source: string;
   export default source;
+  export const url: string | undefined;
 }

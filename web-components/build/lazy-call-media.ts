@@ -1,0 +1,65 @@
+/**
+ * Vite plugin for the drop-in bundle: the SDK's call media (`sdk/src/call-media.ts`: the audio
+ * graph and the quality reports, needed only once a call rings) becomes a file of its own next to
+ * `gag-phone.js`, `call-media.<hash>.js`, which the bundle imports when a call rings. An IIFE
+ * cannot split chunks, so the plugin builds that module separately (self-contained ES module,
+ * minified, its worklet a file of its own too) and replaces the SDK's loader
+ * (`call-media-loader.ts`) with one that imports the file from the script's own address.
+ * The file carries its own copies of what it shares with the bundle (`GagError`, the wire units):
+ * `Call` adopts the errors it throws.
+ * @packageDocumentation
+ */
+import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { build, type Plugin, type Rolldown } from 'vite';
+import { WORKLET_HASH_CHARS, scriptRelativeUrl, workletPlugin } from '../../sdk/build/worklet-plugin.js';
+
+const SDK_SRC = fileURLToPath(new URL('../../sdk/src/', import.meta.url));
+const LOADER = `${SDK_SRC}call-media-loader.ts`;
+const MEDIA = `${SDK_SRC}call-media.ts`;
+
+/** call-media.ts and everything it imports as one ES module, and the files it emits (its worklet). */
+async function bundleMedia(): Promise<{ code: string; assets: Rolldown.OutputAsset[]; moduleIds: readonly string[] }> {
+  const result = await build({
+    configFile: false,
+    logLevel: 'silent',
+    mode: 'production',
+    publicDir: false,
+    plugins: [workletPlugin({ emit: 'file' })],
+    build: {
+      write: false,
+      minify: true,
+      target: 'es2022',
+      copyPublicDir: false,
+      emptyOutDir: false,
+      reportCompressedSize: false,
+      modulePreload: false,
+      rolldownOptions: { input: MEDIA, preserveEntrySignatures: 'strict', output: { format: 'es', codeSplitting: false } },
+    },
+  });
+  const files = ((Array.isArray(result) ? result : [result]) as Rolldown.RolldownOutput[]).flatMap((o) => o.output);
+  const chunk = files.find((o): o is Rolldown.OutputChunk => o.type === 'chunk' && o.isEntry);
+  if (chunk === undefined) throw new Error('lazy-call-media: building call-media.ts produced no entry chunk');
+  return { code: chunk.code, assets: files.filter((o): o is Rolldown.OutputAsset => o.type === 'asset'), moduleIds: chunk.moduleIds };
+}
+
+/**
+ * @example
+ * // web-components/vite.config.ts, the IIFE build
+ * plugins: [workletPlugin({ emit: 'file' }), lazyCallMedia()]
+ */
+export function lazyCallMedia(): Plugin {
+  return {
+    name: 'gag-lazy-call-media',
+    enforce: 'pre',
+    async load(id) {
+      if (id !== LOADER) return null;
+      const { code, assets, moduleIds } = await bundleMedia();
+      for (const moduleId of moduleIds) if (!moduleId.startsWith('\0')) this.addWatchFile(moduleId);
+      for (const asset of assets) this.emitFile({ type: 'asset', fileName: asset.fileName, source: asset.source });
+      const fileName = `call-media.${createHash('sha256').update(code).digest('hex').slice(0, WORKLET_HASH_CHARS)}.js`;
+      this.emitFile({ type: 'asset', fileName, source: code });
+      return `${scriptRelativeUrl(fileName)}export const loadCallMedia = () => import(url);\n`;
+    },
+  };
+}

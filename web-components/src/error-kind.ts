@@ -1,0 +1,45 @@
+/**
+ * Which human message an error gets: the SDK's `GagError` codes (and, for the microphone, the
+ * browser's reason) mapped to the keys of `labels.errors`, each of which says what to do.
+ * @packageDocumentation
+ */
+import { GagError } from '@gag/sdk';
+import type { Labels } from './labels/en.js';
+
+/** A key of `labels.errors`. */
+export type ErrorKind = keyof Labels['errors'];
+
+/**
+ * The message for `e`:
+ * - `GAG_TOKEN_INVALID` (the gateway refused the token, or fetching one failed) → `token`: sign in again, or ask the administrator;
+ * - `GAG_NOT_CONNECTED` (unreachable, or the page's origin refused) → `unreachable`: retrying;
+ * - `GAG_MEDIA` → by the getUserMedia failure in `cause`: `micBlocked` (permission), `micMissing`,
+ *   `micBusy` (another application holds it), else `audio` (the output could not start);
+ * - `GAG_OPTIONS_INVALID` (a bad `server`) → `config`; anything else → `other`.
+ * @example labels.errors[errorKind(e)]
+ */
+export function errorKind(e: unknown): ErrorKind {
+  if (!(e instanceof GagError)) return 'other';
+  switch (e.code) {
+    case 'GAG_TOKEN_INVALID':
+      return 'token';
+    case 'GAG_NOT_CONNECTED':
+      return 'unreachable';
+    case 'GAG_OPTIONS_INVALID':
+      return 'config';
+    case 'GAG_MEDIA':
+      return MEDIA_KINDS[e.cause instanceof Error ? e.cause.name : ''] ?? 'audio';
+    default:
+      return 'other';
+  }
+}
+
+/** getUserMedia's DOMException names (Media Capture and Streams) → what the user can do. */
+const MEDIA_KINDS: Readonly<Record<string, ErrorKind>> = {
+  NotAllowedError: 'micBlocked',
+  SecurityError: 'micBlocked',
+  NotFoundError: 'micMissing',
+  OverconstrainedError: 'micMissing',
+  NotReadableError: 'micBusy',
+  AbortError: 'micBusy',
+};

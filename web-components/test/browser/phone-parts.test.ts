@@ -1,0 +1,162 @@
+/**
+ * The parts of `<gag-phone>` that stand alone, in Chromium: both languages carry every label;
+ * errors map to the message that says what to do; `tel:` links route to the phone; the token
+ * comes from the callback, the token URL or the attribute, in that order.
+ */
+import { afterEach, describe, expect, test } from 'vitest';
+import { GagError } from '@gag/sdk';
+import { errorKind } from '../../src/error-kind.js';
+import { en } from '../../src/labels/en.js';
+import { ja } from '../../src/labels/ja.js';
+import { telNumber, watchTelLinks } from '../../src/tel-links.js';
+import { fetchToken, tokenGetter } from '../../src/token-source.js';
+
+/** Every label's path and text, nested groups included. */
+function entries(labels: object, prefix = ''): Array<[string, string]> {
+  return Object.entries(labels).flatMap(([key, value]): Array<[string, string]> =>
+    typeof value === 'string' ? [[prefix + key, value]] : entries(value as object, `${prefix}${key}.`),
+  );
+}
+
+describe('labels', () => {
+  test('English and Japanese have the same keys, no empty text, and the same {placeholders}', () => {
+    const english = new Map(entries(en));
+    const japanese = new Map(entries(ja));
+    expect([...japanese.keys()].sort()).toEqual([...english.keys()].sort());
+    for (const [key, text] of english) {
+      const other = japanese.get(key) ?? '';
+      expect(text.trim(), key).not.toBe('');
+      expect(other.trim(), key).not.toBe('');
+      expect(other.match(/\{\w+\}/g) ?? [], `placeholders of ${key}`).toEqual(text.match(/\{\w+\}/g) ?? []);
+    }
+  });
+});
+
+describe('errorKind', () => {
+  const media = (name: string): GagError => new GagError('GAG_MEDIA', 'x', { cause: new DOMException('x', name) });
+
+  test('a refused token says sign in again, an unreachable gateway says retrying, a bad server address says ask the administrator', () => {
+    expect(errorKind(new GagError('GAG_TOKEN_INVALID', 'x'))).toBe('token');
+    expect(errorKind(new GagError('GAG_NOT_CONNECTED', 'x'))).toBe('unreachable');
+    expect(errorKind(new GagError('GAG_OPTIONS_INVALID', 'x'))).toBe('config');
+    expect(en.errors.token).toMatch(/sign in again/i);
+    expect(en.errors.unreachable).toMatch(/retrying/i);
+    expect(en.errors.config).toMatch(/administrator/i);
+  });
+
+  test('a microphone error says what the browser refused: the permission, no device, a device in use; other media errors are about sound', () => {
+    expect(errorKind(media('NotAllowedError'))).toBe('micBlocked');
+    expect(errorKind(media('SecurityError'))).toBe('micBlocked');
+    expect(errorKind(media('NotFoundError'))).toBe('micMissing');
+    expect(errorKind(media('OverconstrainedError'))).toBe('micMissing');
+    expect(errorKind(media('NotReadableError'))).toBe('micBusy');
+    expect(errorKind(new GagError('GAG_MEDIA', 'the audio output could not be started'))).toBe('audio');
+  });
+
+  test('anything else is a plain "something went wrong"', () => {
+    expect(errorKind(new GagError('GAG_PROTOCOL', 'x'))).toBe('other');
+    expect(errorKind(new TypeError('x'))).toBe('other');
+    expect(errorKind('a string')).toBe('other');
+  });
+});
+
+describe('tel: links', () => {
+  const stops: Array<() => void> = [];
+  afterEach(() => {
+    for (const stop of stops.splice(0)) stop();
+    document.body.replaceChildren();
+  });
+
+  test('telNumber reads the number of a tel: URI without its parameters', () => {
+    expect(telNumber('tel:+81-3-1234-5678;ext=12')).toBe('+81-3-1234-5678');
+    expect(telNumber('TEL:0312345678')).toBe('0312345678');
+    expect(telNumber('tel:03%201234%205678')).toBe('03 1234 5678');
+    expect(telNumber('tel:')).toBeUndefined();
+    expect(telNumber('tel:%E0%A4%A')).toBeUndefined();
+    expect(telNumber('https://example.com/tel:123')).toBeUndefined();
+  });
+
+  /** Click `target` as a user would (left button, or with `init`); whether the page kept the link from being followed. */
+  const click = (target: Element, init: MouseEventInit = {}): boolean => {
+    const event = new MouseEvent('click', { bubbles: true, composed: true, cancelable: true, button: 0, ...init });
+    // A listener after the phone's keeps the test page from following the link either way.
+    const record = (e: Event): void => {
+      prevented = e.defaultPrevented;
+      e.preventDefault();
+    };
+    let prevented = false;
+    document.addEventListener('click', record, { once: true });
+    target.dispatchEvent(event);
+    return prevented;
+  };
+
+  test('a plain click on a tel: link, also inside another component\'s shadow root, goes to the phone instead of the system phone app', () => {
+    const numbers: string[] = [];
+    stops.push(watchTelLinks((n) => (numbers.push(n), true)));
+    document.body.innerHTML = '<a id="plain" href="tel:03-1234-5678"><span>call</span></a><div id="host"></div><a id="web" href="https://example.com">web</a>';
+    const shadow = document.getElementById('host')!.attachShadow({ mode: 'open' });
+    shadow.innerHTML = '<a href="tel:+15550100"><b>call</b></a>';
+
+    expect(click(document.querySelector('#plain span')!)).toBe(true);
+    expect(click(shadow.querySelector('b')!)).toBe(true);
+    expect(click(document.getElementById('web')!)).toBe(false);
+    expect(numbers).toEqual(['03-1234-5678', '+15550100']);
+  });
+
+  test('clicks with a modifier, other buttons, clicks the page already handled, and numbers the phone declines are left to the link', () => {
+    let accept = true;
+    const numbers: string[] = [];
+    stops.push(watchTelLinks((n) => (numbers.push(n), accept)));
+    document.body.innerHTML = '<a id="tel" href="tel:0312345678">call</a>';
+    const link = document.getElementById('tel')!;
+    expect(click(link, { ctrlKey: true })).toBe(false);
+    expect(click(link, { shiftKey: true })).toBe(false);
+    expect(click(link, { button: 1 })).toBe(false);
+    const handled = (e: Event): void => e.preventDefault();
+    link.addEventListener('click', handled, { once: true });
+    expect(click(link)).toBe(true); // the page's own handler, not the phone
+    expect(numbers).toEqual([]);
+    accept = false;
+    expect(click(link)).toBe(false);
+    expect(numbers).toEqual(['0312345678']);
+  });
+
+  test('after stop, links work as before', () => {
+    const numbers: string[] = [];
+    const stop = watchTelLinks((n) => (numbers.push(n), true));
+    stop();
+    document.body.innerHTML = '<a id="tel" href="tel:0312345678">call</a>';
+    expect(click(document.getElementById('tel')!)).toBe(false);
+    expect(numbers).toEqual([]);
+  });
+});
+
+describe('tokens', () => {
+  const dataUrl = (type: string, body: string): string => `data:${type},${encodeURIComponent(body)}`;
+
+  test('token-url answers JSON {"token"} or the token as text', async () => {
+    expect(await fetchToken(dataUrl('application/json', '{"token":"eyJ.a.b"}'))).toBe('eyJ.a.b');
+    expect(await fetchToken(dataUrl('text/plain', 'eyJ.c.d\n'))).toBe('eyJ.c.d');
+  });
+
+  test('an answer without a token is GAG_TOKEN_INVALID, which the phone shows as "sign in again"', async () => {
+    for (const body of ['', '{"jwt":"x"}', '{"token":""}']) {
+      const error = await fetchToken(dataUrl('application/json', body)).catch((e: unknown) => e);
+      expect(error, body).toBeInstanceOf(GagError);
+      expect((error as GagError).code).toBe('GAG_TOKEN_INVALID');
+      expect(errorKind(error)).toBe('token');
+    }
+  });
+
+  test('the callback wins over token-url, which wins over token; each is read at every call', async () => {
+    const sources = { tokenProvider: undefined as (() => string) | undefined, tokenUrl: '', token: 'fixed' };
+    const getToken = tokenGetter(sources);
+    expect(await getToken()).toBe('fixed');
+    sources.tokenUrl = dataUrl('text/plain', 'from-url');
+    expect(await getToken()).toBe('from-url');
+    let n = 0;
+    sources.tokenProvider = () => `fresh-${++n}`;
+    expect(await getToken()).toBe('fresh-1');
+    expect(await getToken()).toBe('fresh-2');
+  });
+});

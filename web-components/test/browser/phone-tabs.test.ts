@@ -1,0 +1,324 @@
+/**
+ * Sharing one phone among the tabs of a browser (issue #6), with Chromium's real Web Locks and
+ * BroadcastChannel: several `PhoneTabs` in one page contend exactly as tabs do, and a same-origin
+ * iframe plays a tab that closes. The gateway is another process, out of reach here: each tab's
+ * client is a stand-in that says what a GagClient says when the test tells it (and holds real SDK
+ * calls, which record what they send). e2e/tests/multi-tab.spec.ts runs it all against the gateway.
+ */
+import { afterEach, describe, expect, test } from 'vitest';
+import { render } from 'lit';
+import { Call, GagClient, type ConnectionState } from '@gag/sdk';
+import { en, type Labels } from '../../src/labels/en.js';
+import { ja } from '../../src/labels/ja.js';
+import { PhoneTabs, phoneLockName, type TabsHost } from '../../src/tabs/phone-tabs.js';
+import type { RemotePhone } from '../../src/tabs/remote-phone.js';
+import { renderRemote } from '../../src/tabs/remote-view.js';
+
+/**
+ * A GagClient that never opens a socket: its state moves when the test says what the gateway did.
+ * (connect() is never called; state and calls come from here.)
+ */
+class StandInClient extends GagClient {
+  #state: ConnectionState = 'connecting';
+  /** Control messages its calls sent towards the gateway. */
+  readonly sent: Array<{ type: string; callId: string }> = [];
+  readonly #calls = new Map<string, Call>();
+
+  constructor() {
+    super({ url: 'wss://gateway.invalid', token: 'unused', ringtone: false });
+  }
+
+  override get state(): ConnectionState {
+    return this.#state;
+  }
+
+  override get calls(): Call[] {
+    return [...this.#calls.values()];
+  }
+
+  /** The gateway said `welcome`. */
+  online(): void {
+    this.#set('online');
+    this.emit('connected', { extension: '2001', sessionId: `s-${this.sent.length}` });
+  }
+
+  /** The gateway said `incoming`. */
+  ring(callId: string): Call {
+    const call = new Call({ type: 'incoming', callId, extension: '2001', callerNumber: '0312345678', callerName: 'Tanaka', group: null }, {
+      sendControl: (m) => void this.sent.push(m),
+      sendAudio: () => false,
+      forget: (id) => void this.#calls.delete(id),
+      measureRtt: () => Promise.resolve(null),
+    });
+    this.#calls.set(callId, call);
+    this.emit('incoming', call);
+    return call;
+  }
+
+  /** As GagClient.disconnect(): the socket closes, its calls end with connection_lost. */
+  override disconnect(): void {
+    for (const call of this.calls) call.end('connection_lost');
+    this.#set('offline');
+  }
+
+  #set(state: ConnectionState): void {
+    this.#state = state;
+    this.emit('state', state);
+  }
+}
+
+/** The element's side of one tab: what it was told to show, and its clients in order. */
+class Tab implements TabsHost {
+  readonly clients: StandInClient[] = [];
+  client: StandInClient | undefined;
+  remote: RemotePhone | null = null;
+  /** What happened in this tab, in order. */
+  readonly log: string[] = [];
+  tabs!: PhoneTabs;
+
+  lead(): StandInClient {
+    const client = new StandInClient();
+    client.on('incoming', (call) => this.log.push(`incoming ${call.id}${this.tabs?.answersHere(call) ? ' (answer here)' : ''}`));
+    this.client = client;
+    this.clients.push(client);
+    this.log.push('lead');
+    return client;
+  }
+
+  follow(remote: RemotePhone | null): void {
+    if (this.client !== undefined) {
+      this.log.push('let go');
+      this.client.removeAllListeners();
+      this.client.disconnect();
+      this.client = undefined;
+    }
+    this.remote = remote;
+  }
+}
+
+let name = '';
+let opened: PhoneTabs[] = [];
+let frames: HTMLIFrameElement[] = [];
+afterEach(() => {
+  for (const tabs of opened) tabs.close();
+  for (const frame of frames) frame.remove();
+  opened = [];
+  frames = [];
+});
+
+function open(options: { locks?: LockManager | undefined; ringWaitMs?: number; name?: Promise<string> } = {}): Tab {
+  const tab = new Tab();
+  tab.tabs = new PhoneTabs({
+    name: options.name ?? name,
+    host: tab,
+    locks: 'locks' in options ? options.locks : navigator.locks,
+    ...(options.ringWaitMs === undefined ? {} : { ringWaitMs: options.ringWaitMs }),
+  });
+  opened.push(tab.tabs);
+  return tab;
+}
+
+/** A tab that leads and is online. */
+async function leader(): Promise<Tab & { client: StandInClient }> {
+  const tab = open();
+  await expect.poll(() => tab.tabs.role).toBe('leading');
+  tab.client!.online();
+  return tab as Tab & { client: StandInClient };
+}
+
+const RINGING = { id: 'c1', callerNumber: '0312345678', callerName: 'Tanaka', group: null, outbound: false, dialedNumber: null, state: 'ringing' };
+
+describe('one phone for the tabs of a browser', () => {
+  test('of two tabs the first leads and connects; the second connects nothing and mirrors it', async () => {
+    name = `gag-phone:test:${crypto.randomUUID()}`;
+    const a = await leader();
+    const b = open();
+    await expect.poll(() => b.remote).toEqual({ connection: 'online', call: null });
+    expect(b.tabs.role).toBe('following');
+    expect(b.clients).toHaveLength(0);
+    expect(a.clients).toHaveLength(1);
+  });
+
+  test('a call ringing in the leading tab shows in the other with its caller, and its end clears it', async () => {
+    name = `gag-phone:test:${crypto.randomUUID()}`;
+    const a = await leader();
+    const b = open();
+    const call = a.client.ring('c1');
+    await expect.poll(() => b.remote?.call).toEqual(RINGING);
+    call.end('caller_hangup');
+    await expect.poll(() => b.remote).toEqual({ connection: 'online', call: null });
+  });
+
+  test('Answer here: the tab connects as a second phone, takes the lock once the call rings there, and the leader lets go without rejecting', async () => {
+    name = `gag-phone:test:${crypto.randomUUID()}`;
+    const a = await leader();
+    const call = a.client.ring('c1');
+    const b = open();
+    await expect.poll(() => b.remote?.call).toEqual(RINGING);
+
+    b.tabs.takeOver();
+    expect(b.tabs.role).toBe('taking-over');
+    const mine = b.client!;
+    mine.online();
+    await navigator.locks.query(); // a steal requested by now would be on its way: none may be
+    expect(a.tabs.role).toBe('leading');
+    expect(call.state).toBe('ringing');
+
+    mine.ring('c1'); // the gateway rings a phone that logs in while the call rings (Router.addSession)
+    await expect.poll(() => b.tabs.role).toBe('leading');
+    await expect.poll(() => a.tabs.role).toBe('following');
+    expect(b.log).toEqual(['lead', 'incoming c1 (answer here)']);
+    expect(a.log).toEqual(['lead', 'incoming c1', 'let go']);
+    expect(a.client).toBeUndefined();
+    expect(a.clients[0]!.sent).toEqual([]); // no reject: the call rings on in the new tab
+    expect(call.endReason).toBe('connection_lost');
+    await expect.poll(() => a.remote?.call).toEqual(RINGING); // now mirrored from b
+    expect(b.tabs.answersHere(mine.calls[0]!)).toBe(false); // the takeover is done
+  });
+
+  test('Use this tab moves an idle phone: the tab leads once online, the old leader mirrors it', async () => {
+    name = `gag-phone:test:${crypto.randomUUID()}`;
+    const a = await leader();
+    const b = open();
+    await expect.poll(() => b.remote).not.toBeNull();
+    b.tabs.takeOver();
+    expect(a.tabs.role).toBe('leading'); // nothing moves before b is online
+    b.client!.online();
+    await expect.poll(() => a.tabs.role).toBe('following');
+    expect(b.tabs.role).toBe('leading');
+    await expect.poll(() => a.remote).toEqual({ connection: 'online', call: null });
+
+    const ringsInB = b.client!.ring('c2');
+    await expect.poll(() => a.remote?.call?.id).toBe(ringsInB.id);
+  });
+
+  test('a call in progress stays in its tab: taking over does nothing', async () => {
+    name = `gag-phone:test:${crypto.randomUUID()}`;
+    const a = await leader();
+    const b = open();
+    a.client.ring('c1').connected();
+    await expect.poll(() => b.remote?.call?.state).toBe('talking');
+    b.tabs.takeOver();
+    expect(b.tabs.role).toBe('following');
+    expect(b.clients).toHaveLength(0);
+  });
+
+  test('when the leading tab answers while another is taking over, the call stays there and the other gives up', async () => {
+    name = `gag-phone:test:${crypto.randomUUID()}`;
+    const a = await leader();
+    const call = a.client.ring('c1');
+    const b = open();
+    await expect.poll(() => b.remote?.call?.state).toBe('ringing');
+    b.tabs.takeOver();
+    call.connected(); // answered in a first
+    await expect.poll(() => b.tabs.remote?.call?.state).toBe('talking');
+    b.client!.online();
+    expect(b.tabs.role).toBe('following');
+    expect(b.clients[0]!.state).toBe('offline');
+    expect(a.tabs.role).toBe('leading');
+    expect(call.state).toBe('talking');
+  });
+
+  test('a takeover whose call never rings there (an older gateway) gives up, and the call rings on in the leader', async () => {
+    name = `gag-phone:test:${crypto.randomUUID()}`;
+    const a = await leader();
+    const call = a.client.ring('c1');
+    const b = open({ ringWaitMs: 100 });
+    await expect.poll(() => b.remote?.call?.state).toBe('ringing');
+    b.tabs.takeOver();
+    b.client!.online();
+    await expect.poll(() => b.tabs.role, { timeout: 2_000 }).toBe('following');
+    expect(b.clients[0]!.state).toBe('offline');
+    expect(a.tabs.role).toBe('leading');
+    expect(call.state).toBe('ringing');
+    expect(a.client.sent).toEqual([]);
+  });
+
+  test('closing the leading tab hands the phone to the next one, which connects; a third mirrors the new leader', async () => {
+    name = `gag-phone:test:${crypto.randomUUID()}`;
+    const a = await leader();
+    const b = open();
+    const c = open();
+    await expect.poll(() => c.remote).toEqual({ connection: 'online', call: null });
+    a.tabs.close();
+    await expect.poll(() => b.tabs.role).toBe('leading');
+    expect(c.tabs.role).toBe('following');
+    await expect.poll(() => c.remote).toEqual({ connection: 'connecting', call: null });
+    b.client!.online();
+    await expect.poll(() => c.remote).toEqual({ connection: 'online', call: null });
+  });
+
+  test('a tab that goes away without a word hands over too: the browser releases its lock', async () => {
+    name = `gag-phone:test:${crypto.randomUUID()}`;
+    // Another tab of the same origin holding the phone: a same-origin iframe shares the lock manager.
+    const frame = document.createElement('iframe');
+    frames.push(frame);
+    const held = new Promise<void>((resolve) => window.addEventListener('message', (e) => e.data === `held ${name}` && resolve()));
+    frame.srcdoc = `<script>navigator.locks.request(${JSON.stringify(name)}, () => { parent.postMessage(${JSON.stringify(`held ${name}`)}, '*'); return new Promise(() => {}); });</script>`;
+    document.body.append(frame);
+    await held;
+
+    const a = open();
+    await expect.poll(async () => (await navigator.locks.query()).pending?.filter((l) => l.name === name).length).toBe(1);
+    expect(a.tabs.role).toBe('following');
+    expect(a.clients).toHaveLength(0);
+    frame.remove(); // the tab closes
+    await expect.poll(() => a.tabs.role).toBe('leading');
+    expect(a.clients).toHaveLength(1);
+  });
+
+  test('a name known only later (the token comes from token-url) joins the same phone; one that fails leads alone', async () => {
+    name = `gag-phone:test:${crypto.randomUUID()}`;
+    await leader();
+    const later = open({ name: Promise.resolve(name) });
+    await expect.poll(() => later.remote).toEqual({ connection: 'online', call: null });
+    expect(later.clients).toHaveLength(0);
+    const failed = open({ name: Promise.reject(new Error('token-url answered 401')) });
+    await expect.poll(() => failed.tabs.role).toBe('leading');
+    expect(failed.clients).toHaveLength(1);
+  });
+
+  test('without Web Locks every tab holds a phone of its own, as before', () => {
+    name = `gag-phone:test:${crypto.randomUUID()}`;
+    const [a, b] = [open({ locks: undefined }), open({ locks: undefined })];
+    expect([a.tabs.role, b.tabs.role]).toEqual(['leading', 'leading']);
+    expect([a.clients.length, b.clients.length]).toEqual([1, 1]);
+  });
+});
+
+describe('the name tabs share', () => {
+  const jwt = (claims: object): string => `e30.${btoa(JSON.stringify(claims)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')}.sig`;
+
+  test("is the gateway and the token's extension: fresh tokens of one extension share it, other extensions and gateways do not", () => {
+    const server = 'wss://gw.example.com:8766';
+    const name = phoneLockName(server, jwt({ ext: '2001', iat: 1 }));
+    expect(name).toBe('gag-phone:wss://gw.example.com:8766:2001');
+    expect(phoneLockName(server, jwt({ ext: '2001', iat: 2, exp: 9 }))).toBe(name);
+    expect(phoneLockName(server, jwt({ ext: '2002' }))).not.toBe(name);
+    expect(phoneLockName('wss://other.example.com', jwt({ ext: '2001' }))).not.toBe(name);
+    expect(phoneLockName(server, 'not a jwt')).toBe('gag-phone:wss://gw.example.com:8766:');
+  });
+});
+
+describe('the view of a phone held by another tab', () => {
+  function shown(remote: RemotePhone | null, lang: Labels): { text: string; buttons: string[] } {
+    const root = document.createElement('div');
+    render(renderRemote(remote, lang, () => undefined), root);
+    return { text: root.textContent!.replace(/\s+/g, ' ').trim(), buttons: [...root.querySelectorAll('button')].map((b) => b.textContent!.trim()) };
+  }
+  const ringing = { connection: 'online', call: RINGING } as RemotePhone;
+  const talking = { connection: 'online', call: { ...RINGING, state: 'talking' } } as RemotePhone;
+  const idle = { connection: 'online', call: null } as RemotePhone;
+
+  test.each([
+    ['en', en, ['Ringing in another tab', 'Answer here'], ['In a call in another tab', 'The call stays in the tab where it was answered.'], ['Ready in another tab', 'Use this tab']],
+    ['ja', ja, ['別のタブで着信中', 'ここで応答'], ['別のタブで通話中', '通話は応答したタブで続きます。'], ['別のタブで待受中', 'このタブを使う']],
+  ] as const)('offers Answer here while it rings, Use this tab while idle, and nothing while it talks (%s)', (_lang, t, [ringText, answerHere], [talkText, stays], [idleText, useTab]) => {
+    expect(shown(ringing, t)).toEqual({ text: expect.stringContaining(ringText), buttons: [answerHere] });
+    expect(shown(ringing, t).text).toContain('0312345678');
+    expect(shown(talking, t)).toEqual({ text: expect.stringContaining(talkText), buttons: [] });
+    expect(shown(talking, t).text).toContain(stays);
+    expect(shown(idle, t)).toEqual({ text: `${idleText} ${useTab}`, buttons: [useTab] });
+    expect(shown(null, t)).toEqual({ text: t.tabs.connecting, buttons: [] });
+  });
+});
