@@ -21,7 +21,7 @@ const Digits = v.pipe(v.string(), v.regex(/^[0-9A-D*#]+$/, 'must be keys 0-9, A-
 const Text = v.pipe(v.string(), v.maxLength(256));
 const SpeechOptions = v.strictObject({
   seed: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(2 ** 32 - 1))),
-  levelDbfs: v.optional(v.pipe(v.number(), v.minValue(-60), v.maxValue(-6))),
+  levelDbfs: v.optional(v.pipe(v.number(), v.minValue(-60), v.maxValue(-16))),
   pitchHz: v.optional(v.pipe(v.number(), v.minValue(60), v.maxValue(400))),
 });
 const SOURCE_KEYS = ['tone', 'wav', 'speech', 'silence', 'echo'] as const;
@@ -71,6 +71,12 @@ export type StepKind = keyof typeof STEP_SCHEMAS;
 /** One step of a script, checked. File paths (`wav`, `record`'s `file`) are absolute. */
 export type ScriptStep = { [K in StepKind]: v.InferOutput<(typeof STEP_SCHEMAS)[K]> }[StepKind];
 
+/** The keys a kind of step takes. */
+function keysOf(kind: StepKind): string[] {
+  const schema = STEP_SCHEMAS[kind];
+  return Object.keys('pipe' in schema ? schema.pipe[0].entries : schema.entries);
+}
+
 /** The kind of a step: its first key that names one. */
 export const kindOf = (step: ScriptStep): StepKind => STEP_KINDS.find((kind) => kind in step) ?? 'wait';
 
@@ -103,7 +109,8 @@ export function parseScript(json: unknown, options: { name?: string; baseDir?: s
     if (!result.success) {
       const [issue] = result.issues;
       const key = v.getDotPath(issue);
-      throw bad(`${where} (${kind})`, key === null ? issue.message : `'${key}' ${issue.message.replace(/^Invalid \w+: /, '')}`);
+      if (issue.type === 'strict_object' && key !== null) throw bad(`${where} (${kind})`, `unknown key '${key}'; this step takes ${keysOf(kind).join(', ')}`);
+      throw bad(`${where} (${kind})`, key === null ? issue.message : `'${key}': ${issue.message}`);
     }
     const step: ScriptStep = result.output;
     const label = stepLabel(index, step);

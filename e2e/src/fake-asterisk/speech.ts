@@ -6,7 +6,7 @@
  *
  * What it is, reproducibly from a seed: talkspurts of 3–7 syllables (120–260 ms each, 20–60 ms
  * dips between them, about 4 syllables a second) separated by pauses of 300–900 ms of silence.
- * Each syllable is a vowel — harmonics of a pitch around 120 Hz that falls through the syllable,
+ * Each syllable is a vowel — harmonics of a pitch around 120 Hz (`pitchHz`) that falls through the syllable,
  * shaped by the vowel's three formants (/a/, /i/, /u/, /e/ or /o/) and a −6 dB/octave tilt, below
  * 3.8 kHz so it is the same at 8 and 16 kHz — often led by a 20–40 ms noise burst (a consonant),
  * with a 25 ms attack and a 50 ms release. The level is the active speech level (RMS over the
@@ -20,7 +20,7 @@ import { clipSource, type AudioSource } from './sources.js';
 export interface SpeechLikeOptions {
   /** Which signal: the same seed gives the same samples (at the same rate). Default 1. */
   readonly seed?: number;
-  /** Active speech level: the RMS over the syllables, dBFS (−60 to −6). Default −20. */
+  /** Active speech level: the RMS over the syllables, dBFS (−60 to −16: its peaks stand up to 15 dB above it). Default −20. */
   readonly levelDbfs?: number;
   /** Length of the signal, which {@link speechLike} loops (1 s to 10 min). Default 10 s. */
   readonly durationMs?: number;
@@ -43,6 +43,10 @@ const FORMANT_GAIN = [1, 0.5, 0.25] as const;
 const TOP_HZ = 3_800;
 const ATTACK_MS = 25;
 const RELEASE_MS = 50;
+/** The loudest active level: the peaks stand up to 15 dB above it (a low voice's pulse-like waveform). */
+const MAX_LEVEL_DBFS = -16;
+/** A consonant's noise, quieter than the vowel's harmonics. */
+const HISS_GAIN = 0.15;
 /** Harmonic amplitudes follow the pitch and are recomputed this often. */
 const BLOCK_MS = 5;
 
@@ -75,7 +79,7 @@ function settings(options: SpeechLikeOptions): Required<SpeechLikeOptions> {
     if (!ok) throw new GagError('GAG_OPTIONS_INVALID', `speechLike: '${option}' must be ${expected}. Got '${String(got)}'`);
   };
   check(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32, 'seed', 'an integer from 0 to 2^32 − 1', seed);
-  check(levelDbfs >= -60 && levelDbfs <= -6, 'levelDbfs', 'from −60 to −6', levelDbfs);
+  check(levelDbfs >= -60 && levelDbfs <= MAX_LEVEL_DBFS, 'levelDbfs', `from −60 to ${MAX_LEVEL_DBFS} (louder would clip its peaks)`, levelDbfs);
   check(durationMs >= 1_000 && durationMs <= 600_000, 'durationMs', 'from 1000 to 600000', durationMs);
   check(pitchHz >= 60 && pitchHz <= 400, 'pitchHz', 'from 60 to 400', pitchHz);
   return { seed, levelDbfs, durationMs, pitchHz };
@@ -148,16 +152,17 @@ export function speechLikeSignal(rateHz: number, options: SpeechLikeOptions = {}
       const harmonics = Math.min(phases.length, Math.floor(Math.min(TOP_HZ, rateHz / 2 - 200) / f0));
       if (i % block === 0) for (let k = 1; k <= harmonics; k++) amplitudes[k - 1] = envelopeAt(k * f0, s.vowel);
       phase = (phase + (2 * Math.PI * f0) / rateHz) % (2 * Math.PI);
+      // A consonant: white noise without its lows (a first difference), fading out as the vowel's
+      // voicing fades in over 10 ms, with no dip between them.
       const white = noise() * 2 - 1;
-      let value: number;
-      if (i < consonant) {
-        value = (white - previousWhite) * 0.15; // a consonant: white noise without its lows (a first difference)
-      } else {
-        value = 0;
-        for (let k = 1; k <= harmonics; k++) value += (amplitudes[k - 1] ?? 0) * Math.sin(k * phase + (phases[k - 1] ?? 0));
-        value *= ramp((i - consonant) / (2 * block)); // the vowel's voicing starts over 10 ms
-      }
+      const voicing = consonant === 0 ? 1 : ramp((i - consonant) / (2 * block));
+      let value = voicing < 1 ? (white - previousWhite) * HISS_GAIN * (1 - voicing) : 0;
       previousWhite = white;
+      if (voicing > 0) {
+        let voiced = 0;
+        for (let k = 1; k <= harmonics; k++) voiced += (amplitudes[k - 1] ?? 0) * Math.sin(k * phase + (phases[k - 1] ?? 0));
+        value += voiced * voicing;
+      }
       const ms = (i * 1000) / rateHz;
       value *= ramp(Math.min(ms / ATTACK_MS, (s.durationMs - ms) / RELEASE_MS));
       out[first + i] = value;

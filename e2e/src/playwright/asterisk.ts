@@ -4,32 +4,20 @@
  * @packageDocumentation
  */
 import { expect } from '@playwright/test';
-import { FRAME_MS, rateHzOf, type WireFormat } from '@gag/sdk/protocol';
-import { FakeAsterisk, type CallEnd, type DialOptions, type FakeCall } from '../fake-asterisk/client.js';
-import type { ControlFormat } from '../fake-asterisk/control.js';
+import { FRAME_MS, rateHzOf } from '@gag/sdk/protocol';
+import { FakeAsterisk, type CallEnd, type FakeCall } from '../fake-asterisk/client.js';
+import { dialExtension, type ExtensionDialOptions } from '../fake-asterisk/dial-extension.js';
 import type { Recorder } from '../fake-asterisk/recorder.js';
 import { tone, type AudioSource } from '../fake-asterisk/sources.js';
 import type { ToneAnalysis } from '../tones.js';
 import { expectTone, type ToneExpectation } from './audio-expect.js';
 
-/** How a call is dialled: who calls, in which control format and codec, and what the caller says. */
-export interface CallOptions {
-  /** The caller's number: URI parameter `from` (text format) or channel variable `GAG_CALLER_NUM` (JSON). */
-  readonly from?: string;
-  /** The caller's name: URI parameter `name` or channel variable `GAG_CALLER_NAME`. */
-  readonly name?: string;
-  /**
-   * `json` dials as docs/migrating-from-goastgateway.md's JSON dialplan: `f(json)` to the one
-   * client `ws-ext-endpoint`, the extension in channel variable `WS_EXTEN`, caller ID in
-   * `GAG_CALLER_NUM`/`GAG_CALLER_NAME`. Default `text`: `ws-ext-<extension>` with `v(from=…,name=…)`.
-   */
-  readonly format?: ControlFormat;
-  /** The media codec `c(…)` (default slin16). */
-  readonly codec?: WireFormat;
-  /** More URI parameters. */
-  readonly params?: Readonly<Record<string, string>>;
-  /** More channel variables (JSON format). */
-  readonly channelVariables?: Readonly<Record<string, string>>;
+/**
+ * How a call is dialled (as GAG's documented dialplans dial: see {@link dialExtension}) and what
+ * the caller says. `format: 'json'` dials docs/migrating-from-goastgateway.md's JSON dialplan:
+ * `f(json)` to the one client `ws-ext-endpoint`, the extension in channel variable `WS_EXTEN`.
+ */
+export interface CallOptions extends ExtensionDialOptions {
   /** What the caller sends once answered: an audio source, or the Hz of a tone at amplitude 0.5. Default: silence. */
   readonly play?: AudioSource | number;
 }
@@ -152,16 +140,9 @@ export class GagAsterisk {
    * @throws GagError `GAG_NOT_CONNECTED` when the gateway refuses the connection.
    */
   async call(extension: string, options: CallOptions = {}): Promise<AsteriskCall> {
-    const json = options.format === 'json';
-    const caller: Record<string, string> = {};
-    const put = (key: string, value: string | undefined): void => void (value !== undefined && (caller[key] = value));
-    put(json ? 'GAG_CALLER_NUM' : 'from', options.from);
-    put(json ? 'GAG_CALLER_NAME' : 'name', options.name);
-    const dial: DialOptions = json
-      ? { format: 'json', params: { ...options.params }, channelVariables: { WS_EXTEN: extension, ...caller, ...options.channelVariables } }
-      : { format: 'text', params: { ...caller, ...options.params }, ...(options.channelVariables === undefined ? {} : { channelVariables: { ...options.channelVariables } }) };
-    const fake = await this.fake.call(json ? 'ws-ext-endpoint' : `ws-ext-${extension}`, { ...dial, ...(options.codec === undefined ? {} : { codec: options.codec }) });
-    if (options.play !== undefined) fake.play(sourceOf(options.play));
+    const { play, ...dial } = options;
+    const fake = await dialExtension(this.fake, extension, dial);
+    if (play !== undefined) fake.play(sourceOf(play));
     return new AsteriskCall(fake, extension);
   }
 
