@@ -4,35 +4,14 @@
 // null sink (without a sound server Firefox's AudioContext never runs). Run directly, it installs
 // Debian's packages when missing and allowed (root + apt-get), or stops with a message saying how
 // to provide them. Playwright's own (patched) Firefox is never downloaded.
-import { execFileSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { aptInstall, findProgram, onPath } from './system-package.mjs';
 
 const FIREFOX_NAMES = ['firefox-esr', 'firefox'];
 
-function onPath(name) {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    const file = join(dir, name);
-    try {
-      accessSync(file, constants.X_OK);
-      return file;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
 /** The Firefox executable, or undefined. */
 export function findFirefox() {
-  const fromEnv = process.env.GAG_FIREFOX;
-  if (fromEnv) return fromEnv;
-  for (const name of FIREFOX_NAMES) {
-    const found = onPath(name);
-    if (found) return found;
-  }
-  return undefined;
+  return findProgram('GAG_FIREFOX', FIREFOX_NAMES);
 }
 
 /** The `pulseaudio` executable, or undefined. */
@@ -58,19 +37,11 @@ function ensure() {
   if (findFirefox() === undefined) missing.push('firefox-esr');
   if (findPulseAudio() === undefined) missing.push('pulseaudio');
   if (missing.length === 0) return true;
-  const canApt = process.getuid?.() === 0 && onPath('apt-get');
-  if (!canApt) {
-    console.error(
-      `Missing for the Firefox browser tests: ${missing.join(', ')}.\n` +
-        `  Debian/Ubuntu: sudo apt-get install -y ${missing.join(' ')}\n` +
-        '  or point GAG_FIREFOX at a Firefox executable (pulseaudio is still needed): GAG_FIREFOX=/path/to/firefox npm test',
-    );
-    return false;
-  }
-  console.log(`Installing Debian ${missing.join(' and ')} for the Firefox browser tests (apt-get)…`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  execFileSync('apt-get', ['install', '-y', '-qq', ...missing], { stdio: 'inherit', env });
+  const help =
+    `Missing for the Firefox browser tests: ${missing.join(', ')}.\n` +
+    `  Debian/Ubuntu: sudo apt-get install -y ${missing.join(' ')}\n` +
+    '  or point GAG_FIREFOX at a Firefox executable (pulseaudio is still needed): GAG_FIREFOX=/path/to/firefox npm test';
+  if (!aptInstall(missing, { what: 'the Firefox browser tests', help })) return false;
   return findFirefox() !== undefined && findPulseAudio() !== undefined;
 }
 

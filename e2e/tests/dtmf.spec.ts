@@ -2,6 +2,7 @@
  * DTMF both ways: keys the caller presses (Asterisk's DTMF_END) reach the page's call; keys the
  * user presses travel in-band, and Asterisk's audio carries them, found by the DTMF detector.
  */
+import { FRAME_MS } from '@gag/sdk/protocol';
 import { expect, test } from './fixtures.js';
 
 test('keys the caller presses reach the page, one dtmf event per key, in order', async ({ phone, asterisk }) => {
@@ -22,7 +23,7 @@ test('keys pressed on the phone keypad reach Asterisk in-band, while the microph
   await phone.answer();
   await call.expectAnswered();
   await call.expectAudio({ hz: 1_000 }); // the microphone, loud, right up to the first key
-  const fromMs = call.received.frames * 20;
+  const fromMs = call.received.frames * FRAME_MS;
   await phone.pressKeys('159#');
   await call.expectDtmf('159#', { fromMs });
   const keys = call.received.dtmf({ fromMs }).tones;
@@ -39,7 +40,7 @@ test("the SDK's sendDtmf reaches Asterisk as the same tones, also while muted", 
   await call.expectAnswered();
   await phone.toggleMute();
   await expect(phone.button('mute')).toHaveAttribute('aria-pressed', 'true');
-  const fromMs = call.received.frames * 20;
+  const fromMs = call.received.frames * FRAME_MS;
   await phone.sendDtmf('2*');
   await call.expectDtmf('2*', { fromMs });
   await call.hangup();

@@ -183,8 +183,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     onSession: (session) =>
       session.once('ready', () => {
         registry.add(session);
-        router.addSession(session);
+        // Online before any call rings it (Router.addSession offers ringing calls): watchers know the session first.
         activity.emit('presence', session, true);
+        router.addSession(session);
         session.once('closed', () => activity.emit('presence', session, false));
       }),
   });

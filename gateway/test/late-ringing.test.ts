@@ -3,7 +3,9 @@
  * ringing call over from another tab by connecting as a second phone, then the first one leaves).
  * Real sockets on loopback.
  */
+import { once } from 'node:events';
 import { afterEach, expect, test } from 'vitest';
+import WebSocket from 'ws';
 import { parseGroupsConfig } from '../src/config/groups.js';
 import { startClickToCall, type ClickToCall } from './click-fixture.js';
 import { startTestGateway, type TestGateway } from './fixture.js';
@@ -90,7 +92,7 @@ test('a phone that logs in while the call is already answered does not ring', as
   await call.hangup();
 });
 
-test('a phone that rejected stays out, and a late phone of another extension does not ring', async () => {
+test('a late phone of another extension does not ring, and the phones in the call hear nothing new', async () => {
   const t = await gateway();
   const [a, b] = [await t.phone('2001'), await t.phone('2001')];
   const call = await t.asterisk.call('ws-ext-2001');
@@ -164,4 +166,32 @@ test('the call back of a click-to-call rings only its asker, also for a tab logg
   expect(other.messages).toEqual([]);
   await call.hangup();
   await asker.next('ended');
+});
+
+test('the monitor hears of every change in who rings: a late phone comes online and rings too, a phone rejects', async () => {
+  const t = await gateway();
+  const first = await t.phone('2001');
+  const call = await t.asterisk.call('ws-ext-2001');
+  const { callId } = await first.next('incoming');
+  // Loopback without admin_token: the monitor is open (docs/click-to-call.md).
+  const monitor = new WebSocket(`${t.gw.browserUrl}/monitor`);
+  const frames: Array<Record<string, unknown>> = [];
+  monitor.on('message', (data) => frames.push(JSON.parse(String(data)) as Record<string, unknown>));
+  await once(monitor, 'open', { signal: AbortSignal.timeout(2_000) });
+  await expect.poll(() => frames.map((f) => f['type'])).toEqual(['snapshot']);
+
+  const late = await t.phone('2001');
+  await late.next('incoming');
+  const [firstId, lateId] = t.gw.registry.sessionsFor('2001').map((p) => p.id);
+  await expect.poll(() => frames.length).toBe(3);
+  // Online first, so a wallboard knows the session its call rings.
+  expect(frames[1]).toMatchObject({ type: 'presence', online: true, session: { id: lateId } });
+  expect(frames[2]).toMatchObject({ type: 'call', previous: 'ringing', call: { id: callId, state: 'ringing', ringingSessions: [firstId, lateId] } });
+
+  first.send({ type: 'reject', callId });
+  await first.next('ended');
+  await expect.poll(() => frames.length).toBe(4);
+  expect(frames[3]).toMatchObject({ type: 'call', previous: 'ringing', call: { id: callId, state: 'ringing', ringingSessions: [lateId] } });
+  monitor.close();
+  await call.hangup();
 });

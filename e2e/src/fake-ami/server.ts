@@ -156,6 +156,18 @@ export class FakeAmi extends EventEmitter<FakeAmiEvents> {
     this.#down = false;
   }
 
+  /**
+   * Start afresh for the next test of a shared fake: `nextOriginate()` waits for Originates from
+   * now on, an armed refusal or hold is dropped, and Asterisk is up. `actions` and `originates`
+   * keep their history.
+   */
+  reset(): void {
+    this.#taken = this.originates.length;
+    this.#refuseNext = undefined;
+    this.#holdNext = false;
+    this.#down = false;
+  }
+
   /** Cut every session, hang up every call back, stop listening. */
   async close(): Promise<void> {
     for (const socket of this.#sockets) socket.destroy();

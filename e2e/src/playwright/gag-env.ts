@@ -5,7 +5,7 @@
  * the test.
  * @packageDocumentation
  */
-import { createLogger, devConfig, mintToken, startGateway, type Gateway, type GatewayConfigInput, type GroupsConfig } from '@gag/gateway';
+import { ConfigError, createLogger, devConfig, mintToken, parseGroupsConfig, startGateway, type Gateway, type GatewayConfig, type GatewayConfigInput, type GroupsConfig } from '@gag/gateway';
 import { FakeAmi } from '../fake-ami/server.js';
 import { FakeAsterisk } from '../fake-asterisk/client.js';
 import { NetworkLink } from './network-link.js';
@@ -16,11 +16,30 @@ const TOKEN_TTL_S = 600;
 /** The fake AMI's login (loopback only). */
 const AMI = { ami_username: 'gag', ami_secret: 'e2e-ami-secret' } as const;
 
+/** Groups as written in `gag_groups.json`: `timeout` (seconds each member or the group rings) defaults to 30. */
+export type GroupsInput = Readonly<Record<string, { readonly strategy: 'ringall' | 'sequential'; readonly members: readonly string[]; readonly timeout?: number }>>;
+
+/**
+ * Check `groups` as the gateway checks `gag_groups.json` (defaults filled in); a mistake is
+ * reported against `where`, the option it came from.
+ */
+const groupsFrom = (where: string, groups: GroupsInput): GroupsConfig => parseGroupsConfig(where, groups);
+
+/** `devConfig(config)`, a mistake reported against `where` (the option it came from) instead of the dev defaults. */
+function configFrom(where: string, config: Partial<GatewayConfigInput>): GatewayConfig & { readonly jwt_secret: string } {
+  try {
+    return devConfig(config);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new ConfigError({ file: where, key: e.key, fix: e.fix });
+    throw e;
+  }
+}
+
 /** Options of {@link startGagEnv} (the fixtures' worker options). */
 export interface GagEnvOptions {
   /** Gateway config on top of the test defaults (e.g. `{ ring_timeout_ms: 20_000 }`). */
   readonly config: Partial<GatewayConfigInput>;
-  readonly groups: GroupsConfig;
+  readonly groups: GroupsInput;
   /** A folder the page server serves at `/`. */
   readonly staticDir: string | undefined;
   /** Origins besides the page server's that may open phones (your own dev server). */
@@ -32,7 +51,7 @@ export interface GagEnvOptions {
 /** A change of config or groups for one test ({@link GagEnv.configure}). */
 export interface GatewayChanges {
   readonly config?: Partial<GatewayConfigInput>;
-  readonly groups?: GroupsConfig;
+  readonly groups?: GroupsInput;
 }
 
 /**
@@ -68,13 +87,16 @@ export interface GagEnv {
 
 /** The env and what only the fixtures call. */
 export interface GagEnvControl extends GagEnv {
-  /** Put config and groups back as the worker started (after each test); a no-op when unchanged. */
+  /** After each test: the fake AMI afresh, and config and groups back as the worker started (a reload only when changed). */
   reset(): Promise<void>;
   close(): Promise<void>;
 }
 
 /** Start a worker's gateway, network link, fake AMI and page server. */
 export async function startGagEnv(options: GagEnvOptions): Promise<GagEnvControl> {
+  // The test's own settings first: a mistake there starts nothing.
+  configFrom('gagGateway', options.config);
+  const startGroups = groupsFrom('gagGroups', options.groups);
   const log = createLogger(options.logLevel);
   const ami = await FakeAmi.start({ secret: AMI.ami_secret });
   let gateway: Gateway | undefined;
@@ -85,7 +107,7 @@ export async function startGagEnv(options: GagEnvOptions): Promise<GagEnvControl
   const pages = await PageServer.start({ staticDir: options.staticDir, mintToken: mint, gatewayUrl });
   const origins = [pages.origin, pages.origin.replace('localhost', '127.0.0.1'), ...options.allowedOrigins];
 
-  const first = devConfig({
+  const first = configFrom('gagGateway', {
     log_level: options.logLevel,
     ...options.config,
     asterisk_addr: '127.0.0.1:0',
@@ -96,8 +118,14 @@ export async function startGagEnv(options: GagEnvOptions): Promise<GagEnvControl
     ...AMI,
   });
   secret = first.jwt_secret;
-  gateway = await startGateway(first, { log, groups: options.groups });
-  network = await NetworkLink.start(Number(new URL(gateway.browserUrl).port));
+  try {
+    gateway = await startGateway(first, { log, groups: startGroups });
+    network = await NetworkLink.start(Number(new URL(gateway.browserUrl).port));
+  } catch (e) {
+    await gateway?.close();
+    await Promise.all([ami.close(), pages.close()]);
+    throw e;
+  }
   const callBacks = new FakeAsterisk({ url: gateway.asteriskUrl });
   ami.asterisk = callBacks;
   // The config tests start from; restart() keeps the ports the first start picked.
@@ -111,7 +139,7 @@ export async function startGagEnv(options: GagEnvOptions): Promise<GagEnvControl
   /** Reload with `config`, its listen addresses as they are now (a change there needs a restart, and says so). */
   const reload = (config: Partial<GatewayConfigInput>, groups: GroupsConfig): Promise<void> => {
     const { asterisk_addr, browser_addr } = current().config;
-    return current().reload(devConfig({ ...config, asterisk_addr, browser_addr }), groups);
+    return current().reload(configFrom('gag.configure({ config })', { ...config, asterisk_addr, browser_addr }), groups);
   };
 
   const env: GagEnvControl = {
@@ -135,18 +163,20 @@ export async function startGagEnv(options: GagEnvOptions): Promise<GagEnvControl
     },
     async configure(changes) {
       changed = true;
-      await reload({ ...current().config, ...changes.config }, changes.groups ?? current().groups);
+      const groups = changes.groups === undefined ? current().groups : groupsFrom('gag.configure({ groups })', changes.groups);
+      await reload({ ...current().config, ...changes.config }, groups);
     },
     async restart() {
-      const config = devConfig({ ...current().config, ...ports });
+      const config = configFrom('gag.restart()', { ...current().config, ...ports });
       const groups = current().groups;
       await current().close();
       gateway = await startGateway(config, { log, groups });
     },
     async reset() {
+      ami.reset();
       if (!changed) return;
       changed = false;
-      await reload(base, options.groups);
+      await reload(base, startGroups);
     },
     async close() {
       await callBacks.close();

@@ -20,18 +20,18 @@
  * });
  * @packageDocumentation
  */
-import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
+import { test as base, expect, type BrowserContext, type ConsoleMessage, type Page, type Request as PageRequest, type Response as PageResponse } from '@playwright/test';
 import { GagError } from '@gag/sdk/protocol';
-import type { GatewayConfigInput, GroupsConfig } from '@gag/gateway';
+import type { GatewayConfigInput } from '@gag/gateway';
 import { GagAsterisk } from './asterisk.js';
-import { startGagEnv, type GagEnv, type GagEnvControl } from './gag-env.js';
-import { installProbe, PHONE_EVENTS, type GagPageConfig } from './page-probe.js';
+import { startGagEnv, type GagEnv, type GagEnvControl, type GroupsInput } from './gag-env.js';
+import { describePhone, installProbe, PHONE_EVENTS, type GagPageConfig } from './page-probe.js';
 import { GagPhone } from './phone.js';
 
 export { expect };
 export { AsteriskCall, GagAsterisk, TONE_DBFS, type CallOptions } from './asterisk.js';
 export { expectTone, isTone, type ToneExpectation } from './audio-expect.js';
-export type { GagEnv, GatewayChanges } from './gag-env.js';
+export type { GagEnv, GatewayChanges, GroupsInput } from './gag-env.js';
 export { DEFAULT_MIC_TONE, gagLaunchOptions, micToneWav, type GagLaunchOptions, type MicTone } from './launch.js';
 export { NetworkLink } from './network-link.js';
 export type { GagPageConfig, PhoneEvent } from './page-probe.js';
@@ -41,8 +41,8 @@ export { GagPhone, type CallerExpectation, type EndReason } from './phone.js';
 export interface GagWorkerOptions {
   /** Gateway config on top of the test defaults, e.g. `{ ring_timeout_ms: 20_000 }`. */
   gagGateway: Partial<GatewayConfigInput>;
-  /** Groups (`gag_groups.json`), e.g. `{ sales: { strategy: 'ringall', members: ['2001', '2002'] } }`. */
-  gagGroups: GroupsConfig;
+  /** Groups as in `gag_groups.json`, e.g. `{ sales: { strategy: 'ringall', members: ['2001', '2002'] } }` (`timeout` 30 s unless given). */
+  gagGroups: GroupsInput;
   /** A folder the fixtures' page server serves at `/`, e.g. your built front end. */
   gagStaticDir: string | undefined;
   /** Origins of your own server besides the page server's, allowed to open phones (`allowed_origins`). */
@@ -105,10 +105,19 @@ export interface PhoneTracker {
   newContext(): Promise<BrowserContext>;
 }
 
-/** Open the page under test in `page`, with its config, and wait until its phone is online. */
+/** What a page reports while its phone comes online, kept short for an error message. */
+const MAX_PAGE_PROBLEMS = 10;
+
+/**
+ * Open the page under test in `page`, with its config, and wait until its phone is online.
+ * @throws GagError `GAG_OPTIONS_INVALID` when the page answers an HTTP error; `GAG_NOT_CONNECTED`
+ * when its phone does not come online, with what the page showed and reported.
+ */
 async function openOn(gag: GagEnv, page: Page, options: Required<OpenPhoneOptions> & { query: boolean }): Promise<GagPhone> {
   const { extension } = options;
   const target = new URL(options.url, gag.pageOrigin);
+  /** The page as the test named it, for messages (the query added below is the fixtures' own). */
+  const named = redact(target.href);
   if (target.origin !== gag.pageOrigin) await gag.allowOrigin(target.origin);
   const config: GagPageConfig = { server: gag.gatewayUrl, extension, tokenUrl: gag.tokenUrl(extension), token: await gag.mintToken(extension) };
   if (options.query) {
@@ -119,11 +128,43 @@ async function openOn(gag: GagEnv, page: Page, options: Required<OpenPhoneOption
   await page.addInitScript(installProbe, { config, types: PHONE_EVENTS });
   const sessions = (): string[] => gag.gateway.registry.sessionsFor(extension).map((s) => s.id);
   const before = new Set(sessions());
-  await page.goto(target.href);
-  if (options.waitOnline) {
-    await expect.poll(() => sessions().some((id) => !before.has(id)), { message: `the page's phone is online as ${extension}` }).toBe(true);
+  const problems = watchProblems(page);
+  try {
+    const response = await page.goto(target.href);
+    if (response !== null && !response.ok()) {
+      const where = target.origin === gag.pageOrigin ? ' (is the file in gagStaticDir?)' : '';
+      throw new GagError('GAG_OPTIONS_INVALID', `the page under test ${named} answered HTTP ${response.status()}${where}`);
+    }
+    if (!options.waitOnline) return new GagPhone(page, extension);
+    try {
+      await expect.poll(() => sessions().some((id) => !before.has(id)), { message: `the page's phone is online as ${extension}` }).toBe(true);
+    } catch (e) {
+      const shown = await page.evaluate(describePhone).catch((err: unknown) => `the page could not be read: ${String(err)}`);
+      const reported = problems.list.length === 0 ? '' : `\n${problems.list.join('\n')}`;
+      throw new GagError('GAG_NOT_CONNECTED', `the phone of ${named} did not come online as ${extension}: ${shown}${reported}`, { cause: e });
+    }
+    return new GagPhone(page, extension);
+  } finally {
+    problems.stop();
   }
-  return new GagPhone(page, extension);
+}
+
+/** Tokens stay out of test output (a legacy URL carries one in `?token=`). */
+const redact = (text: string): string => text.replace(/([?&]token=)[^&\s'"]+/g, '$1…');
+
+/** Collect what goes wrong on `page` (script errors, console errors, failed or refused requests) until `stop()`. */
+function watchProblems(page: Page): { readonly list: string[]; stop(): void } {
+  const list: string[] = [];
+  const note = (line: string): void => void (list.length < MAX_PAGE_PROBLEMS && list.push(redact(line)));
+  const onError = (e: Error): void => note(`page error: ${e.message}`);
+  const onConsole = (m: ConsoleMessage): void => void (m.type() === 'error' && note(`console: ${m.text()}`));
+  const onResponse = (r: PageResponse): void => void (r.status() >= 400 && note(`HTTP ${r.status()}: ${r.url()}`));
+  const onFailed = (r: PageRequest): void => note(`request failed (${r.failure()?.errorText ?? 'unknown'}): ${r.url()}`);
+  page.on('pageerror', onError).on('console', onConsole).on('response', onResponse).on('requestfailed', onFailed);
+  return {
+    list,
+    stop: () => void page.off('pageerror', onError).off('console', onConsole).off('response', onResponse).off('requestfailed', onFailed),
+  };
 }
 
 /**

@@ -43,6 +43,13 @@ interface PhoneElement extends HTMLElement {
 interface ProbeWindow {
   gagConfig?: GagPageConfig;
   __gagEvents?: PhoneEvent[];
+  __gagDocument?: string;
+}
+
+/** The events of the page's current document, and which document that is (a reload makes a new one). */
+export interface ProbeRecord {
+  readonly document: string;
+  readonly events: PhoneEvent[];
 }
 
 /**
@@ -54,6 +61,7 @@ export function installProbe(args: { config: GagPageConfig; types: readonly stri
   w.gagConfig = Object.freeze({ ...args.config });
   const seen: PhoneEvent[] = [];
   w.__gagEvents = seen;
+  w.__gagDocument = `${performance.timeOrigin}:${Math.random()}`;
   for (const type of args.types) {
     document.addEventListener(type, (event) => {
       const detail = (event as CustomEvent<unknown>).detail;
@@ -66,9 +74,10 @@ export function installProbe(args: { config: GagPageConfig; types: readonly stri
   }
 }
 
-/** The events recorded so far, in order. */
-export function readEvents(): PhoneEvent[] {
-  return (window as unknown as ProbeWindow).__gagEvents ?? [];
+/** The events recorded so far in this document, in order. */
+export function readEvents(): ProbeRecord {
+  const w = window as unknown as ProbeWindow;
+  return { document: w.__gagDocument ?? '', events: w.__gagEvents ?? [] };
 }
 
 /** What the phone is playing out right now, from the SDK's playback tap (an AnalyserNode). */
@@ -91,4 +100,22 @@ export function sendDtmf(element: Element, digits: string): void {
 /** The SDK client's connection state (`online`, `reconnecting`…), or undefined before it exists. */
 export function readConnectionState(element: Element): string | undefined {
   return (element as PhoneElement).client?.state;
+}
+
+/**
+ * What the page shows of its phone, for an error message when it does not come online: whether
+ * `<gag-phone>` is there and defined (its script loaded), and the `gag-state` and `gag-error`
+ * events it dispatched.
+ */
+export function describePhone(): string {
+  const element = document.querySelector('gag-phone') as PhoneElement | null;
+  const parts: string[] = [];
+  if (element === null) parts.push('no <gag-phone> on the page');
+  else if (customElements.get('gag-phone') === undefined) parts.push('<gag-phone> is not defined (did gag-phone.js load?)');
+  else parts.push(`<gag-phone> connection ${element.client?.state ?? 'not started'}`);
+  const events = (window as unknown as ProbeWindow).__gagEvents ?? [];
+  const states = events.filter((e) => e.type === 'gag-state').map((e) => String(e.detail['state']));
+  if (states.length > 0) parts.push(`gag-state ${states.join(' → ')}`);
+  for (const e of events.filter((e) => e.type === 'gag-error')) parts.push(`gag-error ${JSON.stringify(e.detail)}`);
+  return parts.join('; ');
 }

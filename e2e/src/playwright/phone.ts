@@ -31,7 +31,8 @@ export interface CallerExpectation {
 /**
  * One phone: a page (a browser tab of its own device) with `<gag-phone>` logged in as
  * `extension`. Each `expect…` waits (bounded) for the next event of its kind, so a test reads in
- * the order things happen.
+ * the order things happen. A page that reloads or navigates starts afresh: the expectations
+ * follow its new document.
  * @example
  * await phone.expectRinging({ from: '0312345678' });
  * await phone.answer();
@@ -44,7 +45,9 @@ export class GagPhone {
   readonly extension: string;
   /** The `<gag-phone>` element (Playwright's locators pierce its shadow root). */
   readonly element: Locator;
+  /** Events of each type an `expect…` already took, in the page's current document (`#document`). */
   readonly #taken = new Map<string, number>();
+  #document = '';
 
   /** @internal Made by the `phone` fixture and `openPhone()`. */
   constructor(page: Page, extension: string, selector = 'gag-phone') {
@@ -53,9 +56,9 @@ export class GagPhone {
     this.element = page.locator(selector);
   }
 
-  /** Every event recorded so far, in order: `gag-*` events and `call-dtmf` (a key the caller pressed). */
-  events(): Promise<PhoneEvent[]> {
-    return this.page.evaluate(readEvents);
+  /** Every event recorded so far since the page (re)loaded, in order: `gag-*` events and `call-dtmf` (a key the caller pressed). */
+  async events(): Promise<PhoneEvent[]> {
+    return this.#read();
   }
 
   /** The SDK client's state: `online`, `reconnecting`… */
@@ -115,7 +118,7 @@ export class GagPhone {
 
   /** No call rang here beyond those an `expectRinging()` already took (e.g. a busy extension's second call). */
   async expectNoRing(): Promise<void> {
-    const rang = (await this.events()).filter((e) => e.type === 'gag-incoming').length;
+    const rang = (await this.#read()).filter((e) => e.type === 'gag-incoming').length;
     expect(rang, `phone ${this.extension} rang`).toBe(this.#taken.get('gag-incoming') ?? 0);
   }
 
@@ -155,17 +158,29 @@ export class GagPhone {
     return this.element.getByRole('button', { name: BUTTONS[name] });
   }
 
+  /** The events of the page's document; a new document (a reload) starts the count of taken events again. */
+  async #read(): Promise<PhoneEvent[]> {
+    const { document, events } = await this.page.evaluate(readEvents);
+    if (document !== this.#document) {
+      this.#document = document;
+      this.#taken.clear();
+    }
+    return events;
+  }
+
   /** The next event of `type` not yet taken by an `expect…`, waiting for it. */
   async #next(type: string): Promise<Readonly<Record<string, unknown>>> {
-    const index = this.#taken.get(type) ?? 0;
     let found: PhoneEvent | undefined;
+    let index = 0;
     await expect
       .poll(
         async () => {
-          found = (await this.events()).filter((e) => e.type === type)[index];
+          const events = await this.#read();
+          index = this.#taken.get(type) ?? 0;
+          found = events.filter((e) => e.type === type)[index];
           return found !== undefined;
         },
-        { message: `phone ${this.extension}: ${type} #${index + 1}` },
+        { message: `phone ${this.extension}: the next ${type} (${this.#taken.get(type) ?? 0} taken so far)` },
       )
       .toBe(true);
     this.#taken.set(type, index + 1);

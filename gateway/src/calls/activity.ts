@@ -23,7 +23,7 @@ export interface DialActivity {
 
 /** Events of {@link Activity}. */
 export interface ActivityEvents {
-  /** `call` moved from `previous` to `call.state` (ringing, talking, ended). */
+  /** `call` moved from `previous` to `call.state` (ringing, talking, ended), or, still ringing, changed the phones it rings. */
   call: (call: Call, previous: CallState) => void;
   /** A browser logged in (`online`) or left. */
   presence: (phone: Phone, online: boolean) => void;
@@ -42,7 +42,7 @@ export interface RelayCounters {
   bytesToAsterisk: number;
   /** Not sent: the browser had more than MAX_BROWSER_BACKLOG_MS of audio unread. */
   framesDroppedToBrowser: number;
-  /** Not sent: Asterisk had said MEDIA_XOFF. */
+  /** Not sent: Asterisk had said MEDIA_XOFF, or had not read the last MAX_ASTERISK_BACKLOG_MS of audio. */
   framesDroppedToAsterisk: number;
 }
 

@@ -42,7 +42,11 @@ export interface CallOptions {
   readonly outbound?: OutboundCall | undefined;
   /** Counted on the audio path (metrics). */
   readonly relay: RelayCounters;
-  /** After every state change and its side effects. */
+  /**
+   * After every state change and its side effects, and when the phones a ringing call rings
+   * change without one (a late phone joins, one of several rejects or drops out): `previous` is
+   * then `ringing` too, as for a group's next step.
+   */
   readonly onState?: (call: Call, previous: CallState) => void;
 }
 
@@ -142,6 +146,7 @@ export class Call {
     this.#ringing.add(phone);
     this.#sendIncoming(phone);
     this.#log.info({ phoneId: phone.id, step: this.#step }, 'late phone ringing');
+    this.#ringersChanged();
   }
 
   /** `phone` answered. A late answer (another phone won, the caller left) is dropped. */
@@ -161,6 +166,7 @@ export class Call {
     this.#declined.add(phone);
     phone.send({ type: 'ended', callId: this.id, reason: 'rejected' });
     if (this.#ringing.size === 0) this.#moveOn('reject', 'rejected');
+    else this.#ringersChanged();
   }
 
   /** `phone` hung up: ends the call if it was talking, rejects if it was ringing. */
@@ -176,7 +182,9 @@ export class Call {
       return this.#end('fail', 'connection_lost');
     }
     this.#declined.add(phone);
-    if (this.#ringing.delete(phone) && this.#ringing.size === 0) this.#moveOn('fail', 'connection_lost');
+    if (!this.#ringing.delete(phone)) return;
+    if (this.#ringing.size === 0) this.#moveOn('fail', 'connection_lost');
+    else this.#ringersChanged();
   }
 
   /** Asterisk's socket closed: the caller hung up (while ringing) or the far end did (while talking). */
@@ -263,6 +271,11 @@ export class Call {
     for (const phone of this.#ringing) phone.send({ type: 'ended', callId: this.id, reason: 'timeout' });
     this.#ringing.clear();
     this.#moveOn('timeout', 'timeout');
+  }
+
+  /** The phones ringing changed while the call stays `ringing`: watchers (the monitor) hear of it. */
+  #ringersChanged(): void {
+    this.#options.onState?.(this, this.#state);
   }
 
   #end(event: CallEvent, reason: EndReason): void {

@@ -95,7 +95,7 @@ export class GatewayMetrics {
     relayCounter(
       registers,
       'gag_audio_frames_dropped_total',
-      'Audio frames dropped: to_browser when a browser is over its backlog limit, to_asterisk while Asterisk says MEDIA_XOFF.',
+      'Audio frames dropped: to_browser when a browser is over its backlog limit, to_asterisk while Asterisk says MEDIA_XOFF or has not read the last second sent.',
       sources.activity.relay,
       { to_browser: 'framesDroppedToBrowser', to_asterisk: 'framesDroppedToAsterisk' },
     );

@@ -35,14 +35,8 @@ async function badAt(stage: Stage): Promise<Bad> {
     await once(phone.ws, 'open', { signal: AbortSignal.timeout(2_000) });
     return { phone, call: undefined, callId: undefined };
   }
-  const phone = await g.phone('2002');
-  if (stage === 'ready') return { phone, call: undefined, callId: undefined };
-  const call = await g.t.asterisk.call('ws-ext-2002');
-  const { callId } = await phone.next('incoming');
-  phone.send({ type: 'answer', callId });
-  await call.answered;
-  await phone.next('answered');
-  return { phone, call, callId };
+  if (stage === 'ready') return { phone: await g.phone('2002'), call: undefined, callId: undefined };
+  return g.talking('2002');
 }
 
 /** One message: TEXT (a string, or raw bytes sent as TEXT) or BINARY. */

@@ -5,18 +5,14 @@
  * gateway did (messages, commands, log lines, counters) and that the healthy call still carries
  * its tones.
  */
-import type { Socket } from 'node:net';
 import { describe, expect, test } from 'vitest';
 import { FRAME_BYTES } from '@gag/sdk/protocol';
 import { BUSY_CLOSE_CODE } from '../../src/browser/legacy.js';
 import { LegacyTestPhone } from '../legacy-phone.js';
 import { TestPhone } from '../phone.js';
-import { healthyGateway } from './healthy-call.js';
-import { mediaStart } from './rogue-asterisk.js';
+import { healthyGateway, tcpOf } from './healthy-call.js';
 
 const g = healthyGateway();
-/** The TCP socket under a `ws` client: pausing it makes a browser that does not read. */
-const tcpOf = (ws: object): Socket => (ws as { _socket: Socket })._socket;
 const noCall = (callId: string) => expect.objectContaining({ msg: 'message for no call of this session', callId });
 
 describe('call ids that are not the sender’s', () => {
@@ -119,13 +115,7 @@ describe('logins', () => {
 
 describe('backpressure', () => {
   test('a browser that never reads: past its backlog every further message is dropped, none queued, and it keeps its call', async () => {
-    const phone = await g.phone('2002');
-    const rogue = await g.rogue();
-    rogue.text(mediaStart('ws-ext-2002'));
-    const { callId } = await phone.next('incoming');
-    phone.send({ type: 'answer', callId });
-    await rogue.command('ANSWER');
-    await phone.next('answered');
+    const { phone, rogue, callId } = await g.talkingWithRogue();
     const socket = tcpOf(phone.ws);
     socket.pause(); // the browser stops reading; its kernel buffers fill, then the gateway's
     const session = g.t.gw.registry.sessionsFor('2002')[0]!;
@@ -167,13 +157,7 @@ describe('backpressure', () => {
   });
 
   test('an Asterisk that never reads: past one second of unread audio every further frame is dropped, none queued, and the call stays', async () => {
-    const phone = await g.phone('2002');
-    const rogue = await g.rogue();
-    rogue.text(mediaStart('ws-ext-2002'));
-    const { callId } = await phone.next('incoming');
-    phone.send({ type: 'answer', callId });
-    await rogue.command('ANSWER');
-    await phone.next('answered');
+    const { phone, rogue, callId } = await g.talkingWithRogue();
     tcpOf(rogue.ws).pause(); // Asterisk's socket is stuck: no XOFF comes, its kernel buffers fill, then the gateway's
     const relay = g.t.gw.activity.relay;
     const burst = Buffer.alloc(50 * FRAME_BYTES, 1); // 1 s of audio per message (the most a browser may send at once)
@@ -203,23 +187,45 @@ describe('backpressure', () => {
     await rogue.command('HANGUP');
   });
 
+  /**
+   * `phone` stops reading and floods pings (33 bytes, as their pongs): at most 20 MB, 1 MB at a
+   * time, until the gateway gives up on it (it does after ~7 MB). Resolves with the pings sent.
+   */
+  async function floodPingsUnread(phone: TestPhone): Promise<number> {
+    tcpOf(phone.ws).pause();
+    const ping = JSON.stringify({ type: 'ping', id: 123_456_789 });
+    let sent = 0;
+    for (let batch = 0; batch < 20 && phone.ws.readyState === phone.ws.OPEN; batch++) {
+      for (let i = 0; i < 30_000; i++) phone.ws.send(ping);
+      await new Promise<void>((resolve) => phone.ws.send(ping, () => resolve()));
+      sent += 30_001;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return sent;
+  }
+
   test('a browser that floods pings and never reads the pongs is cut once 1 MiB is unread, not buffered without end', async () => {
     // At log level info: a debug line per pong would cost more than the pongs.
     await g.withConfig({ log_level: 'info' }, async () => {
       const phone = await g.phone('2002');
-      tcpOf(phone.ws).pause();
-      const ping = JSON.stringify({ type: 'ping', id: 123_456_789 }); // 33 bytes; its pong is 33 too
-      let sent = 0;
-      // At most 20 MB of pings, 1 MB at a time, until the gateway gives up on this browser (it does after ~7 MB).
-      for (let batch = 0; batch < 20 && phone.ws.readyState === phone.ws.OPEN; batch++) {
-        for (let i = 0; i < 30_000; i++) phone.ws.send(ping);
-        await new Promise<void>((resolve) => phone.ws.send(ping, () => resolve()));
-        sent += 30_001;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+      const sent = await floodPingsUnread(phone);
       expect(phone.ws.readyState, `still open after ${sent} pings`).not.toBe(phone.ws.OPEN);
       expect((await phone.closed).code).toBe(1006); // cut: a close frame would wait behind what it does not read
       expect(g.logs).toContainEqual(expect.objectContaining({ level: 40, msg: 'browser not reading: dropped', exten: '2002' }));
+    });
+    await g.healthy.stillFlows();
+  });
+
+  test('a browser cut for not reading in the middle of a call: Asterisk gets HANGUP and the call ends as connection_lost', async () => {
+    await g.withConfig({ log_level: 'info' }, async () => {
+      const { phone, call, callId } = await g.talking();
+      const sent = await floodPingsUnread(phone);
+      expect(phone.ws.readyState, `still open after ${sent} pings`).not.toBe(phone.ws.OPEN);
+      expect(await call.ended).toMatchObject({ by: 'app-hangup', code: 1000 });
+      expect(call.commands).toEqual(['ANSWER', 'HANGUP']);
+      const lines = g.logs.filter((l) => l['exten'] === '2002' && ['browser not reading: dropped', 'browser offline', 'call ended'].includes(l.msg));
+      expect(lines.map((l) => l.msg)).toEqual(['browser not reading: dropped', 'browser offline', 'call ended']);
+      expect(lines[2]).toMatchObject({ callId, reason: 'connection_lost' });
     });
     await g.healthy.stillFlows();
   });

@@ -16,8 +16,7 @@ import { tone } from '@gag/e2e';
 import { startTestGateway, type TestGateway } from '../fixture.js';
 import { TEST_ORIGIN, type TestPhone } from '../phone.js';
 import { browserGlobals } from '../../../sdk/test/gateway-stub.js';
-import { healthyGateway } from './healthy-call.js';
-import { mediaStart } from './rogue-asterisk.js';
+import { healthyGateway, tcpOf } from './healthy-call.js';
 
 /** The issue's bounds for noticing a fault. */
 const HANGUP_WITHIN_MS = 1_000;
@@ -25,9 +24,6 @@ const ENDED_WITHIN_MS = 1_000;
 const BACK_ONLINE_WITHIN_MS = 5_000;
 /** How long the restarted gateway is away (a process restart), so the SDK's retries meet refused connections. */
 const RESTART_DOWN_MS = 1_000;
-
-/** The TCP socket under a `ws` client, to cut it as a crash or a network fault does. */
-const tcpOf = (ws: object): Socket => (ws as { _socket: Socket })._socket;
 
 /**
  * `ws` as a browser's WebSocket behaves for GagClient: it sends the page's Origin, and a failed
@@ -50,22 +46,11 @@ async function msUntil(promise: Promise<unknown>): Promise<number> {
 describe('with a healthy call alongside', () => {
   const g = healthyGateway();
 
-  /** Phone 2002 talking with the fake Asterisk. */
-  async function talking(): Promise<{ phone: TestPhone; call: Awaited<ReturnType<TestGateway['asterisk']['call']>>; callId: string }> {
-    const phone = await g.phone('2002');
-    const call = await g.t.asterisk.call('ws-ext-2002');
-    const { callId } = await phone.next('incoming');
-    phone.send({ type: 'answer', callId });
-    await call.answered;
-    await phone.next('answered');
-    return { phone, call, callId };
-  }
-
   test.each([
     ['FIN (the browser process exits)', (s: Socket) => s.destroy()],
     ['RST (the connection is reset)', (s: Socket) => s.resetAndDestroy()],
   ])('a browser killed mid-call, %s: Asterisk gets HANGUP within 1 s', async (_how, kill) => {
-    const { phone, call } = await talking();
+    const { phone, call } = await g.talking();
     const hangup = new Promise<void>((resolve) => call.on('command', (name) => name === 'HANGUP' && resolve()));
     kill(tcpOf(phone.ws));
     expect(await msUntil(hangup)).toBeLessThanOrEqual(HANGUP_WITHIN_MS);
@@ -78,13 +63,7 @@ describe('with a healthy call alongside', () => {
     ['FIN', (s: Socket) => s.destroy()],
     ['RST', (s: Socket) => s.resetAndDestroy()],
   ])('an Asterisk connection dropped mid-call (%s): the browser gets ended within 1 s', async (_how, drop) => {
-    const phone = await g.phone('2002');
-    const rogue = await g.rogue();
-    rogue.text(mediaStart('ws-ext-2002'));
-    const { callId } = await phone.next('incoming');
-    phone.send({ type: 'answer', callId });
-    await rogue.command('ANSWER');
-    await phone.next('answered');
+    const { phone, rogue, callId } = await g.talkingWithRogue();
     const ended = phone.next('ended', 2_000);
     drop(tcpOf(rogue.ws));
     expect(await msUntil(ended)).toBeLessThanOrEqual(ENDED_WITHIN_MS);

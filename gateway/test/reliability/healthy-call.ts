@@ -5,13 +5,14 @@
  * `stillFlows()` proves both directions carry the right tone at the right level after the input.
  * {@link healthyGateway} shares one gateway and one such call across the tests of a file.
  */
+import type { Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, vi } from 'vitest';
 import { FRAME_BYTES, FRAME_MS, WIRE_RATE_HZ } from '@gag/sdk/protocol';
 import { analyseTone, floatToS16le, s16leToFloat, sineFloat, tone, type FakeCall } from '@gag/e2e';
 import type { GatewayConfig, GatewayConfigInput } from '../../src/config/schema.js';
 import { startTestGateway, type TestGateway, type TestGatewayOptions } from '../fixture.js';
 import type { TestPhone } from '../phone.js';
-import { RogueAsterisk } from './rogue-asterisk.js';
+import { mediaStart, RogueAsterisk } from './rogue-asterisk.js';
 
 /** The extension of the healthy call; bad inputs use others. */
 export const HEALTHY_EXTENSION = '1000';
@@ -24,6 +25,9 @@ const AMPLITUDE = 0.5;
 const CHECK_FRAMES = 6;
 /** A check waits at most this long for its frames (real time needs 120 ms). */
 const CHECK_TIMEOUT_MS = 3_000;
+
+/** The TCP socket under a `ws` client, to pause it (a peer that stops reading) or cut it (a crash). */
+export const tcpOf = (ws: object): Socket => (ws as { _socket: Socket })._socket;
 
 /** A call that is up, with its two ends. */
 export interface HealthyCall {
@@ -93,6 +97,10 @@ export interface HealthyGateway {
   phone(extension: string): Promise<TestPhone>;
   /** A misbehaving Asterisk socket, cut when the test ends. */
   rogue(path?: string): Promise<RogueAsterisk>;
+  /** A phone of `extension` (default 2002) talking with the fake Asterisk: rung, answered, `answered` heard. */
+  talking(extension?: string): Promise<{ phone: TestPhone; call: FakeCall; callId: string }>;
+  /** The same with a {@link RogueAsterisk} for the call: MEDIA_START sent, ANSWER received. */
+  talkingWithRogue(extension?: string): Promise<{ phone: TestPhone; rogue: RogueAsterisk; callId: string }>;
   /** Run `body` with `change` reloaded into the config (as SIGHUP does), then put the config back. */
   withConfig(change: Partial<GatewayConfig>, body: () => Promise<void>): Promise<void>;
 }
@@ -148,6 +156,25 @@ export function healthyGateway(overrides: Partial<GatewayConfigInput> = {}, opti
       const rogue = await RogueAsterisk.connect(t!.gw.asteriskUrl, path);
       rogues.push(rogue);
       return rogue;
+    },
+    async talking(extension = '2002') {
+      const phone = await this.phone(extension);
+      const call = await t!.asterisk.call(`ws-ext-${extension}`);
+      const { callId } = await phone.next('incoming');
+      phone.send({ type: 'answer', callId });
+      await call.answered;
+      await phone.next('answered');
+      return { phone, call, callId };
+    },
+    async talkingWithRogue(extension = '2002') {
+      const phone = await this.phone(extension);
+      const rogue = await this.rogue();
+      rogue.text(mediaStart(`ws-ext-${extension}`));
+      const { callId } = await phone.next('incoming');
+      phone.send({ type: 'answer', callId });
+      await rogue.command('ANSWER');
+      await phone.next('answered');
+      return { phone, rogue, callId };
     },
     async withConfig(change, body) {
       const { gw } = t!;
