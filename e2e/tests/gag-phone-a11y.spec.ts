@@ -1,7 +1,7 @@
 /**
  * `<gag-phone>` under axe-core, in every state a test reaches cheaply (ready, ringing, in a call,
  * keypad open, audio panel open, ended, and the errors: a blocked microphone, the server
- * unreachable, a refused token), in English and Japanese, light and dark (`theme="dark"`, and
+ * unreachable, a refused token, the phone updated on the server), in English and Japanese, light and dark (`theme="dark"`, and
  * `theme="auto"` under a dark `prefers-color-scheme`). Each state is checked by role and text
  * first, then scanned: WCAG 2.x A/AA and axe's best practices, open shadow DOM included, must
  * find nothing.
@@ -40,6 +40,8 @@ const TEXT = {
     micBlocked: /^The microphone is blocked for this site\. .*allow the microphone, then answer again\.$/,
     unreachable: /^Cannot reach the phone server\. Retrying…/,
     token: /^Sign-in to the phone server was refused.*Sign in again; if this keeps happening, ask your administrator\.$/,
+    outdated: /^The phone was updated: reload the page/,
+    reload: 'Reload the page',
   },
   ja: {
     ready: '待受中',
@@ -60,6 +62,8 @@ const TEXT = {
     micBlocked: /^このサイトではマイクがブロックされています。.*マイクを許可し、もう一度応答してください。$/,
     unreachable: /^電話サーバに接続できません。再試行しています…/,
     token: /^電話サーバへのサインインが拒否されました。.*管理者に連絡してください。$/,
+    outdated: /^電話機が更新されました。ページを再読み込みしてください。$/,
+    reload: 'ページを再読み込み',
   },
 } as const;
 
@@ -178,5 +182,19 @@ for (const lang of ['en', 'ja'] as const) {
     await expect(refused.getByRole('status')).toHaveText(t.offline);
     await expect(refused.getByRole('button', { name: t.retry })).toBeVisible();
     await expectNoViolations(page, 'token refused');
+  });
+}
+
+for (const lang of ['en', 'ja'] as const) {
+  test(`${lang}: a page older than the gateway (its call code gone) says reload the page and offers a button for it, with no axe violations`, async ({ page, gag, asterisk }) => {
+    const t = TEXT[lang];
+    await page.route('**/call-media.*.js', (route) => route.fulfill({ status: 404, headers: { 'Access-Control-Allow-Origin': '*' }, body: 'not built' }));
+    const phone = await openCrm(page, gag, lang, `token-url="${gag.tokenUrl('2001')}"`);
+    await expect(phone.getByRole('status')).toHaveText(t.ready);
+    await asterisk.call('2001', { from: '0312345678' });
+    await phone.getByRole('button', { name: t.answer }).click();
+    await expect(phone.getByRole('alert')).toHaveText(t.outdated);
+    await expect(phone.getByRole('button', { name: t.reload })).toBeVisible();
+    await expectNoViolations(page, 'phone updated on the server');
   });
 }

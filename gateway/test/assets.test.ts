@@ -76,6 +76,26 @@ describe('the component bundle and its hashed files', () => {
     expect((await fetch(`${base}/gag-phone.${hashOf(PHONE).toUpperCase()}.js`)).status).toBe(418);
   });
 
+  test('a file not there answers 404 with CORS, so a CRM page can tell a file gone after an upgrade from a network failure', async () => {
+    const res = await fetch(`${base}/call-media.${hashOf('an older build')}.js`, { method: 'HEAD', headers: { Origin: 'https://crm.example.com' } });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+  });
+
+  test('the bundle and the files it loads are kept as one build: rebuilding on disk does not take away the files of the bundle being served', async () => {
+    const media = `call-media.${hashOf(WORKLET)}.js`;
+    await writeFile(`${dir}/gag-phone.js`, PHONE);
+    await writeFile(`${dir}/${media}`, WORKLET);
+    expect((await fetch(`${base}/gag-phone.js`)).status).toBe(200);
+    // A rebuild empties the folder and writes files under new hashes; the gateway still serves the bundle it read.
+    await rm(`${dir}/${media}`);
+    await writeFile(`${dir}/gag-phone.js`, `${PHONE}// rebuilt\n`);
+    expect(await (await fetch(`${base}/gag-phone.js`)).text()).toBe(PHONE);
+    const res = await fetch(`${base}/${media}`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(WORKLET);
+  });
+
   test('before the build the bundle answers 404 with how to build it, and is served once built', async () => {
     const missing = await fetch(`${base}/gag-phone.js`);
     expect(missing.status).toBe(404);

@@ -271,12 +271,16 @@ export class Call extends EventEmitter<CallEvents> {
     this.#go(eventFor(this.#state, reason));
   }
 
-  /** Load call-media.ts once; a failure is a `GAG_MEDIA` error, and the next answer() tries again. */
+  /**
+   * Load call-media.ts once; the next answer() tries again after a failure: `GAG_MEDIA` with the
+   * import's `TypeError` as cause, or the loader's own `GagError` (`GAG_OUTDATED`: the file is gone).
+   */
   #loadMedia(): Promise<CallMedia> {
     this.#mediaLoading ??= loadCallMedia().then(
       (media) => (this.#media = media),
       (cause: unknown) => {
         this.#mediaLoading = undefined;
+        if (cause instanceof GagError) throw cause;
         throw new GagError('GAG_MEDIA', 'the call audio code could not be loaded — check the network connection and answer again', { cause });
       },
     );

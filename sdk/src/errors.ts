@@ -15,7 +15,11 @@
  * - `GAG_CALL_STATE` — a call action (answer, hangup…) is not possible in the call's state.
  * - `GAG_DIAL_FAILED` — a click-to-call was refused or failed; the error's `reason` is the gateway's `dial_failed` code.
  * - `GAG_MEDIA` — the microphone or the audio output could not be started or chosen (also: this
- *   browser cannot choose the output device, or media devices need an https page).
+ *   browser cannot choose the output device, or media devices need an https page). With a
+ *   `TypeError` as `cause`: the call's audio code could not be downloaded (try again).
+ * - `GAG_OUTDATED` — a file of GAG's code that loads when needed (next to the drop-in
+ *   `gag-phone.js`) is no longer on the server: the gateway was upgraded after the page loaded.
+ *   Reload the page.
  */
 export type GagErrorCode =
   | 'GAG_PROTOCOL'
@@ -26,7 +30,8 @@ export type GagErrorCode =
   | 'GAG_NOT_CONNECTED'
   | 'GAG_CALL_STATE'
   | 'GAG_DIAL_FAILED'
-  | 'GAG_MEDIA';
+  | 'GAG_MEDIA'
+  | 'GAG_OUTDATED';
 
 /**
  * Base of every error GAG throws.

@@ -20,15 +20,22 @@ export interface CallActions {
   toggle(panel: Panel): void;
 }
 
+/**
+ * `template` with its `{placeholder}` replaced by `value` as it is (a replacer function: a plain
+ * string would read `$&`, `$'`… in a caller's name or group as patterns).
+ * @example fill(t.group, call.group) // 'via Sales'
+ */
+export const fill = (template: string, value: string): string => template.replace(/\{\w+\}/, () => value);
+
 /** Who is calling, or whom the user's own click-to-call dials (also of a call in another tab: tabs/remote-view.ts). */
 export function renderCaller(t: Labels, call: Pick<Call, 'outbound' | 'dialedNumber' | 'state' | 'callerNumber' | 'callerName' | 'group'>): TemplateResult {
   if (call.outbound) {
     const number = call.dialedNumber ?? '';
-    return html`<div class="number">${call.state === 'talking' ? number : t.calling.replace('{number}', number)}</div>`;
+    return html`<div class="number">${call.state === 'talking' ? number : fill(t.calling, number)}</div>`;
   }
   return html`<div class="number">${call.callerNumber ?? t.unknownCaller}</div>
     ${call.callerName ? html`<div class="name">${call.callerName}</div>` : nothing}
-    ${call.group ? html`<div class="group">${t.group.replace('{group}', call.group)}</div>` : nothing}`;
+    ${call.group ? html`<div class="group">${fill(t.group, call.group)}</div>` : nothing}`;
 }
 
 /**

@@ -6,7 +6,8 @@
  * is refused too, the failure says why.
  * @packageDocumentation
  */
-import { DefaultReconnectPolicy, GagClient, GagError, type Call, type ConnectionState } from '@gag/sdk';
+import { DefaultReconnectPolicy, GagClient, type Call, type ConnectionState } from '@gag/sdk';
+import { errorKind } from './error-kind.js';
 
 /** A close without a status (RFC 6455): what an unreachable gateway looks like to the policy. */
 const CLOSE_NO_STATUS = 1006;
@@ -63,8 +64,9 @@ export class PhoneConnection {
       (e: unknown) => {
         this.#attempting = false;
         if (this.#closed) return;
-        // Unreachable (or the origin refused): try again. A refused token would be refused again.
-        const retrying = e instanceof GagError && e.code === 'GAG_NOT_CONNECTED';
+        // Unreachable (or the origin refused, or the token server failed for a moment): try
+        // again. A refused token would be refused again.
+        const retrying = errorKind(e) === 'unreachable';
         if (retrying) this.#later();
         else this.#hooks.state('offline');
         this.#hooks.failed(e, retrying);

@@ -48,10 +48,12 @@ export class Dialer {
 
   /**
    * Dial `number` from a `tel:` link, shown in the field. Returns false (the link then opens the
-   * system's phone app) when the phone cannot dial now.
+   * system's phone app) when the phone cannot dial now; true while a dial is under way (a double
+   * click is one call).
    */
   dialLink(number: string): boolean {
-    if (this.#busy || this.#hooks.readyClient() === undefined) return false;
+    if (this.#busy) return true;
+    if (this.#hooks.readyClient() === undefined) return false;
     this.#set(number);
     void this.#dial(number);
     return true;

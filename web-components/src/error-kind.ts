@@ -11,9 +11,13 @@ export type ErrorKind = keyof Labels['errors'];
 
 /**
  * The message for `e`:
- * - `GAG_TOKEN_INVALID` (the gateway refused the token, or fetching one failed) → `token`: sign in again, or ask the administrator;
+ * - `GAG_TOKEN_INVALID` (the gateway refused the token, or fetching one failed) → `token`: sign in
+ *   again, or ask the administrator; but a fetch that failed for a moment (its cause a network
+ *   `TypeError`, or `GAG_NOT_CONNECTED` from a token server answering 5xx) → `unreachable`: retrying;
  * - `GAG_NOT_CONNECTED` (unreachable, or the page's origin refused) → `unreachable`: retrying;
- * - `GAG_MEDIA` → by the getUserMedia failure in `cause`: `micBlocked` (permission), `micMissing`,
+ * - `GAG_OUTDATED` (the call code next to gag-phone.js is gone: the gateway was upgraded) → `outdated`: reload the page;
+ * - `GAG_MEDIA` with a `TypeError` cause (the call code could not be downloaded) → `download`: check
+ *   the network; else by the getUserMedia failure in `cause`: `micBlocked` (permission), `micMissing`,
  *   `micBusy` (another application holds it), else `audio` (the output could not start);
  * - `GAG_OPTIONS_INVALID` (a bad `server`) → `config`; anything else → `other`.
  * @example labels.errors[errorKind(e)]
@@ -22,12 +26,15 @@ export function errorKind(e: unknown): ErrorKind {
   if (!(e instanceof GagError)) return 'other';
   switch (e.code) {
     case 'GAG_TOKEN_INVALID':
-      return 'token';
+      return e.cause instanceof TypeError || (e.cause instanceof GagError && e.cause.code === 'GAG_NOT_CONNECTED') ? 'unreachable' : 'token';
     case 'GAG_NOT_CONNECTED':
       return 'unreachable';
     case 'GAG_OPTIONS_INVALID':
       return 'config';
+    case 'GAG_OUTDATED':
+      return 'outdated';
     case 'GAG_MEDIA':
+      if (e.cause instanceof TypeError) return 'download';
       return MEDIA_KINDS[e.cause instanceof Error ? e.cause.name : ''] ?? 'audio';
     default:
       return 'other';

@@ -5,11 +5,17 @@
  */
 import type { CallState, EndReason } from '@gag/sdk';
 
-/** Who is calling. */
+/** Who is calling; for the call back of the user's own click-to-call, whom it dials. */
 export interface CallDetail {
   readonly callId: string;
   readonly callerNumber: string | null;
   readonly callerName: string | null;
+  /** The group (queue) the call came through, if any. */
+  readonly group: string | null;
+  /** The call back of a click-to-call made from this phone: it answers itself, and `dialedNumber` is whom it calls. */
+  readonly outbound: boolean;
+  /** The number the click-to-call dials (null for a call from outside). */
+  readonly dialedNumber: string | null;
 }
 
 /** Detail of each `gag-*` event. */
@@ -24,7 +30,11 @@ export interface GagPhoneEventDetails {
   'gag-dtmf': { readonly callId: string; readonly digit: string };
   /** What the phone shows changed. */
   'gag-state': { readonly state: PhoneView };
-  /** Something failed; `message` is already in the phone's language. */
+  /**
+   * Something failed; `message` is already in the phone's language and says what to do. Fires once
+   * per error until it is over: a gateway that stays unreachable is one `gag-error`, not one per
+   * retry; after the phone recovered (online again, a new call), the same failure fires again.
+   */
   'gag-error': { readonly code: string; readonly message: string };
 }
 

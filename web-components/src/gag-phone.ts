@@ -3,16 +3,16 @@
  * @packageDocumentation
  */
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { GagError, type Call, type ConnectionState, type EndReason, type GagClient } from '@gag/sdk';
-import { CallControls } from './call-controls.js';
+import type { Call, ConnectionState, GagClient } from '@gag/sdk';
+import { CallScreen } from './call-screen.js';
 import { renderCaller } from './call-view.js';
 import { PhoneConnection } from './connection.js';
 import { Dialer } from './dialer.js';
-import { errorKind } from './error-kind.js';
-import { gagEvent, type CallDetail, type PhoneView } from './events.js';
+import { gagEvent, type PhoneView } from './events.js';
 import { en, type Labels } from './labels/en.js';
 import { ja } from './labels/ja.js';
-import { RingNotice, askToNotify, canAskToNotify } from './notifications.js';
+import { askToNotify, canAskToNotify } from './notifications.js';
+import { PhoneError } from './phone-error.js';
 import { shortcutOf } from './shortcuts.js';
 import { styles } from './styles.js';
 import { PhoneTabs, phoneLockName, type TabsHost } from './tabs/phone-tabs.js';
@@ -20,9 +20,6 @@ import type { RemotePhone } from './tabs/remote-phone.js';
 import { renderRemote } from './tabs/remote-view.js';
 import { watchTelLinks } from './tel-links.js';
 import { hasTokenSource, tokenGetter, type TokenProvider } from './token-source.js';
-
-/** How long the reason of the last call stays on screen. */
-const ENDED_NOTE_MS = 5_000;
 
 const clock = (ms: number): string => {
   const s = Math.floor(ms / 1000);
@@ -43,12 +40,14 @@ const clock = (ms: number): string => {
  * <script src="https://gw.example.com:8766/gag-phone.js"></script>
  * <gag-phone server="wss://gw.example.com:8766" token-url="/gag-token" tel-links></gag-phone>
  *
- * @fires gag-incoming - a call rings here (detail: callId, callerNumber, callerName)
- * @fires gag-answered - the call was answered here
+ * @fires gag-incoming - a call rings here (detail: callId, callerNumber, callerName, group; outbound and
+ *   dialedNumber for the call back of the user's own click-to-call)
+ * @fires gag-answered - the call was answered here (the same detail)
  * @fires gag-ended - the call is over (detail adds `reason`)
  * @fires gag-dtmf - the caller pressed a key (detail: callId, digit)
  * @fires gag-state - what the phone shows changed (detail: state)
- * @fires gag-error - something failed (detail: code, message in the phone's language)
+ * @fires gag-error - something failed (detail: code, message in the phone's language); once per error
+ *   until it is over, not at every retry
  * @csspart phone - the phone's box
  * @csspart status - the state line (dot, state, call timer)
  * @csspart caller - who is calling (number, name, group)
@@ -70,6 +69,7 @@ const clock = (ms: number): string => {
  * @csspart unlock - the "Enable sound" button (the browser blocked the ringtone)
  * @csspart notify - the "Turn on desktop notifications" button (asks for the notification permission)
  * @csspart retry - the "Try again" button after an error that stopped the phone
+ * @csspart reload - the "Reload the page" button after the phone was updated on the server
  * @csspart answer-here - "Answer here" while the call rings in another tab of the browser (that tab holds the phone)
  * @csspart take-over - "Use this tab": bring the phone from the tab that holds it
  * @cssprop --gag-bg - background
@@ -103,10 +103,6 @@ export class GagPhone extends LitElement {
     telLinks: { type: Boolean, attribute: 'tel-links' },
     shortcuts: { type: Boolean },
     _view: { state: true },
-    _call: { state: true },
-    _ended: { state: true },
-    _error: { state: true },
-    _now: { state: true },
     _canDial: { state: true },
     _blocked: { state: true },
     _remote: { state: true },
@@ -131,10 +127,6 @@ export class GagPhone extends LitElement {
   /** Page-wide shortcuts: Alt+Shift+Y answers, Alt+Shift+H rejects or hangs up. */
   declare shortcuts: boolean;
   declare _view: PhoneView;
-  declare _call: Call | undefined;
-  declare _ended: string;
-  declare _error: string;
-  declare _now: number;
   declare _canDial: boolean;
   declare _blocked: boolean;
   /** The phone of the tab that holds it, while another tab does (tabs/); undefined while this tab does. */
@@ -143,31 +135,21 @@ export class GagPhone extends LitElement {
   #connection: PhoneConnection | undefined;
   #tabs: PhoneTabs | undefined;
   #connectionState: ConnectionState = 'offline';
-  #tick: ReturnType<typeof setInterval> | undefined;
-  #endedTimer: ReturnType<typeof setTimeout> | undefined;
   #unwatchTelLinks: (() => void) | undefined;
-  readonly #controls = new CallControls(this, {
-    call: () => this._call,
-    answer: () => void this.#answer(),
+  readonly #error = new PhoneError(this);
+  readonly #screen = new CallScreen(this, {
+    labels: () => this.#labels,
+    view: (view) => (this._view = view ?? this.#connectionState),
+    answersHere: (call) => this.#tabs?.answersHere(call) === true,
     fail: (e) => this.#fail(e),
+    clearError: () => this.#error.clear(),
     focus: (selector) => this.#focusSoon(selector),
   });
   readonly #dialer = new Dialer(this, {
-    readyClient: () => (this._canDial && this._call === undefined ? this.#connection?.client : undefined),
+    readyClient: () => (this._canDial && this.#screen.call === undefined ? this.#connection?.client : undefined),
     labels: () => this.#labels,
-    started: () => (this._error = ''),
-    failed: (message) => {
-      this._error = message;
-      this.dispatchEvent(gagEvent('gag-error', { code: 'GAG_DIAL_FAILED', message }));
-    },
-  });
-  /** The desktop notification of the ringing call, when the tab is hidden. */
-  readonly #ringNotice = new RingNotice(this, () => {
-    const call = this._call;
-    if (call?.state !== 'ringing' || call.outbound) return undefined;
-    const t = this.#labels;
-    const body = [call.callerNumber ?? t.unknownCaller, call.callerName, call.group && t.group.replace('{group}', call.group)];
-    return { title: t.ringing, body: body.filter(Boolean).join('\n'), tag: call.id, onClick: () => this.#focusSoon('.answer') };
+    started: () => this.#error.clear(),
+    failed: (message) => this.#error.show('GAG_DIAL_FAILED', message),
   });
 
   constructor() {
@@ -179,9 +161,6 @@ export class GagPhone extends LitElement {
     this.telLinks = false;
     this.shortcuts = false;
     this._view = 'offline';
-    this._ended = '';
-    this._error = '';
-    this._now = Date.now();
     this._canDial = false;
     this._blocked = false;
   }
@@ -193,7 +172,7 @@ export class GagPhone extends LitElement {
 
   /** The call ringing or in progress. */
   get activeCall(): Call | undefined {
-    return this._call;
+    return this.#screen.call;
   }
 
   get #lang(): 'en' | 'ja' {
@@ -216,7 +195,9 @@ export class GagPhone extends LitElement {
     super.disconnectedCallback();
     this.#unwatchTelLinks?.();
     window.removeEventListener('keydown', this.#onPageKey);
-    this.#stop();
+    // Moved in the page (a CRM re-rendering its layout takes the element out and puts it back at
+    // once): the connection and the call stay. Removed for good: this tab lets go of the phone.
+    queueMicrotask(() => this.isConnected || this.#stop());
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -229,9 +210,10 @@ export class GagPhone extends LitElement {
 
   override render() {
     const t = this.#labels;
-    const { _call: call, _view: view } = this;
+    const { call, endedNote } = this.#screen;
+    const view = this._view;
     // While the SDK reconnects by itself, say why and that it is on it.
-    const error = this._error || (view === 'reconnecting' ? t.errors.unreachable : '');
+    const error = this.#error.message || (view === 'reconnecting' ? t.errors.unreachable : '');
     if (this._remote !== undefined) return renderRemote(this._remote, t, this.#takeOver);
     return html`<div class="phone ${view}" part="phone" role="group" aria-label=${t.phone} lang=${this.#lang} tabindex="-1" @keydown=${this.#onKeydown}>
       <div class="status" part="status">
@@ -241,15 +223,16 @@ export class GagPhone extends LitElement {
       </div>
       <div class="caller" part="caller" aria-live="assertive">${call ? renderCaller(t, call) : nothing}</div>
       ${call
-        ? this.#controls.render(t, call, this.shortcuts)
+        ? this.#screen.controls.render(t, call, this.shortcuts)
         : view === 'online'
           ? html`${this._canDial ? this.#dialer.render(t) : nothing}
             ${canAskToNotify() ? html`<button class="notify more" part="button notify" @click=${this.#askToNotify}>${t.notify}</button>` : nothing}`
           : nothing}
       ${this._blocked ? html`<button class="unlock more" part="button unlock" @click=${this.#unlock}>${t.enableSound}</button>` : nothing}
-      <p class="note" part="note" aria-live="polite">${this._ended}</p>
+      <p class="note" part="note" aria-live="polite">${endedNote}</p>
       ${error ? html`<p class="error" part="error" role="alert">${error}</p>` : nothing}
       ${error && view === 'offline' ? html`<button class="retry more" part="button retry" @click=${this.#retry}>${t.retry}</button>` : nothing}
+      ${this.#error.kind === 'outdated' ? html`<button class="reload more" part="button reload" @click=${() => location.reload()}>${t.reload}</button>` : nothing}
     </div>`;
   }
 
@@ -276,10 +259,10 @@ export class GagPhone extends LitElement {
         state: (state) => {
           this.#connectionState = state;
           this._canDial = connection.client.canDial;
-          if (state === 'online') this._error = '';
-          if (this._call === undefined) this._view = state;
+          if (state === 'online') this.#error.clear();
+          if (this.#screen.call === undefined) this._view = state;
         },
-        incoming: (call) => this.#onIncoming(call),
+        incoming: (call) => this.#screen.show(call),
         audioBlocked: () => (this._blocked = true),
         failed: (e, retrying) => {
           this.#fail(e);
@@ -291,7 +274,7 @@ export class GagPhone extends LitElement {
       return undefined;
     }
     this.#connection = connection;
-    this._error = '';
+    this.#error.clear();
     connection.start();
     return connection.client;
   }
@@ -305,90 +288,33 @@ export class GagPhone extends LitElement {
   /** Drop this tab's connection without rejecting its call (it may ring on in another tab), and show `remote`. */
   #letGo(remote: RemotePhone | null | undefined): void {
     this._remote = remote;
-    this._call?.removeAllListeners(); // its `ended` after the socket closes must not touch a removed element
+    this.#screen.drop();
     this.#connection?.close();
     this.#connection = undefined;
-    this.#endCallView();
     this.#connectionState = 'offline';
     this._view = 'offline';
-  }
-
-  #onIncoming(call: Call): void {
-    if (this._call !== undefined) return call.reject(); // one call at a time on screen; TODO(#6): call waiting
-    const detail: CallDetail = { callId: call.id, callerNumber: call.callerNumber, callerName: call.callerName };
-    this._error = '';
-    this._ended = '';
-    this.#controls.reset();
-    this._call = call;
-    this._view = 'ringing';
-    call.on('accepted', () => {
-      this.#ringNotice.close();
-      const focused = this.shadowRoot?.activeElement != null;
-      this._view = 'talking';
-      this.#tick = setInterval(() => (this._now = Date.now()), 1000);
-      if (focused) this.#focusSoon('.hangup');
-      this.dispatchEvent(gagEvent('gag-answered', detail));
-    });
-    call.on('deviceLost', () => this.requestUpdate());
-    call.on('dtmf', (digit) => this.dispatchEvent(gagEvent('gag-dtmf', { callId: call.id, digit })));
-    call.on('ended', (reason) => this.#onEnded(detail, reason));
-    this.dispatchEvent(gagEvent('gag-incoming', detail));
-    if (call.outbound || this.#tabs?.answersHere(call) === true) return void this.#answer(); // or the call this tab took over
-    this.#focusSoon('.answer');
-    this.#ringNotice.show();
-  }
-
-  #onEnded(detail: CallDetail, reason: EndReason): void {
-    const focused = this.shadowRoot?.activeElement != null;
-    this.#endCallView();
-    this._view = this.#connectionState;
-    this._ended = this.#labels.ended[reason];
-    this._error = ''; // about this call (its microphone, its keys): over with it
-    this.#endedTimer = setTimeout(() => (this._ended = ''), ENDED_NOTE_MS);
-    if (focused) this.#focusSoon('.phone');
-    this.dispatchEvent(gagEvent('gag-ended', { ...detail, reason }));
-  }
-
-  #endCallView(): void {
-    clearInterval(this.#tick);
-    clearTimeout(this.#endedTimer);
-    this.#ringNotice.close();
-    this.#controls.reset();
-    this._call = undefined;
   }
 
   #focusSoon(selector: string): void {
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(selector)?.focus());
   }
 
-  readonly #answer = async (): Promise<void> => {
-    const call = this._call;
-    if (call?.state !== 'ringing') return;
-    this._error = '';
-    try {
-      await call.answer();
-    } catch (e) {
-      // Ended while the microphone was starting (the caller left, or Reject): the note says why.
-      if (call.endReason === undefined) this.#fail(e);
-    }
-  };
-
   /** Escape rejects a ringing call, or closes the open panel (the focus goes back to its button). */
   readonly #onKeydown = (e: KeyboardEvent): void => {
     if (e.key !== 'Escape') return;
-    const call = this._call;
+    const call = this.#screen.call;
     if (call?.state === 'ringing' && !call.outbound) call.reject();
-    else if (!this.#controls.escape()) return;
+    else if (!this.#screen.controls.escape()) return;
     e.preventDefault();
   };
 
   readonly #onPageKey = (e: KeyboardEvent): void => {
-    const call = this._call;
+    const call = this.#screen.call;
     const action = this.shortcuts && call !== undefined ? shortcutOf(e) : undefined;
     if (action === undefined) return;
     e.preventDefault();
     if (action === 'hangup') call?.hangup();
-    else void this.#answer();
+    else void this.#screen.answer();
   };
 
   readonly #unlock = async (): Promise<void> => {
@@ -401,15 +327,12 @@ export class GagPhone extends LitElement {
   };
 
   readonly #retry = (): void => {
-    this._error = '';
+    this.#error.clear();
     this.#stop();
     this.#maybeConnect();
   };
 
-  readonly #fail = (e: unknown): void => {
-    this._error = this.#labels.errors[errorKind(e)];
-    this.dispatchEvent(gagEvent('gag-error', { code: e instanceof GagError ? e.code : 'other', message: this._error }));
-  };
+  readonly #fail = (e: unknown): void => this.#error.fail(e, this.#labels);
 }
 
 declare global {

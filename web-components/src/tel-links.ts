@@ -23,7 +23,8 @@ export function telNumber(href: string): string | undefined {
 /**
  * Call `onNumber` for each plain left click on a `tel:` link. When it returns true the click's
  * default (opening the system's phone app) is prevented; when false the link works as before.
- * Clicks with a modifier key, or already handled by the page (`defaultPrevented`), are left alone.
+ * Clicks with a modifier key, already handled by the page (`defaultPrevented`), or on a link being
+ * edited (`contenteditable`: the click places the caret, e.g. in a CRM's notes) are left alone.
  * Returns the function that stops listening.
  * @example const stop = watchTelLinks((number) => phone.dialNumber(number));
  */
@@ -31,7 +32,7 @@ export function watchTelLinks(onNumber: (number: string) => boolean): () => void
   const listener = (e: MouseEvent): void => {
     if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
     const link = e.composedPath().find((node): node is HTMLAnchorElement => node instanceof HTMLAnchorElement && node.protocol === 'tel:');
-    const number = link === undefined ? undefined : telNumber(link.href);
+    const number = link === undefined || link.isContentEditable ? undefined : telNumber(link.href);
     if (number !== undefined && onNumber(number)) e.preventDefault();
   };
   document.addEventListener('click', listener);

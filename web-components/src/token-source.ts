@@ -21,13 +21,17 @@ export interface TokenSources {
 /**
  * GET `url` with the page's cookies (`credentials: 'include'`, never cached) and read the token:
  * JSON `{ "token": "…" }`, or the body as text.
- * @throws GagError `GAG_TOKEN_INVALID` when the answer is not 2xx or holds no token (the SDK
- * wraps a network failure the same way).
+ * @throws GagError `GAG_NOT_CONNECTED` when the server answers 5xx, 408 or 429 (restarting or
+ * busy: the phone tries again), `GAG_TOKEN_INVALID` for any other answer that is not 2xx or holds
+ * no token. A network failure rejects with fetch's `TypeError` (also tried again).
  * @example const token = await fetchToken('/gag-token');
  */
 export async function fetchToken(url: string): Promise<string> {
   const res = await fetch(url, { credentials: 'include', cache: 'no-store', headers: { Accept: 'application/json, text/plain' } });
-  if (!res.ok) throw new GagError('GAG_TOKEN_INVALID', `token-url: the server answered ${res.status} — is the user signed in?`);
+  if (!res.ok) {
+    const busy = res.status >= 500 || res.status === 408 || res.status === 429;
+    throw new GagError(busy ? 'GAG_NOT_CONNECTED' : 'GAG_TOKEN_INVALID', `token-url: the server answered ${res.status} — ${busy ? 'trying again' : 'is the user signed in?'}`);
+  }
   const text = (await res.text()).trim();
   const token: unknown = text.startsWith('{') ? (JSON.parse(text) as { token?: unknown }).token : text;
   if (typeof token !== 'string' || token === '') {

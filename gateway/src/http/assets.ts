@@ -7,10 +7,15 @@
  * an upgraded gateway is picked up at once. `/gag-phone.<hash>.js` is the same bytes under the
  * content hash (the ETag's value), and every hashed file is `immutable` for a year: a page that
  * wants no revalidation at all uses that address.
+ *
+ * One build: the bundle is read once, and with it every hashed file next to it, so a rebuild on
+ * disk while the gateway runs never leaves the bundle it serves without its files. A page loaded
+ * before an upgrade (a restart) asks for files of the older build: they answer 404, with CORS so
+ * that the page can tell "gone" from a network failure and ask the user to reload.
  * @packageDocumentation
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -72,17 +77,29 @@ export class Assets {
   }
 
   #phoneAsset(): Promise<Asset | undefined> {
-    const loading = (this.#phone ??= this.#load(PHONE_FILE));
+    const loading = (this.#phone ??= this.#loadBuild());
     void loading.then((asset) => {
       if (asset === undefined && this.#phone === loading) this.#phone = undefined; // built later: try again next time
     });
     return loading;
   }
 
+  /** The bundle, once every hashed file next to it is read too (kept with it: one build). */
+  async #loadBuild(): Promise<Asset | undefined> {
+    const phone = await this.#load(PHONE_FILE);
+    if (phone === undefined || this.#dir === undefined) return phone;
+    const names = await readdir(this.#dir).catch(() => []);
+    await Promise.all(names.filter((name) => HASHED_NAME.test(`/${name}`)).map((name) => this.#hashedFile(name)));
+    return phone;
+  }
+
   /** `gag-phone.<hash>.js` is the bundle under its hash; any other name is a file written with its hash. */
   #hashedAsset(name: string, hash: string): Promise<Asset | undefined> {
     if (`${name}.js` === PHONE_FILE) return this.#phoneAsset();
-    const file = `${name}.${hash}.js`;
+    return this.#hashedFile(`${name}.${hash}.js`);
+  }
+
+  #hashedFile(file: string): Promise<Asset | undefined> {
     let loading = this.#hashed.get(file);
     if (loading === undefined) {
       loading = this.#load(file);
@@ -96,7 +113,8 @@ export class Assets {
 
   #send(req: IncomingMessage, res: ServerResponse, asset: Asset | undefined, cacheControl: string): void {
     if (asset === undefined) {
-      res.writeHead(404, { 'Content-Type': 'text/plain' }).end(`not built: run \`npm run build\`\n`);
+      // CORS on the 404 too: the bundle checks a file it could not load, to tell "gone" from a network failure.
+      res.writeHead(404, { 'Content-Type': 'text/plain', 'Access-Control-Allow-Origin': '*' }).end(`not built: run \`npm run build\`\n`);
       return;
     }
     const etag = `"${asset.hash}"`;

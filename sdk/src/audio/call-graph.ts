@@ -3,6 +3,7 @@
  * bundled worklets and letting the context run.
  * @packageDocumentation
  */
+import { codeFileError } from '../code-file.js';
 import { GagError } from '../errors.js';
 import type { WireFormat } from '../wire-units.js';
 import type { WorkletProcessorOptions } from './worklet-options.js';
@@ -59,9 +60,15 @@ export interface WorkletModule {
 /**
  * Load a bundled worklet: from its `url`, or from a Blob URL of its source, revoked as soon as the
  * module is loaded (or failed).
+ * @throws GagError `GAG_OUTDATED` when the file at `url` is gone, `GAG_MEDIA` when it could not be downloaded.
  */
 export async function addModule(context: BaseAudioContext, worklet: WorkletModule): Promise<void> {
-  if (worklet.url !== undefined) return context.audioWorklet.addModule(worklet.url);
+  if (worklet.url !== undefined) {
+    const file = worklet.url;
+    return context.audioWorklet.addModule(file).catch(async (e: unknown) => {
+      throw await codeFileError(file, e);
+    });
+  }
   const url = URL.createObjectURL(new Blob([worklet.source], { type: 'text/javascript' }));
   try {
     await context.audioWorklet.addModule(url);

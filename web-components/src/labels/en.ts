@@ -37,6 +37,7 @@ export const en = {
   },
   notify: 'Turn on desktop notifications',
   retry: 'Try again',
+  reload: 'Reload the page',
   dialErrors: {
     not_enabled: 'Calling out is not enabled on this phone server.',
     number_not_allowed: 'This number cannot be called from here.',
@@ -63,6 +64,8 @@ export const en = {
     micMissing: 'No microphone found. Connect a headset or microphone, then answer again.',
     micBusy: 'The microphone is in use by another application. Close it, then answer again.',
     audio: 'Sound could not be started. Check your speakers or headset, then try again.',
+    download: 'The phone could not download what it needs for calls. Check your network, then answer again.',
+    outdated: 'The phone was updated: reload the page to take calls again.',
     config: 'This phone is not set up correctly. Ask your administrator.',
     other: 'Something went wrong. Reload the page to try again.',
   },

@@ -254,7 +254,7 @@ export class PhoneTabs {
   /** Follow `client`: tell the other tabs its changes, and drive a takeover. */
   #attach(client: TabClient): void {
     this.#client = client;
-    const calls = new Set<Call>();
+    const calls = new Map<Call, () => void>();
     const changed = (): void => {
       this.#tell();
       this.#maybeSteal();
@@ -265,8 +265,15 @@ export class PhoneTabs {
       changed();
     };
     const onIncoming = (call: Call): void => {
-      calls.add(call);
-      call.on('state', changed);
+      const onCallState = (): void => {
+        if (call.state === 'ended') {
+          call.off('state', onCallState); // a day of calls is not kept in memory
+          calls.delete(call);
+        }
+        changed();
+      };
+      calls.set(call, onCallState);
+      call.on('state', onCallState);
       changed();
     };
     client.on('state', onState);
@@ -276,7 +283,7 @@ export class PhoneTabs {
       client.off('state', onState);
       client.off('connected', changed);
       client.off('incoming', onIncoming);
-      for (const call of calls) call.off('state', changed);
+      for (const [call, onCallState] of calls) call.off('state', onCallState);
     };
   }
 

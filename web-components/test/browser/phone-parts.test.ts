@@ -4,7 +4,9 @@
  * comes from the callback, the token URL or the attribute, in that order.
  */
 import { afterEach, describe, expect, test } from 'vitest';
+import { render } from 'lit';
 import { GagError } from '@gag/sdk';
+import { renderCaller } from '../../src/call-view.js';
 import { errorKind } from '../../src/error-kind.js';
 import { en } from '../../src/labels/en.js';
 import { ja } from '../../src/labels/ja.js';
@@ -32,6 +34,21 @@ describe('labels', () => {
   });
 });
 
+describe('what the phone shows of a call', () => {
+  const shown = (call: Parameters<typeof renderCaller>[1]): string => {
+    const root = document.createElement('div');
+    render(renderCaller(en, call), root);
+    return root.textContent!.replace(/\s+/g, ' ').trim();
+  };
+  const call = { outbound: false, dialedNumber: null, state: 'ringing', callerNumber: '0312345678', callerName: null, group: null } as const;
+
+  test('text from the network or the user is shown as it is, even with the $ patterns of String.replace', () => {
+    expect(shown({ ...call, group: "Sales $& $' $1" })).toBe("0312345678 via Sales $& $' $1");
+    expect(shown({ ...call, outbound: true, dialedNumber: "$`0312$&" })).toBe("Calling $`0312$&");
+    expect(shown({ ...call, callerName: '<img src=x onerror=alert(1)>' })).toBe('0312345678 <img src=x onerror=alert(1)>');
+  });
+});
+
 describe('errorKind', () => {
   const media = (name: string): GagError => new GagError('GAG_MEDIA', 'x', { cause: new DOMException('x', name) });
 
@@ -51,6 +68,24 @@ describe('errorKind', () => {
     expect(errorKind(media('OverconstrainedError'))).toBe('micMissing');
     expect(errorKind(media('NotReadableError'))).toBe('micBusy');
     expect(errorKind(new GagError('GAG_MEDIA', 'the audio output could not be started'))).toBe('audio');
+  });
+
+  test('a token that could not be fetched for a moment (network, a token server answering 5xx) is "retrying", not "sign in again"', () => {
+    const fetchFailed = new GagError('GAG_TOKEN_INVALID', 'getToken() failed', { cause: new TypeError('Failed to fetch') });
+    const busy = new GagError('GAG_TOKEN_INVALID', 'getToken() failed', { cause: new GagError('GAG_NOT_CONNECTED', 'token-url: the server answered 503') });
+    const refused = new GagError('GAG_TOKEN_INVALID', 'getToken() failed', { cause: new GagError('GAG_TOKEN_INVALID', 'token-url: the server answered 401') });
+    expect([fetchFailed, busy, refused].map(errorKind)).toEqual(['unreachable', 'unreachable', 'token']);
+  });
+
+  test('call code gone from the server (the gateway was upgraded) says reload the page; a download that failed says check the network', () => {
+    expect(errorKind(new GagError('GAG_OUTDATED', 'x'))).toBe('outdated');
+    expect(en.errors.outdated).toMatch(/The phone was updated.*reload the page/i);
+    expect(ja.errors.outdated).toMatch(/再読み込み/);
+    const download = new GagError('GAG_MEDIA', 'x', { cause: new TypeError('Failed to fetch dynamically imported module') });
+    expect(errorKind(download)).toBe('download');
+    expect(en.errors.download).toMatch(/check your network/i);
+    // A worklet that did not load rejects with an AbortError, as a busy microphone does: never read as one.
+    expect(errorKind(new GagError('GAG_MEDIA', 'x', { cause: new TypeError('could not load', { cause: new DOMException('x', 'AbortError') }) }))).toBe('download');
   });
 
   test('anything else is a plain "something went wrong"', () => {
@@ -119,6 +154,14 @@ describe('tel: links', () => {
     accept = false;
     expect(click(link)).toBe(false);
     expect(numbers).toEqual(['0312345678']);
+  });
+
+  test('a tel: link being edited (in contenteditable, e.g. the notes editor of a CRM) is left alone: a click there places the caret, it does not call', () => {
+    const numbers: string[] = [];
+    stops.push(watchTelLinks((n) => (numbers.push(n), true)));
+    document.body.innerHTML = '<div contenteditable="true"><p>Call back <a id="tel" href="tel:0312345678">03-1234-5678</a> tomorrow</p></div>';
+    expect(click(document.getElementById('tel')!)).toBe(false);
+    expect(numbers).toEqual([]);
   });
 
   test('after stop, links work as before', () => {

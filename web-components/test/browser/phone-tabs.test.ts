@@ -149,6 +149,14 @@ describe('one phone for the tabs of a browser', () => {
     await expect.poll(() => b.remote).toEqual({ connection: 'online', call: null });
   });
 
+  test('the leading tab stops listening to a call once it ended: a day of calls does not pile up in memory', async () => {
+    name = `gag-phone:test:${crypto.randomUUID()}`;
+    const a = await leader();
+    const calls = Array.from({ length: 3 }, (_, i) => a.client.ring(`c${i}`));
+    for (const call of calls) call.end('caller_hangup');
+    expect(calls.map((call) => call.listenerCount('state'))).toEqual([0, 0, 0]);
+  });
+
   test('Answer here: the tab connects as a second phone, takes the lock once the call rings there, and the leader lets go without rejecting', async () => {
     name = `gag-phone:test:${crypto.randomUUID()}`;
     const a = await leader();

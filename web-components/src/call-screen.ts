@@ -1,0 +1,156 @@
+/**
+ * The call on `<gag-phone>`'s screen, from its ring to the note that says how it ended: focus on
+ * Answer, the desktop notification while the tab is hidden, the timer, the controls, and the
+ * `gag-incoming`, `gag-answered`, `gag-dtmf` and `gag-ended` events.
+ * @packageDocumentation
+ */
+import type { ReactiveControllerHost } from 'lit';
+import type { Call, EndReason } from '@gag/sdk';
+import { CallControls } from './call-controls.js';
+import { fill } from './call-view.js';
+import { gagEvent, type CallDetail } from './events.js';
+import type { Labels } from './labels/en.js';
+import { RingNotice, type CallNotice } from './notifications.js';
+
+/** How long the reason of the last call stays on screen. */
+const ENDED_NOTE_MS = 5_000;
+
+/** What the call screen needs from the phone. */
+export interface CallScreenHooks {
+  labels(): Labels;
+  /** Show `view` while the call is on; undefined after it: the connection's state again. */
+  view(view: 'ringing' | 'talking' | undefined): void;
+  /** Whether `call` is answered at once: the call this tab took over from another (tabs/). */
+  answersHere(call: Call): boolean;
+  /** Show what failed (the microphone, a key, a device). */
+  fail(e: unknown): void;
+  /** What failed before is over (a new call, an answer tried again, the call ended). */
+  clearError(): void;
+  /** Focus the element `selector` names in the phone, once it is rendered. */
+  focus(selector: string): void;
+}
+
+/** The detail of a call's events. */
+const detailOf = (call: Call): CallDetail => ({
+  callId: call.id,
+  callerNumber: call.callerNumber,
+  callerName: call.callerName,
+  group: call.group,
+  outbound: call.outbound,
+  dialedNumber: call.dialedNumber,
+});
+
+/**
+ * One call at a time: a second one that rings meanwhile is rejected (TODO(#6): call waiting).
+ * @example
+ * readonly #screen = new CallScreen(this, { labels, view, answersHere, fail, clearError, focus });
+ * client.on('incoming', (call) => this.#screen.show(call));
+ */
+export class CallScreen {
+  /** The call's buttons, keypad and audio panel. */
+  readonly controls: CallControls;
+  readonly #host: ReactiveControllerHost & HTMLElement;
+  readonly #hooks: CallScreenHooks;
+  readonly #ringNotice: RingNotice;
+  #call: Call | undefined;
+  #endedNote = '';
+  #tick: ReturnType<typeof setInterval> | undefined;
+  #endedTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(host: ReactiveControllerHost & HTMLElement, hooks: CallScreenHooks) {
+    this.#host = host;
+    this.#hooks = hooks;
+    this.controls = new CallControls(host, { call: () => this.#call, answer: () => void this.answer(), fail: hooks.fail, focus: hooks.focus });
+    this.#ringNotice = new RingNotice(host, () => this.#notice());
+  }
+
+  /** The call ringing or in progress. */
+  get call(): Call | undefined {
+    return this.#call;
+  }
+
+  /** How the last call ended, for a few seconds after it ('' otherwise). */
+  get endedNote(): string {
+    return this.#endedNote;
+  }
+
+  /** A call rings here, or the call back of the user's own click-to-call (it answers itself). */
+  show(call: Call): void {
+    if (this.#call !== undefined) return call.reject();
+    const detail = detailOf(call);
+    this.#hooks.clearError();
+    this.#endedNote = '';
+    this.controls.reset();
+    this.#call = call;
+    this.#hooks.view('ringing');
+    call.on('accepted', () => {
+      this.#ringNotice.close();
+      const focused = this.#host.shadowRoot?.activeElement != null;
+      this.#hooks.view('talking');
+      this.#tick = setInterval(() => this.#host.requestUpdate(), 1000);
+      if (focused) this.#hooks.focus('.hangup');
+      this.#host.dispatchEvent(gagEvent('gag-answered', detail));
+    });
+    call.on('deviceLost', () => this.#host.requestUpdate());
+    call.on('dtmf', (digit) => this.#host.dispatchEvent(gagEvent('gag-dtmf', { callId: call.id, digit })));
+    call.on('ended', (reason) => this.#onEnded(detail, reason));
+    this.#host.dispatchEvent(gagEvent('gag-incoming', detail));
+    if (call.outbound || this.#hooks.answersHere(call)) return void this.answer();
+    this.#hooks.focus('.answer');
+    this.#ringNotice.show();
+  }
+
+  /** Answer the ringing call (from a click, a key, or by itself); a failure shows what to do. */
+  async answer(): Promise<void> {
+    const call = this.#call;
+    if (call?.state !== 'ringing') return;
+    this.#hooks.clearError();
+    try {
+      await call.answer();
+    } catch (e) {
+      // Ended while the microphone was starting (the caller left, or Reject): the note says why.
+      if (call.endReason === undefined) this.#hooks.fail(e);
+    }
+  }
+
+  /**
+   * Forget the call without a word and without rejecting it: this tab lets go of its connection
+   * and the call may ring on in another tab (its `ended` must not reach the page).
+   */
+  drop(): void {
+    this.#call?.removeAllListeners();
+    this.#clear();
+  }
+
+  #onEnded(detail: CallDetail, reason: EndReason): void {
+    const focused = this.#host.shadowRoot?.activeElement != null;
+    this.#clear();
+    this.#hooks.view(undefined);
+    this.#endedNote = this.#hooks.labels().ended[reason];
+    this.#hooks.clearError(); // about this call (its microphone, its keys): over with it
+    this.#endedTimer = setTimeout(() => {
+      this.#endedNote = '';
+      this.#host.requestUpdate();
+    }, ENDED_NOTE_MS);
+    if (focused) this.#hooks.focus('.phone');
+    this.#host.dispatchEvent(gagEvent('gag-ended', { ...detail, reason }));
+  }
+
+  #clear(): void {
+    clearInterval(this.#tick);
+    clearTimeout(this.#endedTimer);
+    this.#ringNotice.close();
+    this.controls.reset();
+    this.#call = undefined;
+    this.#host.requestUpdate();
+  }
+
+  /** The desktop notification while the call rings and the tab is hidden. */
+  #notice(): CallNotice | undefined {
+    const call = this.#call;
+    if (call?.state !== 'ringing' || call.outbound) return undefined;
+    const t = this.#hooks.labels();
+    const body = [call.callerNumber ?? t.unknownCaller, call.callerName, call.group && fill(t.group, call.group)];
+    return { title: t.ringing, body: body.filter(Boolean).join('\n'), tag: call.id, onClick: () => this.#hooks.focus('.answer') };
+  }
+}
