@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vite';
 import { workletPlugin } from '../sdk/build/worklet-plugin.js';
 import { lazyCallMedia } from './build/lazy-call-media.js';
@@ -11,15 +12,29 @@ import { lazyCallMedia } from './build/lazy-call-media.js';
  *   a third of the script's gzipped bytes; an idle phone on a CRM page does not need them.
  * - `--mode esm`: `dist/esm/gag-phone.js` for bundlers, an ES module with lit left as an import
  *   (a dependency the app's bundler shares) and the SDK with its worklet inlined (no file to serve).
+ * Both minify the element's style sheet (src/gag-phone.css) as written: `light-dark()` stays, as in
+ * every browser the phone supports, rather than becoming lightningcss's custom-property stand-in.
  */
+const CSS_TARGET = ['chrome123', 'edge123', 'firefox120', 'safari17.5'];
+
+/**
+ * eventemitter3 is CommonJS behind a one-line ES wrapper (`index.mjs`) that imports its default
+ * export; a bundled default import of CommonJS costs the interop helpers (`__toESM`, ~230 B
+ * gzipped). Its CommonJS file itself also carries `EventEmitter` as a named export, which is what
+ * the SDK imports: taking that file directly needs no helper.
+ */
+const resolve = { alias: [{ find: /^eventemitter3$/, replacement: createRequire(import.meta.url).resolve('eventemitter3') }] };
+
 export default defineConfig(({ mode }) =>
   mode === 'esm'
     ? {
         plugins: [workletPlugin()],
+        resolve,
         build: {
           outDir: 'dist/esm',
           emptyOutDir: true,
           target: 'es2022',
+          cssTarget: CSS_TARGET,
           minify: true,
           lib: { entry: 'src/index.ts', formats: ['es'], fileName: () => 'gag-phone.js' },
           rolldownOptions: { external: [/^lit(\/|$)/, /^@lit\//] },
@@ -27,10 +42,12 @@ export default defineConfig(({ mode }) =>
       }
     : {
         plugins: [workletPlugin({ emit: 'file' }), lazyCallMedia()],
+        resolve,
         build: {
           outDir: 'dist',
           emptyOutDir: true,
           target: 'es2022',
+          cssTarget: CSS_TARGET,
           lib: { entry: 'src/iife.ts', formats: ['iife'], name: 'GagPhone', fileName: () => 'gag-phone.js' },
         },
       },

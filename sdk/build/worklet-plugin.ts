@@ -13,41 +13,15 @@
  */
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import { build, type Plugin, type Rolldown } from 'vite';
+import type { Plugin } from 'vite';
+import { bundleInMemory, type InMemoryBundle } from './bundle-in-memory.js';
 
 const QUERY = '?worklet';
 /** Rollup's convention for virtual ids: the \0 keeps other plugins (TS transform, loaders) away. */
 const VIRTUAL_PREFIX = '\0gag-worklet:';
 
-/**
- * Bundle `file` and its imports into one ES module with Vite's own `build()`: no config file, no
- * plugins (so no recursion into `?worklet`), nothing written.
- */
-async function bundleWorklet(file: string): Promise<{ code: string; moduleIds: readonly string[] }> {
-  const result = await build({
-    configFile: false,
-    logLevel: 'silent',
-    mode: 'production',
-    publicDir: false,
-    plugins: [],
-    build: {
-      write: false,
-      minify: true,
-      target: 'es2022',
-      copyPublicDir: false,
-      emptyOutDir: false,
-      reportCompressedSize: false,
-      modulePreload: false,
-      // Not lib mode: Vite keeps whitespace in lib-mode ES output. A worklet is one script, so
-      // no chunks either.
-      rolldownOptions: { input: file, output: { format: 'es', codeSplitting: false } },
-    },
-  });
-  const outputs = (Array.isArray(result) ? result : [result]) as Rolldown.RolldownOutput[];
-  const chunk = outputs.flatMap((o) => o.output).find((o): o is Rolldown.OutputChunk => o.type === 'chunk' && o.isEntry);
-  if (chunk === undefined) throw new Error(`worklet-plugin: bundling ${file} produced no entry chunk`);
-  return { code: chunk.code, moduleIds: chunk.moduleIds };
-}
+/** Bundle `file` and its imports: no plugins, so no recursion into `?worklet`. */
+const bundleWorklet = (file: string): Promise<InMemoryBundle> => bundleInMemory(file, [], false);
 
 /** Options of {@link workletPlugin}. */
 export interface WorkletPluginOptions {

@@ -105,8 +105,8 @@ const CallId = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
 const Text = v.pipe(v.string(), v.maxLength(256));
 /** Chosen by the client, echoed by the gateway: a counter. */
 const PingId = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
-/** Chosen by the client for a `dial`, echoed in `dialing` / `dial_failed`. */
-const RequestId = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
+/** Chosen by the client for a `dial`, echoed in `dialing` / `dial_failed`: 1–64 characters, as a call id. */
+const RequestId = CallId;
 
 const ClientMessageSchema = v.variant('type', [
   v.object({ type: v.literal('hello'), token: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_TOKEN_CHARS)) }),

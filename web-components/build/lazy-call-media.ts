@@ -12,7 +12,8 @@
  */
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { build, type Plugin, type Rolldown } from 'vite';
+import type { Plugin } from 'vite';
+import { bundleInMemory, type InMemoryBundle } from '../../sdk/build/bundle-in-memory.js';
 import { WORKLET_HASH_CHARS, scriptRelativeUrl, workletPlugin } from '../../sdk/build/worklet-plugin.js';
 
 const SDK_SRC = fileURLToPath(new URL('../../sdk/src/', import.meta.url));
@@ -21,29 +22,7 @@ const MEDIA = `${SDK_SRC}call-media.ts`;
 const CODE_FILE = `${SDK_SRC}code-file.ts`;
 
 /** call-media.ts and everything it imports as one ES module, and the files it emits (its worklet). */
-async function bundleMedia(): Promise<{ code: string; assets: Rolldown.OutputAsset[]; moduleIds: readonly string[] }> {
-  const result = await build({
-    configFile: false,
-    logLevel: 'silent',
-    mode: 'production',
-    publicDir: false,
-    plugins: [workletPlugin({ emit: 'file' })],
-    build: {
-      write: false,
-      minify: true,
-      target: 'es2022',
-      copyPublicDir: false,
-      emptyOutDir: false,
-      reportCompressedSize: false,
-      modulePreload: false,
-      rolldownOptions: { input: MEDIA, preserveEntrySignatures: 'strict', output: { format: 'es', codeSplitting: false } },
-    },
-  });
-  const files = ((Array.isArray(result) ? result : [result]) as Rolldown.RolldownOutput[]).flatMap((o) => o.output);
-  const chunk = files.find((o): o is Rolldown.OutputChunk => o.type === 'chunk' && o.isEntry);
-  if (chunk === undefined) throw new Error('lazy-call-media: building call-media.ts produced no entry chunk');
-  return { code: chunk.code, assets: files.filter((o): o is Rolldown.OutputAsset => o.type === 'asset'), moduleIds: chunk.moduleIds };
-}
+const bundleMedia = (): Promise<InMemoryBundle> => bundleInMemory(MEDIA, [workletPlugin({ emit: 'file' })], true);
 
 /**
  * @example

@@ -1,10 +1,12 @@
 /**
  * The in-call audio panel: microphone and speaker choice (the SDK's device APIs; the speaker only
- * where the browser can choose outputs) and the volume.
+ * where the browser can choose outputs) and the volume. The device lists come with the SDK's call
+ * media, which the call loaded when it rang: the drop-in `gag-phone.js` does not carry them.
  * @packageDocumentation
  */
 import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
-import { canChooseAudioOutput, listAudioDevices, watchAudioDevices, type AudioDevice, type AudioDevices, type Call } from '@gag/sdk';
+import { canChooseAudioOutput, type AudioDevice, type AudioDevices, type Call } from '@gag/sdk';
+import { loadCallMedia } from '@gag/sdk/call-media';
 import type { Labels } from './labels/en.js';
 
 /**
@@ -18,6 +20,8 @@ export class DeviceChoices implements ReactiveController {
   readonly #host: ReactiveControllerHost;
   #lists: AudioDevices | undefined;
   #unwatch: (() => void) | undefined;
+  /** Between open() and close(): a load that finishes after close() starts no watch. */
+  #open = false;
 
   constructor(host: ReactiveControllerHost) {
     this.#host = host;
@@ -26,11 +30,18 @@ export class DeviceChoices implements ReactiveController {
 
   /** List the devices now and follow plugging in and out. */
   open(): void {
-    this.#unwatch ??= watchAudioDevices((lists) => this.#set(lists));
-    listAudioDevices().then((lists) => this.#set(lists), () => undefined); // not a secure page: the volume still works
+    this.#open = true;
+    loadCallMedia()
+      .then(({ listAudioDevices, watchAudioDevices }) => {
+        if (!this.#open) return;
+        this.#unwatch ??= watchAudioDevices((lists) => this.#set(lists));
+        return listAudioDevices().then((lists) => this.#set(lists));
+      })
+      .catch(() => undefined); // not a secure page: the volume still works
   }
 
   close(): void {
+    this.#open = false;
     this.#unwatch?.();
     this.#unwatch = undefined;
   }

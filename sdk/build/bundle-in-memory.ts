@@ -1,0 +1,46 @@
+/**
+ * One module and everything it imports, bundled into one minified ES module by Vite's own
+ * `build()` in memory: no config file, nothing written. The build step the worklet plugin and the
+ * component's lazy call media share.
+ * @packageDocumentation
+ */
+import { build, type Plugin, type Rolldown } from 'vite';
+
+/** What {@link bundleInMemory} made: the entry chunk and the files its plugins emitted. */
+export interface InMemoryBundle {
+  readonly code: string;
+  /** Every module in the chunk (to watch them). */
+  readonly moduleIds: readonly string[];
+  readonly assets: readonly Rolldown.OutputAsset[];
+}
+
+/**
+ * Bundle `input` with `plugins` (only those given: no recursion into the caller's own plugin).
+ * `keepExports` keeps the entry's exports as a library build does.
+ * @throws Error naming `input` when the build produced no entry chunk.
+ * @example const { code } = await bundleInMemory('/abs/processors.worklet.ts', [], false);
+ */
+export async function bundleInMemory(input: string, plugins: Plugin[], keepExports: boolean): Promise<InMemoryBundle> {
+  const result = await build({
+    configFile: false,
+    logLevel: 'silent',
+    mode: 'production',
+    publicDir: false,
+    plugins,
+    build: {
+      write: false,
+      minify: true,
+      target: 'es2022',
+      copyPublicDir: false,
+      emptyOutDir: false,
+      reportCompressedSize: false,
+      modulePreload: false,
+      // Not lib mode: Vite keeps whitespace in lib-mode ES output. One script, so no chunks either.
+      rolldownOptions: { input, ...(keepExports ? { preserveEntrySignatures: 'strict' as const } : {}), output: { format: 'es', codeSplitting: false } },
+    },
+  });
+  const files = ((Array.isArray(result) ? result : [result]) as Rolldown.RolldownOutput[]).flatMap((o) => o.output);
+  const chunk = files.find((o): o is Rolldown.OutputChunk => o.type === 'chunk' && o.isEntry);
+  if (chunk === undefined) throw new Error(`bundling ${input} produced no entry chunk`);
+  return { code: chunk.code, moduleIds: chunk.moduleIds, assets: files.filter((o): o is Rolldown.OutputAsset => o.type === 'asset') };
+}
