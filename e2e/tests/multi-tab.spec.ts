@@ -91,3 +91,28 @@ test('Use this tab moves an idle phone; a call in progress stays in the tab that
   await expect(phoneOf(first).getByText('Ready in another tab')).toBeVisible();
   expect(sessions()).toBe(1);
 });
+
+test('a tab that does not hold the phone fires gag-incoming with the caller (here: false), and gag-ended once the call is over', async ({ context, gag, fakeAsterisk }) => {
+  const first = await openTab(context, gag.pageOrigin);
+  await expect(readyHere(first)).toBeVisible();
+  const second = await openTab(context, gag.pageOrigin);
+  await expect(phoneOf(second).getByText('Ready in another tab')).toBeVisible();
+  await second.evaluate(() => {
+    const w = window as unknown as { __heard: Array<{ type: string; detail: unknown }> };
+    w.__heard = [];
+    for (const type of ['gag-incoming', 'gag-answered', 'gag-ended']) document.addEventListener(type, (e) => w.__heard.push({ type, detail: (e as CustomEvent).detail }));
+  });
+  const heard = () => second.evaluate(() => (window as unknown as { __heard: Array<{ type: string; detail: Record<string, unknown> }> }).__heard);
+
+  const call = await fakeAsterisk.call(`ws-ext-${EXTENSION}`, { params: { from: '0312345678', name: 'Tanaka' } });
+  await expect.poll(heard).toEqual([{ type: 'gag-incoming', detail: expect.objectContaining({ callerNumber: '0312345678', callerName: 'Tanaka', outbound: false, here: false }) }]);
+  await answer(first).click();
+  await call.answered;
+  await expect(phoneOf(second).getByRole('timer')).toHaveText(/^0:0\d$/);
+  await call.hangup();
+  await expect.poll(async () => (await heard()).map((e) => `${e.type} ${String(e.detail['here'])} ${String(e.detail['reason'] ?? '')}`)).toEqual([
+    'gag-incoming false ',
+    'gag-answered false ',
+    'gag-ended false remote_hangup',
+  ]);
+});

@@ -8,7 +8,7 @@ import type { ReactiveControllerHost } from 'lit';
 import type { Call, EndReason } from '@gag/sdk';
 import { CallControls } from './call-controls.js';
 import { fill } from './call-view.js';
-import { gagEvent, type CallDetail } from './events.js';
+import { callDetail, gagEvent, type CallDetail } from './events.js';
 import type { Labels } from './labels/en.js';
 import { RingNotice, type CallNotice } from './notifications.js';
 
@@ -29,16 +29,6 @@ export interface CallScreenHooks {
   /** Focus the element `selector` names in the phone, once it is rendered. */
   focus(selector: string): void;
 }
-
-/** The detail of a call's events. */
-const detailOf = (call: Call): CallDetail => ({
-  callId: call.id,
-  callerNumber: call.callerNumber,
-  callerName: call.callerName,
-  group: call.group,
-  outbound: call.outbound,
-  dialedNumber: call.dialedNumber,
-});
 
 /**
  * One call at a time: a second one that rings meanwhile is rejected (TODO(#6): call waiting).
@@ -77,7 +67,7 @@ export class CallScreen {
   /** A call rings here, or the call back of the user's own click-to-call (it answers itself). */
   show(call: Call): void {
     if (this.#call !== undefined) return call.reject();
-    const detail = detailOf(call);
+    const detail = callDetail(call, true);
     this.#hooks.clearError();
     this.#endedNote = '';
     this.controls.reset();

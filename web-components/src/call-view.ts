@@ -27,6 +27,12 @@ export interface CallActions {
  */
 export const fill = (template: string, value: string): string => template.replace(/\{\w+\}/, () => value);
 
+/** A call's duration as the timer shows it: `m:ss`. */
+export const clock = (ms: number): string => {
+  const s = Math.floor(ms / 1000);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+};
+
 /** Who is calling, or whom the user's own click-to-call dials (also of a call in another tab: tabs/remote-view.ts). */
 export function renderCaller(t: Labels, call: Pick<Call, 'outbound' | 'dialedNumber' | 'state' | 'callerNumber' | 'callerName' | 'group'>): TemplateResult {
   if (call.outbound) {

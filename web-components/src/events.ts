@@ -16,20 +16,43 @@ export interface CallDetail {
   readonly outbound: boolean;
   /** The number the click-to-call dials (null for a call from outside). */
   readonly dialedNumber: string | null;
+  /**
+   * Whether the phone is in this tab. False in a tab that shows the phone of another tab of the
+   * browser (one tab holds it, tabs/): the events fire there too, once each, so a CRM can pop the
+   * customer's record in the tab the agent looks at, or only `here`.
+   */
+  readonly here: boolean;
 }
+
+/** The detail of a call's events, from the call (here) or the mirrored call of another tab (tabs/). */
+export const callDetail = ({ id, callerNumber, callerName, group, outbound, dialedNumber }: Omit<Readonly<CallDetail>, 'callId' | 'here'> & { readonly id: string }, here: boolean): CallDetail => ({
+  callId: id,
+  callerNumber,
+  callerName,
+  group,
+  outbound,
+  dialedNumber,
+  here,
+});
 
 /** Detail of each `gag-*` event. */
 export interface GagPhoneEventDetails {
-  /** A call rings here: open the customer's record. */
+  /**
+   * A call rings (`here`: in this tab): open the customer's record. The tab that takes a ringing
+   * call over from another ("Answer here") fires it again with `here` true: it rings there now.
+   */
   'gag-incoming': CallDetail;
-  /** The call was answered here. */
+  /** The call was answered (`here`: in this tab). */
   'gag-answered': CallDetail;
-  /** The call is over. */
+  /**
+   * The call is over. A tab whose ringing call another tab took over does not fire it (the call
+   * goes on there; this tab follows it, and fires `gag-answered` and `gag-ended` with `here` false).
+   */
   'gag-ended': CallDetail & { readonly reason: EndReason };
   /** The caller pressed a key during the call (Asterisk's DTMF). */
   'gag-dtmf': { readonly callId: string; readonly digit: string };
-  /** What the phone shows changed. */
-  'gag-state': { readonly state: PhoneView };
+  /** What the phone shows changed; `here`: the phone is in this tab (false: another tab's, as shown). */
+  'gag-state': { readonly state: PhoneView; readonly here: boolean };
   /**
    * Something failed; `message` is already in the phone's language and says what to do. Fires once
    * per error until it is over: a gateway that stays unreachable is one `gag-error`, not one per

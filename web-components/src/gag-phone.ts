@@ -5,7 +5,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import type { Call, ConnectionState, GagClient } from '@gag/sdk';
 import { CallScreen } from './call-screen.js';
-import { renderCaller } from './call-view.js';
+import { clock, renderCaller } from './call-view.js';
 import { PhoneConnection } from './connection.js';
 import { Dialer } from './dialer.js';
 import { gagEvent, type PhoneView } from './events.js';
@@ -16,15 +16,11 @@ import { PhoneError } from './phone-error.js';
 import { shortcutOf } from './shortcuts.js';
 import { styles } from './styles.js';
 import { PhoneTabs, phoneLockName, type TabsHost } from './tabs/phone-tabs.js';
-import type { RemotePhone } from './tabs/remote-phone.js';
+import { RemoteEvents } from './tabs/remote-events.js';
+import { remoteCall, type RemotePhone } from './tabs/remote-phone.js';
 import { renderRemote } from './tabs/remote-view.js';
 import { watchTelLinks } from './tel-links.js';
 import { hasTokenSource, tokenGetter, type TokenProvider } from './token-source.js';
-
-const clock = (ms: number): string => {
-  const s = Math.floor(ms / 1000);
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-};
 
 /**
  * A phone for one extension: shows its connection, rings with the caller's number, name and
@@ -40,12 +36,17 @@ const clock = (ms: number): string => {
  * <script src="https://gw.example.com:8766/gag-phone.js"></script>
  * <gag-phone server="wss://gw.example.com:8766" token-url="/gag-token" tel-links></gag-phone>
  *
- * @fires gag-incoming - a call rings here (detail: callId, callerNumber, callerName, group; outbound and
- *   dialedNumber for the call back of the user's own click-to-call)
- * @fires gag-answered - the call was answered here (the same detail)
+ * Many tabs of one browser share one phone: the tab holding it connects and rings; the others
+ * show it ("Answer here", "Use this tab") and fire the call events too, with `detail.here` false.
+ * (Their dialer and `tel-links` wait for "Use this tab": TODO(#6) dial through the leading tab.)
+ *
+ * @fires gag-incoming - a call rings (detail: callId, callerNumber, callerName, group; outbound and
+ *   dialedNumber for the call back of the user's own click-to-call; `here`: in this tab, false when
+ *   another tab of the browser holds the phone)
+ * @fires gag-answered - the call was answered (the same detail)
  * @fires gag-ended - the call is over (detail adds `reason`)
  * @fires gag-dtmf - the caller pressed a key (detail: callId, digit)
- * @fires gag-state - what the phone shows changed (detail: state)
+ * @fires gag-state - what the phone shows changed (detail: state, here)
  * @fires gag-error - something failed (detail: code, message in the phone's language); once per error
  *   until it is over, not at every retry
  * @csspart phone - the phone's box
@@ -145,6 +146,8 @@ export class GagPhone extends LitElement {
     clearError: () => this.#error.clear(),
     focus: (selector) => this.#focusSoon(selector),
   });
+  readonly #mirror = new RemoteEvents(this);
+  #stateSent = '';
   readonly #dialer = new Dialer(this, {
     readyClient: () => (this._canDial && this.#screen.call === undefined ? this.#connection?.client : undefined),
     labels: () => this.#labels,
@@ -205,7 +208,8 @@ export class GagPhone extends LitElement {
     // (`getToken`), so refreshing it mid-call does not drop the call.
     if (changed.has('server') && changed.get('server')) this.#stop();
     if (changed.has('server') || changed.has('token') || changed.has('tokenUrl') || changed.has('tokenProvider')) this.#maybeConnect();
-    if (changed.has('_view')) this.dispatchEvent(gagEvent('gag-state', { state: this._view }));
+    const here = this._remote === undefined;
+    if (this.#stateSent !== (this.#stateSent = this._view + here)) this.dispatchEvent(gagEvent('gag-state', { state: this._view, here }));
   }
 
   override render() {
@@ -253,6 +257,7 @@ export class GagPhone extends LitElement {
 
   #connect(): GagClient | undefined {
     this._remote = undefined;
+    this.#mirror.lead();
     let connection: PhoneConnection;
     try {
       connection = new PhoneConnection({ url: this.server, getToken: tokenGetter(this) }, {
@@ -287,12 +292,16 @@ export class GagPhone extends LitElement {
 
   /** Drop this tab's connection without rejecting its call (it may ring on in another tab), and show `remote`. */
   #letGo(remote: RemotePhone | null | undefined): void {
+    const mine = this.#screen.call;
+    if (this._remote === undefined) this.#mirror.seed(mine === undefined ? null : remoteCall(mine));
+    if (remote === undefined) this.#mirror.stop();
+    else this.#mirror.show(remote);
     this._remote = remote;
     this.#screen.drop();
     this.#connection?.close();
     this.#connection = undefined;
     this.#connectionState = 'offline';
-    this._view = 'offline';
+    this._view = remote?.call?.state ?? remote?.connection ?? (remote === null ? 'connecting' : 'offline');
   }
 
   #focusSoon(selector: string): void {

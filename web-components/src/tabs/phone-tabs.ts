@@ -99,6 +99,8 @@ export class PhoneTabs {
   #answerHere: string | undefined;
   #ringWait: ReturnType<typeof setTimeout> | undefined;
   #stealing = false;
+  /** The last call that ended in this tab, told with the phone (the others' `gag-ended` reason). */
+  #ended: RemotePhone['ended'] = null;
 
   constructor(options: PhoneTabsOptions) {
     this.#host = options.host;
@@ -227,7 +229,7 @@ export class PhoneTabs {
 
   /** Tell the other tabs this tab's phone. */
   #tell(): void {
-    if (this.#role === 'leading' && this.#client !== undefined) this.#channel?.post({ type: 'phone', from: this.#id, phone: remotePhoneOf(this.#client) });
+    if (this.#role === 'leading' && this.#client !== undefined) this.#channel?.post({ type: 'phone', from: this.#id, phone: remotePhoneOf(this.#client, this.#ended) });
   }
 
   /**
@@ -269,6 +271,7 @@ export class PhoneTabs {
         if (call.state === 'ended') {
           call.off('state', onCallState); // a day of calls is not kept in memory
           calls.delete(call);
+          this.#ended = { id: call.id, reason: call.endReason ?? 'failed' };
         }
         changed();
       };

@@ -3,7 +3,7 @@
  * connection and its call (no audio, no methods).
  * @packageDocumentation
  */
-import type { Call, ConnectionState, GagClient } from '@gag/sdk';
+import type { Call, ConnectionState, EndReason, GagClient } from '@gag/sdk';
 
 /** The leading tab's call, as the other tabs show it. */
 export interface RemoteCall {
@@ -15,18 +15,23 @@ export interface RemoteCall {
   readonly outbound: boolean;
   readonly dialedNumber: string | null;
   readonly state: 'ringing' | 'talking';
+  /** When it was answered (`Date.now()`, one clock for the tabs of a browser), for the call timer. */
+  readonly answeredAtMs: number | null;
 }
 
 /** The leading tab's phone. */
 export interface RemotePhone {
   readonly connection: ConnectionState;
   readonly call: RemoteCall | null;
+  /** The last call that ended there, and why (the other tabs' `gag-ended`). */
+  readonly ended: { readonly id: string; readonly reason: EndReason } | null;
 }
 
 /** What a phone is made of that the other tabs need: the client's state and calls. */
 export type PhoneSource = Pick<GagClient, 'state' | 'calls'>;
 
-function remoteCall(call: Call): RemoteCall | null {
+/** `call` as the other tabs show it; null once it is over (or before it rings). */
+export function remoteCall(call: Call): RemoteCall | null {
   if (call.state !== 'ringing' && call.state !== 'talking') return null;
   return {
     id: call.id,
@@ -36,16 +41,17 @@ function remoteCall(call: Call): RemoteCall | null {
     outbound: call.outbound,
     dialedNumber: call.dialedNumber,
     state: call.state,
+    answeredAtMs: call.state === 'talking' ? Date.now() - call.durationMs : null,
   };
 }
 
 /**
  * The phone as the other tabs show it: the connection and the call on screen (the one talking,
  * else the first ringing, as `<gag-phone>` shows one call at a time).
- * @example channel.post({ type: 'phone', phone: remotePhoneOf(client) });
+ * @example channel.post({ type: 'phone', phone: remotePhoneOf(client, null) });
  */
-export function remotePhoneOf(source: PhoneSource): RemotePhone {
+export function remotePhoneOf(source: PhoneSource, ended: RemotePhone['ended']): RemotePhone {
   const calls = source.calls.map(remoteCall).filter((c): c is RemoteCall => c !== null);
   const call = calls.find((c) => c.state === 'talking') ?? calls[0] ?? null;
-  return { connection: source.state, call };
+  return { connection: source.state, call, ended };
 }

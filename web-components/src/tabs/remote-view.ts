@@ -4,14 +4,15 @@
  * @packageDocumentation
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import { renderCaller } from '../call-view.js';
+import { clock, renderCaller } from '../call-view.js';
 import type { Labels } from '../labels/en.js';
 import type { RemotePhone } from './remote-phone.js';
 
 /**
  * The view of another tab's phone. A ringing call offers "Answer here" (part `answer-here`), an
  * idle phone "Use this tab" (part `take-over`); a call in progress stays where it is (the view
- * says so). The other parts are the element's own: `phone`, `status`, `caller`, `button`, `note`.
+ * says so, with its timer). The other parts are the element's own: `phone`, `status`, `caller`,
+ * `button`, `note`.
  * @example html`${renderRemote(tabs.remote, labels, () => tabs.takeOver())}`
  */
 export function renderRemote(remote: RemotePhone | null, t: Labels, onTakeOver: () => void): TemplateResult {
@@ -24,9 +25,10 @@ export function renderRemote(remote: RemotePhone | null, t: Labels, onTakeOver: 
     action = html`<button class="answer" part="button answer-here" @click=${onTakeOver}>${t.tabs.answerHere}</button>`;
   }
   return html`<div class="phone ${view} elsewhere" part="phone" role="group" aria-label=${t.phone}>
-    <div class="status" part="status" role="status">
+    <div class="status" part="status">
       <span class="dot" aria-hidden="true"></span>
-      <span class="state">${t.tabs[view]}</span>
+      <span class="state" role="status">${t.tabs[view]}</span>
+      ${call?.answeredAtMs == null ? nothing : html`<span class="timer" role="timer">${clock(Date.now() - call.answeredAtMs)}</span>`}
     </div>
     ${call === null
       ? nothing

@@ -1,6 +1,6 @@
 /**
  * What the tabs of one phone tell each other over a BroadcastChannel: the leading tab's phone,
- * a follower asking for it, and the leader going away.
+ * a follower asking for it and the leader going away. No token ever crosses it.
  * @packageDocumentation
  */
 import type { RemotePhone } from './remote-phone.js';

@@ -13,6 +13,7 @@ import { ja } from '../../src/labels/ja.js';
 import { PhoneTabs, phoneLockName, type TabsHost } from '../../src/tabs/phone-tabs.js';
 import type { RemotePhone } from '../../src/tabs/remote-phone.js';
 import { renderRemote } from '../../src/tabs/remote-view.js';
+import { RemoteEvents } from '../../src/tabs/remote-events.js';
 
 /**
  * A GagClient that never opens a socket: its state moves when the test says what the gateway did.
@@ -75,6 +76,7 @@ class Tab implements TabsHost {
   /** What happened in this tab, in order. */
   readonly log: string[] = [];
   tabs!: PhoneTabs;
+  onFollow: ((remote: RemotePhone | null) => void) | undefined;
 
   lead(): StandInClient {
     const client = new StandInClient();
@@ -86,6 +88,7 @@ class Tab implements TabsHost {
   }
 
   follow(remote: RemotePhone | null): void {
+    this.onFollow?.(remote);
     if (this.client !== undefined) {
       this.log.push('let go');
       this.client.removeAllListeners();
@@ -126,14 +129,14 @@ async function leader(): Promise<Tab & { client: StandInClient }> {
   return tab as Tab & { client: StandInClient };
 }
 
-const RINGING = { id: 'c1', callerNumber: '0312345678', callerName: 'Tanaka', group: null, outbound: false, dialedNumber: null, state: 'ringing' };
+const RINGING = { id: 'c1', callerNumber: '0312345678', callerName: 'Tanaka', group: null, outbound: false, dialedNumber: null, state: 'ringing', answeredAtMs: null };
 
 describe('one phone for the tabs of a browser', () => {
   test('of two tabs the first leads and connects; the second connects nothing and mirrors it', async () => {
     name = `gag-phone:test:${crypto.randomUUID()}`;
     const a = await leader();
     const b = open();
-    await expect.poll(() => b.remote).toEqual({ connection: 'online', call: null });
+    await expect.poll(() => b.remote).toEqual({ connection: 'online', call: null, ended: null });
     expect(b.tabs.role).toBe('following');
     expect(b.clients).toHaveLength(0);
     expect(a.clients).toHaveLength(1);
@@ -146,7 +149,58 @@ describe('one phone for the tabs of a browser', () => {
     const call = a.client.ring('c1');
     await expect.poll(() => b.remote?.call).toEqual(RINGING);
     call.end('caller_hangup');
-    await expect.poll(() => b.remote).toEqual({ connection: 'online', call: null });
+    await expect.poll(() => b.remote).toEqual({ connection: 'online', call: null, ended: { id: 'c1', reason: 'caller_hangup' } });
+  });
+
+  test('a following tab fires gag-incoming, gag-answered and gag-ended (here: false) once each, however often the leader says its phone again', async () => {
+    name = `gag-phone:test:${crypto.randomUUID()}`;
+    const a = await leader();
+    const b = open();
+    const host = Object.assign(document.createElement('div'), { requestUpdate: () => undefined });
+    const heard: Array<{ type: string; detail: unknown }> = [];
+    for (const type of ['gag-incoming', 'gag-answered', 'gag-ended']) host.addEventListener(type, (e) => heard.push({ type, detail: (e as CustomEvent).detail }));
+    const events = new RemoteEvents(host);
+    b.onFollow = (remote) => events.show(remote);
+    await expect.poll(() => b.remote).not.toBeNull();
+    const again = async (): Promise<void> => {
+      const seen = b.remote;
+      open(); // a tab that joins asks: the leader says its phone again, unchanged
+      await expect.poll(() => b.remote !== seen).toBe(true);
+    };
+
+    const call = a.client.ring('c1');
+    await expect.poll(() => heard.length).toBe(1);
+    await again();
+    call.connected();
+    await expect.poll(() => heard.length).toBe(2);
+    await again();
+    expect(b.remote?.call?.answeredAtMs).toBeLessThanOrEqual(Date.now());
+    call.end('caller_hangup');
+    await expect.poll(() => heard.length).toBe(3);
+    await again();
+    const detail = { callId: 'c1', callerNumber: '0312345678', callerName: 'Tanaka', group: null, outbound: false, dialedNumber: null, here: false };
+    expect(heard).toEqual([
+      { type: 'gag-incoming', detail },
+      { type: 'gag-answered', detail },
+      { type: 'gag-ended', detail: { ...detail, reason: 'caller_hangup' } },
+    ]);
+    events.stop();
+  });
+
+  test('a tab that let go of its ringing call to a takeover fires no gag-incoming for it again, and gag-answered (here: false) when the new tab answers', () => {
+    const host = Object.assign(document.createElement('div'), { requestUpdate: () => undefined });
+    const heard: string[] = [];
+    for (const type of ['gag-incoming', 'gag-answered', 'gag-ended']) host.addEventListener(type, (e) => heard.push(`${type} ${String((e as CustomEvent<{ here: boolean }>).detail.here)}`));
+    const events = new RemoteEvents(host);
+    events.seed(RINGING as RemotePhone['call']);
+    events.show(null); // the new tab has not said yet
+    events.show({ connection: 'online', call: RINGING, ended: null } as RemotePhone);
+    expect(heard).toEqual([]);
+    events.show({ connection: 'online', call: { ...RINGING, state: 'talking', answeredAtMs: Date.now() }, ended: null } as RemotePhone);
+    expect(heard).toEqual(['gag-answered false']);
+    events.lead(); // its tab closed mid-call: the call was lost with it
+    expect(heard).toEqual(['gag-answered false', 'gag-ended false']);
+    events.stop();
   });
 
   test('the leading tab stops listening to a call once it ended: a day of calls does not pile up in memory', async () => {
@@ -194,7 +248,7 @@ describe('one phone for the tabs of a browser', () => {
     b.client!.online();
     await expect.poll(() => a.tabs.role).toBe('following');
     expect(b.tabs.role).toBe('leading');
-    await expect.poll(() => a.remote).toEqual({ connection: 'online', call: null });
+    await expect.poll(() => a.remote).toEqual({ connection: 'online', call: null, ended: null });
 
     const ringsInB = b.client!.ring('c2');
     await expect.poll(() => a.remote?.call?.id).toBe(ringsInB.id);
@@ -247,13 +301,13 @@ describe('one phone for the tabs of a browser', () => {
     const a = await leader();
     const b = open();
     const c = open();
-    await expect.poll(() => c.remote).toEqual({ connection: 'online', call: null });
+    await expect.poll(() => c.remote).toEqual({ connection: 'online', call: null, ended: null });
     a.tabs.close();
     await expect.poll(() => b.tabs.role).toBe('leading');
     expect(c.tabs.role).toBe('following');
-    await expect.poll(() => c.remote).toEqual({ connection: 'connecting', call: null });
+    await expect.poll(() => c.remote).toEqual({ connection: 'connecting', call: null, ended: null });
     b.client!.online();
-    await expect.poll(() => c.remote).toEqual({ connection: 'online', call: null });
+    await expect.poll(() => c.remote).toEqual({ connection: 'online', call: null, ended: null });
   });
 
   test('a tab that goes away without a word hands over too: the browser releases its lock', async () => {
@@ -279,7 +333,7 @@ describe('one phone for the tabs of a browser', () => {
     name = `gag-phone:test:${crypto.randomUUID()}`;
     await leader();
     const later = open({ name: Promise.resolve(name) });
-    await expect.poll(() => later.remote).toEqual({ connection: 'online', call: null });
+    await expect.poll(() => later.remote).toEqual({ connection: 'online', call: null, ended: null });
     expect(later.clients).toHaveLength(0);
     const failed = open({ name: Promise.reject(new Error('token-url answered 401')) });
     await expect.poll(() => failed.tabs.role).toBe('leading');
@@ -314,7 +368,7 @@ describe('the view of a phone held by another tab', () => {
     render(renderRemote(remote, lang, () => undefined), root);
     return { text: root.textContent!.replace(/\s+/g, ' ').trim(), buttons: [...root.querySelectorAll('button')].map((b) => b.textContent!.trim()) };
   }
-  const ringing = { connection: 'online', call: RINGING } as RemotePhone;
+  const ringing = { connection: 'online', call: RINGING, ended: null } as RemotePhone;
   const talking = { connection: 'online', call: { ...RINGING, state: 'talking' } } as RemotePhone;
   const idle = { connection: 'online', call: null } as RemotePhone;
 
