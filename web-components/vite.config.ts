@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { defineConfig } from 'vite';
 import { workletPlugin } from '../sdk/build/worklet-plugin.js';
 import { lazyCallMedia } from './build/lazy-call-media.js';
+import { tightTemplates } from './build/tight-templates.js';
 
 /**
  * Two builds (`npm run build` runs both):
@@ -28,7 +29,7 @@ const resolve = { alias: [{ find: /^eventemitter3$/, replacement: createRequire(
 export default defineConfig(({ mode }) =>
   mode === 'esm'
     ? {
-        plugins: [workletPlugin()],
+        plugins: [workletPlugin(), tightTemplates()],
         resolve,
         build: {
           outDir: 'dist/esm',
@@ -41,7 +42,7 @@ export default defineConfig(({ mode }) =>
         },
       }
     : {
-        plugins: [workletPlugin({ emit: 'file' }), lazyCallMedia()],
+        plugins: [workletPlugin({ emit: 'file' }), lazyCallMedia(), tightTemplates()],
         resolve,
         build: {
           outDir: 'dist',

@@ -1,10 +1,12 @@
 /**
  * Many CRM tabs, one phone (issue #6): two pages of one browser context hold `<gag-phone>` for
  * the same extension. Only one of them connects and rings; the other mirrors it and can take the
- * phone over; closing the tab that holds it hands it to the other.
+ * phone over; closing the tab that holds it hands it to the other; the other dials (its dialer,
+ * its page's `tel:` links) through the tab that holds it.
  */
 import type { BrowserContext, Page } from '@playwright/test';
 import { analyseTone, tone } from '../src/index.js';
+import { componentScriptUrl } from '../src/phone-page.js';
 import { TONE_DBFS, expect, expectPlaysTone, playback, test } from './fixtures.js';
 
 const EXTENSION = '2001';
@@ -115,4 +117,51 @@ test('a tab that does not hold the phone fires gag-incoming with the caller (her
     'gag-answered false ',
     'gag-ended false remote_hangup',
   ]);
+});
+
+test("a tel: link clicked in a tab that does not hold the phone dials through the tab that does, where the call back answers itself", async ({ context, gag }) => {
+  await expect.poll(() => gag.gateway.dialer.isReady(), { message: 'the gateway logged in to the fake AMI' }).toBe(true);
+  const sessions = (): number => gag.gateway.registry.sessionsFor(EXTENSION).length;
+  const path = `/tabs-tel-${Math.random().toString(36).slice(2)}.html`;
+  gag.serve(
+    path,
+    'text/html; charset=utf-8',
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>CRM</title><link rel="icon" href="data:,">
+<script src="${componentScriptUrl(gag.gatewayUrl)}"></script></head>
+<body><main><h1>CRM</h1><a id="tel" href="tel:03-1234-5678">03-1234-5678</a>
+<gag-phone server="${gag.gatewayUrl}" token-url="${gag.tokenUrl(EXTENSION)}" tel-links></gag-phone></main></body></html>`,
+  );
+  const first = await context.newPage();
+  await first.goto(`${gag.pageOrigin}${path}`);
+  await expect(readyHere(first)).toBeVisible();
+  const second = await context.newPage();
+  await second.goto(`${gag.pageOrigin}${path}`);
+  await expect(phoneOf(second).getByText('Ready in another tab')).toBeVisible();
+  // The gateway of the tab holding the phone offers dial: this tab shows the dialer too.
+  await expect(phoneOf(second).getByRole('textbox', { name: 'Number to call' })).toBeVisible();
+
+  const before = gag.ami.originates.length;
+  await second.evaluate(() => document.addEventListener('click', (e) => ((window as unknown as { __telPrevented: boolean }).__telPrevented = e.defaultPrevented), { once: true }));
+  await second.locator('#tel').click();
+  expect(await second.evaluate(() => (window as unknown as { __telPrevented: boolean }).__telPrevented), 'the system phone app does not open').toBe(true);
+  const originate = await gag.ami.nextOriginate();
+  expect(originate).toMatchObject({ channel: `Local/${EXTENSION}@inhouse`, exten: '0312345678' });
+  expect(gag.ami.originates.length).toBe(before + 1);
+  expect(sessions(), 'the tab that dialed connected nothing').toBe(1);
+
+  const callBack = await originate.call;
+  if (callBack === undefined) throw new Error('the fake AMI did not ring the extension back');
+  await callBack.answered; // by itself, in the tab holding the phone
+  await expect(phoneOf(first).getByText('In call', { exact: true })).toBeVisible();
+  await expect(phoneOf(first).getByText('0312345678')).toBeVisible();
+  await expect(phoneOf(second).getByText('In a call in another tab')).toBeVisible();
+  await expect(phoneOf(second).getByRole('alert')).toHaveCount(0);
+  await callBack.hangup();
+  await expect(phoneOf(second).getByText('Ready in another tab')).toBeVisible();
+
+  // A refusal comes back to the tab that dialed, in the words the other tab would use.
+  await phoneOf(second).getByRole('textbox', { name: 'Number to call' }).fill('+1 555 0100');
+  await phoneOf(second).getByRole('button', { name: 'Call', exact: true }).click();
+  await expect(phoneOf(second).getByRole('alert')).toHaveText('This number cannot be called from here.');
+  expect(gag.ami.originates.length).toBe(before + 1);
 });

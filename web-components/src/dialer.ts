@@ -5,13 +5,19 @@
  * @packageDocumentation
  */
 import { html, type ReactiveControllerHost, type TemplateResult } from 'lit';
-import { DialError, type GagClient } from '@gag/sdk';
+import { DialError } from '@gag/sdk';
 import type { Labels } from './labels/en.js';
+
+/** What starts a click-to-call: `GagClient`, or `PhoneTabs` through the leading tab. */
+export type Dials = { dial(number: string): Promise<unknown> };
 
 /** What the dialer needs from the phone. */
 export interface DialerHooks {
-  /** The client to dial with, when the phone can dial now (online, the gateway offers `dial`, no call). */
-  readyClient(): GagClient | undefined;
+  /**
+   * What dials, when the phone can dial now (online, the gateway offers `dial`, no call): the
+   * client, or in a tab that does not hold the phone the tabs (the leading tab dials).
+   */
+  readyClient(): Dials | undefined;
   labels(): Labels;
   /** A dial was refused: `message` says why, in the phone's language. */
   failed(message: string): void;
@@ -20,12 +26,13 @@ export interface DialerHooks {
 }
 
 /** Ask the gateway to call `number` back through this extension; the human message on failure ('' on success). */
-async function dial(client: GagClient, number: string, t: Labels): Promise<string> {
+async function dial(client: Dials, number: string, t: Labels): Promise<string> {
   try {
     await client.dial(number);
     return '';
   } catch (e) {
-    return t.dialErrors[e instanceof DialError ? e.reason : 'originate_failed'];
+    // A reason this version has no words for (a leading tab running a newer script): the generic one.
+    return (e instanceof DialError && t.dialErrors[e.reason]) || t.dialErrors.originate_failed;
   }
 }
 

@@ -18,7 +18,7 @@ import { styles } from './styles.js';
 import { PhoneTabs, phoneLockName, type TabsHost } from './tabs/phone-tabs.js';
 import { RemoteEvents } from './tabs/remote-events.js';
 import { remoteCall, type RemotePhone } from './tabs/remote-phone.js';
-import { renderRemote } from './tabs/remote-view.js';
+import { renderRemoteActions } from './tabs/remote-view.js';
 import { watchTelLinks } from './tel-links.js';
 import { hasTokenSource, tokenGetter, type TokenProvider } from './token-source.js';
 
@@ -38,7 +38,8 @@ import { hasTokenSource, tokenGetter, type TokenProvider } from './token-source.
  *
  * Many tabs of one browser share one phone: the tab holding it connects and rings; the others
  * show it ("Answer here", "Use this tab") and fire the call events too, with `detail.here` false.
- * (Their dialer and `tel-links` wait for "Use this tab": TODO(#6) dial through the leading tab.)
+ * Their dialer and `tel-links` dial through the tab holding the phone (the call back answers
+ * itself there).
  *
  * @fires gag-incoming - a call rings (detail: callId, callerNumber, callerName, group; outbound and
  *   dialedNumber for the call back of the user's own click-to-call; `here`: in this tab, false when
@@ -149,7 +150,8 @@ export class GagPhone extends LitElement {
   readonly #mirror = new RemoteEvents(this);
   #stateSent = '';
   readonly #dialer = new Dialer(this, {
-    readyClient: () => (this._canDial && this.#screen.call === undefined ? this.#connection?.client : undefined),
+    // Can dial: online without a call (here, or in the tab holding the phone: it dials for this one).
+    readyClient: () => (this._canDial && this._view === 'online' ? (this.#connection?.client ?? this.#tabs) : undefined),
     labels: () => this.#labels,
     started: () => this.#error.clear(),
     failed: (message) => this.#error.show('GAG_DIAL_FAILED', message),
@@ -216,24 +218,32 @@ export class GagPhone extends LitElement {
     const t = this.#labels;
     const { call, endedNote } = this.#screen;
     const view = this._view;
+    // Another tab holds the phone: this tab shows that tab's call, and only its own dial's errors
+    // (kind undefined), not what failed while it held the phone itself.
+    const remote = this._remote;
+    const here = remote === undefined;
+    // The call on screen as the tabs tell it (the one here, or the leading tab's).
+    const shown = here ? call && remoteCall(call) : remote?.call;
     // While the SDK reconnects by itself, say why and that it is on it.
-    const error = this.#error.message || (view === 'reconnecting' ? t.errors.unreachable : '');
-    if (this._remote !== undefined) return renderRemote(this._remote, t, this.#takeOver);
+    const error = here ? this.#error.message || (view === 'reconnecting' ? t.errors.unreachable : '') : this.#error.kind ? '' : this.#error.message;
+    const dialer = view === 'online' && this._canDial ? this.#dialer.render(t) : nothing;
     return html`<div class="phone ${view}" part="phone" role="group" aria-label=${t.phone} lang=${this.#lang} tabindex="-1" @keydown=${this.#onKeydown}>
       <div class="status" part="status">
         <span class="dot" aria-hidden="true"></span>
-        <span class="state" role="status">${t[view]}</span>
-        ${view === 'talking' && call ? html`<span class="timer" role="timer">${clock(call.durationMs)}</span>` : nothing}
+        <span class="state" role="status">${(here ? t : t.tabs)[view]}</span>
+        ${shown?.answeredAtMs == null ? nothing : html`<span class="timer" role="timer">${clock(Date.now() - shown.answeredAtMs)}</span>`}
       </div>
-      <div class="caller" part="caller" aria-live="assertive">${call ? renderCaller(t, call) : nothing}</div>
-      ${call
-        ? this.#screen.controls.render(t, call, this.shortcuts)
-        : view === 'online'
-          ? html`${this._canDial ? this.#dialer.render(t) : nothing}
-            ${canAskToNotify() ? html`<button class="notify more" part="button notify" @click=${this.#askToNotify}>${t.notify}</button>` : nothing}`
-          : nothing}
+      <div class="caller" part="caller" aria-live="assertive">${shown ? renderCaller(t, shown) : nothing}</div>
+      ${!here
+        ? [renderRemoteActions(remote, t, this.#takeOver), dialer]
+        : call
+          ? this.#screen.controls.render(t, call, this.shortcuts)
+          : view === 'online'
+            ? html`${dialer}
+              ${canAskToNotify() ? html`<button class="notify more" part="button notify" @click=${this.#askToNotify}>${t.notify}</button>` : nothing}`
+            : nothing}
       ${this._blocked ? html`<button class="unlock more" part="button unlock" @click=${this.#unlock}>${t.enableSound}</button>` : nothing}
-      <p class="note" part="note" aria-live="polite">${endedNote}</p>
+      <p class="note" part="note" aria-live="polite">${here ? endedNote : shown?.state === 'talking' ? t.tabs.callStays : ''}</p>
       ${error ? html`<p class="error" part="error" role="alert">${error}</p>` : nothing}
       ${error && view === 'offline' ? html`<button class="retry more" part="button retry" @click=${this.#retry}>${t.retry}</button>` : nothing}
       ${this.#error.kind === 'outdated' ? html`<button class="reload more" part="button reload" @click=${() => location.reload()}>${t.reload}</button>` : nothing}
@@ -297,6 +307,7 @@ export class GagPhone extends LitElement {
     if (remote === undefined) this.#mirror.stop();
     else this.#mirror.show(remote);
     this._remote = remote;
+    this._canDial = remote?.canDial === true;
     this.#screen.drop();
     this.#connection?.close();
     this.#connection = undefined;

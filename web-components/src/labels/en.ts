@@ -7,7 +7,6 @@ export const en = {
   online: 'Ready',
   ringing: 'Incoming call',
   talking: 'In call',
-  incomingFrom: 'Incoming call from {caller}',
   group: 'via {group}',
   unknownCaller: 'Unknown caller',
   answer: 'Answer',

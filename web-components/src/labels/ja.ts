@@ -9,7 +9,6 @@ export const ja: Labels = {
   online: '待受中',
   ringing: '着信中',
   talking: '通話中',
-  incomingFrom: '{caller} から着信',
   group: '{group} 経由',
   unknownCaller: '番号非通知',
   answer: '応答',

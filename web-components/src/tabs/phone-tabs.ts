@@ -3,7 +3,7 @@
  * over a BroadcastChannel and can take the phone over with a click.
  * @packageDocumentation
  */
-import type { Call, GagClient } from '@gag/sdk';
+import { DialError, DIAL_TIMEOUT_MS, type Call, type GagClient } from '@gag/sdk';
 import { remotePhoneOf, type PhoneSource, type RemotePhone } from './remote-phone.js';
 import { TabChannel, type TabMessage } from './tab-channel.js';
 import { TabLock } from './tab-lock.js';
@@ -15,8 +15,14 @@ import { TabLock } from './tab-lock.js';
  */
 export const TAKEOVER_RING_WAIT_MS = 5_000;
 
-/** What the tabs read of a client: its state and calls, and its events. */
-export type TabClient = PhoneSource & Pick<GagClient, 'on' | 'off'>;
+/**
+ * How long a following tab waits for the leading tab's answer to a dial: the leader's own wait
+ * for the gateway, and a little more. A leader that went away meanwhile never answers.
+ */
+export const TAB_DIAL_TIMEOUT_MS = DIAL_TIMEOUT_MS + 2_000;
+
+/** What the tabs read of a client: its state and calls, and its events; and it dials for the other tabs. */
+export type TabClient = PhoneSource & Pick<GagClient, 'on' | 'off' | 'dial'>;
 
 /** The phone element, as the tabs drive it. */
 export interface TabsHost {
@@ -52,6 +58,8 @@ export interface PhoneTabsOptions {
   readonly locks: LockManager | undefined;
   /** Default {@link TAKEOVER_RING_WAIT_MS}. */
   readonly ringWaitMs?: number;
+  /** Default {@link TAB_DIAL_TIMEOUT_MS}. */
+  readonly dialWaitMs?: number;
 }
 
 /** The extension claim of a JWT, read but not verified: it only groups this browser's tabs. */
@@ -85,11 +93,14 @@ export function phoneLockName(server: string, token: string): string {
  * answerHereButton.onclick = () => tabs.takeOver();
  */
 export class PhoneTabs {
-  readonly #id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  readonly #id = Math.random().toString(36); // 52 random bits: unique among a browser's tabs
   readonly #host: TabsHost;
   #lock: TabLock | undefined;
   #channel: TabChannel | undefined;
   readonly #ringWaitMs: number;
+  readonly #dialWaitMs: number;
+  /** This tab's dials through the leading tab, waiting for its answer, by request id. */
+  readonly #dials = new Map<string, (reason: string | null) => void>();
   #role: TabRole = 'following';
   #client: TabClient | undefined;
   #unwatch: (() => void) | undefined;
@@ -105,6 +116,7 @@ export class PhoneTabs {
   constructor(options: PhoneTabsOptions) {
     this.#host = options.host;
     this.#ringWaitMs = options.ringWaitMs ?? TAKEOVER_RING_WAIT_MS;
+    this.#dialWaitMs = options.dialWaitMs ?? TAB_DIAL_TIMEOUT_MS;
     const locks = options.locks;
     if (locks === undefined || typeof BroadcastChannel === 'undefined') {
       this.#lead(); // every tab its own phone, as before tabs were shared
@@ -147,6 +159,26 @@ export class PhoneTabs {
     const client = this.#host.lead();
     if (client === undefined) return this.#follow();
     this.#attach(client);
+  }
+
+  /**
+   * A following tab's click-to-call: the leading tab dials `number` through its connection (the
+   * call back rings and answers itself there). Resolves once it is dialing; rejects with the
+   * leader's {@link DialError}, or reason `timeout` when no answer comes in time.
+   */
+  dial(number: string): Promise<void> {
+    const id = Math.random().toString(36); // the answer goes to every tab: this one knows its own
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => done('timeout'), this.#dialWaitMs);
+      const done = (reason: string | null): void => {
+        clearTimeout(timer);
+        this.#dials.delete(id);
+        if (reason === null) resolve();
+        else reject(new DialError(reason as DialError['reason'], 'the leading tab could not dial'));
+      };
+      this.#dials.set(id, done);
+      this.#channel?.post({ type: 'dial', from: this.#id, id, number });
+    });
   }
 
   /** This tab leaves (the element left the page): the next tab in line takes the phone. */
@@ -214,6 +246,12 @@ export class PhoneTabs {
       case 'ask':
         if (this.#role === 'leading') this.#tell();
         return;
+      case 'dial':
+        if (this.#role === 'leading') void this.#dialFor(message.id, message.number);
+        return;
+      case 'dialed':
+        this.#dials.get(message.id)?.(message.reason);
+        return;
       case 'gone':
         if (message.from !== this.#remoteFrom) return;
         this.#remote = null;
@@ -225,6 +263,17 @@ export class PhoneTabs {
     }
     if (this.#role === 'following') this.#host.follow(this.#remote);
     if (this.#role === 'taking-over') this.#maybeSteal();
+  }
+
+  /** Dial `number` for a following tab, and tell it how that went (dial `id`). */
+  async #dialFor(id: string, number: string): Promise<void> {
+    let reason: string | null = null;
+    try {
+      await this.#client!.dial(number); // none (it could not be created): a TypeError, told as originate_failed
+    } catch (e) {
+      reason = e instanceof DialError ? e.reason : 'originate_failed';
+    }
+    this.#channel?.post({ type: 'dialed', from: this.#id, id, reason });
   }
 
   /** Tell the other tabs this tab's phone. */

@@ -25,10 +25,12 @@ export interface RemotePhone {
   readonly call: RemoteCall | null;
   /** The last call that ended there, and why (the other tabs' `gag-ended`). */
   readonly ended: { readonly id: string; readonly reason: EndReason } | null;
+  /** Whether its gateway offers click-to-call (the other tabs dial through it: `dial` over the channel). */
+  readonly canDial?: boolean;
 }
 
-/** What a phone is made of that the other tabs need: the client's state and calls. */
-export type PhoneSource = Pick<GagClient, 'state' | 'calls'>;
+/** What a phone is made of that the other tabs need: the client's state, calls and whether it can dial. */
+export type PhoneSource = Pick<GagClient, 'state' | 'calls' | 'canDial'>;
 
 /** `call` as the other tabs show it; null once it is over (or before it rings). */
 export function remoteCall(call: Call): RemoteCall | null {
@@ -53,5 +55,5 @@ export function remoteCall(call: Call): RemoteCall | null {
 export function remotePhoneOf(source: PhoneSource, ended: RemotePhone['ended']): RemotePhone {
   const calls = source.calls.map(remoteCall).filter((c): c is RemoteCall => c !== null);
   const call = calls.find((c) => c.state === 'talking') ?? calls[0] ?? null;
-  return { connection: source.state, call, ended };
+  return { connection: source.state, call, ended, canDial: source.canDial };
 }

@@ -1,6 +1,7 @@
 /**
  * What the tabs of one phone tell each other over a BroadcastChannel: the leading tab's phone,
- * a follower asking for it and the leader going away. No token ever crosses it.
+ * a follower asking for it, a follower's click-to-call and its outcome, and the leader going
+ * away. No token ever crosses it.
  * @packageDocumentation
  */
 import type { RemotePhone } from './remote-phone.js';
@@ -15,9 +16,13 @@ export type TabMessage =
   /** A tab that follows asks the leader to say `phone` again. */
   | { readonly type: 'ask'; readonly from: string }
   /** The leading tab lets go of the phone (the element left the page, or another tab took over). */
-  | { readonly type: 'gone'; readonly from: string };
+  | { readonly type: 'gone'; readonly from: string }
+  /** A tab that follows asks the leader to dial `number` (a click-to-call through its connection). */
+  | { readonly type: 'dial'; readonly from: string; readonly id: string; readonly number: string }
+  /** The leader's answer to `dial` `id`: null when it is dialing, else the `DialError` reason. */
+  | { readonly type: 'dialed'; readonly from: string; readonly id: string; readonly reason: string | null };
 
-const TYPES: ReadonlySet<string> = new Set(['phone', 'ask', 'gone']);
+const TYPES: ReadonlySet<string> = new Set(['phone', 'ask', 'gone', 'dial', 'dialed']);
 
 /**
  * Only our own script in another tab of this origin posts here, but it may be another version of
@@ -25,9 +30,11 @@ const TYPES: ReadonlySet<string> = new Set(['phone', 'ask', 'gone']);
  */
 function parseTabMessage(data: unknown): TabMessage | undefined {
   if (typeof data !== 'object' || data === null) return undefined;
-  const m = data as { gag?: unknown; type?: unknown; from?: unknown; phone?: { connection?: unknown; call?: unknown } };
+  const m = data as { gag?: unknown; type?: unknown; from?: unknown; id?: unknown; number?: unknown; phone?: { connection?: unknown; call?: unknown } };
   if (m.gag !== TAB_PROTOCOL || typeof m.type !== 'string' || !TYPES.has(m.type) || typeof m.from !== 'string') return undefined;
   if (m.type === 'phone' && (typeof m.phone?.connection !== 'string' || typeof m.phone.call !== 'object')) return undefined;
+  if (m.type.startsWith('dial') && typeof m.id !== 'string') return undefined; // dial, dialed
+  if (m.type === 'dial' && typeof m.number !== 'string') return undefined;
   return data as TabMessage;
 }
 

@@ -6,13 +6,14 @@
  * calls, which record what they send). e2e/tests/multi-tab.spec.ts runs it all against the gateway.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import { render } from 'lit';
-import { Call, GagClient, type ConnectionState } from '@gag/sdk';
+import { Call, DialError, GagClient, type ConnectionState, type Dialing } from '@gag/sdk';
+import { defineGagPhone } from '../../src/define.js';
+import { Dialer } from '../../src/dialer.js';
+import type { GagPhone } from '../../src/gag-phone.js';
 import { en, type Labels } from '../../src/labels/en.js';
 import { ja } from '../../src/labels/ja.js';
 import { PhoneTabs, phoneLockName, type TabsHost } from '../../src/tabs/phone-tabs.js';
 import type { RemotePhone } from '../../src/tabs/remote-phone.js';
-import { renderRemote } from '../../src/tabs/remote-view.js';
 import { RemoteEvents } from '../../src/tabs/remote-events.js';
 
 /**
@@ -24,6 +25,9 @@ class StandInClient extends GagClient {
   /** Control messages its calls sent towards the gateway. */
   readonly sent: Array<{ type: string; callId: string }> = [];
   readonly #calls = new Map<string, Call>();
+  /** The numbers it was asked to dial (click-to-call), and what the gateway answers. */
+  readonly dialed: string[] = [];
+  dialAnswer: () => Promise<Dialing> = () => Promise.resolve({ dialId: 'x1', number: '' });
 
   constructor() {
     super({ url: 'wss://gateway.invalid', token: 'unused', ringtone: false });
@@ -31,6 +35,16 @@ class StandInClient extends GagClient {
 
   override get state(): ConnectionState {
     return this.#state;
+  }
+
+  /** Its gateway offers `dial`. */
+  override get canDial(): boolean {
+    return this.#state === 'online';
+  }
+
+  override dial(number: string): Promise<Dialing> {
+    this.dialed.push(number);
+    return this.dialAnswer();
   }
 
   override get calls(): Call[] {
@@ -109,13 +123,14 @@ afterEach(() => {
   frames = [];
 });
 
-function open(options: { locks?: LockManager | undefined; ringWaitMs?: number; name?: Promise<string> } = {}): Tab {
+function open(options: { locks?: LockManager | undefined; ringWaitMs?: number; dialWaitMs?: number; name?: Promise<string> } = {}): Tab {
   const tab = new Tab();
   tab.tabs = new PhoneTabs({
     name: options.name ?? name,
     host: tab,
     locks: 'locks' in options ? options.locks : navigator.locks,
     ...(options.ringWaitMs === undefined ? {} : { ringWaitMs: options.ringWaitMs }),
+    ...(options.dialWaitMs === undefined ? {} : { dialWaitMs: options.dialWaitMs }),
   });
   opened.push(tab.tabs);
   return tab;
@@ -136,7 +151,7 @@ describe('one phone for the tabs of a browser', () => {
     name = `gag-phone:test:${crypto.randomUUID()}`;
     const a = await leader();
     const b = open();
-    await expect.poll(() => b.remote).toEqual({ connection: 'online', call: null, ended: null });
+    await expect.poll(() => b.remote).toEqual({ connection: 'online', call: null, canDial: true, ended: null });
     expect(b.tabs.role).toBe('following');
     expect(b.clients).toHaveLength(0);
     expect(a.clients).toHaveLength(1);
@@ -149,7 +164,7 @@ describe('one phone for the tabs of a browser', () => {
     const call = a.client.ring('c1');
     await expect.poll(() => b.remote?.call).toEqual(RINGING);
     call.end('caller_hangup');
-    await expect.poll(() => b.remote).toEqual({ connection: 'online', call: null, ended: { id: 'c1', reason: 'caller_hangup' } });
+    await expect.poll(() => b.remote).toEqual({ connection: 'online', call: null, canDial: true, ended: { id: 'c1', reason: 'caller_hangup' } });
   });
 
   test('a following tab fires gag-incoming, gag-answered and gag-ended (here: false) once each, however often the leader says its phone again', async () => {
@@ -248,7 +263,7 @@ describe('one phone for the tabs of a browser', () => {
     b.client!.online();
     await expect.poll(() => a.tabs.role).toBe('following');
     expect(b.tabs.role).toBe('leading');
-    await expect.poll(() => a.remote).toEqual({ connection: 'online', call: null, ended: null });
+    await expect.poll(() => a.remote).toEqual({ connection: 'online', call: null, canDial: true, ended: null });
 
     const ringsInB = b.client!.ring('c2');
     await expect.poll(() => a.remote?.call?.id).toBe(ringsInB.id);
@@ -301,13 +316,13 @@ describe('one phone for the tabs of a browser', () => {
     const a = await leader();
     const b = open();
     const c = open();
-    await expect.poll(() => c.remote).toEqual({ connection: 'online', call: null, ended: null });
+    await expect.poll(() => c.remote).toEqual({ connection: 'online', call: null, canDial: true, ended: null });
     a.tabs.close();
     await expect.poll(() => b.tabs.role).toBe('leading');
     expect(c.tabs.role).toBe('following');
-    await expect.poll(() => c.remote).toEqual({ connection: 'connecting', call: null, ended: null });
+    await expect.poll(() => c.remote).toEqual({ connection: 'connecting', call: null, canDial: false, ended: null });
     b.client!.online();
-    await expect.poll(() => c.remote).toEqual({ connection: 'online', call: null, ended: null });
+    await expect.poll(() => c.remote).toEqual({ connection: 'online', call: null, canDial: true, ended: null });
   });
 
   test('a tab that goes away without a word hands over too: the browser releases its lock', async () => {
@@ -333,7 +348,7 @@ describe('one phone for the tabs of a browser', () => {
     name = `gag-phone:test:${crypto.randomUUID()}`;
     await leader();
     const later = open({ name: Promise.resolve(name) });
-    await expect.poll(() => later.remote).toEqual({ connection: 'online', call: null, ended: null });
+    await expect.poll(() => later.remote).toEqual({ connection: 'online', call: null, canDial: true, ended: null });
     expect(later.clients).toHaveLength(0);
     const failed = open({ name: Promise.reject(new Error('token-url answered 401')) });
     await expect.poll(() => failed.tabs.role).toBe('leading');
@@ -362,25 +377,180 @@ describe('the name tabs share', () => {
   });
 });
 
-describe('the view of a phone held by another tab', () => {
-  function shown(remote: RemotePhone | null, lang: Labels): { text: string; buttons: string[] } {
-    const root = document.createElement('div');
-    render(renderRemote(remote, lang, () => undefined), root);
-    return { text: root.textContent!.replace(/\s+/g, ' ').trim(), buttons: [...root.querySelectorAll('button')].map((b) => b.textContent!.trim()) };
+describe('dialing from a tab that does not hold the phone', () => {
+  /** A following tab's Dialer, as `<gag-phone>` wires it: what it shows after a dial. */
+  function dialerOf(tab: Tab): { dialer: Dialer; errors: string[] } {
+    const errors: string[] = [];
+    const host = { addController: () => undefined, removeController: () => undefined, requestUpdate: () => undefined, updateComplete: Promise.resolve(true) };
+    const dialer = new Dialer(host, { readyClient: () => tab.tabs, labels: () => en, failed: (m) => void errors.push(m), started: () => undefined });
+    return { dialer, errors };
   }
+
+  test("the leading tab mirrors that its gateway dials, dials the follower's number with its client, and tells the follower it is dialing", async () => {
+    name = `gag-phone:test:${crypto.randomUUID()}`;
+    const lead = await leader();
+    const other = open();
+    await expect.poll(() => other.remote?.canDial).toBe(true);
+    await other.tabs.dial('0312345678');
+    expect(lead.client.dialed).toEqual(['0312345678']);
+    expect(other.clients).toEqual([]); // the follower connected nothing
+    const { dialer, errors } = dialerOf(other);
+    expect(dialer.dialLink('0399998888')).toBe(true);
+    await expect.poll(() => lead.client.dialed).toEqual(['0312345678', '0399998888']);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(errors).toEqual([]);
+  });
+
+  test("the leading tab's refusal comes back with its reason, and the follower shows the leader's own words for it", async () => {
+    name = `gag-phone:test:${crypto.randomUUID()}`;
+    const lead = await leader();
+    lead.client.dialAnswer = () => Promise.reject(new DialError('number_not_allowed', 'not on the allow list'));
+    const other = open();
+    await expect.poll(() => other.remote?.canDial).toBe(true);
+    await expect(other.tabs.dial('110')).rejects.toMatchObject({ name: 'DialError', code: 'GAG_DIAL_FAILED', reason: 'number_not_allowed' });
+    const { dialer, errors } = dialerOf(other);
+    dialer.dialLink('110');
+    await expect.poll(() => errors).toEqual([en.dialErrors.number_not_allowed]);
+    expect(lead.client.dialed).toEqual(['110', '110']);
+  });
+
+  test('a leading tab that goes away before it answers leaves no dial waiting: it fails with the timeout message', async () => {
+    name = `gag-phone:test:${crypto.randomUUID()}`;
+    const lead = await leader();
+    lead.client.dialAnswer = () => new Promise(() => undefined); // the gateway never answers either
+    const other = open({ dialWaitMs: 300 });
+    await expect.poll(() => other.remote?.canDial).toBe(true);
+    const { dialer, errors } = dialerOf(other);
+    dialer.dialLink('0312345678');
+    await expect.poll(() => lead.client.dialed).toEqual(['0312345678']);
+    lead.tabs.close();
+    await expect.poll(() => errors, { timeout: 2_000 }).toEqual([en.dialErrors.timeout]);
+  });
+
+  test('only the tab that asked hears the answer: two followers dialing at once each get their own outcome', async () => {
+    name = `gag-phone:test:${crypto.randomUUID()}`;
+    const lead = await leader();
+    lead.client.dialAnswer = () => (lead.client.dialed.at(-1) === '110' ? Promise.reject(new DialError('number_not_allowed', 'no')) : Promise.resolve({ dialId: 'x', number: '' }));
+    const [a, b] = [open(), open()];
+    await expect.poll(() => a.remote?.canDial && b.remote?.canDial).toBe(true);
+    const outcomes = await Promise.allSettled([a.tabs.dial('0312345678'), b.tabs.dial('110')]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected']);
+  });
+});
+
+describe('<gag-phone> in a tab that does not hold the phone', () => {
+  const server = 'wss://gateway.invalid';
+  const token = `e30.${btoa(JSON.stringify({ ext: `t${crypto.randomUUID()}` })).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')}.sig`;
+  let cleanup: Array<() => void> = [];
+  afterEach(() => {
+    for (const f of cleanup.reverse()) f();
+    cleanup = [];
+  });
+
+  /**
+   * A `<gag-phone>` that follows: the test holds the phone's lock and plays the leading tab on its
+   * channel, telling `phone` and answering dials with `answer` (undefined: never).
+   */
+  async function follower(lang: string, phone: RemotePhone, answer?: (number: string) => string | null): Promise<{ el: GagPhone; asked: string[] }> {
+    defineGagPhone();
+    const lockName = phoneLockName(server, token);
+    let release!: () => void;
+    await new Promise<void>((held) => void navigator.locks.request(lockName, () => (held(), new Promise<void>((r) => (release = r)))));
+    const channel = new BroadcastChannel(lockName);
+    const asked: string[] = [];
+    channel.onmessage = ({ data }: MessageEvent<{ type: string; id: string; number: string }>) => {
+      if (data.type === 'ask') channel.postMessage({ gag: 1, type: 'phone', from: 'leader', phone });
+      if (data.type !== 'dial') return;
+      asked.push(data.number);
+      const reason = answer?.(data.number);
+      if (reason !== undefined) channel.postMessage({ gag: 1, type: 'dialed', from: 'leader', id: data.id, reason });
+    };
+    const el = document.createElement('gag-phone');
+    Object.assign(el, { server, token, lang });
+    document.body.append(el);
+    // Removed before the lock is let go: it never leads (there is no gateway here).
+    cleanup.push(() => (el.remove(), channel.close(), release()));
+    await expect.poll(() => el.shadowRoot?.querySelector('.state')?.textContent).toBe((lang === 'ja' ? ja : en).tabs[phone.call?.state ?? phone.connection]);
+    return { el, asked };
+  }
+
+  const shown = (el: GagPhone): { text: string; buttons: string[] } => ({
+    text: el.shadowRoot!.querySelector('.phone')!.textContent!.replace(/\s+/g, ' ').trim(),
+    buttons: [...el.shadowRoot!.querySelectorAll('button')].map((b) => b.textContent!.trim()),
+  });
   const ringing = { connection: 'online', call: RINGING, ended: null } as RemotePhone;
-  const talking = { connection: 'online', call: { ...RINGING, state: 'talking' } } as RemotePhone;
-  const idle = { connection: 'online', call: null } as RemotePhone;
+  const talking = { connection: 'online', call: { ...RINGING, state: 'talking', answeredAtMs: Date.now() - 65_000 }, ended: null } as RemotePhone;
+  const idle = { connection: 'online', call: null, ended: null } as RemotePhone;
+  const dials = { ...idle, canDial: true } as RemotePhone;
 
   test.each([
     ['en', en, ['Ringing in another tab', 'Answer here'], ['In a call in another tab', 'The call stays in the tab where it was answered.'], ['Ready in another tab', 'Use this tab']],
     ['ja', ja, ['別のタブで着信中', 'ここで応答'], ['別のタブで通話中', '通話は応答したタブで続きます。'], ['別のタブで待受中', 'このタブを使う']],
-  ] as const)('offers Answer here while it rings, Use this tab while idle, and nothing while it talks (%s)', (_lang, t, [ringText, answerHere], [talkText, stays], [idleText, useTab]) => {
-    expect(shown(ringing, t)).toEqual({ text: expect.stringContaining(ringText), buttons: [answerHere] });
-    expect(shown(ringing, t).text).toContain('0312345678');
-    expect(shown(talking, t)).toEqual({ text: expect.stringContaining(talkText), buttons: [] });
-    expect(shown(talking, t).text).toContain(stays);
-    expect(shown(idle, t)).toEqual({ text: `${idleText} ${useTab}`, buttons: [useTab] });
-    expect(shown(null, t)).toEqual({ text: t.tabs.connecting, buttons: [] });
+  ] as const)('offers Answer here while it rings, Use this tab while idle, and nothing while it talks (%s)', async (lang, t, [ringText, answerHere], [talkText, stays], [idleText, useTab]) => {
+    const ring = await follower(lang, ringing);
+    expect(shown(ring.el)).toEqual({ text: expect.stringContaining(ringText), buttons: [answerHere] });
+    expect(shown(ring.el).text).toContain('0312345678');
+    for (const f of cleanup.splice(0).reverse()) f();
+    const talk = await follower(lang, talking);
+    expect(shown(talk.el)).toEqual({ text: expect.stringContaining(talkText), buttons: [] });
+    expect(shown(talk.el).text).toContain(stays);
+    expect(shown(talk.el).text).toMatch(/ 1:\d\d /); // answered over a minute ago: the timer runs from then
+    for (const f of cleanup.splice(0).reverse()) f();
+    const rest = await follower(lang, idle);
+    expect(shown(rest.el)).toEqual({ text: `${idleText} ${useTab}`, buttons: [useTab] });
+    expect(t.tabs.online).toBe(idleText);
+  });
+
+  /** Type `number` in the dialer and press Call. */
+  function dial(el: GagPhone, number: string): void {
+    const input = el.shadowRoot!.querySelector<HTMLInputElement>('input[name=number]')!;
+    input.value = number;
+    input.dispatchEvent(new InputEvent('input'));
+    el.shadowRoot!.querySelector<HTMLButtonElement>('button.call')!.click();
+  }
+
+  test('shows the dialer only when the leading tab can dial', async () => {
+    const { el } = await follower('en', idle);
+    expect(el.shadowRoot!.querySelector('form.dialer')).toBeNull();
+    for (const f of cleanup.splice(0).reverse()) f();
+    const other = await follower('en', dials);
+    expect(other.el.shadowRoot!.querySelector('form.dialer')).not.toBeNull();
+  });
+
+  test('its Call button dials through the leading tab; once that tab dials, the field is cleared and no error shows', async () => {
+    const { el, asked } = await follower('en', dials, () => null);
+    const errors: string[] = [];
+    el.addEventListener('gag-error', (e) => errors.push((e as CustomEvent<{ message: string }>).detail.message));
+    dial(el, '0312345678');
+    await expect.poll(() => asked).toEqual(['0312345678']);
+    await expect.poll(() => el.shadowRoot!.querySelector<HTMLInputElement>('input[name=number]')!.value).toBe('');
+    expect(el.shadowRoot!.querySelector('.error')).toBeNull();
+    expect(errors).toEqual([]);
+  });
+
+  test("a refused dial shows the leader's reason in this tab's language, as the leading tab would, and fires gag-error", async () => {
+    const { el, asked } = await follower('ja', dials, () => 'rate_limited');
+    const errors: Array<{ code: string; message: string }> = [];
+    el.addEventListener('gag-error', (e) => errors.push((e as CustomEvent<{ code: string; message: string }>).detail));
+    dial(el, '0312345678');
+    await expect.poll(() => el.shadowRoot!.querySelector('[role=alert]')?.textContent).toBe(ja.dialErrors.rate_limited);
+    expect(asked).toEqual(['0312345678']);
+    expect(errors).toEqual([{ code: 'GAG_DIAL_FAILED', message: ja.dialErrors.rate_limited }]);
+    expect(el.shadowRoot!.querySelector<HTMLInputElement>('input[name=number]')!.value).toBe('0312345678');
+  });
+
+  test('tel: links of the page dial through the leading tab', async () => {
+    const { el, asked } = await follower('en', dials, () => null);
+    el.telLinks = true;
+    const link = document.createElement('a');
+    link.href = 'tel:+81-3-1234-5678';
+    link.textContent = 'call';
+    document.body.append(link);
+    cleanup.push(() => link.remove());
+    let opened = true;
+    document.addEventListener('click', (e) => (opened = !e.defaultPrevented), { once: true });
+    link.click();
+    expect(opened).toBe(false);
+    await expect.poll(() => asked).toEqual(['+81-3-1234-5678']);
   });
 });
