@@ -12,7 +12,8 @@ import { readFile, readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { build, type Plugin, type Rolldown } from 'vite';
+import type { Plugin } from 'vite';
+import { bundleInMemory } from '../../sdk/build/bundle-in-memory.mjs';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const SDK_ENTRY = `${REPO}sdk/src/index.ts`;
@@ -47,32 +48,8 @@ const sizeOf = (code: string | Uint8Array): Size => {
   return { bytes: buf.length, gzipBytes: gzipSync(buf, { level: 9 }).length };
 };
 
-/** Minified single-chunk ES build of `input` in memory; `plugins` as given, no config file. */
-async function bundle(input: string, plugins: Plugin[]): Promise<string> {
-  const result = await build({
-    configFile: false,
-    logLevel: 'silent',
-    mode: 'production',
-    publicDir: false,
-    plugins,
-    build: {
-      write: false,
-      minify: true,
-      target: 'es2022',
-      copyPublicDir: false,
-      emptyOutDir: false,
-      reportCompressedSize: false,
-      modulePreload: false,
-      // Not lib mode: Vite keeps whitespace in lib-mode ES output, which no app bundler would
-      // ship. The entry's exports are kept ('strict'), as a library build keeps them.
-      rolldownOptions: { input, preserveEntrySignatures: 'strict', output: { format: 'es', codeSplitting: false } },
-    },
-  });
-  const outputs = (Array.isArray(result) ? result : [result]) as Rolldown.RolldownOutput[];
-  const chunk = outputs.flatMap((o) => o.output).find((o): o is Rolldown.OutputChunk => o.type === 'chunk' && o.isEntry);
-  if (chunk === undefined) throw new Error(`bundle-size: building ${input} produced no entry chunk`);
-  return chunk.code;
-}
+/** Minified single-chunk ES build of `input` in memory, its exports kept as a library build keeps them. */
+const bundle = async (input: string, plugins: Plugin[]): Promise<string> => (await bundleInMemory(input, plugins, true)).code;
 
 /** `?worklet` imports as the SDK's worklet plugin serves them (bundled, as a string), or as ''. */
 function workletStub(inline: boolean, seen: Map<string, Size>): Plugin {

@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
-import { bundleInMemory, type InMemoryBundle } from '../../sdk/build/bundle-in-memory.js';
+import { bundleInMemory, type InMemoryBundle } from '../../sdk/build/bundle-in-memory.mjs';
 import { WORKLET_HASH_CHARS, scriptRelativeUrl, workletPlugin } from '../../sdk/build/worklet-plugin.js';
 
 const SDK_SRC = fileURLToPath(new URL('../../sdk/src/', import.meta.url));
