@@ -4,19 +4,17 @@
  * the operations API. `stop()` closes everything.
  */
 import { once } from 'node:events';
-import { Writable } from 'node:stream';
 import { vi } from 'vitest';
 import type { ServerMessage } from '@gag/sdk/protocol';
 import { FakeAmi, FakeAri, FakeAsterisk, type DialIdVia } from '@gag/e2e';
 import { mintToken } from '../src/access/token.js';
-import { devConfig } from '../src/config/load.js';
 import type { GatewayConfigInput } from '../src/config/schema.js';
 import { createLogger } from '../src/log.js';
 import type { ReconnectPolicy } from '../src/originate/reconnect-policy.js';
 import { startGateway, type Gateway } from '../src/server.js';
-import { TEST_ORIGIN, TestPhone } from './phone.js';
+import { TEST_SECRET, captureLogs, testConfig } from './fixture.js';
+import { TestPhone } from './phone.js';
 
-export const TEST_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
 export const ADMIN_TOKEN = 'admin-token-0123456789abcdef0123456789abcdef';
 export const AMI_SECRET = 'ami-secret-that-must-never-be-logged';
 export const ARI_PASSWORD = 'ari-password-that-must-never-be-logged';
@@ -63,13 +61,7 @@ export interface ClickOptions {
 }
 
 export async function startClickToCall(options: ClickOptions): Promise<ClickToCall> {
-  const logs: ClickToCall['logs'] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line !== '') logs.push(JSON.parse(line));
-      done();
-    },
-  });
+  const { logs, sink } = captureLogs();
   const via = options.dialIdVia ?? 'param';
   const ami = options.backend === 'ami' ? await FakeAmi.start({ secret: options.amiAcceptsSecret ?? AMI_SECRET, dialIdVia: via }) : undefined;
   const ari = options.backend === 'ari' ? await FakeAri.start({ password: ARI_PASSWORD, dialIdVia: via }) : undefined;
@@ -79,16 +71,7 @@ export async function startClickToCall(options: ClickOptions): Promise<ClickToCa
       : ari !== undefined
         ? { originate: 'ari', ari_url: ari.url, ari_username: 'gag', ari_password: ARI_PASSWORD }
         : {};
-  const config = devConfig({
-    asterisk_addr: '127.0.0.1:0',
-    browser_addr: '127.0.0.1:0',
-    allowed_origins: [TEST_ORIGIN],
-    jwt_secret: TEST_SECRET,
-    log_level: 'debug',
-    admin_token: ADMIN_TOKEN,
-    ...backend,
-    ...options.config,
-  });
+  const config = testConfig({ admin_token: ADMIN_TOKEN, ...backend, ...options.config });
   const gw = await startGateway(config, { log: createLogger('debug', sink), amiReconnectPolicy: QUICK_RETRY });
   const asterisk = new FakeAsterisk({ url: gw.asteriskUrl });
   if (ami !== undefined) ami.asterisk = asterisk;

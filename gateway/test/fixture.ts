@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { FakeAsterisk } from '@gag/e2e';
 import type { GroupsConfig } from '../src/config/groups.js';
 import { devConfig } from '../src/config/load.js';
-import type { GatewayConfigInput } from '../src/config/schema.js';
+import type { GatewayConfig, GatewayConfigInput } from '../src/config/schema.js';
 import { mintToken } from '../src/access/token.js';
 import { createLogger } from '../src/log.js';
 import { startGateway, type Gateway } from '../src/server.js';
@@ -34,7 +34,8 @@ export interface TestGatewayOptions {
   readonly asteriskCredentials?: { readonly username: string; readonly password: string };
 }
 
-export async function startTestGateway(overrides: Partial<GatewayConfigInput> = {}, options: TestGatewayOptions = {}): Promise<TestGateway> {
+/** Every log line a gateway writes to `sink`, parsed, in `logs`. */
+export function captureLogs(): { logs: TestGateway['logs']; sink: Writable } {
   const logs: TestGateway['logs'] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -42,7 +43,12 @@ export async function startTestGateway(overrides: Partial<GatewayConfigInput> = 
       done();
     },
   });
-  const config = devConfig({
+  return { logs, sink };
+}
+
+/** The dev config on loopback port 0, the test origin and secret, debug logs, plus `overrides`. */
+export function testConfig(overrides: Partial<GatewayConfigInput> = {}): GatewayConfig {
+  return devConfig({
     asterisk_addr: '127.0.0.1:0',
     browser_addr: '127.0.0.1:0',
     allowed_origins: [TEST_ORIGIN],
@@ -50,6 +56,11 @@ export async function startTestGateway(overrides: Partial<GatewayConfigInput> = 
     log_level: 'debug',
     ...overrides,
   });
+}
+
+export async function startTestGateway(overrides: Partial<GatewayConfigInput> = {}, options: TestGatewayOptions = {}): Promise<TestGateway> {
+  const { logs, sink } = captureLogs();
+  const config = testConfig(overrides);
   const gw = await startGateway(config, { log: createLogger('debug', sink), ...(options.groups === undefined ? {} : { groups: options.groups }), ...(options.heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs: options.heartbeatIntervalMs }), ...(options.asteriskHeadersTimeoutMs === undefined ? {} : { asteriskHeadersTimeoutMs: options.asteriskHeadersTimeoutMs }) });
   const asterisk = new FakeAsterisk({ url: gw.asteriskUrl, ...options.asteriskCredentials });
   const phones: TestPhone[] = [];

@@ -7,9 +7,8 @@
  */
 import type { Logger } from '../log.js';
 import type { AmiMessage } from './ami-codec.js';
-import { AmiClient, type AmiFailure } from './ami-client.js';
+import { AmiClient, type AmiClientOptions, type AmiFailure } from './ami-client.js';
 import { DIAL_ID_VARIABLE_SET, type OriginateRequest, type OriginateResult, type Originator } from './originator.js';
-import type { ReconnectPolicy } from './reconnect-policy.js';
 
 /** ActionIDs of originates carry the dial id, so the late `OriginateResponse` needs no table. */
 const ORIGINATE_ACTION_PREFIX = 'gag-dial-';
@@ -32,15 +31,8 @@ const FAILURES: Readonly<Record<AmiFailure, OriginateResult>> = {
   unsendable: { ok: false, code: 'originate_failed', detail: 'the gateway could not write the originate (see its log)' },
 };
 
-/** Where the AMI is and as whom to log in (from `ami_*` in the config). */
-export interface AmiOriginatorOptions {
-  readonly host: string;
-  readonly port: number;
-  readonly username: string;
-  readonly secret: string;
-  readonly log: Logger;
-  readonly policy?: ReconnectPolicy;
-}
+/** Where the AMI is and as whom to log in (from `ami_*` in the config); the client's timing stays at its defaults. */
+export type AmiOriginatorOptions = Pick<AmiClientOptions, 'host' | 'port' | 'username' | 'secret' | 'log' | 'policy'>;
 
 /**
  * The AMI backend.
