@@ -7,7 +7,8 @@
 import type { BrowserContext, Page } from '@playwright/test';
 import { analyseTone, tone } from '../src/index.js';
 import { componentScriptUrl } from '../src/phone-page.js';
-import { TONE_DBFS, expect, expectPlaysTone, playback, test } from './fixtures.js';
+import { readPlayback } from '../src/playwright/page-probe.js';
+import { TONE_DBFS, expect, expectTone, test } from './fixtures.js';
 
 const EXTENSION = '2001';
 const WIRE_RATE_HZ = 16_000;
@@ -22,7 +23,7 @@ const phoneOf = (page: Page) => page.locator('gag-phone');
 const readyHere = (page: Page) => phoneOf(page).getByText('Ready', { exact: true });
 const answer = (page: Page) => phoneOf(page).getByRole('button', { name: 'Answer', exact: true });
 
-test('of two tabs only one rings; Answer here takes the call with its audio; closing that tab hands the phone back', async ({ context, gag, fakeAsterisk }) => {
+test('of two tabs only one rings; Answer here takes the call with its audio; closing that tab hands the phone back', async ({ context, gag, asterisk }) => {
   const sessions = (): number => gag.gateway.registry.sessionsFor(EXTENSION).length;
   const first = await openTab(context, gag.pageOrigin);
   await expect(readyHere(first)).toBeVisible();
@@ -30,7 +31,7 @@ test('of two tabs only one rings; Answer here takes the call with its audio; clo
   await expect(phoneOf(second).getByText('Ready in another tab')).toBeVisible();
   expect(sessions()).toBe(1);
 
-  const call = await fakeAsterisk.call(`ws-ext-${EXTENSION}`, { params: { from: '0312345678', name: 'Tanaka' } });
+  const call = await asterisk.fake.call(`ws-ext-${EXTENSION}`, { params: { from: '0312345678', name: 'Tanaka' } });
   await expect(answer(first)).toBeVisible();
   await expect(phoneOf(second).getByText('Ringing in another tab')).toBeVisible();
   await expect(phoneOf(second).getByText('0312345678')).toBeVisible();
@@ -54,7 +55,7 @@ test('of two tabs only one rings; Answer here takes the call with its audio; clo
   const up = analyseTone(call.received.samples({ fromMs: 1_000, toMs: 2_000 }), WIRE_RATE_HZ);
   expect(Math.abs(up.hz - 1_000)).toBeLessThanOrEqual(20);
   expect(Math.abs(up.levelDbfs - TONE_DBFS)).toBeLessThanOrEqual(3);
-  await expectPlaysTone(() => playback({ page: second, extension: EXTENSION, events: () => Promise.resolve([]) }), 440);
+  await expectTone('downlink tone', () => phoneOf(second).first().evaluate(readPlayback), { hz: 440, dbfs: TONE_DBFS });
 
   await phoneOf(second).getByRole('button', { name: 'Hang up' }).click();
   expect(await call.ended).toMatchObject({ by: 'app-hangup', code: 1000 });
@@ -64,7 +65,7 @@ test('of two tabs only one rings; Answer here takes the call with its audio; clo
   await second.close();
   await expect(readyHere(first)).toBeVisible();
   await expect.poll(sessions).toBe(1);
-  const next = await fakeAsterisk.call(`ws-ext-${EXTENSION}`, { params: { from: '0399998888' } });
+  const next = await asterisk.fake.call(`ws-ext-${EXTENSION}`, { params: { from: '0399998888' } });
   await expect(phoneOf(first).getByText('0399998888')).toBeVisible();
   await answer(first).click();
   await next.answered;
@@ -72,7 +73,7 @@ test('of two tabs only one rings; Answer here takes the call with its audio; clo
   await expect(readyHere(first)).toBeVisible();
 });
 
-test('Use this tab moves an idle phone; a call in progress stays in the tab that answered it', async ({ context, gag, fakeAsterisk }) => {
+test('Use this tab moves an idle phone; a call in progress stays in the tab that answered it', async ({ context, gag, asterisk }) => {
   const sessions = (): number => gag.gateway.registry.sessionsFor(EXTENSION).length;
   const first = await openTab(context, gag.pageOrigin);
   await expect(readyHere(first)).toBeVisible();
@@ -82,7 +83,7 @@ test('Use this tab moves an idle phone; a call in progress stays in the tab that
   await expect(phoneOf(first).getByText('Ready in another tab')).toBeVisible();
   await expect.poll(sessions).toBe(1);
 
-  const call = await fakeAsterisk.call(`ws-ext-${EXTENSION}`, { params: { from: '0312345678' } });
+  const call = await asterisk.fake.call(`ws-ext-${EXTENSION}`, { params: { from: '0312345678' } });
   await expect(phoneOf(first).getByText('Ringing in another tab')).toBeVisible();
   await answer(second).click();
   await call.answered;
@@ -94,7 +95,7 @@ test('Use this tab moves an idle phone; a call in progress stays in the tab that
   expect(sessions()).toBe(1);
 });
 
-test('a tab that does not hold the phone fires gag-incoming with the caller (here: false), and gag-ended once the call is over', async ({ context, gag, fakeAsterisk }) => {
+test('a tab that does not hold the phone fires gag-incoming with the caller (here: false), and gag-ended once the call is over', async ({ context, gag, asterisk }) => {
   const first = await openTab(context, gag.pageOrigin);
   await expect(readyHere(first)).toBeVisible();
   const second = await openTab(context, gag.pageOrigin);
@@ -106,7 +107,7 @@ test('a tab that does not hold the phone fires gag-incoming with the caller (her
   });
   const heard = () => second.evaluate(() => (window as unknown as { __heard: Array<{ type: string; detail: Record<string, unknown> }> }).__heard);
 
-  const call = await fakeAsterisk.call(`ws-ext-${EXTENSION}`, { params: { from: '0312345678', name: 'Tanaka' } });
+  const call = await asterisk.fake.call(`ws-ext-${EXTENSION}`, { params: { from: '0312345678', name: 'Tanaka' } });
   await expect.poll(heard).toEqual([{ type: 'gag-incoming', detail: expect.objectContaining({ callerNumber: '0312345678', callerName: 'Tanaka', outbound: false, here: false }) }]);
   await answer(first).click();
   await call.answered;

@@ -64,7 +64,7 @@ test.use({ deviceScaleFactor: 2, viewport: { width: 1280, height: 720 } });
 
 for (const lang of ['ja', 'en'] as const) {
   const t = CASES[lang];
-  test(`(${lang}) a customer calls the CRM page: the phone rings with the caller, the record pops up, the call is answered and hung up`, async ({ page, gag, fakeAsterisk }) => {
+  test(`(${lang}) a customer calls the CRM page: the phone rings with the caller, the record pops up, the call is answered and hung up`, async ({ page, gag, asterisk }) => {
     if (UPDATE && lang === 'ja') requireJapaneseFont();
     gag.serve('/crm.html', 'text/html; charset=utf-8', CRM_PAGE);
     const server = gag.gateway.browserUrl.replace('127.0.0.1', 'localhost');
@@ -73,7 +73,7 @@ for (const lang of ['ja', 'en'] as const) {
     const record = page.locator('#record');
     await expect(phone.getByRole('status')).toContainText(t.ready);
 
-    const call = await fakeAsterisk.call('ws-ext-2001', { params: { from: t.caller.number, name: t.caller.name } });
+    const call = await asterisk.fake.call('ws-ext-2001', { params: { from: t.caller.number, name: t.caller.name } });
     await expect(phone.getByRole('status')).toContainText(t.ringing);
     await expect(phone.getByText(t.caller.number)).toBeVisible();
     await expect(phone.getByText(t.caller.name)).toBeVisible();
