@@ -378,12 +378,13 @@ describe('the name tabs share', () => {
 });
 
 describe('dialing from a tab that does not hold the phone', () => {
-  /** A following tab's Dialer, as `<gag-phone>` wires it: what it shows after a dial. */
-  function dialerOf(tab: Tab): { dialer: Dialer; errors: string[] } {
+  /** A following tab's Dialer, as `<gag-phone>` wires it: what it shows after a dial, and how often it asked to redraw. */
+  function dialerOf(tab: Tab): { dialer: Dialer; errors: string[]; updates: () => number } {
     const errors: string[] = [];
-    const host = { addController: () => undefined, removeController: () => undefined, requestUpdate: () => undefined, updateComplete: Promise.resolve(true) };
+    let updates = 0;
+    const host = { addController: () => undefined, removeController: () => undefined, requestUpdate: () => void updates++, updateComplete: Promise.resolve(true) };
     const dialer = new Dialer(host, { readyClient: () => tab.tabs, labels: () => en, failed: (m) => void errors.push(m), started: () => undefined });
-    return { dialer, errors };
+    return { dialer, errors, updates: () => updates };
   }
 
   test("the leading tab mirrors that its gateway dials, dials the follower's number with its client, and tells the follower it is dialing", async () => {
@@ -394,10 +395,10 @@ describe('dialing from a tab that does not hold the phone', () => {
     await other.tabs.dial('0312345678');
     expect(lead.client.dialed).toEqual(['0312345678']);
     expect(other.clients).toEqual([]); // the follower connected nothing
-    const { dialer, errors } = dialerOf(other);
+    const { dialer, errors, updates } = dialerOf(other);
     expect(dialer.dialLink('0399998888')).toBe(true);
     await expect.poll(() => lead.client.dialed).toEqual(['0312345678', '0399998888']);
-    await new Promise((r) => setTimeout(r, 50));
+    await expect.poll(updates).toBe(4); // the number shown, busy, the field cleared (success), the outcome shown
     expect(errors).toEqual([]);
   });
 
