@@ -109,13 +109,14 @@ export async function startGagEnv(options: GagEnvOptions): Promise<GagEnvControl
 
   const first = configFrom('gagGateway', {
     log_level: options.logLevel,
+    // Click-to-call through the fake AMI, unless the test points `originate` at a real Asterisk.
+    originate: 'ami',
+    ami_port: ami.port,
+    ...AMI,
     ...options.config,
     asterisk_addr: '127.0.0.1:0',
     browser_addr: '127.0.0.1:0',
     allowed_origins: origins,
-    originate: 'ami',
-    ami_port: ami.port,
-    ...AMI,
   });
   secret = first.jwt_secret;
   try {

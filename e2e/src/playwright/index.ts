@@ -39,7 +39,10 @@ export { GagPhone, type CallerExpectation, type EndReason } from './phone.js';
 
 /** Options for the whole worker (`test.use({ … })` at the top of a file, or `use` in the config). */
 export interface GagWorkerOptions {
-  /** Gateway config on top of the test defaults, e.g. `{ ring_timeout_ms: 20_000 }`. */
+  /**
+   * Gateway config on top of the test defaults, e.g. `{ ring_timeout_ms: 20_000 }`. Click-to-call
+   * goes through a fake AMI unless this sets `originate` and its `ami_*` / `ari_*` keys (a real Asterisk).
+   */
   gagGateway: Partial<GatewayConfigInput>;
   /** Groups as in `gag_groups.json`, e.g. `{ sales: { strategy: 'ringall', members: ['2001', '2002'] } }` (`timeout` 30 s unless given). */
   gagGroups: GroupsInput;
