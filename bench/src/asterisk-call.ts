@@ -1,8 +1,8 @@
 /**
  * A minimal chan_websocket client for load: one WebSocket per call with subprotocol `media` and
  * no Origin, the exact plain-text MEDIA_START of the e2e fake (`asteriskControl.mediaStartMessage`),
- * ANSWER starts media, HANGUP makes "Asterisk" close with 1000 (asterisk-chan-websocket.md,
- * Ending). Unlike the e2e FakeCall it owns no timer: the bench's one {@link FrameClock} paces
+ * ANSWER starts media, HANGUP makes "Asterisk" close with 1000 (docs/chan-websocket.md#ending).
+ * Unlike the e2e FakeCall it owns no timer: the bench's one {@link FrameClock} paces
  * every call, and frames are sent by the caller through {@link AsteriskCall.sendAudio}.
  * @packageDocumentation
  */

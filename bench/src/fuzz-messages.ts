@@ -19,7 +19,7 @@ const VALID: Verdict = { kind: 'valid' };
 const REJECTED: Verdict = { kind: 'rejected' };
 const fail = (why: string): Verdict => ({ kind: 'failure', why });
 
-// ---- chan_websocket control messages (asterisk-chan-websocket.md) ----
+// ---- chan_websocket control messages (docs/chan-websocket.md) ----
 
 const EVENT_NAMES = ['MEDIA_START', 'DTMF_END', 'MEDIA_XOFF', 'MEDIA_XON', 'ERROR', 'STATUS', 'QUEUE_DRAINED', 'MEDIA_MARK_PROCESSED', 'HANGUP', 'media_start', 'DTMF', ''];
 const KEYS = ['connection_id', 'channel', 'channel_id', 'format', 'optimal_frame_size', 'ptime', 'digit', 'queue_length', 'error_text', 'channel_variables', 'event', '__proto__', 'constructor'];

@@ -1,7 +1,7 @@
 /**
  * Media between the fake Asterisk and a real ws server playing the app: nothing before ANSWER,
  * 20 ms frames after it, and the app's audio taken as chan_websocket takes it
- * (asterisk-chan-websocket.md, Media).
+ * (docs/chan-websocket.md#media).
  */
 import { describe, expect, it, vi } from 'vitest';
 import { FRAME_BYTES, FRAME_MS, FRAME_SAMPLES, MAX_ASTERISK_MESSAGE_BYTES, WIRE_RATE_HZ } from '@gag/sdk/protocol';

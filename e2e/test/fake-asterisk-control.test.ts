@@ -1,6 +1,6 @@
 /**
  * The fake Asterisk's control codec: the app commands Asterisk accepts and the notifications it
- * sends, in both formats (asterisk-chan-websocket.md; `_create_event_*` in chan_websocket.c).
+ * sends, in both formats (docs/chan-websocket.md; `_create_event_*` in chan_websocket.c).
  */
 import { describe, expect, it } from 'vitest';
 import { asteriskControl as control } from '../src/index.js';
@@ -61,7 +61,7 @@ describe('notifications', () => {
   };
 
   it('builds MEDIA_START exactly as observed, in both formats', () => {
-    // Both lines are copied from asterisk-chan-websocket.md, "First message".
+    // Both lines are copied from docs/chan-websocket.md#media_start.
     expect(control.mediaStartMessage(info, 'json')).toBe(
       '{"event":"MEDIA_START","connection_id":"ws-ext-endpoint","channel":"WebSocket/ws-ext-endpoint/0x7fbdd4009b50","channel_id":"1795403941.11","format":"slin16","optimal_frame_size":640,"ptime":20,"channel_variables":{"DIALEDPEERNUMBER":"ws-ext-endpoint/f(json)c(slin16)n","MEDIA_WEBSOCKET_CONNECTION_ID":"ws-ext-endpoint","MEDIA_WEBSOCKET_OPTIMAL_FRAME_SIZE":"640","GAG_CALLER_NAME":"Tanaka","WS_EXTEN":"2001"}}',
     );

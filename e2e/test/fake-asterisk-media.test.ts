@@ -1,6 +1,6 @@
 /**
  * The fake Asterisk's audio sources and its recorder, without sockets: tones, sequences and the
- * way chan_websocket takes the app's BINARY messages (asterisk-chan-websocket.md, Media).
+ * way chan_websocket takes the app's BINARY messages (docs/chan-websocket.md#media).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FRAME_BYTES, FRAME_MS, FRAME_SAMPLES, WIRE_RATE_HZ } from '@gag/sdk/protocol';

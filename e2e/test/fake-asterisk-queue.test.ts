@@ -1,5 +1,5 @@
 /**
- * The fake Asterisk's playout queue (asterisk-chan-websocket.md, Media and Notifications): the
+ * The fake Asterisk's playout queue (docs/chan-websocket.md#media and #notifications): the
  * frames an app sends wait in a queue played at one frame per 20 ms; MEDIA_XOFF when it passes
  * 900 frames, MEDIA_XON once it falls under 800, at most 1000 frames; MARK_MEDIA,
  * STOP_MEDIA_BUFFERING and REPORT_QUEUE_DRAINED answered when playout gets there. The media clock

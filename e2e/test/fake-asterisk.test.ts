@@ -1,6 +1,6 @@
 /**
  * The fake Asterisk against a real ws server playing the app: handshake, MEDIA_START, commands,
- * notifications and the ways a call ends (asterisk-chan-websocket.md).
+ * notifications and the ways a call ends (docs/chan-websocket.md).
  */
 import { describe, expect, it } from 'vitest';
 import { FakeAsterisk } from '../src/index.js';
@@ -59,7 +59,7 @@ describe('MEDIA_START', () => {
     const { call, peer, mediaStart } = await fake.dial();
     expect(call.channel).toMatch(/^WebSocket\/ws-ext-2001\/0x7f[0-9a-f]{10}$/);
     expect(call.channelId).toMatch(/^\d{10}\.\d+$/);
-    // The line observed on Asterisk 23 (the doc's "First message"), with this call's channel.
+    // The line observed on Asterisk 23 (docs/chan-websocket.md#media_start), with this call's channel.
     expect(mediaStart).toBe(
       `MEDIA_START connection_id:ws-ext-2001 channel:${call.channel} channel_id:${call.channelId} format:slin16 optimal_frame_size:640 ptime:20`,
     );

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { encodeAsteriskCommand, parseAsteriskMessage } from '../src/asterisk/control.js';
 
-// The exact lines observed on Asterisk 23.4.1 (asterisk-chan-websocket.md).
+// The exact lines observed on Asterisk 23.4.1 (docs/chan-websocket.md#media_start).
 const TEXT_START =
   'MEDIA_START connection_id:ws-ext-2001 channel:WebSocket/ws-ext-2001/0x7fbdd8005da0 channel_id:1795403872.2 format:slin16 optimal_frame_size:640 ptime:20';
 const JSON_START =

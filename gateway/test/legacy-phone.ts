@@ -1,5 +1,5 @@
 /**
- * A GoAstGateway demo webphone for gateway tests (gag-legacy-protocol.md): a real ws client on
+ * A GoAstGateway demo webphone for gateway tests (docs/legacy-protocol.md): a real ws client on
  * loopback that connects to `/phone?token=…` without a subprotocol, records every TEXT word and
  * BINARY frame, and speaks the same words. Also: what a refused upgrade answers.
  */

@@ -1,5 +1,5 @@
 /**
- * GoAstGateway's demo webphone, unchanged, against GAG (issue #4; gag-legacy-protocol.md): real
+ * GoAstGateway's demo webphone, unchanged, against GAG (issue #4; docs/legacy-protocol.md): real
  * sockets on loopback, a fake Asterisk on one side and a legacy peer on the other.
  */
 import { SignJWT } from 'jose';

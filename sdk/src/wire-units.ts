@@ -1,7 +1,7 @@
 /**
  * Units of the audio on the wire, shared by the gateway, the SDK's worklets and the fake Asterisk.
  * chan_websocket with `c(slin16)` sends and expects 16 kHz signed 16-bit little-endian mono in
- * 20 ms frames (`optimal_frame_size:640 ptime:20` in MEDIA_START; asterisk-chan-websocket.md, Media).
+ * 20 ms frames (`optimal_frame_size:640 ptime:20` in MEDIA_START; docs/chan-websocket.md#media).
  * @packageDocumentation
  */
 

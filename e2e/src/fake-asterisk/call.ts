@@ -2,7 +2,7 @@
  * One call of the fake Asterisk, from Asterisk's side of its WebSocket: ringing until the app
  * sends ANSWER, then media both ways at real time (with Asterisk's playout queue for what the app
  * sends), the app's commands answered as chan_websocket answers them, and the ways a call ends
- * (asterisk-chan-websocket.md).
+ * (docs/chan-websocket.md).
  * @packageDocumentation
  */
 import { EventEmitter } from 'node:events';
@@ -65,7 +65,7 @@ export class FakeCall extends EventEmitter<FakeCallEvents> {
   readonly received: Recorder;
   readonly #commands: AppCommand[] = [];
   readonly #ws: WebSocket;
-  // After ANSWER, "one frame every 20 ms" (asterisk-chan-websocket.md, Media); the same clock plays the app's queue.
+  // After ANSWER, "one frame every 20 ms" (docs/chan-websocket.md#media); the same clock plays the app's queue.
   readonly #player: Player;
   readonly #queue = new PlayoutQueue((notice) => this.#onQueueNotice(notice));
   #state: 'ringing' | 'up' | 'ended' = 'ringing';
@@ -114,14 +114,14 @@ export class FakeCall extends EventEmitter<FakeCallEvents> {
     this.#player.play(source);
   }
 
-  /** The caller hangs up: Asterisk closes the WebSocket with 1000 (asterisk-chan-websocket.md, Ending). */
+  /** The caller hangs up: Asterisk closes the WebSocket with 1000 (docs/chan-websocket.md#ending). */
   hangup(): Promise<CallEnd> {
     this.#finish('caller', 1000, '');
     return this.ended;
   }
 
   /**
-   * DTMF_END, one per digit, in the call's format (asterisk-chan-websocket.md, Notifications).
+   * DTMF_END, one per digit, in the call's format (docs/chan-websocket.md#notifications).
    * @throws GagError `GAG_OPTIONS_INVALID` for a digit outside 0-9 A-D * #, `GAG_CALL_STATE` once the call has ended.
    */
   sendDtmf(digits: string): void {
@@ -164,7 +164,7 @@ export class FakeCall extends EventEmitter<FakeCallEvents> {
     for (const frame of frames) this.emit('audio', frame);
   }
 
-  /** What the queue reports, in the call's format, when it happens (asterisk-chan-websocket.md, Notifications). */
+  /** What the queue reports, in the call's format, when it happens (docs/chan-websocket.md#notifications). */
   #onQueueNotice(notice: QueueNotice): void {
     if (this.#state === 'ended') return;
     if (notice.kind === 'reached') {
@@ -186,7 +186,7 @@ export class FakeCall extends EventEmitter<FakeCallEvents> {
       this.#state = 'up';
       this.#player.start();
     }
-    // "Asterisk closes the WebSocket with code 1000 within milliseconds" (asterisk-chan-websocket.md, Ending).
+    // "Asterisk closes the WebSocket with code 1000 within milliseconds" (docs/chan-websocket.md#ending).
     if (command === 'HANGUP') this.#finish('app-hangup', 1000, '');
     this.#control(command, id);
     this.emit('command', command, id === undefined ? [] : [id]);
@@ -242,7 +242,7 @@ export class FakeCall extends EventEmitter<FakeCallEvents> {
   #onClose(code: number, reason: string): void {
     this.#state = 'ended';
     this.#player.stop();
-    // "App closes the socket: Asterisk hangs the channel up" (asterisk-chan-websocket.md, Ending).
+    // "App closes the socket: Asterisk hangs the channel up" (docs/chan-websocket.md#ending).
     const end: CallEnd = this.#closing ?? { by: 'app-close', code, reason };
     this.emit('ended', end);
     this.#end(end);

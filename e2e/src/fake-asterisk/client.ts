@@ -2,7 +2,7 @@
  * A fake Asterisk that is a real WebSocket client: each {@link FakeAsterisk.call} behaves like
  * chan_websocket dialling `Dial(WebSocket/<connection_id>/c(slin16)n)` (or `c(slin)`, `c(ulaw)`,
  * `c(alaw)` with the `codec` option) to a `websocket_client`
- * with `connection_type = per_call_config` (asterisk-chan-websocket.md).
+ * with `connection_type = per_call_config` (docs/chan-websocket.md).
  * @packageDocumentation
  */
 import { randomBytes } from 'node:crypto';
@@ -104,7 +104,7 @@ export class FakeAsterisk {
     return call;
   }
 
-  /** The WebSocket handshake as res_websocket_client makes it (asterisk-chan-websocket.md, How a call reaches the gateway). */
+  /** The WebSocket handshake as res_websocket_client makes it (docs/chan-websocket.md#handshake). */
   async #open(url: URL, connectionId: string): Promise<WebSocket> {
     const { username, password } = this.#options;
     const basic = Buffer.from(`${username ?? ''}:${password ?? ''}`).toString('base64');

@@ -1,7 +1,7 @@
 /**
  * The chan_websocket control codec from Asterisk's side: the notifications Asterisk sends
  * (MEDIA_START, DTMF_END, STATUS, ERROR…) in both formats, and the app's commands it accepts.
- * Wire shapes follow asterisk-chan-websocket.md and the `_create_event_*` builders of
+ * Wire shapes follow docs/chan-websocket.md and the `_create_event_*` builders of
  * `channels/chan_websocket.c`; JSON is compact with keys in Asterisk's order, which
  * `JSON.stringify` reproduces (jansson with `AST_JSON_COMPACT`).
  * @packageDocumentation
@@ -10,7 +10,7 @@
 /** Control-message format of one call: plain text (the default) or JSON (`f(json)`). */
 export type ControlFormat = 'text' | 'json';
 
-/** Commands an app may send, case-sensitive (asterisk-chan-websocket.md, Commands the app sends). */
+/** Commands an app may send, case-sensitive (docs/chan-websocket.md#commands). */
 export const APP_COMMANDS = [
   'ANSWER',
   'HANGUP',
@@ -51,7 +51,7 @@ const isCommand = (name: string | undefined): name is AppCommand => (APP_COMMAND
  * Read one TEXT message the way chan_websocket's `process_text_message` does: length checks,
  * whitespace stripped, then plain `NAME [id]` or JSON `{"command":"NAME","correlation_id":"id"}`.
  * A plain-text command on a JSON channel does not parse as JSON, so it is an error
- * (asterisk-chan-websocket.md, Commands the app sends).
+ * (docs/chan-websocket.md#commands).
  * @example parseAppMessage('MARK_MEDIA m1', 'text') // { kind: 'command', command: 'MARK_MEDIA', id: 'm1' }
  */
 export function parseAppMessage(text: string, format: ControlFormat): AppMessage {
@@ -99,7 +99,7 @@ export interface MediaStartInfo {
 }
 
 /**
- * MEDIA_START, the first message of every call (asterisk-chan-websocket.md, First message).
+ * MEDIA_START, the first message of every call (docs/chan-websocket.md#media_start).
  * @example mediaStartMessage(info, 'text') // 'MEDIA_START connection_id:ws-ext-2001 channel:… ptime:20'
  */
 export function mediaStartMessage(info: MediaStartInfo, format: ControlFormat): string {
@@ -122,7 +122,7 @@ export function mediaStartMessage(info: MediaStartInfo, format: ControlFormat): 
 }
 
 /**
- * DTMF_END for one digit (asterisk-chan-websocket.md, Notifications).
+ * DTMF_END for one digit (docs/chan-websocket.md#notifications).
  * @example dtmfEndMessage('1795403872.2', '5', 'json') // '{"event":"DTMF_END","channel_id":"1795403872.2","digit":"5"}'
  */
 export function dtmfEndMessage(channelId: string, digit: string, format: ControlFormat): string {

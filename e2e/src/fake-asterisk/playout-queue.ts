@@ -1,10 +1,10 @@
 /**
  * Asterisk's queue of the frames an app sends (chan_websocket): "frames the app sends are
- * re-timed by Asterisk" and "Asterisk queues up to ~1000 frames (20 s)" (asterisk-chan-websocket.md,
- * Media), so what an app sends faster than real time waits here and is played one frame per
+ * re-timed by Asterisk" and "Asterisk queues up to ~1000 frames (20 s)" (docs/chan-websocket.md#media),
+ * so what an app sends faster than real time waits here and is played one frame per
  * 20 ms. Flow control follows the queue's depth: `MEDIA_XOFF` when it reaches
  * {@link QUEUE_LENGTH_XOFF_LEVEL}, `MEDIA_XON` once it falls under {@link QUEUE_LENGTH_XON_LEVEL}
- * (Notifications: "its queue passed ~900 / fell under ~800 frames"), and at
+ * (docs/chan-websocket.md#notifications), and at
  * {@link QUEUE_LENGTH_MAX} further frames are dropped. The queue holds depths and positions only;
  * the audio itself is in the call's {@link Recorder}.
  * @packageDocumentation

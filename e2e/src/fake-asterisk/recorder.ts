@@ -1,7 +1,7 @@
 /**
  * What the fake Asterisk received from the app, taken the way chan_websocket takes it
  * (`process_binary_message`): whole `optimal_frame_size` frames out of each BINARY message, the
- * odd leftover dropped, unless START/STOP_MEDIA_BUFFERING brackets it (asterisk-chan-websocket.md, Media).
+ * odd leftover dropped, unless START/STOP_MEDIA_BUFFERING brackets it (docs/chan-websocket.md#media).
  * @packageDocumentation
  */
 import { writeFile } from 'node:fs/promises';
@@ -109,7 +109,7 @@ export class Recorder {
       message.copy(this.#leftover, 0, offset);
       this.#leftoverBytes = rest;
     } else {
-      this.#droppedBytes += rest; // "odd-sized leftovers are DROPPED" (asterisk-chan-websocket.md, Media)
+      this.#droppedBytes += rest; // "odd-sized leftovers are DROPPED" (docs/chan-websocket.md#media)
     }
     return this.#keep(out, roomFrames);
   }

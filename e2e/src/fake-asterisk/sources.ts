@@ -1,6 +1,6 @@
 /**
  * What the fake Asterisk plays towards the app after ANSWER, one 20 ms frame of the call's codec
- * at a time (asterisk-chan-websocket.md, Media: "one frame every 20 ms"; silence when there is
+ * at a time (docs/chan-websocket.md#media: "one frame every 20 ms"; silence when there is
  * nothing to play). Sources fill s16 samples at the codec's rate; the player encodes them.
  * @packageDocumentation
  */

@@ -1,6 +1,6 @@
 /**
  * HTTP Basic credentials Asterisk sends on the Asterisk port (`username`/`password` in
- * websocket_client.conf, asterisk-chan-websocket.md "How a call reaches the gateway"). Compared in
+ * websocket_client.conf, docs/chan-websocket.md#handshake). Compared in
  * constant time: both sides are hashed to equal-length digests first, so neither the length nor
  * the first differing byte of the password leaks through timing.
  * @packageDocumentation

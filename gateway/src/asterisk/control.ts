@@ -1,5 +1,5 @@
 /**
- * chan_websocket control messages, both formats (asterisk-chan-websocket.md): plain text
+ * chan_websocket control messages, both formats (docs/chan-websocket.md): plain text
  * `EVENT key:value key:value` (the default) and JSON `{"event":"…"}` (`f(json)`). Both become
  * one {@link AsteriskEvent} union; commands are encoded in the channel's own format, because a
  * plain-text command on a JSON channel is an error.
@@ -11,7 +11,7 @@ import { ProtocolError } from '@gag/sdk/protocol';
 /** The control format of one call: plain text, or JSON with `f(json)`. */
 export type ControlFormat = 'text' | 'json';
 
-/** Commands the gateway sends (case-sensitive; asterisk-chan-websocket.md, Commands). */
+/** Commands the gateway sends (case-sensitive; docs/chan-websocket.md#commands). */
 export type AsteriskCommand = 'ANSWER' | 'HANGUP' | 'GET_STATUS';
 
 /** What Asterisk says on a call's socket, whatever the format. */

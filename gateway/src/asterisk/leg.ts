@@ -102,7 +102,7 @@ export class AsteriskLeg extends EventEmitter<AsteriskLegEvents> {
 
   /**
    * Send audio towards Asterisk. The caller passes whole frames only: Asterisk re-times frames of
-   * `optimal_frame_size` and drops odd-sized leftovers (asterisk-chan-websocket.md, Media).
+   * `optimal_frame_size` and drops odd-sized leftovers (docs/chan-websocket.md#media).
    * Returns false when the audio was dropped (after MEDIA_XOFF, or when Asterisk stopped reading).
    */
   sendAudio(frame: Buffer): boolean {

@@ -1,6 +1,6 @@
 /**
  * One browser connection speaking GoAstGateway's legacy webphone protocol
- * (gag-legacy-protocol.md), translated to and from the `gag.v1` messages the rest of the gateway
+ * (docs/legacy-protocol.md), translated to and from the `gag.v1` messages the rest of the gateway
  * speaks, so that `calls/` never sees a legacy word:
  *
  * | legacy (TEXT)        | gag.v1                                                   |
@@ -25,7 +25,7 @@ import type { Phone, PhoneEvents } from './phone.js';
 import { closeSocket } from '../http/ws-close.js';
 import { sendAudioOrDrop, startHeartbeat } from './socket-io.js';
 
-/** The words of the legacy protocol (gag-legacy-protocol.md). */
+/** The words of the legacy protocol (docs/legacy-protocol.md#words). */
 export const LEGACY_WORDS = {
   /** Gateway → browser: a call is offered. */
   RINGING: 'RINGING',
@@ -61,7 +61,7 @@ export interface LegacySessionOptions {
 
 /**
  * Send `BUSY` and close: the extension already has a legacy phone online, which stays
- * (gag-legacy-protocol.md: "a second login … gets the TEXT message BUSY and is closed").
+ * (docs/legacy-protocol.md#one-phone-per-extension).
  * @example
  * if (registry.legacyOnline(extension)) return refuseBusy(ws, log);
  */
@@ -103,7 +103,7 @@ export class LegacySession extends EventEmitter<PhoneEvents> implements Phone {
   #callId: string | undefined;
   /**
    * The start of a frame not yet complete. The webphone sends 640-byte frames, but any size is
-   * legal on its wire; Asterisk drops an odd leftover (asterisk-chan-websocket.md, Media), so we
+   * legal on its wire; Asterisk drops an odd leftover (docs/chan-websocket.md#media), so we
    * pass on whole frames only and hold the rest here: never more than one frame, allocated once.
    */
   readonly #partial = Buffer.alloc(FRAME_BYTES);
@@ -172,7 +172,7 @@ export class LegacySession extends EventEmitter<PhoneEvents> implements Phone {
   }
 
   /**
-   * The phone can hold one call (gag-legacy-protocol.md has no call ids, and GoAstGateway rang only
+   * The phone can hold one call (docs/legacy-protocol.md#words: no call ids, and GoAstGateway rang only
    * idle phones): a second call offered while one is current is rejected for it, so the caller's
    * dialplan (or the group) moves on instead of waiting. Deferred so the call finishes entering
    * `ringing` before it hears of the reject.

@@ -5,7 +5,7 @@
  *   refused); the client then sends its token in `hello`, so a refusal can carry a reason the
  *   page can read.
  * - legacy (not offered): GoAstGateway's webphone, checked in GoAstGateway's order
- *   (gag-legacy-protocol.md): IP (403), the token in `?token=` (401), Origin (403).
+ *   (docs/legacy-protocol.md#login): IP (403), the token in `?token=` (401), Origin (403).
  * @packageDocumentation
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -117,7 +117,7 @@ export class BrowserListener {
       log.warn({ ip, side: 'browser' }, 'refused: ip not allowed');
       return refuseUpgrade(socket, 403, 'address not in allowed_browser_ips');
     }
-    // Without our subprotocol the client is GoAstGateway's webphone (gag-legacy-protocol.md).
+    // Without our subprotocol the client is GoAstGateway's webphone (docs/legacy-protocol.md#connection).
     if (!offeredProtocols(req).includes(SUBPROTOCOL)) return void this.#upgradeLegacy(req, socket, head, policy);
     if (!this.#originAllowed(req, policy)) return refuseUpgrade(socket, 403, 'origin not in allowed_origins');
     this.#wss.handleUpgrade(req, socket, head, (ws) => {

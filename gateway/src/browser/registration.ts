@@ -33,7 +33,7 @@ export class Registry {
 
   /**
    * Whether `extension` has a legacy (GoAstGateway webphone) phone online. The legacy protocol
-   * allows one connection per extension (gag-legacy-protocol.md); gag.v1 sessions do not count.
+   * allows one connection per extension (docs/legacy-protocol.md#one-phone-per-extension); gag.v1 sessions do not count.
    */
   legacyOnline(extension: string): boolean {
     for (const phone of this.#byExtension.get(extension) ?? []) if (phone.protocol === 'legacy') return true;

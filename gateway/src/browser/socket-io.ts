@@ -7,7 +7,7 @@
 import { WebSocket } from 'ws';
 import { DEFAULT_WIRE_FORMAT, FRAME_MS, frameBytesOf, type WireFormat } from '@gag/sdk/protocol';
 
-/** A browser that has not read this much audio starts losing the oldest frames. */
+/** A browser that has not read this much audio loses the newest frames (those queued are still sent). */
 export const MAX_BROWSER_BACKLOG_MS = 200;
 /** {@link MAX_BROWSER_BACKLOG_MS} of audio in `format`, in bytes. @example backlogBytesOf('ulaw') // 1600 */
 export const backlogBytesOf = (format: WireFormat): number => (MAX_BROWSER_BACKLOG_MS / FRAME_MS) * frameBytesOf(format);

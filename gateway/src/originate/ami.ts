@@ -1,6 +1,6 @@
 /**
  * Click-to-call over AMI: `Action: Originate` with `Channel`, `Context`, `Exten`, `Priority`,
- * `CallerID`, `Timeout`, `Variable` and `Async: true` (asterisk-chan-websocket.md, Click-to-call).
+ * `CallerID`, `Timeout`, `Variable` and `Async: true` (docs/click-to-call.md#how-a-click-to-call-goes).
  * Asterisk answers `Response: Success` once the originate is queued; the `OriginateResponse`
  * event with the same ActionID follows when the user's channel answered or failed.
  * @packageDocumentation

@@ -1,6 +1,6 @@
 /**
  * Click-to-call over ARI: `POST /ari/channels?endpoint=…&context=…&extension=…&priority=1` with
- * HTTP Basic auth (asterisk-chan-websocket.md, Click-to-call), through Node's fetch. ARI is
+ * HTTP Basic auth (docs/click-to-call.md#how-a-click-to-call-goes), through Node's fetch. ARI is
  * stateless HTTP: 200 means Asterisk created the channel and rings it; there is no later event
  * without an ARI application's WebSocket, which click-to-call does not need.
  * @packageDocumentation

@@ -1,6 +1,6 @@
 /**
- * In-band DTMF towards Asterisk. chan_websocket has no DTMF command (asterisk-chan-websocket.md,
- * "Sending DTMF towards Asterisk"), so keys travel as the standard tone pairs inside the 16 kHz
+ * In-band DTMF towards Asterisk. chan_websocket has no DTMF command
+ * (docs/chan-websocket.md#dtmf), so keys travel as the standard tone pairs inside the 16 kHz
  * frames, generated straight into them by the capture path.
  * @packageDocumentation
  */
