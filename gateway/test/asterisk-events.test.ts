@@ -50,10 +50,10 @@ describe('what Asterisk tells the gateway', () => {
     await call.hangup();
   });
 
-  test('URI parameters win over channel variables, which win over the pattern', async () => {
-    const phone = await t.phone('2003');
-    const call = await t.asterisk.call('ws-ext-2001', { format: 'json', params: { exten: '2003', from: '0399990000' }, channelVariables: { WS_EXTEN: '2002', GAG_CALLER_NUM: '1' } });
-    expect(await phone.next('incoming')).toMatchObject({ extension: '2003', callerNumber: '0399990000' });
+  test('channel variables win over URI parameters (which may be an earlier call’s), which win over the pattern', async () => {
+    const phone = await t.phone('2002');
+    const call = await t.asterisk.call('ws-ext-endpoint', { format: 'json', params: { exten: '2003', from: '0399990000' }, channelVariables: { WS_EXTEN: '2002', GAG_CALLER_NUM: '1' } });
+    expect(await phone.next('incoming')).toMatchObject({ extension: '2002', callerNumber: '1' });
     await call.hangup();
   });
 

@@ -33,6 +33,12 @@ describe('chan_websocket control messages', () => {
     expect(start.event === 'MEDIA_START' && start.channelVariables).toMatchObject({ WS_EXTEN: '2001', GAG_CALLER_NAME: 'Tanaka' });
   });
 
+  test('channel variables lose the underscores of inheritance, and a plain name wins over an underscored one', () => {
+    const json = { event: 'MEDIA_START', connection_id: 'ws-ext-endpoint', format: 'slin16', optimal_frame_size: 640, channel_variables: { WS_EXTEN: '2001', __WS_EXTEN: '2002', __GAG_DIAL_ID: 'd-1', _X: '1' } };
+    const start = parseAsteriskMessage(JSON.stringify(json));
+    expect(start.event === 'MEDIA_START' && start.channelVariables).toEqual({ WS_EXTEN: '2001', GAG_DIAL_ID: 'd-1', X: '1' });
+  });
+
   test('DTMF_END, XOFF/XON and ERROR parse in both formats', () => {
     expect(parseAsteriskMessage('DTMF_END digit:5 channel_id:1.2')).toEqual({ event: 'DTMF_END', digit: '5' });
     expect(parseAsteriskMessage('{"event":"DTMF_END","channel_id":"1.2","digit":"#"}')).toEqual({ event: 'DTMF_END', digit: '#' });

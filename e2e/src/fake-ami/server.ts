@@ -11,7 +11,7 @@ import { EventEmitter, once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { FakeAsterisk, FakeCall } from '../fake-asterisk/client.js';
-import { ringBack, variableName, type DialIdVia } from './dialplan.js';
+import { ringBack, type DialIdVia } from './dialplan.js';
 
 /** Options of {@link FakeAmi}. */
 export interface FakeAmiOptions {
@@ -242,8 +242,7 @@ export class FakeAmi extends EventEmitter<FakeAmiEvents> {
       reply([['Response', 'Success'], ['Message', 'Originate successfully queued']]);
     } else {
       reply([['Response', 'Success'], ['Message', 'Originate successfully queued']]);
-      const dialId = Object.entries(variables).find(([k]) => variableName(k) === 'GAG_DIAL_ID')?.[1];
-      dial = ringBack(this.asterisk, channel, dialId, this.#options.dialIdVia ?? 'param');
+      dial = ringBack(this.asterisk, channel, variables, this.#options.dialIdVia ?? 'param');
       void dial.then((call) => this.#followCall(socket, action, actionId, call));
     }
     const timeout = action.get('Timeout');

@@ -10,7 +10,7 @@ import { EventEmitter, once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FakeAsterisk, FakeCall } from '../fake-asterisk/client.js';
-import { ringBack, variableName, type DialIdVia } from '../fake-ami/dialplan.js';
+import { ringBack, type DialIdVia } from '../fake-ami/dialplan.js';
 
 /** Options of {@link FakeAri}. */
 export interface FakeAriOptions {
@@ -150,7 +150,6 @@ export class FakeAri extends EventEmitter<FakeAriEvents> {
     if (next !== undefined) return send(next.status, { message: next.message });
     const raw = (body as { variables?: Record<string, unknown> } | undefined)?.variables ?? {};
     const variables = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, String(v)]));
-    const dialId = Object.entries(variables).find(([k]) => variableName(k) === 'GAG_DIAL_ID')?.[1];
     const id = `${Math.floor(Date.now() / 1000)}.${++channelCounter}`;
     send(200, {
       id,
@@ -163,7 +162,7 @@ export class FakeAri extends EventEmitter<FakeAriEvents> {
       creationtime: new Date().toISOString(),
       language: 'en',
     });
-    const call = ringBack(this.asterisk, q['endpoint'], dialId, this.#options.dialIdVia ?? 'param');
+    const call = ringBack(this.asterisk, q['endpoint'], variables, this.#options.dialIdVia ?? 'param');
     void call.then((c) => {
       if (c === undefined) return;
       this.#calls.add(c);

@@ -2,7 +2,9 @@
  * A fake Asterisk that is a real WebSocket client: each {@link FakeAsterisk.call} behaves like
  * chan_websocket dialling `Dial(WebSocket/<connection_id>/c(slin16)n)` (or `c(slin)`, `c(ulaw)`,
  * `c(alaw)` with the `codec` option) to a `websocket_client`
- * with `connection_type = per_call_config` (docs/chan-websocket.md).
+ * with `connection_type = per_call_config` (docs/chan-websocket.md). Variables set in the
+ * dialplan reach MEDIA_START as Asterisk's `Dial()` inherits them ({@link DialOptions.dialplanVariables}),
+ * and Asterisk's v() leak can be switched on ({@link FakeAsteriskOptions.leakUriParams}).
  * @packageDocumentation
  */
 import { randomBytes } from 'node:crypto';
@@ -22,14 +24,31 @@ export interface FakeAsteriskOptions {
   password?: string;
   /** Control-message format of every call (`f(json)` in the dial string); default `text`. */
   format?: ControlFormat;
+  /**
+   * Reproduce an Asterisk bug: `ast_websocket_client_add_uri_params()` stores a call's `v()`
+   * string on the shared websocket_client object and never clears it, so a call dialled without
+   * `params` goes out with the query string of the last call with `params` on the same connection
+   * id (section). Default false: each call carries its own parameters only.
+   */
+  leakUriParams?: boolean;
 }
 
 /** Per-call dial options. */
 export interface DialOptions {
   /** URI parameters (`v(k=v,…)`), URL-encoded into `/?k=v&…`. */
   params?: Record<string, string>;
-  /** Inherited channel variables (`Set(_VAR=…)`), sent in MEDIA_START in the JSON format only. */
+  /**
+   * Channel variables exactly as MEDIA_START names them (already inherited), sent in the JSON
+   * format only. To write them as the dialplan does, use {@link dialplanVariables}.
+   */
   channelVariables?: Record<string, string>;
+  /**
+   * Variables as the caller's dialplan set them before `Dial()`, e.g. `{ __GAG_DIAL_ID: id,
+   * _WS_EXTEN: '2001' }`, inherited into the WebSocket channel as Asterisk does: `__NAME` arrives
+   * as `__NAME` (its underscores kept), `_NAME` as `NAME`, and a name without underscore is not
+   * inherited, so it never arrives. JSON format only, like `channelVariables` (which follow them).
+   */
+  dialplanVariables?: Record<string, string>;
   format?: ControlFormat;
   /**
    * The media codec (`c(…)`): MEDIA_START's `format` and `optimal_frame_size` (20 ms of it), the
@@ -45,6 +64,20 @@ const HANDSHAKE_TIMEOUT_MS = 5_000;
 let channelCounter = 0;
 
 /**
+ * The variables `Dial()` copies from the caller to the channel it creates, with the names they get
+ * there (main/channel.c `ast_channel_inherit_variables()`): `__NAME` stays `__NAME`, `_NAME`
+ * becomes `NAME`, anything else stays behind.
+ */
+function inheritedByDial(variables: Readonly<Record<string, string>>): Record<string, string> {
+  const inherited: Record<string, string> = {};
+  for (const [name, value] of Object.entries(variables)) {
+    if (name.startsWith('__')) inherited[name] = value;
+    else if (name.startsWith('_')) inherited[name.slice(1)] = value;
+  }
+  return inherited;
+}
+
+/**
  * The Asterisk side of GAG's tests: dials the gateway like chan_websocket, one WebSocket per call.
  * @example
  * const asterisk = new FakeAsterisk({ url: gateway.asteriskUrl });
@@ -56,6 +89,8 @@ export class FakeAsterisk {
   readonly #options: FakeAsteriskOptions;
   readonly #calls = new Set<FakeCall>();
   readonly #dialling = new Set<WebSocket>();
+  /** The last `v()` query string of each connection id, with {@link FakeAsteriskOptions.leakUriParams}. */
+  readonly #uriParams = new Map<string, string>();
   /** Asterisk's start time, the first half of every channel_id. */
   readonly #startS = Math.floor(Date.now() / 1000);
 
@@ -84,7 +119,8 @@ export class FakeAsterisk {
     const url = new URL(this.#options.url);
     const params = Object.entries(options.params ?? {});
     // Dialplan values arrive URL-encoded (`${URIENCODE(...)}`); the commas of v() become '&'.
-    url.search = params.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+    const search = params.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+    url.search = this.#uriParamsFor(connectionId, search);
     const ws = await this.#open(url, connectionId);
     const channelId = `${this.#startS}.${(channelCounter += 2)}`; // the caller's channel takes the odd ones
     // A pointer-like hex id, 16-byte aligned as Asterisk's `%p` of the channel's private data.
@@ -92,16 +128,28 @@ export class FakeAsterisk {
     const call = new FakeCall(ws, { connectionId, channel, channelId, format, codec });
     this.#calls.add(call);
     call.once('ended', () => this.#calls.delete(call));
-    const vOption = params.length === 0 ? '' : `v(${url.search.slice(1).replaceAll('&', ',')})`;
+    // The dial string holds this call's own v() only, even when the URI carries a leaked one.
+    const vOption = search === '' ? '' : `v(${search.replaceAll('&', ',')})`;
     const channelVariables = {
       DIALEDPEERNUMBER: `${connectionId}/${format === 'json' ? 'f(json)' : ''}c(${codec})n${vOption}`,
       MEDIA_WEBSOCKET_CONNECTION_ID: connectionId,
       MEDIA_WEBSOCKET_OPTIMAL_FRAME_SIZE: String(frameBytes),
+      ...inheritedByDial(options.dialplanVariables ?? {}),
       ...options.channelVariables,
     };
     const info = { connectionId, channel, channelId, codec, optimalFrameBytes: frameBytes, ptimeMs: FRAME_MS, channelVariables };
     await call.start(control.mediaStartMessage(info, format));
     return call;
+  }
+
+  /**
+   * The query string a call goes out with. Asterisk stores a non-empty `v()` on the section's
+   * shared client object and reuses it when a later call has none (res_websocket_client.c).
+   */
+  #uriParamsFor(connectionId: string, search: string): string {
+    if (this.#options.leakUriParams !== true) return search;
+    if (search !== '') this.#uriParams.set(connectionId, search);
+    return this.#uriParams.get(connectionId) ?? '';
   }
 
   /** The WebSocket handshake as res_websocket_client makes it (docs/chan-websocket.md#handshake). */

@@ -1,8 +1,9 @@
 /**
  * Ringing an extension the way GAG's documented dialplans dial the gateway: in the text format
  * `Dial(WebSocket/ws-ext-<ext>/c(slin16)n v(from=…,name=…))`, in the JSON format
- * docs/migrating-from-goastgateway.md's `f(json)` to the one client `ws-ext-endpoint` with the
- * extension in `WS_EXTEN` and the caller ID in `GAG_CALLER_NUM` / `GAG_CALLER_NAME`.
+ * docs/migrating-from-goastgateway.md's `f(json)` to the one client `ws-ext-endpoint` after
+ * `Set(_WS_EXTEN=…)`, `Set(_GAG_CALLER_NUM=…)` and `Set(_GAG_CALLER_NAME=…)`: inherited with one
+ * underscore, they arrive as `WS_EXTEN`, `GAG_CALLER_NUM` and `GAG_CALLER_NAME`.
  * @packageDocumentation
  */
 import type { WireFormat } from '@gag/sdk/protocol';
@@ -34,14 +35,15 @@ export interface ExtensionDialOptions {
 export function dialExtension(asterisk: FakeAsterisk, extension: string, options: ExtensionDialOptions = {}): Promise<FakeCall> {
   const json = options.format === 'json';
   const caller: Record<string, string> = {};
-  if (options.from !== undefined) caller[json ? 'GAG_CALLER_NUM' : 'from'] = options.from;
-  if (options.name !== undefined) caller[json ? 'GAG_CALLER_NAME' : 'name'] = options.name;
+  if (options.from !== undefined) caller[json ? '_GAG_CALLER_NUM' : 'from'] = options.from;
+  if (options.name !== undefined) caller[json ? '_GAG_CALLER_NAME' : 'name'] = options.name;
   const codec = options.codec === undefined ? {} : { codec: options.codec };
   if (json) {
     return asterisk.call('ws-ext-endpoint', {
       format: 'json',
       params: { ...options.params },
-      channelVariables: { WS_EXTEN: extension, ...caller, ...options.channelVariables },
+      dialplanVariables: { _WS_EXTEN: extension, ...caller },
+      ...(options.channelVariables === undefined ? {} : { channelVariables: { ...options.channelVariables } }),
       ...codec,
     });
   }

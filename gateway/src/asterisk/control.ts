@@ -28,7 +28,7 @@ export type AsteriskEvent =
       readonly optimalFrameBytes: number;
       /** Omitted by older releases. */
       readonly ptimeMs: number | undefined;
-      /** Inherited channel variables (JSON format only). */
+      /** Inherited channel variables (JSON format only), named without their leading `_`/`__`. */
       readonly channelVariables: Readonly<Record<string, string>>;
     }
   | { readonly event: 'DTMF_END'; readonly digit: string }
@@ -63,6 +63,27 @@ function textFields(parts: readonly string[]): Record<string, string> {
   return fields;
 }
 
+/**
+ * Channel variables by the names the dialplan reads them by. Asterisk sends each variable's full
+ * name: one set with `Set(__X=…)` (inherited forever) reaches chan_websocket as `__X`, one set with
+ * `Set(_X=…)` as `X` (inheritance drops one underscore; main/channel.c
+ * `ast_channel_inherit_variables()`), so `__X` becomes `X` here. If both arrive, the one with the
+ * fewest underscores wins: Asterisk keeps one variable per name whatever its underscores (`Set()`
+ * replaces either), so two can only meet when this channel got `X` from its own caller and `__X`
+ * from further up the chain, and the nearer one is the value that caller meant.
+ */
+function byDialplanName(variables: Readonly<Record<string, string>>): Record<string, string> {
+  const named = new Map<string, { value: string; underscores: number }>();
+  for (const [fullName, value] of Object.entries(variables)) {
+    const name = fullName.replace(/^_{1,2}/, '');
+    const underscores = fullName.length - name.length;
+    if (name === '') continue;
+    const seen = named.get(name);
+    if (seen === undefined || underscores < seen.underscores) named.set(name, { value, underscores });
+  }
+  return Object.fromEntries([...named].map(([name, { value }]) => [name, value]));
+}
+
 function checked<T>(schema: v.GenericSchema<unknown, T>, fields: unknown, event: string): T {
   const r = v.safeParse(schema, fields);
   if (r.success) return r.output;
@@ -83,7 +104,7 @@ function toEvent(name: string, fields: unknown, format: ControlFormat, rest: str
         codec: f.format,
         optimalFrameBytes: f.optimal_frame_size,
         ptimeMs: f.ptime,
-        channelVariables: f.channel_variables,
+        channelVariables: byDialplanName(f.channel_variables),
       };
     }
     case 'DTMF_END':

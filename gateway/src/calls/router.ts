@@ -14,7 +14,7 @@ import type { Dialer, PendingDial } from '../originate/dialer.js';
 import type { Activity } from './activity.js';
 import { Call } from './call.js';
 import { extensionsOf, ringPlanFor } from './ring-plan.js';
-import { callerOf, dialIdOf, extensionOf } from './routing.js';
+import { URI_PARAMS_LEAKED, routingOf } from './routing.js';
 
 /** What the router reads: the registry and the current config and groups. */
 export interface RouterOptions {
@@ -87,14 +87,15 @@ export class Router {
 
   #route(leg: AsteriskLeg, start: MediaStart): void {
     const config = this.#options.config();
-    const extension = extensionOf(start, leg.params, config);
+    const dialer = this.#options.dialer;
+    const { extension, caller, dialId, leaked } = routingOf(start, leg.params, config, (id) => dialer.claimedBefore(id));
     const log = this.#options.log.child({ connectionId: start.connectionId, exten: extension });
+    if (leaked !== undefined) log.warn({ ...leaked, ignoredParams: [...leg.params.keys()] }, URI_PARAMS_LEAKED);
     if (extension === undefined) {
       log.warn({ pattern: config.exten_search_pattern }, 'no extension for call; hanging up');
       return leg.hangup();
     }
-    const dialId = dialIdOf(start, leg.params);
-    const dial = dialId === undefined ? undefined : this.#options.dialer.claim(dialId, extension);
+    const dial = dialId === undefined ? undefined : dialer.claim(dialId, extension);
     if (dialId !== undefined && dial === undefined) log.warn({ dialId }, 'call back with an unknown dial id rings as an ordinary call');
     // A call back rings the user's own extension, never a group of that name.
     const plan = ringPlanFor(extension, dial === undefined ? this.#options.groups() : NO_GROUPS, config.ring_timeout_ms);
@@ -114,7 +115,7 @@ export class Router {
       leg,
       format,
       extension,
-      caller: callerOf(start, leg.params, config),
+      caller,
       plan,
       available,
       log,

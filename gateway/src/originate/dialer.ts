@@ -17,6 +17,12 @@ import { RateLimiter } from './rate-limit.js';
 
 /** A pending dial is forgotten this long after Asterisk's ring timeout, if its call back never came. */
 export const PENDING_GRACE_MS = 30_000;
+/**
+ * How many claimed dial ids are remembered, so that one arriving again is told apart from an
+ * unknown one: Asterisk's leaked `v()` sends an old `dial=` with later calls on the same section
+ * (calls/routing.ts), for as long as that section gets no call with its own `v()`.
+ */
+export const CLAIMED_DIAL_IDS_KEPT = 1_000;
 
 /** One request, from an authenticated user. */
 export interface DialRequest {
@@ -74,6 +80,8 @@ export class Dialer {
   readonly #options: DialerOptions;
   readonly #limiter = new RateLimiter();
   readonly #pending = new Map<string, Entry>();
+  /** The last {@link CLAIMED_DIAL_IDS_KEPT} claimed dial ids, oldest first. */
+  readonly #claimed = new Set<string>();
   readonly #log: Logger;
 
   constructor(options: DialerOptions) {
@@ -149,12 +157,20 @@ export class Dialer {
     const entry = this.#pending.get(dialId);
     if (entry === undefined || entry.extension !== extension) return undefined;
     this.#forget(dialId);
+    this.#claimed.add(dialId);
+    if (this.#claimed.size > CLAIMED_DIAL_IDS_KEPT) this.#claimed.delete(this.#claimed.values().next().value ?? '');
     return { dialId: entry.dialId, extension: entry.extension, number: entry.number, phoneId: entry.phoneId };
+  }
+
+  /** Whether an earlier call back already claimed `dialId` (one of the last {@link CLAIMED_DIAL_IDS_KEPT}). */
+  claimedBefore(dialId: string): boolean {
+    return this.#claimed.has(dialId);
   }
 
   /** Forget every pending dial. */
   close(): void {
     for (const dialId of [...this.#pending.keys()]) this.#forget(dialId);
+    this.#claimed.clear();
   }
 
   #remember(dial: Omit<Entry, 'timer' | 'accepted' | 'failedEarly'>, ttlMs: number): void {
