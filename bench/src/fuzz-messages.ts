@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check';
 import { asteriskControl } from '@gag/e2e';
-import { MAX_CONTROL_MESSAGE_BYTES, MAX_TOKEN_CHARS, ProtocolError, WIRE_FORMATS, encodeClientMessage, type ClientMessage } from '@gag/sdk/protocol';
+import { MAX_CONTROL_MESSAGE_BYTES, MAX_DTMF_DIGITS, MAX_TOKEN_CHARS, ProtocolError, WIRE_FORMATS, encodeClientMessage, type ClientMessage } from '@gag/sdk/protocol';
 import type { AsteriskEvent } from '../../gateway/dist/asterisk/control.js';
 
 /** What a parser did with one message: accepted it, rejected it as it should, or failed (a finding). */
@@ -116,10 +116,10 @@ export function judgeAsterisk(parse: (text: string) => AsteriskEvent, text: stri
 
 // ---- gag.v1 client messages (docs/protocol.md) ----
 
-const TYPES = ['hello', 'answer', 'reject', 'hangup', 'ping', 'dial', 'HELLO', 'welcome', 'pong', '', 'constructor'];
+const TYPES = ['hello', 'answer', 'reject', 'hangup', 'ping', 'dial', 'dtmf', 'HELLO', 'welcome', 'pong', '', 'constructor'];
 const clientField = fc.oneof(
   fc.string({ maxLength: 70 }),
-  fc.constantFrom('', 'c1', 'x'.repeat(64), 'x'.repeat(65), 'e'.repeat(MAX_TOKEN_CHARS + 1)),
+  fc.constantFrom('', 'c1', 'x'.repeat(64), 'x'.repeat(65), 'e'.repeat(MAX_TOKEN_CHARS + 1), '12#', 'a', '1'.repeat(MAX_DTMF_DIGITS + 1)),
   fc.integer(),
   fc.constantFrom(-1, 0, 1.5, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2, 1e308),
   fc.jsonValue({ maxDepth: 2 }),
@@ -132,10 +132,11 @@ export const clientMessageText: fc.Arbitrary<string> = (() => {
     fc.record({ type: fc.constantFrom('answer' as const, 'reject' as const, 'hangup' as const), callId: fc.string({ minLength: 1, maxLength: 64 }) }),
     fc.record({ type: fc.constant('ping' as const), id: fc.nat() }),
     fc.record({ type: fc.constant('dial' as const), requestId: fc.string({ minLength: 1, maxLength: 64 }), number: fc.string({ minLength: 1, maxLength: 64 }) }),
+    fc.record({ type: fc.constant('dtmf' as const), callId: fc.string({ minLength: 1, maxLength: 64 }), digits: fc.stringMatching(/^[0-9A-D*#]{1,64}$/) }),
   );
   const wellFormed = valid.map(encodeClientMessage);
   const built = fc
-    .tuple(fc.option(fc.oneof(fc.constantFrom(...TYPES), fc.string({ maxLength: 10 })), { nil: undefined }), fc.dictionary(fc.constantFrom('token', 'callId', 'id', 'requestId', 'number', 'extra', '__proto__'), clientField, { maxKeys: 4 }))
+    .tuple(fc.option(fc.oneof(fc.constantFrom(...TYPES), fc.string({ maxLength: 10 })), { nil: undefined }), fc.dictionary(fc.constantFrom('token', 'callId', 'id', 'requestId', 'number', 'digits', 'extra', '__proto__'), clientField, { maxKeys: 4 }))
     .map(([type, rest]) => JSON.stringify(type === undefined ? rest : { type, ...rest }));
   const noise = fc.oneof(fc.string({ maxLength: 200 }), fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? 'undefined'), fc.constant(`{"type":"ping","id":1,"pad":"${'x'.repeat(MAX_CONTROL_MESSAGE_BYTES)}"}`));
   return fc.oneof({ weight: 2, arbitrary: wellFormed }, { weight: 3, arbitrary: built }, { weight: 2, arbitrary: mutated(wellFormed) }, { weight: 1, arbitrary: noise });
@@ -155,6 +156,8 @@ export function wellFormedClientMessage(m: ClientMessage, parse: (text: string) 
         return Number.isSafeInteger(m.id) && m.id >= 0 && Object.keys(m).length === 2;
       case 'dial':
         return within(m.requestId, 1, 64) && within(m.number, 1, 64) && Object.keys(m).length === 3;
+      case 'dtmf':
+        return within(m.callId, 1, 64) && /^[0-9A-D*#]+$/.test(m.digits) && m.digits.length <= MAX_DTMF_DIGITS && Object.keys(m).length === 3;
     }
   })();
   if (!shaped) return false;

@@ -94,9 +94,8 @@ test('keyboard only: the focus is on Answer when a call rings, Enter answers, th
   await page.keyboard.press('Enter');
   await expect(phone.getByRole('button', { name: 'Keypad' })).toHaveAttribute('aria-expanded', 'true');
   await expect(phone.getByRole('button', { name: '1', exact: true })).toBeFocused();
-  const fromMs = call.received.frames * 20;
   await page.keyboard.type('12#');
-  await call.expectDtmf('12#', { fromMs });
+  await call.expectDtmfOutOfBand('12#'); // the fixtures' gateway has AMI: keys go as PlayDTMF
   await expect(phone.getByRole('group', { name: 'Keypad' }).getByRole('status')).toHaveText('12#');
 
   // Escape closes the keypad and gives the focus back to its button.

@@ -145,7 +145,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     originateReady: originator === undefined ? undefined : () => dialer.isReady(),
   });
   let current = live(config, options.groups ?? NO_GROUPS, tokenKeys, metrics);
-  const router = new Router({ registry, config: () => current.config, groups: () => current.groups, log, activity, dialer });
+  const router = new Router({ registry, config: () => current.config, groups: () => current.groups, log, activity, dialer, dtmf: originator?.dtmf });
   const monitor = new Monitor({
     activity,
     calls: () => router.calls,
@@ -178,7 +178,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     routes,
     monitor,
     onRefused: (reason) => metrics.authFailure('browser', reason),
-    features: () => (dialer.enabled ? [FEATURES.PING, FEATURES.DIAL] : [FEATURES.PING]),
+    features: () => [FEATURES.PING, ...(dialer.enabled ? [FEATURES.DIAL] : []), ...(originator?.dtmf === undefined ? [] : [FEATURES.DTMF])],
     ...(options.heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs: options.heartbeatIntervalMs }),
     onSession: (session) =>
       session.once('ready', () => {

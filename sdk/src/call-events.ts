@@ -34,6 +34,11 @@ export interface CallEvents {
 export interface CallTransport {
   sendControl(message: { type: 'answer' | 'reject' | 'hangup'; callId: string }): void;
   /**
+   * Keys out of band: sends a `dtmf` message and returns true when the gateway listed the `dtmf`
+   * feature; returns false, sending nothing, when it did not (the call plays them in-band).
+   */
+  sendDtmf(callId: string, digits: string): boolean;
+  /**
    * Returns false when the frame was dropped (connection closed, or more than `maxBacklogBytes`
    * already waiting: 200 ms of the call's format).
    */

@@ -172,10 +172,17 @@ export class Call extends EventEmitter<CallEvents> {
   }
 
   /**
-   * Press keys towards the caller's side: the digits travel in-band, as standard DTMF tone pairs
-   * in the outgoing audio (chan_websocket has no DTMF command), 100 ms each with 60 ms between
-   * them. They replace the microphone meanwhile, also while muted, and queue behind digits still
-   * playing. Returns at once.
+   * Press keys towards the caller's side. Which way they travel depends on the gateway:
+   * - **Out of band**, when the gateway lists the `dtmf` feature (it has AMI, `"originate": "ami"`):
+   *   one `dtmf` message, and the gateway presses the keys on Asterisk's side of the call (AMI
+   *   `PlayDTMF`), so the dialplan's `Read()`, an IVR or a SIP trunk gets them as real DTMF. No
+   *   tones go into the audio then: Asterisk would otherwise get each key twice.
+   * - **In-band** otherwise: standard DTMF tone pairs in the outgoing audio (chan_websocket has no
+   *   DTMF command), 100 ms each with 60 ms between them. They replace the microphone meanwhile,
+   *   also while muted, and queue behind digits still playing. Asterisk does not turn them into
+   *   DTMF (chan_websocket has no tone detector): only a far end that listens to the audio does.
+   *
+   * Returns at once either way.
    * @param digits 1–64 of `0`–`9`, `*`, `#`, `A`–`D` (upper case).
    * @throws GagError `GAG_OPTIONS_INVALID` (not DTMF digits), `GAG_CALL_STATE` (the call is not talking).
    * @example call.sendDtmf('1234#');
@@ -185,6 +192,7 @@ export class Call extends EventEmitter<CallEvents> {
       throw new GagError('GAG_OPTIONS_INVALID', `sendDtmf: digits must be 1–${DTMF_QUEUE_DIGITS} of 0-9 * # A-D. Got ${JSON.stringify(digits)}`);
     }
     if (this.#state !== 'talking') throw new GagError('GAG_CALL_STATE', `cannot send DTMF on a call that is ${this.#state}`);
+    if (this.#transport.sendDtmf(this.id, digits)) return;
     this.#audio?.sendDtmf(digits);
   }
 

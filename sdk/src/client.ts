@@ -236,6 +236,12 @@ export class GagClient extends EventEmitter<GagClientEvents> {
 
   readonly #transport: CallTransport = {
     sendControl: (message) => this.#send(message),
+    // The features are those of this connection: a reconnect ends every call first.
+    sendDtmf: (callId, digits) => {
+      if (this.#state !== 'online' || !this.#features.has(FEATURES.DTMF)) return false;
+      this.#send({ type: 'dtmf', callId, digits });
+      return true;
+    },
     sendAudio: (frame, maxBacklogBytes) => {
       const ws = this.#ws;
       if (ws?.readyState !== WebSocket.OPEN) return false;

@@ -7,7 +7,7 @@
  */
 import * as v from 'valibot';
 import { ProtocolError } from './errors.js';
-import { WIRE_FORMATS } from './wire-units.js';
+import { MAX_DTMF_DIGITS, WIRE_FORMATS } from './wire-units.js';
 
 export * from './wire-units.js';
 export * from './call-machine.js';
@@ -33,8 +33,12 @@ export const MAX_CONTROL_MESSAGE_BYTES = 16_384;
  * - `dial` — click-to-call: the gateway takes `{ type: 'dial', requestId, number }`, answers
  *   `dialing` or `dial_failed`, and Asterisk rings this extension back with an `incoming` marked
  *   `outbound: true` (docs/click-to-call.md).
+ * - `dtmf` — keys out of band: the gateway takes `{ type: 'dtmf', callId, digits }` from the phone
+ *   talking in that call and presses them on Asterisk's side of the call (AMI `PlayDTMF`), where
+ *   chan_websocket itself has neither a DTMF command nor a tone detector. Listed only when the
+ *   gateway can (`originate` is `ami`); without it the SDK sends keys in-band, as tones.
  */
-export const FEATURES = { PING: 'ping', DIAL: 'dial' } as const;
+export const FEATURES = { PING: 'ping', DIAL: 'dial', DTMF: 'dtmf' } as const;
 
 /**
  * Why a `dial` was refused, in `dial_failed.code` (and the HTTP API's `error.code`). Stable:
@@ -107,6 +111,8 @@ const Text = v.pipe(v.string(), v.maxLength(256));
 const PingId = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
 /** Chosen by the client for a `dial`, echoed in `dialing` / `dial_failed`: 1–64 characters, as a call id. */
 const RequestId = CallId;
+/** Keys of a `dtmf` message: 1–{@link MAX_DTMF_DIGITS} of 0–9, `*`, `#`, A–D (upper case). */
+const DtmfDigits = v.pipe(v.string(), v.regex(/^[0-9A-D*#]+$/, 'must be 0-9, A-D, * or #'), v.maxLength(MAX_DTMF_DIGITS));
 
 const ClientMessageSchema = v.variant('type', [
   v.object({ type: v.literal('hello'), token: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_TOKEN_CHARS)) }),
@@ -120,6 +126,11 @@ const ClientMessageSchema = v.variant('type', [
    * call `number` (digits, `+`, `*`, `#`; spaces, hyphens, dots and brackets are ignored).
    */
   v.object({ type: v.literal('dial'), requestId: RequestId, number: v.pipe(v.string(), v.minLength(1), v.maxLength(64)) }),
+  /**
+   * Only to a gateway that listed `dtmf`, only while talking in `callId`: press these keys on
+   * Asterisk's side of the call, in order (one message per `call.sendDtmf`).
+   */
+  v.object({ type: v.literal('dtmf'), callId: CallId, digits: DtmfDigits }),
 ]);
 
 const ServerMessageSchema = v.variant('type', [

@@ -15,6 +15,11 @@ export const FRAME_SAMPLES = (WIRE_RATE_HZ * FRAME_MS) / 1000;
 export const FRAME_BYTES = FRAME_SAMPLES * 2;
 /** Asterisk closes the socket and hangs up on a larger message (chan_websocket, Media). */
 export const MAX_ASTERISK_MESSAGE_BYTES = 65_500;
+/**
+ * Most DTMF keys one `call.sendDtmf` takes and one `dtmf` message carries: as many as the in-band
+ * generator holds (`DTMF_QUEUE_DIGITS`), and as many as the gateway keeps waiting for Asterisk in a call.
+ */
+export const MAX_DTMF_DIGITS = 64;
 
 /**
  * The codecs a call may carry, as Asterisk names them in MEDIA_START's `format` (the `c(…)` dial

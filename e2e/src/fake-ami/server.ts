@@ -4,7 +4,8 @@
  * action it is sent, and plays an `Action: Originate` like Asterisk: `Response: Success` ("queued")
  * at once, then the call back through the fake Asterisk (fake-ami/dialplan.ts), then the
  * `OriginateResponse` event with the same ActionID when the call back is answered (Success,
- * Reason 4) or ends unanswered (Failure). Independent of the gateway's own AMI codec on purpose.
+ * Reason 4) or ends unanswered (Failure). `Action: PlayDTMF` presses a key on a fake Asterisk
+ * call by its channel name (fake-ami/play-dtmf.ts). Independent of the gateway's own AMI codec on purpose.
  * @packageDocumentation
  */
 import { EventEmitter, once } from 'node:events';
@@ -12,6 +13,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { FakeAsterisk, FakeCall } from '../fake-asterisk/client.js';
 import { ringBack, type DialIdVia } from './dialplan.js';
+import { playDtmf } from './play-dtmf.js';
 
 /** Options of {@link FakeAmi}. */
 export interface FakeAmiOptions {
@@ -217,6 +219,7 @@ export class FakeAmi extends EventEmitter<FakeAmiEvents> {
     if (name === 'ping') reply([['Response', 'Success'], ['Ping', 'Pong'], ['Timestamp', (Date.now() / 1000).toFixed(6)]]);
     else if (name === 'logoff') reply([['Response', 'Goodbye'], ['Message', 'Thanks for all the fish.']]), socket.end();
     else if (name === 'originate') this.#originate(socket, action, actionId ?? '', reply);
+    else if (name === 'playdtmf') reply(playDtmf((key) => action.get(key)));
     else reply([['Response', 'Error'], ['Message', 'Invalid/unknown command']]);
     return true;
   }

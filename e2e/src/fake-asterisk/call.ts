@@ -8,6 +8,7 @@
 import { EventEmitter } from 'node:events';
 import { WebSocket, type RawData } from 'ws';
 import { DEFAULT_WIRE_FORMAT, GagError, type WireFormat } from '@gag/sdk/protocol';
+import { addChannel, removeChannel } from './channels.js';
 import type { FakeAsterisk } from './client.js';
 import * as control from './control.js';
 import type { AppCommand, ControlFormat } from './control.js';
@@ -32,6 +33,11 @@ export interface FakeCallEvents {
   audio: [frame: Buffer];
   /** Asterisk told the app to stop or resume sending (its queue passed 900 / fell under 800 frames). `call.on('flow', (event) => {})` */
   flow: [event: 'MEDIA_XOFF' | 'MEDIA_XON'];
+  /**
+   * A key arrived on the channel as if pressed on the app's side (AMI `PlayDTMF` with `Receive`):
+   * what the bridged caller, or the dialplan's `Read()`, gets. `call.on('dtmf', (digit) => {})`
+   */
+  dtmf: [digit: string];
   /** The call is over: always the last event, exactly once. `call.on('ended', (end) => {})` */
   ended: [end: CallEnd];
 }
@@ -64,6 +70,7 @@ export class FakeCall extends EventEmitter<FakeCallEvents> {
   /** What the app sent, as Asterisk would take it. */
   readonly received: Recorder;
   readonly #commands: AppCommand[] = [];
+  #dtmfReceived = '';
   readonly #ws: WebSocket;
   // After ANSWER, "one frame every 20 ms" (docs/chan-websocket.md#media); the same clock plays the app's queue.
   readonly #player: Player;
@@ -87,6 +94,7 @@ export class FakeCall extends EventEmitter<FakeCallEvents> {
     ws.on('message', (data, isBinary) => this.#onMessage(toBuffer(data), isBinary));
     ws.on('error', (err: Error & { code?: string }) => this.#finish('error', WS_ERROR_CLOSE_CODES[err.code ?? ''] ?? 1002, ''));
     ws.on('close', (code, reason) => this.#onClose(code, reason.toString('utf8')));
+    addChannel(this);
   }
 
   get state(): 'ringing' | 'up' | 'ended' {
@@ -139,6 +147,18 @@ export class FakeCall extends EventEmitter<FakeCallEvents> {
    */
   sendFlowControl(event: 'MEDIA_XOFF' | 'MEDIA_XON'): void {
     this.#sendText(control.noDataMessage(event, this.channelId, this.format));
+  }
+
+  /** Keys that arrived on this channel out of band (AMI `PlayDTMF` with `Receive`), in order, e.g. `'123#'`. */
+  get dtmfReceived(): string {
+    return this.#dtmfReceived;
+  }
+
+  /** @internal A key queued on the channel as received there (the fake AMI's `PlayDTMF` with `Receive`). */
+  receiveDtmf(digit: string): void {
+    if (this.#state === 'ended') return;
+    this.#dtmfReceived += digit;
+    this.emit('dtmf', digit);
   }
 
   /** @internal Sends MEDIA_START; resolves once it is written (or the socket is gone). */
@@ -241,6 +261,7 @@ export class FakeCall extends EventEmitter<FakeCallEvents> {
 
   #onClose(code: number, reason: string): void {
     this.#state = 'ended';
+    removeChannel(this);
     this.#player.stop();
     // "App closes the socket: Asterisk hangs the channel up" (docs/chan-websocket.md#ending).
     const end: CallEnd = this.#closing ?? { by: 'app-close', code, reason };

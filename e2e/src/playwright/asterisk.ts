@@ -111,6 +111,16 @@ export class AsteriskCall {
       .toBe(digits);
   }
 
+  /**
+   * Wait until the keys pressed on this call's channel out of band (the gateway's AMI `PlayDTMF`
+   * with `Receive`, what a `Read()` on the caller's side would get) are `digits`, in order.
+   */
+  async expectDtmfOutOfBand(digits: string, options: { timeoutMs?: number } = {}): Promise<void> {
+    await expect
+      .poll(() => this.fake.dtmfReceived, { timeout: options.timeoutMs ?? 5_000, message: `DTMF pressed on ${this.extension}'s channel over AMI` })
+      .toBe(digits);
+  }
+
   /** Wait until the gateway hung the call up (the HANGUP command); returns how it closed. */
   async expectHangup(): Promise<CallEnd> {
     await expect.poll(() => this.fake.state, { message: `the call to ${this.extension} is hung up` }).toBe('ended');

@@ -90,7 +90,7 @@ export function readPlayback(element: Element): { samples: number[]; rateHz: num
   return { samples: Array.from(buffer), rateHz: audio.sampleRateHz };
 }
 
-/** Send DTMF in the phone's call, as `call.sendDtmf` (in-band tones towards Asterisk). */
+/** Send DTMF in the phone's call, as `call.sendDtmf` (out of band through the gateway's AMI, or in-band tones). */
 export function sendDtmf(element: Element, digits: string): void {
   const call = (element as PhoneElement).activeCall;
   if (call === undefined) throw new Error('the phone has no call');

@@ -132,7 +132,7 @@ export class GagPhone {
     return this.element.evaluate(readPlayback).catch(() => undefined);
   }
 
-  /** Send keys in the call as in-band DTMF, through the SDK (`activeCall.sendDtmf`). */
+  /** Send keys in the call through the SDK (`activeCall.sendDtmf`): out of band when the gateway lists `dtmf`, else in-band tones. */
   async sendDtmf(digits: string): Promise<void> {
     await this.element.evaluate(sendDtmf, digits);
   }

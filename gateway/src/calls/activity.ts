@@ -8,6 +8,7 @@ import { EventEmitter } from 'eventemitter3';
 import type { CallState, DialErrorCode } from '@gag/sdk/protocol';
 import type { Phone } from '../browser/phone.js';
 import type { Call } from './call.js';
+import type { DtmfDigitResult } from './keypad.js';
 
 /** A click-to-call request and its outcome. */
 export interface DialActivity {
@@ -29,6 +30,8 @@ export interface ActivityEvents {
   presence: (phone: Phone, online: boolean) => void;
   /** A click-to-call request was answered, or an accepted one failed later. */
   dial: (dial: DialActivity) => void;
+  /** A key a phone pressed was sent to Asterisk, or failed, or was dropped; once a digit (never the digit itself). */
+  dtmf: (result: DtmfDigitResult) => void;
 }
 
 /**

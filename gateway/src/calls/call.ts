@@ -10,6 +10,7 @@ import type { AsteriskLeg, LegStats } from '../asterisk/leg.js';
 import type { Phone } from '../browser/phone.js';
 import type { Logger } from '../log.js';
 import type { RelayCounters } from './activity.js';
+import { Keypad, type KeypadOptions } from './keypad.js';
 import type { RingPlan } from './ring-plan.js';
 
 /** Who is calling, as far as Asterisk told us. */
@@ -48,6 +49,11 @@ export interface CallOptions {
    * then `ringing` too, as for a group's next step.
    */
   readonly onState?: (call: Call, previous: CallState) => void;
+  /**
+   * Where the talking phone's keys go (AMI PlayDTMF on the call's channel); undefined when the
+   * gateway cannot press keys on Asterisk (no AMI), and then they are ignored.
+   */
+  readonly keypad?: Omit<KeypadOptions, 'log'> | undefined;
 }
 
 
@@ -83,6 +89,7 @@ export class Call {
   readonly #options: CallOptions;
   readonly #log: Logger;
   readonly #relay: RelayCounters;
+  readonly #keypad: Keypad | undefined;
   /** Bytes in one 20 ms frame of {@link Call.format}, for the counters. */
   readonly #frameBytes: number;
 
@@ -97,6 +104,7 @@ export class Call {
     this.#frameBytes = frameBytesOf(options.format);
     this.#relay = options.relay;
     this.#log = options.log.child({ callId: this.id }); // the router's logger already carries exten and connectionId
+    this.#keypad = options.keypad === undefined ? undefined : new Keypad({ ...options.keypad, log: this.#log });
   }
 
   get state(): CallState {
@@ -240,6 +248,16 @@ export class Call {
     if (this.#state === 'talking') this.#talkingWith?.send({ type: 'dtmf', callId: this.id, digit });
   }
 
+  /** `phone` pressed keys: to Asterisk when it talks in this call, else ignored (a ringing or late phone). */
+  dtmfFromBrowser(phone: Phone, digits: string): void {
+    if (this.#talkingWith !== phone || this.#state !== 'talking') {
+      this.#log.debug({ phoneId: phone.id, state: this.#state }, 'dtmf from a phone not talking in the call ignored');
+      return;
+    }
+    if (this.#keypad === undefined) return void this.#log.debug('dtmf ignored: this gateway cannot press keys on asterisk (needs originate "ami")');
+    this.#keypad.press(digits);
+  }
+
   /** Nobody rings any more: ring the next step of a group, or end with `reason`. */
   #moveOn(event: CallEvent, reason: EndReason): void {
     if (this.#state !== 'ringing') return;
@@ -337,6 +355,7 @@ export class Call {
 
   #enterEnded(): void {
     this.#clearTimers();
+    this.#keypad?.close();
     const reason = this.#endReason ?? 'failed';
     for (const phone of this.#ringing) phone.send({ type: 'ended', callId: this.id, reason });
     this.#talkingWith?.send({ type: 'ended', callId: this.id, reason });

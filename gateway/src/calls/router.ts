@@ -11,8 +11,9 @@ import { NO_GROUPS, type GroupsConfig } from '../config/groups.js';
 import type { GatewayConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import type { Dialer, PendingDial } from '../originate/dialer.js';
+import type { DtmfSender } from '../originate/originator.js';
 import type { Activity } from './activity.js';
-import { Call } from './call.js';
+import { Call, type CallOptions } from './call.js';
 import { extensionsOf, ringPlanFor } from './ring-plan.js';
 import { URI_PARAMS_LEAKED, routingOf } from './routing.js';
 
@@ -26,6 +27,8 @@ export interface RouterOptions {
   readonly activity: Activity;
   /** Click-to-call: takes `dial` messages and recognises call backs. */
   readonly dialer: Dialer;
+  /** Presses the talking phone's keys on Asterisk (AMI); undefined when the backend cannot, and `dtmf` is not offered. */
+  readonly dtmf?: DtmfSender | undefined;
 }
 
 type DialMessage = Extract<ClientMessage, { type: 'dial' }>;
@@ -123,6 +126,7 @@ export class Router {
       outbound: dial === undefined ? undefined : { dialId: dial.dialId, number: dial.number },
       relay: this.#options.activity.relay,
       onState: (c, previous) => this.#options.activity.emit('call', c, previous),
+      keypad: this.#keypadFor(start),
     });
     this.#calls.set(call.id, call);
     leg.on('audio', (frames) => call.audioFromAsterisk(frames));
@@ -182,6 +186,8 @@ export class Router {
         return call.reject(session);
       case 'hangup':
         return call.hangup(session);
+      case 'dtmf':
+        return call.dtmfFromBrowser(session, message.digits);
     }
   }
 
@@ -202,6 +208,13 @@ export class Router {
         ? { type: 'dialing', requestId, dialId: outcome.dialId, number: outcome.number }
         : { type: 'dial_failed', requestId, code: outcome.code, message: outcome.message },
     );
+  }
+
+  /** Where a call's keys go: its channel, through the backend that can press them, counted. */
+  #keypadFor(start: MediaStart): CallOptions['keypad'] {
+    const sender = this.#options.dtmf;
+    if (sender === undefined) return undefined;
+    return { sender, channel: start.channel, onDigit: (result) => this.#options.activity.emit('dtmf', result) };
   }
 
   #forget(call: Call): void {

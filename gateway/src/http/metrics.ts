@@ -13,6 +13,7 @@ import { IpAcl } from '../access/ip-acl.js';
 import type { Registry } from '../browser/registration.js';
 import type { Activity, DialActivity, RelayCounters } from '../calls/activity.js';
 import type { Call } from '../calls/call.js';
+import { DTMF_DIGIT_RESULTS, type DtmfDigitResult } from '../calls/keypad.js';
 
 /** Where a refusal happened, the `side` label of `gag_auth_failures_total`. */
 export type AuthSide = 'browser' | 'asterisk' | 'api';
@@ -45,6 +46,7 @@ export class GatewayMetrics {
   readonly #authFailures: Counter<'side' | 'reason'>;
   readonly #onCall: (call: Call, previous: string) => void;
   readonly #onDial: (dial: DialActivity) => void;
+  readonly #onDtmf: (result: DtmfDigitResult) => void;
   readonly #activity: Activity;
 
   constructor(sources: MetricsSources) {
@@ -111,6 +113,13 @@ export class GatewayMetrics {
       labelNames: ['result', 'via'] as const,
       registers,
     });
+    const dtmf = new Counter({
+      name: 'gag_dtmf_digits_total',
+      help: 'Keys pressed on phones, pressed on Asterisk\'s side of the call over AMI (PlayDTMF), by result: sent, failed (refused, AMI unreachable), dropped (too many waiting, or the call ended).',
+      labelNames: ['result'] as const,
+      registers,
+    });
+    for (const result of DTMF_DIGIT_RESULTS) dtmf.inc({ result }, 0);
     if (sources.originateReady !== undefined) {
       const ready = sources.originateReady;
       new Gauge({
@@ -144,8 +153,10 @@ export class GatewayMetrics {
       if (call.state === 'ended') ended.inc({ reason: call.endReason ?? 'failed', direction });
     };
     this.#onDial = (dial) => dials.inc({ result: dial.result, via: dial.via });
+    this.#onDtmf = (result) => dtmf.inc({ result });
     sources.activity.on('call', this.#onCall);
     sources.activity.on('dial', this.#onDial);
+    sources.activity.on('dtmf', this.#onDtmf);
   }
 
   /** The `Content-Type` of {@link render}'s text. */
@@ -178,6 +189,7 @@ export class GatewayMetrics {
     this.#loop.disable();
     this.#activity.off('call', this.#onCall);
     this.#activity.off('dial', this.#onDial);
+    this.#activity.off('dtmf', this.#onDtmf);
   }
 }
 

@@ -8,6 +8,7 @@
 import type { Logger } from '../log.js';
 import type { AmiMessage } from './ami-codec.js';
 import { AmiClient, type AmiClientOptions, type AmiFailure } from './ami-client.js';
+import { AmiDtmf } from './ami-dtmf.js';
 import { DIAL_ID_VARIABLE_SET, type OriginateRequest, type OriginateResult, type Originator } from './originator.js';
 
 /** ActionIDs of originates carry the dial id, so the late `OriginateResponse` needs no table. */
@@ -44,6 +45,8 @@ export type AmiOriginatorOptions = Pick<AmiClientOptions, 'host' | 'port' | 'use
 export class AmiOriginator implements Originator {
   readonly backend = 'ami';
   onLateFailure: ((dialId: string, detail: string) => void) | undefined;
+  /** Keypad digits on calls, over the same AMI connection (`PlayDTMF`). */
+  readonly dtmf: AmiDtmf;
   readonly #client: AmiClient;
   readonly #log: Logger;
 
@@ -51,6 +54,7 @@ export class AmiOriginator implements Originator {
     this.#log = options.log.child({ backend: 'ami' });
     this.#client = new AmiClient({ ...options, log: this.#log });
     this.#client.on('event', (event) => this.#onEvent(event));
+    this.dtmf = new AmiDtmf(this.#client);
   }
 
   /** The AMI connection's state (for tests and `/readyz`). */

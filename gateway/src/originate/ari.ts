@@ -46,6 +46,11 @@ export class AriOriginator implements Originator {
   readonly backend = 'ari';
   /** ARI reports no later failure to a client without an application WebSocket. */
   onLateFailure: ((dialId: string, detail: string) => void) | undefined;
+  /**
+   * No keypad digits: `POST /ari/channels/{id}/dtmf` on a call's WebSocket channel answers 409
+   * "Channel not in Stasis application" (Asterisk 23.4.1), and GAG's calls never enter Stasis.
+   */
+  readonly dtmf = undefined;
   readonly #base: URL;
   readonly #authorization: string;
   readonly #log: Logger;

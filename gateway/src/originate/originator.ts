@@ -36,9 +36,26 @@ export type OriginateFailure = Extract<DialErrorCode, 'asterisk_unreachable' | '
 /** The outcome of {@link Originator.originate}; `detail` is for the log and the user, never a secret. */
 export type OriginateResult = { readonly ok: true } | { readonly ok: false; readonly code: OriginateFailure; readonly detail: string };
 
+/** The outcome of {@link DtmfSender.sendDtmf}; `detail` is for the log, never a secret. */
+export type DtmfOutcome = { readonly ok: true } | { readonly ok: false; readonly detail: string };
+
+/**
+ * Presses keys on a call's channel in Asterisk, as if they came from that channel: the way keypad
+ * digits reach the other party, `Read()` or an IVR, since chan_websocket has no DTMF command.
+ */
+export interface DtmfSender {
+  /**
+   * Press one key on `channel` (MEDIA_START's `channel`, e.g. `WebSocket/ws-ext-2001/0x7f…`).
+   * Resolves once Asterisk queued it or refused; never throws.
+   */
+  sendDtmf(channel: string, digit: string): Promise<DtmfOutcome>;
+}
+
 /** A click-to-call backend. */
 export interface Originator {
   readonly backend: 'ami' | 'ari';
+  /** Presses keys on calls (AMI `PlayDTMF`); undefined when the backend cannot (ARI). */
+  readonly dtmf: DtmfSender | undefined;
   /** Connect (AMI) or nothing (ARI is stateless HTTP). */
   start(): void;
   originate(request: OriginateRequest): Promise<OriginateResult>;

@@ -1,10 +1,11 @@
 /**
  * In-band DTMF towards Asterisk. chan_websocket has no DTMF command
- * (docs/chan-websocket.md#dtmf), so keys travel as the standard tone pairs inside the 16 kHz
- * frames, generated straight into them by the capture path.
+ * (docs/chan-websocket.md#dtmf), so without a gateway that presses keys for us (the `dtmf`
+ * feature: AMI PlayDTMF) keys travel as the standard tone pairs inside the 16 kHz frames,
+ * generated straight into them by the capture path.
  * @packageDocumentation
  */
-import { WIRE_RATE_HZ } from '../wire-units.js';
+import { MAX_DTMF_DIGITS, WIRE_RATE_HZ } from '../wire-units.js';
 
 /** The sixteen DTMF digits, in the order of {@link DTMF_ROW_HZ} × {@link DTMF_COLUMN_HZ}. */
 export const DTMF_DIGITS = '123A456B789C*0#D';
@@ -31,8 +32,8 @@ export const DTMF_GAP_MS = 60;
 export const DTMF_TONE_AMPLITUDE = 0.4;
 /** Raised-cosine rise and fall inside each tone, so it switches on and off without a click or splatter. */
 export const DTMF_RAMP_MS = 2;
-/** Digits the generator can hold; more are dropped and counted. */
-export const DTMF_QUEUE_DIGITS = 64;
+/** Digits the generator can hold; more are dropped and counted. As many as `sendDtmf` takes at once. */
+export const DTMF_QUEUE_DIGITS = MAX_DTMF_DIGITS;
 
 const samplesAt = (ms: number, rateHz: number): number => Math.round((ms * rateHz) / 1000);
 

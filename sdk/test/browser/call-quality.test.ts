@@ -28,6 +28,7 @@ function talkingCall(): { call: Call; sent: ArrayBuffer[]; controls: string[]; p
       controls.push(message.type);
       if (message.type === 'answer') queueMicrotask(() => call.connected()); // the gateway connects it
     },
+    sendDtmf: () => false,
     sendAudio: (frame) => {
       sent.push(frame.slice(0)); // the buffer goes back to the worklet's pool after this call
       // The far end: a frame of 440 Hz for every frame sent, as Asterisk's 20 ms cadence would.

@@ -61,6 +61,7 @@ class StandInClient extends GagClient {
   ring(callId: string): Call {
     const call = new Call({ type: 'incoming', callId, extension: '2001', callerNumber: '0312345678', callerName: 'Tanaka', group: null }, {
       sendControl: (m) => void this.sent.push(m),
+      sendDtmf: () => false,
       sendAudio: () => false,
       forget: (id) => void this.#calls.delete(id),
       measureRtt: () => Promise.resolve(null),
