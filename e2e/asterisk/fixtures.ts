@@ -7,7 +7,6 @@
  * @packageDocumentation
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GatewayConfigInput } from '@gag/gateway';
@@ -17,20 +16,12 @@ import { readWav } from '../src/wav.js';
 import { TestAmi, type AmiMessage } from '../src/real-asterisk/ami.js';
 import { RealAsterisk } from '../src/real-asterisk/process.js';
 import { expect, expectTone, test as base, type ToneExpectation } from '../tests/fixtures.js';
+import { freePort } from './free-port.js';
 import { DOC_SECRET, DOC_USER, labFiles, TEST_AMI, type LabPorts } from './test-dialplan.js';
 
 export { expect };
 
 const COOKBOOK = resolve(dirname(fileURLToPath(import.meta.url)), '../../docs/asterisk.md');
-
-/** A free loopback port (the kernel's pick, released for Asterisk to take). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}
 
 /** How a test rings the phone through Asterisk. */
 export interface RingOptions {
@@ -58,8 +49,8 @@ export interface RealFixtures {
   ami: TestAmi;
   /** Ring `extension` through the dialplan, as a caller would. */
   ring(extension: string, options?: RingOptions): Promise<RealCall>;
-  /** The next `DialEnd` of a Dial() to a WebSocket channel, with its `DialStatus`. */
-  dialEnd(): Promise<AmiMessage>;
+  /** The next `DialEnd` (not taken before) of a Dial() to a channel matching `dest` (default: any WebSocket channel), with its `DialStatus`. */
+  dialEnd(dest?: RegExp): Promise<AmiMessage>;
 }
 
 export interface RealWorkerFixtures {
@@ -98,7 +89,8 @@ export const test = base.extend<RealFixtures, RealWorkerFixtures>({
       await use(asterisk);
       await asterisk.stop();
     },
-    { scope: 'worker', timeout: 60_000 },
+    // Every test of the tier has it, asked for or not: the gateway logs in to its AMI or ARI.
+    { scope: 'worker', timeout: 60_000, auto: true },
   ],
   ami: async ({ realAsterisk, asteriskPorts }, use) => {
     const ami = await TestAmi.connect({ port: asteriskPorts.ami, ...TEST_AMI });
@@ -136,16 +128,15 @@ export const test = base.extend<RealFixtures, RealWorkerFixtures>({
     });
   },
   dialEnd: async ({ ami }, use) => {
-    let taken = 0;
-    await use(async () => {
-      const index = taken++;
-      await expect.poll(() => ami.events.filter(isWebSocketDialEnd).length, { message: 'a DialEnd of a WebSocket Dial()', timeout: 15_000 }).toBeGreaterThan(index);
-      return ami.events.filter(isWebSocketDialEnd)[index]!;
+    const taken = new Set<AmiMessage>();
+    await use(async (dest = /^WebSocket\//) => {
+      const isNext = (e: AmiMessage): boolean => e['Event'] === 'DialEnd' && dest.test(e['DestChannel'] ?? '') && !taken.has(e);
+      const found = await ami.waitFor(isNext, `DialEnd to ${String(dest)}`);
+      taken.add(found);
+      return found;
     });
   },
 });
-
-const isWebSocketDialEnd = (e: AmiMessage): boolean => e['Event'] === 'DialEnd' && (e['DestChannel'] ?? '').startsWith('WebSocket/');
 
 /** The bytes of Asterisk's WAV header (format_wav writes the canonical 44). */
 const WAV_HEADER_BYTES = 44;

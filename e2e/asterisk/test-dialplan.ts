@@ -81,8 +81,11 @@ write = all
 ; ---- test only: [inhouse] dialled with the other codecs, as the cookbook says
 ${OTHER_CODECS.map((codec) => replaceOnce(inhouse.replace('[inhouse]', `[inhouse-${codec}]`), 'c(slin16)', `c(${codec})`, '[inhouse]')).join('\n')}
 [auth-test]
+; A refused connection fails before Dial() has a channel to report on: say DIALSTATUS here.
 exten => wrong,1,Dial(WebSocket/ws-ext-2001-wrong/c(slin16)n,30,r)
+ same => n,UserEvent(GagDialStatus,Status: \${DIALSTATUS})
 exten => none,1,Dial(WebSocket/ws-ext-2001-none/c(slin16)n,30,r)
+ same => n,UserEvent(GagDialStatus,Status: \${DIALSTATUS})
 
 ; The callers: the originated Local channel's other half runs one of these once the phone answers.
 [gag-test]
@@ -101,10 +104,10 @@ exten => keys,1,Answer()
 
 ; The far end of click-to-call, in place of the cookbook's trunk.
 [outgoing]
-; Any number: a tone, and a recording of the agent (far-<number>-rx.wav16).
+; Any number: a tone, and a recording of the agent (far-<number>-rx.wav, 8 kHz as a trunk would be).
 exten => _0X.,1,Answer()
  same => n,UserEvent(GagFarEnd,Number: \${EXTEN})
- same => n,MixMonitor(${rec}/far-\${EXTEN}-mix.wav16,r(${rec}/far-\${EXTEN}-rx.wav16))
+ same => n,MixMonitor(${rec}/far-\${EXTEN}-mix.wav,r(${rec}/far-\${EXTEN}-rx.wav))
  same => n,Playtones(440)
  same => n,Wait(120)
  same => n,Hangup()

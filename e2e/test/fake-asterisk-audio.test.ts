@@ -5,7 +5,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { FRAME_BYTES, FRAME_MS, FRAME_SAMPLES, MAX_ASTERISK_MESSAGE_BYTES, WIRE_RATE_HZ } from '@gag/sdk/protocol';
-import { analyseTone, echo, floatToS16le, rms, s16leToFloat, sequence, sineFloat, tone } from '../src/index.js';
+import { analyseTone, echo, floatToS16le, rms, s16leToFloat, sequence, silence, sineFloat, tone } from '../src/index.js';
 import { withFakeAsterisk, type AppPeer } from './fake-app.js';
 
 const fake = withFakeAsterisk();
@@ -28,7 +28,10 @@ const levelOf = (amplitude: number): number => 20 * Math.log10(amplitude / Math.
 describe('towards the app', () => {
   it('sends nothing before ANSWER, then frames right after it', async () => {
     const ringing = await fake.dial();
-    const clock = await fake.answered(); // the other call's frames measure time without a sleep
+    ringing.call.play(silence());
+    const clock = await fake.dial(); // the other call's frames measure time without a sleep
+    clock.call.play(silence());
+    clock.peer.send('ANSWER');
     await clock.peer.binariesUntil(10);
     await settle(ringing.peer);
     expect(ringing.peer.binaries).toHaveLength(0);
@@ -52,8 +55,26 @@ describe('towards the app', () => {
     expect(heard.purity).toBeGreaterThan(0.99); // phase-continuous across frame boundaries
   });
 
+  it('sends no frames at all while the caller side makes no audio, as a real Asterisk 23 does', async () => {
+    const quiet = await fake.answered();
+    const clock = await fake.dial(); // the other call's frames measure time without a sleep
+    clock.call.play(silence());
+    clock.peer.send('ANSWER');
+    await clock.peer.binariesUntil(25);
+    await settle(quiet.peer);
+    expect(quiet.peer.binaries).toHaveLength(0);
+    quiet.call.play(tone(440));
+    await quiet.peer.binariesUntil(1);
+    quiet.call.play(undefined);
+    const sent = quiet.call.framesSent;
+    await clock.peer.binariesUntil(50);
+    expect(quiet.call.framesSent).toBe(sent);
+  });
+
   it('paces frames in real time: 26 frames span at least 25 frame times', async () => {
-    const { peer } = await fake.answered();
+    const { call, peer } = await fake.dial();
+    call.play(silence());
+    peer.send('ANSWER');
     await peer.binariesUntil(26);
     const spanMs = (peer.binaryTimesMs[25] ?? 0) - (peer.binaryTimesMs[0] ?? 0);
     expect(spanMs).toBeGreaterThanOrEqual(25 * FRAME_MS - FRAME_MS / 2);
@@ -61,6 +82,7 @@ describe('towards the app', () => {
 
   it('sends exactly one frame per 20 ms from the answer and stops at the end, on a fake clock', async () => {
     const { call, peer } = await fake.dial();
+    call.play(silence());
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
     peer.send('ANSWER');
     await call.answered;

@@ -141,6 +141,7 @@ describe('Player', () => {
     vi.spyOn(performance, 'now').mockImplementation(() => nowMs);
     const sent: Buffer[] = [];
     const player = new Player((frame) => sent.push(frame));
+    player.play(silence());
     player.start();
     nowMs += 6 * FRAME_MS; // the frame-1 timer wakes up 100 ms late
     vi.advanceTimersByTime(FRAME_MS);

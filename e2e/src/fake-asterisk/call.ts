@@ -117,8 +117,12 @@ export class FakeCall extends EventEmitter<FakeCallEvents> {
     return this.#player.framesSent;
   }
 
-  /** What Asterisk plays towards the app after ANSWER (default: silence); switch at any time. */
-  play(source: AudioSource): void {
+  /**
+   * What Asterisk plays towards the app after ANSWER; switch at any time. Default: nothing, as a
+   * real Asterisk 23 whose caller side makes no audio (`Wait()`, `Read()`): no frames at all, not
+   * silence. A caller on a real phone sends frames: `play(silence())`. `undefined` stops sending.
+   */
+  play(source: AudioSource | undefined): void {
     this.#player.play(source);
   }
 

@@ -1,7 +1,7 @@
 /**
  * What the fake Asterisk plays towards the app after ANSWER, one 20 ms frame of the call's codec
- * at a time (docs/chan-websocket.md#media: "one frame every 20 ms"; silence when there is
- * nothing to play). Sources fill s16 samples at the codec's rate; the player encodes them.
+ * at a time (docs/chan-websocket.md#media: "one frame every 20 ms" while the channel has audio;
+ * nothing at all when it has none). Sources fill s16 samples at the codec's rate; the player encodes them.
  * @packageDocumentation
  */
 import { DEFAULT_WIRE_FORMAT, FRAME_MS, GagError, WIRE_RATE_HZ, frameSamplesOf, rateHzOf, type WireFormat } from '@gag/sdk/protocol';
@@ -31,7 +31,8 @@ function invalid(option: string, expected: string, got: unknown): GagError {
 }
 
 /**
- * All zero samples, what Asterisk plays when there is nothing else.
+ * All zero samples, a frame every 20 ms: a caller on a phone who says nothing. (Asterisk itself
+ * sends no frames when the caller side makes no audio: play nothing for that.)
  * @example call.play(silence())
  */
 export function silence(): AudioSource {
@@ -184,8 +185,11 @@ export class Player {
   readonly #codec: WireFormat;
   readonly #rateHz: number;
   readonly #frame: Int16Array;
-  #source: AudioSource = silence();
-  #sourceStartFrame = 0;
+  /** Nothing to play sends nothing: chan_websocket sends a frame only when the channel has one (docs/chan-websocket.md#media). */
+  #source: AudioSource | undefined;
+  #sourceStartSlot = 0;
+  /** 20 ms slots since start, whether or not a frame went out in them. */
+  #slots = 0;
   #framesSent = 0;
   #t0Ms = 0;
   #timer: NodeJS.Timeout | undefined;
@@ -209,10 +213,10 @@ export class Player {
     return this.#framesSent;
   }
 
-  /** Switch to `source`, which starts at its own frame 0. */
-  play(source: AudioSource): void {
+  /** Switch to `source`, which starts at its own frame 0; `undefined` sends nothing from the next slot on. */
+  play(source: AudioSource | undefined): void {
     this.#source = source;
-    this.#sourceStartFrame = this.#framesSent;
+    this.#sourceStartSlot = this.#slots;
   }
 
   /** Send frame 0 now and keep going every FRAME_MS. */
@@ -231,16 +235,19 @@ export class Player {
   readonly #tick = (): void => {
     this.#timer = undefined;
     const now = performance.now();
-    while (this.#playing && this.#t0Ms + this.#framesSent * FRAME_MS <= now) this.#sendFrame();
-    if (this.#playing) this.#timer = setTimeout(this.#tick, this.#t0Ms + this.#framesSent * FRAME_MS - now);
+    while (this.#playing && this.#t0Ms + this.#slots * FRAME_MS <= now) this.#slot();
+    if (this.#playing) this.#timer = setTimeout(this.#tick, this.#t0Ms + this.#slots * FRAME_MS - now);
   };
 
-  #sendFrame(): void {
-    this.#source.fill(this.#frame, this.#framesSent - this.#sourceStartFrame, this.#rateHz);
-    // A fresh buffer per frame: ws masks client frames, possibly in place.
-    const bytes = encodeSamples(this.#codec, this.#frame);
-    this.#framesSent++;
-    this.#send(bytes);
+  #slot(): void {
+    const slot = this.#slots++;
+    if (this.#source !== undefined) {
+      this.#source.fill(this.#frame, slot - this.#sourceStartSlot, this.#rateHz);
+      // A fresh buffer per frame: ws masks client frames, possibly in place.
+      const bytes = encodeSamples(this.#codec, this.#frame);
+      this.#framesSent++;
+      this.#send(bytes);
+    }
     this.#onSlot();
   }
 }

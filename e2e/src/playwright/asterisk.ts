@@ -8,7 +8,7 @@ import { FRAME_MS, rateHzOf } from '@gag/sdk/protocol';
 import { FakeAsterisk, type CallEnd, type FakeCall } from '../fake-asterisk/client.js';
 import { dialExtension, type ExtensionDialOptions } from '../fake-asterisk/dial-extension.js';
 import type { Recorder } from '../fake-asterisk/recorder.js';
-import { tone, type AudioSource } from '../fake-asterisk/sources.js';
+import { silence, tone, type AudioSource } from '../fake-asterisk/sources.js';
 import type { ToneAnalysis } from '../tones.js';
 import { expectTone, type ToneExpectation } from './audio-expect.js';
 
@@ -152,7 +152,8 @@ export class GagAsterisk {
   async call(extension: string, options: CallOptions = {}): Promise<AsteriskCall> {
     const { play, ...dial } = options;
     const fake = await dialExtension(this.fake, extension, dial);
-    if (play !== undefined) fake.play(sourceOf(play));
+    // A caller on a phone sends frames even when quiet (a real Asterisk sends none for a silent dialplan).
+    fake.play(sourceOf(play ?? silence()));
     return new AsteriskCall(fake, extension);
   }
 
