@@ -3,7 +3,7 @@ import { TONE_DBFS } from '../src/playwright/asterisk.js';
 import type { GagPhone } from '../src/playwright/phone.js';
 import type { TestAmi } from '../src/real-asterisk/ami.js';
 import type { RealAsterisk } from '../src/real-asterisk/process.js';
-import { expect, expectRecordedTone } from './fixtures.js';
+import { PLAYTONES_DBFS, expect, expectRecordedTone } from './fixtures.js';
 
 /** Type `number` into the page's dialer and press Call. */
 export async function dial(phone: GagPhone, number: string): Promise<void> {
@@ -27,8 +27,8 @@ export async function callOutAndTalk(phone: GagPhone, ami: TestAmi, asterisk: Re
   await phone.expectTalking();
   await expect(phone.button('answer')).toHaveCount(0);
   await expectFarEnd(ami, number);
-  await phone.expectAudio({ hz: 440 });
-  await expectRecordedTone(asterisk.recording(`far-${number}-rx.wav`), { hz: 1_000, dbfs: TONE_DBFS });
+  await phone.expectAudio({ hz: 440, dbfs: PLAYTONES_DBFS });
+  await expectRecordedTone(asterisk.recording(`far-${number}-rx.wav16`), { hz: 1_000, dbfs: TONE_DBFS });
   await phone.hangup();
   await phone.expectEnded({ reason: 'hangup' });
 }

@@ -3,7 +3,7 @@
  * both ways, every way a call ends with the DIALSTATUS Asterisk reports, and keys from the caller.
  */
 import { TONE_DBFS } from '../src/playwright/asterisk.js';
-import { expect, expectRecordedTone, test } from './fixtures.js';
+import { PLAYTONES_DBFS, expect, expectRecordedTone, test } from './fixtures.js';
 
 test('a call through [inhouse] rings the page with the caller, carries audio both ways, and the caller hangs up', async ({ phone, ring, dialEnd }) => {
   const call = await ring('2001', { from: '0312345678', name: 'Tanaka' });
@@ -11,7 +11,7 @@ test('a call through [inhouse] rings the page with the caller, carries audio bot
   await phone.answer();
   await phone.expectTalking();
   // Asterisk → browser: Playtones(440).
-  await phone.expectAudio({ hz: 440 });
+  await phone.expectAudio({ hz: 440, dbfs: PLAYTONES_DBFS });
   // Browser → Asterisk: the fake microphone's 1 kHz at its level, as the caller's side recorded it.
   await expectRecordedTone(call.rxFile, { hz: 1_000, dbfs: TONE_DBFS });
   await call.hangup();
@@ -23,7 +23,7 @@ test('the page hanging up ends the call in Asterisk', async ({ phone, ring, dial
   await ring('2001', { from: '0311112222' });
   await phone.expectRinging({ from: '0311112222' });
   await phone.answer();
-  await phone.expectAudio({ hz: 440 });
+  await phone.expectAudio({ hz: 440, dbfs: PLAYTONES_DBFS });
   const hungUp = ami.next((e) => e['Event'] === 'Hangup' && /^Local\/2001@inhouse-[0-9a-f]+;1$/.test(e['Channel'] ?? ''), 'Hangup of the caller');
   await phone.hangup();
   await phone.expectEnded({ reason: 'hangup' });
@@ -73,7 +73,7 @@ test('an unchanged GoAstGateway dialplan ([inhouse-legacy]) still rings the page
   const call = await ring('2001', { context: 'inhouse-legacy', from: '0377778888' });
   await phone.expectRinging();
   await phone.answer();
-  await phone.expectAudio({ hz: 440 });
+  await phone.expectAudio({ hz: 440, dbfs: PLAYTONES_DBFS });
   await expectRecordedTone(call.rxFile, { hz: 1_000, dbfs: TONE_DBFS });
   await call.hangup();
   await phone.expectEnded({ reason: 'remote_hangup' });

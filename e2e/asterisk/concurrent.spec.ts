@@ -1,6 +1,6 @@
 /** Several calls at once through a real Asterisk, on per-extension sections and the JSON shared section. */
 import { TONE_DBFS } from '../src/playwright/asterisk.js';
-import { expectRecordedTone, test } from './fixtures.js';
+import { PLAYTONES_DBFS, expectRecordedTone, test } from './fixtures.js';
 
 test('three calls at once each reach their own phone, each with audio both ways', async ({ phone, openPhone, ring }) => {
   const phones = [phone, await openPhone({ extension: '2002' }), await openPhone({ extension: '2003' })];
@@ -11,7 +11,7 @@ test('three calls at once each reach their own phone, each with audio both ways'
   ]);
   for (const [i, p] of phones.entries()) await p.expectRinging({ from: `030000000${i + 1}` });
   await Promise.all(phones.map((p) => p.answer()));
-  for (const p of phones) await p.expectAudio({ hz: 440 });
+  for (const p of phones) await p.expectAudio({ hz: 440, dbfs: PLAYTONES_DBFS });
   for (const call of calls) await expectRecordedTone(call.rxFile, { hz: 1_000, dbfs: TONE_DBFS });
   await Promise.all(calls.map((c) => c.hangup()));
   for (const p of phones) await p.expectEnded({ reason: 'remote_hangup' });

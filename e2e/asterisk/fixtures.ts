@@ -21,6 +21,12 @@ import { DOC_SECRET, DOC_USER, labFiles, TEST_AMI, type LabPorts } from './test-
 
 export { expect };
 
+/**
+ * The level of Asterisk's `Playtones()`: a sine of peak 7219 (main/indications.c, "default to
+ * -8db"), RMS 0.156, −16.2 dBFS.
+ */
+export const PLAYTONES_DBFS = 20 * Math.log10(7_219 / 32_768 / Math.SQRT2);
+
 const COOKBOOK = resolve(dirname(fileURLToPath(import.meta.url)), '../../docs/asterisk.md');
 
 /** How a test rings the phone through Asterisk. */

@@ -4,13 +4,13 @@
  */
 import { TONE_DBFS } from '../src/playwright/asterisk.js';
 import { OTHER_CODECS } from './test-dialplan.js';
-import { expect, expectRecordedTone, test } from './fixtures.js';
+import { PLAYTONES_DBFS, expect, expectRecordedTone, test } from './fixtures.js';
 
 test('[inhouse-json] names the extension and the caller in channel variables, and carries audio both ways', async ({ phone, ring, dialEnd }) => {
   const call = await ring('2001', { context: 'inhouse-json', from: '0312340001', name: 'Suzuki' });
   await phone.expectRinging({ from: '0312340001', name: 'Suzuki' });
   await phone.answer();
-  await phone.expectAudio({ hz: 440 });
+  await phone.expectAudio({ hz: 440, dbfs: PLAYTONES_DBFS });
   await expectRecordedTone(call.rxFile, { hz: 1_000, dbfs: TONE_DBFS });
   await call.hangup();
   await phone.expectEnded({ reason: 'remote_hangup' });
@@ -22,7 +22,7 @@ test('[inhouse-shared] names the extension with v(exten=…) on the shared secti
   const call = await ring('2002', { context: 'inhouse-shared', from: '0312340002' });
   await phone.expectRinging({ from: '0312340002' });
   await phone.answer();
-  await phone.expectAudio({ hz: 440 });
+  await phone.expectAudio({ hz: 440, dbfs: PLAYTONES_DBFS });
   await call.hangup();
   await phone.expectEnded({ reason: 'remote_hangup' });
 });
@@ -47,7 +47,7 @@ for (const codec of OTHER_CODECS) {
     const call = await ring('2001', { context: `inhouse-${codec}`, from: '0312340005' });
     await phone.expectRinging({ from: '0312340005' });
     await phone.answer();
-    await phone.expectAudio({ hz: 440 });
+    await phone.expectAudio({ hz: 440, dbfs: PLAYTONES_DBFS });
     await expectRecordedTone(call.rxFile, { hz: 1_000, dbfs: TONE_DBFS });
     await call.hangup();
     await phone.expectEnded({ reason: 'remote_hangup' });

@@ -107,7 +107,7 @@ exten => keys,1,Answer()
 ; Any number: a tone, and a recording of the agent (far-<number>-rx.wav, 8 kHz as a trunk would be).
 exten => _0X.,1,Answer()
  same => n,UserEvent(GagFarEnd,Number: \${EXTEN})
- same => n,MixMonitor(${rec}/far-\${EXTEN}-mix.wav,r(${rec}/far-\${EXTEN}-rx.wav))
+ same => n,MixMonitor(${rec}/far-\${EXTEN}-mix.wav16,r(${rec}/far-\${EXTEN}-rx.wav16))
  same => n,Playtones(440)
  same => n,Wait(120)
  same => n,Hangup()

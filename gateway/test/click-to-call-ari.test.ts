@@ -36,6 +36,7 @@ describe('click-to-call through ARI', () => {
       priority: '1',
       callerId: '<2001>',
       timeoutS: 20,
+      formats: 'slin16',
       variables: { __GAG_DIAL_ID: dialId },
     });
     expect(originate.request).toMatchObject({ method: 'POST', path: '/ari/channels', authorized: true });

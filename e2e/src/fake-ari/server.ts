@@ -47,6 +47,8 @@ export interface SeenAriOriginate {
   readonly priority: string;
   readonly callerId: string | undefined;
   readonly timeoutS: number | undefined;
+  /** The originated channel's formats (`formats`), e.g. `slin16`; Asterisk picks its own without it. */
+  readonly formats: string | undefined;
   /** `variables` of the JSON body, names as written (`__GAG_DIAL_ID`). */
   readonly variables: Readonly<Record<string, string>>;
   readonly call: Promise<FakeCall | undefined>;
@@ -177,6 +179,7 @@ export class FakeAri extends EventEmitter<FakeAriEvents> {
       priority: q['priority'] ?? '',
       callerId: q['callerId'],
       timeoutS: timeout === undefined ? undefined : Number(timeout),
+      formats: q['formats'],
       variables,
       call,
     };

@@ -1,5 +1,5 @@
 /**
- * Click-to-call over ARI: `POST /ari/channels?endpoint=…&context=…&extension=…&priority=1` with
+ * Click-to-call over ARI: `POST /ari/channels?endpoint=…&context=…&extension=…&priority=1&formats=slin16` with
  * HTTP Basic auth (docs/click-to-call.md#how-a-click-to-call-goes), through Node's fetch. ARI is
  * stateless HTTP: 200 means Asterisk created the channel and rings it; there is no later event
  * without an ARI application's WebSocket, which click-to-call does not need.
@@ -69,6 +69,11 @@ export class AriOriginator implements Originator {
     url.searchParams.set('context', request.context);
     url.searchParams.set('extension', request.exten);
     url.searchParams.set('priority', '1');
+    // Without `formats`, ARI gives the Local channel every slin rate and Asterisk 23 runs it at
+    // 192 kHz: the agent then hears the far end 6 dB low and Playtones()/MixMonitor audio on the
+    // far side is chopped (found by e2e/asterisk/click-to-call-ari.spec.ts). slin16 is the
+    // browser leg's own rate; a trunk's codec is transcoded from it as with AMI's Local channel.
+    url.searchParams.set('formats', 'slin16');
     // ARI's timeout is in whole seconds.
     url.searchParams.set('timeout', String(Math.max(1, Math.ceil(request.timeoutMs / 1_000))));
     if (request.callerId !== undefined) url.searchParams.set('callerId', request.callerId);
