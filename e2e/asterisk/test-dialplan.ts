@@ -104,7 +104,7 @@ exten => keys,1,Answer()
 
 ; The far end of click-to-call, in place of the cookbook's trunk.
 [outgoing]
-; Any number: a tone, and a recording of the agent (far-<number>-rx.wav, 8 kHz as a trunk would be).
+; Any number: a tone, and a recording of the agent (far-<number>-rx.wav16).
 exten => _0X.,1,Answer()
  same => n,UserEvent(GagFarEnd,Number: \${EXTEN})
  same => n,MixMonitor(${rec}/far-\${EXTEN}-mix.wav16,r(${rec}/far-\${EXTEN}-rx.wav16))
