@@ -11,7 +11,7 @@ import type { EndReason } from './protocol.js';
 export interface CallEvents {
   /** The state changed; fires once per transition. @example call.on('state', (state, previous) => {}) */
   state: (state: CallState, previous: CallState) => void;
-  /** The gateway connected the call: audio flows both ways. Fires at most once. */
+  /** The gateway confirmed the answer (its `answered` message): audio flows both ways. Fires at most once. */
   accepted: () => void;
   /** The caller pressed a key (Asterisk `DTMF_END`). @example call.on('dtmf', (digit) => {}) */
   dtmf: (digit: string) => void;
@@ -23,7 +23,7 @@ export interface CallEvents {
   /**
    * A microphone or output in use went away (unplugged); the call goes on with the default one
    * (`deviceId`), or with silence when no microphone is left (`deviceId: null`).
-   * @example call.on('deviceLost', (lost) => toast(`${lost.kind} disconnected`))
+   * @example call.on('deviceLost', (lost) => toast(`${lost.kind} unplugged`))
    */
   deviceLost: (lost: DeviceLost) => void;
   /** The call is over. Always the last event, fired exactly once. @example call.on('ended', (reason) => {}) */

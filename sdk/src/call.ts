@@ -49,7 +49,11 @@ function eventFor(state: CallState, reason: EndReason): CallEvent {
  */
 export class Call extends EventEmitter<CallEvents> {
   readonly id: string;
-  readonly direction = 'inbound' as const;
+  /**
+   * `outbound` for the call back of this extension's own click-to-call (`client.dial()`, with
+   * {@link Call.outbound} true), `inbound` for a call from someone else.
+   */
+  readonly direction: 'inbound' | 'outbound';
   /** The extension that was called. */
   readonly extension: string;
   readonly callerNumber: string | null;
@@ -97,6 +101,7 @@ export class Call extends EventEmitter<CallEvents> {
     this.callerNumber = incoming.callerNumber;
     this.callerName = incoming.callerName;
     this.outbound = incoming.outbound === true;
+    this.direction = this.outbound ? 'outbound' : 'inbound';
     this.dialedNumber = incoming.dialedNumber ?? null;
     this.dialId = incoming.dialId ?? null;
     this.group = incoming.group;
@@ -131,14 +136,14 @@ export class Call extends EventEmitter<CallEvents> {
 
   /**
    * Take the call: starts the microphone and audio output (call it from a click, so the browser
-   * lets audio play), then asks the gateway to connect. Resolves when audio flows.
+   * lets audio play), then tells the gateway it answers. Resolves when the gateway confirms and audio flows.
    * @throws GagError `GAG_MEDIA` (microphone or audio output), `GAG_CALL_STATE` (not ringing).
    */
   async answer(): Promise<void> {
     if (this.#state !== 'ringing') throw new GagError('GAG_CALL_STATE', `cannot answer a call that is ${this.#state}`);
     const accepted = new Promise<void>((resolve, reject) => {
       this.once('accepted', resolve);
-      this.once('ended', (reason) => reject(new GagError('GAG_CALL_STATE', `call ended before it was connected (${reason})`)));
+      this.once('ended', (reason) => reject(new GagError('GAG_CALL_STATE', `call ended before the answer went through (${reason})`)));
     });
     accepted.catch(() => undefined); // observed below; avoid an unhandled rejection if start() throws first
     await this.#startAudio();
@@ -254,12 +259,20 @@ export class Call extends EventEmitter<CallEvents> {
     this.#audio?.setMuted(muted);
   }
 
-  /** @internal The gateway connected the call. */
-  connected(): void {
+  /** @internal The gateway says the call was answered here (`answered`): audio flows both ways. */
+  answered(): void {
     if (!canTransition(this.#state, 'answer')) return;
     this.#answeredAtMs = Date.now();
     this.#go('answer');
     this.emit('accepted');
+  }
+
+  /**
+   * @internal
+   * @deprecated Use {@link Call.answered}: "connected" is the client's connection to the gateway.
+   */
+  connected(): void {
+    this.answered();
   }
 
   /** @internal A key pressed by the caller. */
@@ -331,7 +344,7 @@ export class Call extends EventEmitter<CallEvents> {
   #startQuality(): void {
     const audio = this.#audio;
     const media = this.#media;
-    if (audio === undefined || media === undefined) return; // cannot happen: answer() starts the audio before asking to connect
+    if (audio === undefined || media === undefined) return; // cannot happen: answer() starts the audio before it tells the gateway
     this.#stopQuality = media.startQualityReports({
       stats: () => audio.stats(),
       sendCounts: () => ({ sent: this.#framesSent, refused: this.#framesRefused }),

@@ -8,6 +8,8 @@ import { Call } from './call.js';
 import type { CallTransport } from './call-events.js';
 import { QUALITY_INTERVAL_MS } from './call-quality.js';
 import { loadCallMedia } from './call-media-loader.js';
+import type { ConnectionState, Disconnect, GagClientEvents } from './client-events.js';
+import { OFFLINE, canClientTransition, nextClientState, runOf, shownState, type ClientEvent, type ClientState } from './client-machine.js';
 import { checkClientOptions, phoneUrl, type GagClientOptions } from './client-options.js';
 import { DeferredRinger } from './deferred-ringer.js';
 import { GagError } from './errors.js';
@@ -20,41 +22,7 @@ import { DialError, DialRequests, type Dialing } from './dialer.js';
 import { RttProbe } from './rtt-probe.js';
 
 export type { GagClientOptions } from './client-options.js';
-
-
-/** Where the connection is. */
-export type ConnectionState = 'offline' | 'connecting' | 'online' | 'reconnecting';
-
-/** Why the connection closed. */
-export interface Disconnect {
-  readonly code: number;
-  readonly reason: string;
-  /** Whether the SDK reconnects after this close (see `CLOSE` in the protocol). */
-  readonly retry: boolean;
-}
-
-/** Events of a {@link GagClient}. Every listener runs after the client's state is updated. @example client.on('incoming', (call) => ring(call)) */
-export interface GagClientEvents {
-  /** The connection state changed. @example client.on('state', (state) => (status.textContent = state)) */
-  state: (state: ConnectionState) => void;
-  /** Logged in: the gateway accepted the token. */
-  connected: (info: { extension: string; sessionId: string }) => void;
-  /** The connection closed; calls on it ended with `connection_lost`. `retry` says whether a reconnect follows. */
-  disconnected: (info: Disconnect) => void;
-  /**
-   * A reconnect attempt is scheduled after `delayMs` (0 when the network just came back). While
-   * the browser is offline no attempt is scheduled: the state stays `reconnecting` until `online`.
-   */
-  reconnecting: (info: { attempt: number; delayMs: number }) => void;
-  /** A call is ringing here. */
-  incoming: (call: Call) => void;
-  /**
-   * The browser did not let the ringtone play (no click on the page yet). Ask for a click and
-   * call `unlockAudio()` from it. Fires at most once per ring.
-   * @example client.on('audioBlocked', () => (soundButton.hidden = false))
-   */
-  audioBlocked: () => void;
-}
+export type { ConnectionState, Disconnect, GagClientEvents } from './client-events.js';
 
 /** A close without a status (RFC 6455 1006): retried like a network drop. */
 const CLOSE_NO_STATUS = 1006;
@@ -73,10 +41,9 @@ export class GagClient extends EventEmitter<GagClientEvents> {
   readonly #log: GagLogger;
   readonly #calls = new Map<string, Call>();
   #ws: WebSocket | undefined;
-  #state: ConnectionState = 'offline';
+  /** Changed only by {@link GagClient.#go} (client-machine.ts). */
+  #state: ClientState = OFFLINE;
   #extension: string | undefined;
-  /** Bumped by connect() and disconnect(): an older attempt that resumes after them gives up. */
-  #generation = 0;
   #features: ReadonlySet<string> = new Set();
   readonly #loop: ReconnectLoop;
   readonly #rtt = new RttProbe();
@@ -84,10 +51,6 @@ export class GagClient extends EventEmitter<GagClientEvents> {
   /** Loaded with the call media at the first ring (or unlock): an idle phone does not carry it. */
   readonly #ringer = new DeferredRinger(loadCallMedia);
   readonly #ring: IncomingRing | undefined;
-  /** Whether the user wants to be connected (connect() called, disconnect() not). */
-  #wanted = false;
-  /** Whether this client has been online since connect(): reconnecting starts only then. */
-  #wasOnline = false;
   /** Frames not sent because the connection was backed up. */
   framesDropped = 0;
 
@@ -99,7 +62,7 @@ export class GagClient extends EventEmitter<GagClientEvents> {
     this.#log = options.logger ?? silentLogger;
     this.#loop = new ReconnectLoop(options.reconnectPolicy ?? new DefaultReconnectPolicy(), {
       scheduled: (info) => {
-        this.#setState('reconnecting');
+        this.#go('drop');
         this.emit('reconnecting', info);
       },
       // A failed attempt closes, and #onClose asks the loop for the next one.
@@ -111,7 +74,7 @@ export class GagClient extends EventEmitter<GagClientEvents> {
   }
 
   get state(): ConnectionState {
-    return this.#state;
+    return shownState(this.#state);
   }
 
   /** The extension the token logged in as, once connected. */
@@ -132,22 +95,16 @@ export class GagClient extends EventEmitter<GagClientEvents> {
    * @throws GagError `GAG_TOKEN_INVALID` (token refused), `GAG_NOT_CONNECTED` (unreachable or refused).
    */
   connect(): Promise<void> {
-    if (this.#state !== 'offline') return Promise.reject(new GagError('GAG_NOT_CONNECTED', `already ${this.#state}`));
-    this.#wanted = true;
-    this.#wasOnline = false;
-    this.#generation++;
-    this.#loop.start();
-    this.#setState('connecting');
+    if (this.#state.phase !== 'offline') return Promise.reject(new GagError('GAG_NOT_CONNECTED', `already ${shownState(this.#state)}`));
+    this.#go('connect');
     return this.#attempt();
   }
 
   /** Close the connection and stop reconnecting; calls on it end with `connection_lost`. */
   disconnect(): void {
-    this.#wanted = false;
-    this.#generation++; // an attempt still fetching its token gives up
-    this.#loop.stop();
-    if (this.#ws !== undefined) this.#ws.close(1000, 'bye');
-    else this.#setState('offline');
+    if (this.#state.phase === 'offline' || this.#state.phase === 'closing') return;
+    this.#go('disconnect'); // an attempt still fetching its token gives up: its run is over
+    if (this.#ws === undefined) this.#go('closed');
   }
 
   /**
@@ -174,14 +131,14 @@ export class GagClient extends EventEmitter<GagClientEvents> {
     if (!(timeoutMs > 0 && timeoutMs <= 60_000)) {
       return Promise.reject(new GagError('GAG_OPTIONS_INVALID', `timeoutMs: must be from 1 to 60000. Got ${String(timeoutMs)}`));
     }
-    if (this.#state !== 'online') return Promise.reject(new GagError('GAG_NOT_CONNECTED', `cannot ping the gateway while ${this.#state}`));
+    if (shownState(this.#state) !== 'online') return Promise.reject(new GagError('GAG_NOT_CONNECTED', `cannot ping the gateway while ${shownState(this.#state)}`));
     if (!this.#features.has(FEATURES.PING)) return Promise.resolve(null);
     return this.#rtt.ping((id) => this.#send({ type: 'ping', id }), timeoutMs, options.signal);
   }
 
   /** Whether the gateway takes click-to-call (`dial`) requests. */
   get canDial(): boolean {
-    return this.#state === 'online' && this.#features.has(FEATURES.DIAL);
+    return shownState(this.#state) === 'online' && this.#features.has(FEATURES.DIAL);
   }
 
   /**
@@ -193,26 +150,27 @@ export class GagClient extends EventEmitter<GagClientEvents> {
    * @example const { dialId } = await client.dial('0312345678');
    */
   dial(number: string): Promise<Dialing> {
-    if (this.#state !== 'online') return Promise.reject(new GagError('GAG_NOT_CONNECTED', `cannot dial while ${this.#state}`));
+    if (shownState(this.#state) !== 'online') return Promise.reject(new GagError('GAG_NOT_CONNECTED', `cannot dial while ${shownState(this.#state)}`));
     if (!this.#features.has(FEATURES.DIAL)) return Promise.reject(new DialError('not_enabled', 'this gateway has no click-to-call'));
     return this.#dials.request((requestId) => this.#send({ type: 'dial', requestId, number }));
   }
 
   /** One connection attempt: resolves on `welcome`, rejects when it closes first. */
   async #attempt(): Promise<void> {
-    const generation = this.#generation;
+    const run = runOf(this.#state);
     let token: string;
     try {
       token = this.#options.getToken !== undefined ? await this.#options.getToken() : this.#options.token!;
     } catch (cause) {
       // While reconnecting, a token endpoint that failed once is retried like a dropped connection.
-      if (generation === this.#generation) {
-        if (this.#wasOnline && this.#wanted) this.#onClose(CLOSE_NO_STATUS, 'getToken() failed');
-        else this.#setState('offline');
+      if (run !== undefined && runOf(this.#state) === run) {
+        if (this.#state.phase === 'reconnecting') this.#onClose(CLOSE_NO_STATUS, 'getToken() failed');
+        else this.#go('fail');
       }
       throw new GagError('GAG_TOKEN_INVALID', 'getToken() failed', { cause });
     }
-    if (!this.#wanted || generation !== this.#generation) throw new GagError('GAG_NOT_CONNECTED', 'disconnected');
+    // disconnect() (and perhaps connect() again) while the token was coming: this attempt gives up.
+    if (run === undefined || runOf(this.#state) !== run) throw new GagError('GAG_NOT_CONNECTED', 'disconnected');
     const ws = new WebSocket(this.#url, [SUBPROTOCOL]);
     ws.binaryType = 'arraybuffer';
     this.#ws = ws;
@@ -238,7 +196,7 @@ export class GagClient extends EventEmitter<GagClientEvents> {
     sendControl: (message) => this.#send(message),
     // The features are those of this connection: a reconnect ends every call first.
     sendDtmf: (callId, digits) => {
-      if (this.#state !== 'online' || !this.#features.has(FEATURES.DTMF)) return false;
+      if (shownState(this.#state) !== 'online' || !this.#features.has(FEATURES.DTMF)) return false;
       this.#send({ type: 'dtmf', callId, digits });
       return true;
     },
@@ -253,7 +211,7 @@ export class GagClient extends EventEmitter<GagClientEvents> {
       return true;
     },
     forget: (callId) => void this.#calls.delete(callId),
-    measureRtt: (timeoutMs, signal) => (this.#state === 'online' ? this.measureRtt({ timeoutMs, signal }) : Promise.resolve(null)),
+    measureRtt: (timeoutMs, signal) => (shownState(this.#state) === 'online' ? this.measureRtt({ timeoutMs, signal }) : Promise.resolve(null)),
   };
 
   #onMessage(data: string | ArrayBuffer, welcomed: () => void): void {
@@ -273,11 +231,10 @@ export class GagClient extends EventEmitter<GagClientEvents> {
     this.#log.debug({ type: message.type }, 'from gateway');
     switch (message.type) {
       case 'welcome':
+        if (!canClientTransition(this.#state.phase, 'welcome')) return void this.#log.warn({ phase: this.#state.phase }, 'welcome repeated: ignored');
         this.#extension = message.extension;
         this.#features = new Set(message.features ?? []);
-        this.#wasOnline = true;
-        this.#loop.connected();
-        this.#setState('online');
+        this.#go('welcome');
         welcomed();
         this.emit('connected', { extension: message.extension, sessionId: message.sessionId });
         return;
@@ -290,7 +247,7 @@ export class GagClient extends EventEmitter<GagClientEvents> {
         return;
       }
       case 'answered':
-        this.#calls.get(message.callId)?.connected();
+        this.#calls.get(message.callId)?.answered();
         return;
       case 'dtmf':
         this.#calls.get(message.callId)?.keyPressed(message.digit);
@@ -305,11 +262,14 @@ export class GagClient extends EventEmitter<GagClientEvents> {
     }
   }
 
+  /** The socket closed (or a reconnect's token fetch failed): reconnect, or go offline. */
   #onClose(code: number, reason: string): Disconnect {
     const name = closeName(code);
-    const retry = this.#wanted && this.#wasOnline && (name === undefined ? true : CLOSE[name].retry);
+    const { phase } = this.#state;
+    // Only a connection that was online reconnects (a first connect() that fails says why instead).
+    const retry = (phase === 'online' || phase === 'reconnecting') && (name === undefined ? true : CLOSE[name].retry);
     const info: Disconnect = { code, reason, retry };
-    const wasOnline = this.#state === 'online';
+    const wasOnline = shownState(this.#state) === 'online';
     this.#ws = undefined;
     this.#features = new Set();
     this.#rtt.cancelAll();
@@ -319,22 +279,32 @@ export class GagClient extends EventEmitter<GagClientEvents> {
       this.#log.info({ code, reason, retry }, 'disconnected');
       this.emit('disconnected', info);
     }
-    if (retry && this.#loop.dropped(code)) this.#setState('reconnecting'); // or paused while the browser is offline
-    else {
-      this.#wanted = false;
-      this.#setState('offline');
-    }
+    if (retry && this.#loop.dropped(code)) this.#go('drop'); // or paused while the browser is offline
+    else this.#go(phase === 'closing' ? 'closed' : 'fail');
     return info;
   }
 
-  #setState(state: ConnectionState): void {
-    if (this.#state === state) return;
-    this.#state = state;
-    if (state === 'offline') {
-      // Everything connect() started: the reconnect loop's listeners, the ringer's audio context.
-      this.#loop.stop();
-      void this.#ringer.close();
+  /** The only place the state changes (client-machine.ts); side effects follow, keyed by the new phase, then the event. */
+  #go(event: ClientEvent): void {
+    const shown = shownState(this.#state);
+    this.#state = nextClientState(this.#state, event);
+    switch (this.#state.phase) {
+      case 'connecting':
+        this.#loop.start();
+        break;
+      case 'online':
+        this.#loop.connected();
+        break;
+      case 'closing':
+        this.#loop.stop();
+        this.#ws?.close(1000, 'bye');
+        break;
+      case 'offline':
+        // Everything connect() started: the reconnect loop's listeners, the ringer's audio context.
+        this.#loop.stop();
+        void this.#ringer.close();
+        break;
     }
-    this.emit('state', state);
+    if (shownState(this.#state) !== shown) this.emit('state', shownState(this.#state));
   }
 }

@@ -1,0 +1,39 @@
+/**
+ * What a {@link GagClient} tells its listeners: its connection state and why it closed.
+ * @packageDocumentation
+ */
+import type { Call } from './call.js';
+
+/** Where the connection is. */
+export type ConnectionState = 'offline' | 'connecting' | 'online' | 'reconnecting';
+
+/** Why the connection closed. */
+export interface Disconnect {
+  readonly code: number;
+  readonly reason: string;
+  /** Whether the SDK reconnects after this close (see `CLOSE` in the protocol). */
+  readonly retry: boolean;
+}
+
+/** Events of a {@link GagClient}. Every listener runs after the client's state is updated. @example client.on('incoming', (call) => ring(call)) */
+export interface GagClientEvents {
+  /** The connection state changed. @example client.on('state', (state) => (status.textContent = state)) */
+  state: (state: ConnectionState) => void;
+  /** Logged in: the gateway accepted the token (the connection is `online`). */
+  connected: (info: { extension: string; sessionId: string }) => void;
+  /** The connection closed; calls on it ended with `connection_lost`. `retry` says whether a reconnect follows. */
+  disconnected: (info: Disconnect) => void;
+  /**
+   * A reconnect attempt is scheduled after `delayMs` (0 when the network just came back). While
+   * the browser is offline no attempt is scheduled: the state stays `reconnecting` until `online`.
+   */
+  reconnecting: (info: { attempt: number; delayMs: number }) => void;
+  /** A call is ringing here. */
+  incoming: (call: Call) => void;
+  /**
+   * The browser did not let the ringtone play (no click on the page yet). Ask for a click and
+   * call `unlockAudio()` from it. Fires at most once per ring.
+   * @example client.on('audioBlocked', () => (soundButton.hidden = false))
+   */
+  audioBlocked: () => void;
+}
