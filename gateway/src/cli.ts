@@ -195,7 +195,11 @@ function isEntryPoint(): boolean {
   }
 }
 
-if (isEntryPoint()) {
+/**
+ * Run the CLI on this process's argv, stdout and signals, and set its exit code: what the
+ * `gag-gateway` command does (bin/gag-gateway.js, or `node dist/cli.js`).
+ */
+export async function runFromProcess(): Promise<void> {
   const code = await main(process.argv.slice(2), {
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
@@ -205,3 +209,5 @@ if (isEntryPoint()) {
   if (code === 1) process.exit(1);
   process.exitCode = code;
 }
+
+if (isEntryPoint()) await runFromProcess();

@@ -13,8 +13,9 @@ export class ConfigError extends GagError {
   readonly file: string;
   readonly key: string;
   readonly fix: string;
-  constructor(details: { file: string; key: string; fix: string }) {
-    super('GAG_CONFIG_INVALID', `${details.file}: ${details.key}: ${details.fix}`);
+  /** @param options.cause what failed underneath, e.g. the listen error (its `code`: `EADDRINUSE`). */
+  constructor(details: { file: string; key: string; fix: string }, options?: { cause?: unknown }) {
+    super('GAG_CONFIG_INVALID', `${details.file}: ${details.key}: ${details.fix}`, options);
     this.file = details.file;
     this.key = details.key;
     this.fix = details.fix;

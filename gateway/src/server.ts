@@ -24,6 +24,7 @@ import { Assets } from './http/assets.js';
 import { GatewayMetrics } from './http/metrics.js';
 import { Monitor } from './http/monitor.js';
 import { Routes, type Readiness } from './http/routes.js';
+import { ConfigError } from './errors.js';
 import { createLogger, type Logger, type LogLevel } from './log.js';
 import { createOriginator } from './originate/backend.js';
 import { Dialer } from './originate/dialer.js';
@@ -108,12 +109,27 @@ function changedKeys(before: object, after: object): string[] {
   return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).sort();
 }
 
-async function listen(server: Server, addr: string, log: Logger): Promise<string> {
+/** What a person should do when a listen address cannot be bound, by the error's code. */
+const LISTEN_FIXES: Readonly<Record<string, (addr: string, port: number) => string>> = {
+  EADDRINUSE: (addr, port) => `${addr} is already in use: stop what listens there (ss -ltnp 'sport = :${port}') or choose another port`,
+  EACCES: (addr) => `${addr} may not be bound by this user: use a port above 1023, or give the service CAP_NET_BIND_SERVICE`,
+  EADDRNOTAVAIL: (addr) => `${addr}: no interface of this machine has that address: use one it has, 127.0.0.1, or :port for all`,
+};
+
+/**
+ * Listen on `addr` (the config key `key` of `file`).
+ * @throws ConfigError naming the key and the fix when the address cannot be bound.
+ */
+async function listen(server: Server, addr: string, key: 'asterisk_addr' | 'browser_addr', file: string, log: Logger): Promise<string> {
   const { host, port } = parseListenAddress(addr)!; // the schema checked it
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const onError = (err: NodeJS.ErrnoException): void => {
+      const fix = LISTEN_FIXES[err.code ?? ''];
+      reject(fix === undefined ? err : new ConfigError({ file, key, fix: fix(addr, port) }, { cause: err }));
+    };
+    server.once('error', onError);
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.off('error', onError);
       // From now on an accept failure (EMFILE under load) is logged, never an unheard 'error'.
       server.on('error', (err) => log.error({ err, addr }, 'listener error'));
       resolve();
@@ -190,10 +206,10 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       }),
   });
 
-  const asteriskAddr = await listen(asterisk.server, config.asterisk_addr, log);
+  const asteriskAddr = await listen(asterisk.server, config.asterisk_addr, 'asterisk_addr', file, log);
   let browserAddr: string;
   try {
-    browserAddr = await listen(browser.server, config.browser_addr, log);
+    browserAddr = await listen(browser.server, config.browser_addr, 'browser_addr', file, log);
   } catch (e) {
     await asterisk.close();
     throw e;

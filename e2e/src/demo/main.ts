@@ -9,10 +9,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { parseArgs } from 'node:util';
-import { createLogger, devConfig, mintToken, startGateway } from '@gag/gateway';
+import { ConfigError, createLogger, devConfig, mintToken, startGateway } from '@gag/gateway';
 import { FakeAmi, FakeAsterisk, echo, sequence, tone, type AudioSource, type FakeCall } from '../index.js';
 import { phonePageHtml } from '../phone-page.js';
+import { DEMO_USAGE, DemoUsageError, demoVersion, parseDemoArgs, portProblem, type DemoOptions } from './options.js';
 import { demoBody, demoIntro } from './page.js';
 
 /** The demo's extension. */
@@ -27,20 +27,25 @@ const EXTENSION_PATTERN = /^\w{1,16}$/;
 const CALLER_NUMBER_PATTERN = /^\+?\d{1,20}$/;
 const CALLER_NAME_MAX_CHARS = 40;
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string', default: process.env['GAG_DEMO_PORT'] ?? '8080' },
-    'gateway-port': { type: 'string', default: process.env['GAG_GATEWAY_PORT'] ?? '8766' },
-    'asterisk-port': { type: 'string', default: process.env['GAG_ASTERISK_PORT'] ?? '8765' },
-    lang: { type: 'string', default: 'ja' },
-    // Your own page's origin (e.g. http://localhost:3000), to try the README's "Add a phone to
-    // your page" against the demo; with GAG_JWT_SECRET your backend can mint the tokens.
-    origin: { type: 'string', multiple: true, default: [] },
-  },
-});
-const port = Number(values.port);
-const lang = values.lang === 'en' ? 'en' : 'ja';
-const origins = [`http://localhost:${port}`, `http://127.0.0.1:${port}`, ...values.origin];
+/** Print `message` as the demo's one line and exit with `code` (2: the command line or a port). */
+function quit(message: string, code: number): never {
+  process.stderr.write(`gag demo: ${message}\n`);
+  process.exit(code);
+}
+
+let options: DemoOptions;
+try {
+  const parsed = parseDemoArgs(process.argv.slice(2), process.env);
+  if (parsed === 'help') process.exit((process.stdout.write(DEMO_USAGE), 0));
+  if (parsed === 'version') process.exit((process.stdout.write(`${demoVersion()}\n`), 0));
+  options = parsed;
+} catch (e) {
+  if (e instanceof DemoUsageError) quit(e.message, 2);
+  throw e;
+}
+const port = options.port;
+const lang = options.lang;
+const origins = [`http://localhost:${port}`, `http://127.0.0.1:${port}`, ...options.origins];
 /** The token secret: yours from GAG_JWT_SECRET (to mint tokens in your own backend), else random. */
 const jwtSecret = process.env['GAG_JWT_SECRET'];
 
@@ -53,12 +58,20 @@ const config = devConfig({
   ami_port: ami.port,
   ami_username: 'gag',
   ami_secret: 'demo-ami-secret',
-  asterisk_addr: `127.0.0.1:${values['asterisk-port']}`,
-  browser_addr: `127.0.0.1:${values['gateway-port']}`,
+  asterisk_addr: `127.0.0.1:${options.asteriskPort}`,
+  browser_addr: `127.0.0.1:${options.gatewayPort}`,
   allowed_origins: origins,
   ...(jwtSecret === undefined ? {} : { jwt_secret: jwtSecret }),
 });
-const gateway = await startGateway(config, { log });
+const gateway = await startGateway(config, { log }).catch(async (e: unknown) => {
+  await ami.close();
+  // A port the gateway could not bind comes back as the config key it was given as.
+  if (e instanceof ConfigError && (e.key === 'asterisk_addr' || e.key === 'browser_addr')) {
+    const option = e.key === 'asterisk_addr' ? 'asterisk-port' : 'gateway-port';
+    quit(portProblem(option, option === 'asterisk-port' ? options.asteriskPort : options.gatewayPort, (e.cause as NodeJS.ErrnoException | undefined)?.code), 2);
+  }
+  throw e;
+});
 const asterisk = new FakeAsterisk({ url: gateway.asteriskUrl });
 ami.asterisk = asterisk;
 ami.on('originate', (originate) => {
@@ -141,7 +154,12 @@ const server = createServer((req, res) => {
     res.end('demo error\n');
   });
 });
-await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+await new Promise<void>((resolve) => {
+  server.once('error', (err: NodeJS.ErrnoException) => {
+    void Promise.all([asterisk.close(), gateway.close(), ami.close()]).finally(() => quit(portProblem('port', port, err.code), 2));
+  });
+  server.listen(port, '127.0.0.1', resolve);
+});
 process.stdout.write(
   `\n  GAG demo: open http://localhost:${port}  (extension ${EXTENSION}; Ctrl-C to stop)\n` +
     `  Fake CRM: open http://localhost:${port}/crm.html${lang === 'en' ? '?lang=en' : ''}\n\n`,
