@@ -3,84 +3,16 @@
  * over a BroadcastChannel and can take the phone over with a click.
  * @packageDocumentation
  */
-import { DialError, DIAL_TIMEOUT_MS, type Call, type GagClient } from '@gag/sdk';
-import { remotePhoneOf, type PhoneSource, type RemotePhone } from './remote-phone.js';
+import { DialError, type Call } from '@gag/sdk';
+import { remotePhoneOf, type RemotePhone } from './remote-phone.js';
+import { nextTabState, type TabEvent, type TabRole, type TabState } from './role-machine.js';
 import { TabChannel, type TabMessage } from './tab-channel.js';
 import { TabLock } from './tab-lock.js';
+import { TAB_DIAL_TIMEOUT_MS, TAKEOVER_RING_WAIT_MS, type PhoneTabsOptions, type TabClient, type TabsHost } from './tabs-host.js';
 
-/**
- * How long a tab taking a ringing call over waits, once connected, for the gateway to ring it
- * with that call. A gateway too old to ring a phone that logs in late never does: the tab gives
- * up and the call rings on in the other tab.
- */
-export const TAKEOVER_RING_WAIT_MS = 5_000;
-
-/**
- * How long a following tab waits for the leading tab's answer to a dial: the leader's own wait
- * for the gateway, and a little more. A leader that went away meanwhile never answers.
- */
-export const TAB_DIAL_TIMEOUT_MS = DIAL_TIMEOUT_MS + 2_000;
-
-/** What the tabs read of a client: its state and calls, and its events; and it dials for the other tabs. */
-export type TabClient = PhoneSource & Pick<GagClient, 'on' | 'off' | 'dial'>;
-
-/** The phone element, as the tabs drive it. */
-export interface TabsHost {
-  /**
-   * This tab holds the phone now: create the client, attach the view to it, connect it, return
-   * it (undefined: it could not be created; the view says why).
-   */
-  lead(): TabClient | undefined;
-  /**
-   * Another tab holds the phone: let go of the client `lead()` returned, if any (remove your
-   * listeners and `disconnect()`: never reject, its calls ring on in the other tab), and show
-   * `remote` (null: that tab has not said yet). Called again on every change there.
-   */
-  follow(remote: RemotePhone | null): void;
-}
-
-/** Where a tab stands. */
-export type TabRole = 'following' | 'taking-over' | 'leading' | 'leaving' | 'closed';
-
-/** How the tabs of a phone find each other. */
-export interface PhoneTabsOptions {
-  /**
-   * One name per phone, the same in every tab: {@link phoneLockName}. A promise (the token comes
-   * from a callback or a URL) that rejects makes this tab hold a phone of its own: its
-   * connection will say what is wrong.
-   */
-  readonly name: string | Promise<string>;
-  readonly host: TabsHost;
-  /**
-   * The browser's Web Locks (`navigator.locks`). Without them (an old browser, a page that is not
-   * a secure context) or without BroadcastChannel, every tab holds a phone of its own.
-   */
-  readonly locks: LockManager | undefined;
-  /** Default {@link TAKEOVER_RING_WAIT_MS}. */
-  readonly ringWaitMs?: number;
-  /** Default {@link TAB_DIAL_TIMEOUT_MS}. */
-  readonly dialWaitMs?: number;
-}
-
-/** The extension claim of a JWT, read but not verified: it only groups this browser's tabs. */
-function extensionClaim(token: string): string {
-  try {
-    const claims: unknown = JSON.parse(atob((token.split('.')[1] ?? '').replace(/-/g, '+').replace(/_/g, '/')));
-    const ext = (claims as { ext?: unknown } | null)?.ext;
-    return typeof ext === 'string' ? ext : '';
-  } catch {
-    return ''; // not a JWT: the gateway will say so; the tabs of this server share one phone
-  }
-}
-
-/**
- * The name the tabs of one phone share: the gateway and the token's extension (a fresh token per
- * page still names the same phone).
- * @example phoneLockName('wss://gw.example.com:8766', token) // 'gag-phone:wss://gw.example.com:8766:2001'
- */
-export function phoneLockName(server: string, token: string): string {
-  return `gag-phone:${server}:${extensionClaim(token)}`;
-}
+export { phoneLockName } from './lock-name.js';
+export type { TabRole } from './role-machine.js';
+export { TAB_DIAL_TIMEOUT_MS, TAKEOVER_RING_WAIT_MS, type PhoneTabsOptions, type TabClient, type TabsHost } from './tabs-host.js';
 
 /**
  * One tab's part in sharing a phone across the browser's tabs. The tab holding the lock leads:
@@ -101,15 +33,14 @@ export class PhoneTabs {
   readonly #dialWaitMs: number;
   /** This tab's dials through the leading tab, waiting for its answer, by request id. */
   readonly #dials = new Map<string, (reason: string | null) => void>();
-  #role: TabRole = 'following';
+  /** Changed only by {@link PhoneTabs.#go} (role-machine.ts). */
+  #state: TabState = { role: 'following' };
   #client: TabClient | undefined;
   #unwatch: (() => void) | undefined;
   #remote: RemotePhone | null = null;
   #remoteFrom: string | undefined;
-  /** The call a takeover answers as soon as it rings here. */
-  #answerHere: string | undefined;
+  /** A takeover's wait for its call to ring here: owned by `taking-over`, cleared on leaving it. */
   #ringWait: ReturnType<typeof setTimeout> | undefined;
-  #stealing = false;
   /** The last call that ended in this tab, told with the phone (the others' `gag-ended` reason). */
   #ended: RemotePhone['ended'] = null;
 
@@ -119,20 +50,20 @@ export class PhoneTabs {
     this.#dialWaitMs = options.dialWaitMs ?? TAB_DIAL_TIMEOUT_MS;
     const locks = options.locks;
     if (locks === undefined || typeof BroadcastChannel === 'undefined') {
-      this.#lead(); // every tab its own phone, as before tabs were shared
+      this.#go('lead'); // every tab its own phone, as before tabs were shared
       return;
     }
     if (typeof options.name === 'string') this.#join(options.name, locks);
     else {
       options.name.then(
         (name) => this.#join(name, locks),
-        () => this.#role === 'following' && this.#lead(),
+        () => this.#state.role === 'following' && this.#go('lead'),
       );
     }
   }
 
   get role(): TabRole {
-    return this.#role;
+    return this.#state.role;
   }
 
   /** The leading tab's phone, as this tab last heard it (null: nothing heard yet). */
@@ -142,7 +73,7 @@ export class PhoneTabs {
 
   /** Whether the view should answer `call` at once: the call a takeover came for. */
   answersHere(call: Call): boolean {
-    return call.id === this.#answerHere;
+    return 'answerHere' in this.#state && call.id === this.#state.answerHere;
   }
 
   /**
@@ -150,15 +81,10 @@ export class PhoneTabs {
    * call comes along and is answered here; a call in progress stays in its tab (nothing happens).
    */
   takeOver(): void {
-    if (this.#role !== 'following' || this.#lock === undefined) return;
+    if (this.#state.role !== 'following' || this.#lock === undefined) return;
     const call = this.#remote?.call ?? null;
     if (call?.state === 'talking') return;
-    this.#answerHere = call?.state === 'ringing' ? call.id : undefined;
-    this.#role = 'taking-over';
-    this.#stealing = false;
-    const client = this.#host.lead();
-    if (client === undefined) return this.#follow();
-    this.#attach(client);
+    this.#go('takeOver', call?.state === 'ringing' ? call.id : undefined);
   }
 
   /**
@@ -183,71 +109,83 @@ export class PhoneTabs {
 
   /** This tab leaves (the element left the page): the next tab in line takes the phone. */
   close(): void {
-    if (this.#role === 'closed') return;
-    const led = this.#role === 'leading' || this.#role === 'leaving';
-    this.#detach();
-    this.#role = 'closed';
-    if (led) this.#channel?.post({ type: 'gone', from: this.#id });
-    this.#lock?.release();
-    this.#channel?.close();
+    if (this.#state.role !== 'closed') this.#go('close');
   }
 
   #join(name: string, locks: LockManager): void {
-    if (this.#role === 'closed') return;
+    if (this.#state.role === 'closed') return;
     this.#channel = new TabChannel(name, (m) => this.#onMessage(m));
     this.#lock = new TabLock(locks, name, { granted: () => this.#granted(), stolen: () => this.#stolen() });
     this.#lock.queue();
     this.#channel.post({ type: 'ask', from: this.#id });
   }
 
-  #lead(): void {
-    this.#role = 'leading';
-    const client = this.#host.lead();
-    if (client !== undefined) this.#attach(client);
-    this.#tell();
-  }
-
   #granted(): void {
-    if (this.#role === 'closed') return this.#lock?.release();
-    this.#remote = null;
-    this.#remoteFrom = undefined;
-    if (this.#role !== 'taking-over') return this.#lead();
-    clearTimeout(this.#ringWait);
-    this.#answerHere = undefined;
-    this.#role = 'leading';
-    this.#tell();
+    if (this.#state.role === 'closed') return this.#lock?.release();
+    this.#go('granted');
   }
 
   #stolen(): void {
-    if (this.#role !== 'leading') return;
-    const talking = this.#client?.calls.find((c) => c.state === 'talking');
-    if (talking === undefined) return this.#follow();
-    // Cannot happen by a click (no takeover of a call in progress), only by a race: the call stays.
-    this.#role = 'leaving';
-    talking.once('ended', () => {
-      if (this.#role === 'leaving') this.#follow();
-    });
+    if (this.#state.role !== 'leading') return;
+    // In a call: cannot happen by a click (no takeover of a call in progress), only by a race: the call stays.
+    this.#go(this.#client?.calls.some((c) => c.state === 'talking') === true ? 'stolenInCall' : 'stolen');
   }
 
-  /** Let go of this tab's client and show the leading tab's phone; wait in line again. */
-  #follow(): void {
-    clearTimeout(this.#ringWait);
-    this.#answerHere = undefined;
-    this.#detach();
-    this.#role = 'following';
-    this.#host.follow(this.#remote);
-    this.#lock?.queue();
-    this.#channel?.post({ type: 'ask', from: this.#id });
+  /**
+   * The only place the role changes (role-machine.ts); side effects follow, keyed by the new role.
+   * `ringingThere`: for `takeOver`, the call it answers here.
+   */
+  #go(event: TabEvent, ringingThere?: string): void {
+    const from = this.#state.role;
+    this.#state = nextTabState(this.#state, event, ringingThere);
+    if (from === 'taking-over') {
+      clearTimeout(this.#ringWait);
+      this.#ringWait = undefined;
+    }
+    switch (this.#state.role) {
+      case 'taking-over': {
+        const client = this.#host.lead();
+        if (client === undefined) return this.#go('giveUp'); // the view says why
+        return this.#attach(client);
+      }
+      case 'stealing':
+        return this.#lock?.steal();
+      case 'leading':
+        this.#remote = null;
+        this.#remoteFrom = undefined;
+        // A takeover leads with the client it connected; a tab from the line connects one now.
+        if (this.#client === undefined) {
+          const client = this.#host.lead();
+          if (client !== undefined) this.#attach(client);
+        }
+        return this.#tell();
+      case 'leaving':
+        return void this.#client?.calls.find((c) => c.state === 'talking')?.once('ended', () => {
+          if (this.#state.role === 'leaving') this.#go('callEnded');
+        });
+      case 'following':
+        // Let go of this tab's client and show the leading tab's phone; wait in line again.
+        this.#detach();
+        this.#host.follow(this.#remote);
+        this.#lock?.queue();
+        return this.#channel?.post({ type: 'ask', from: this.#id });
+      case 'closed':
+        this.#detach();
+        if (from === 'leading' || from === 'leaving') this.#channel?.post({ type: 'gone', from: this.#id });
+        this.#lock?.release();
+        return this.#channel?.close();
+    }
   }
 
   #onMessage(message: TabMessage): void {
-    if (this.#role === 'closed') return;
+    const { role } = this.#state;
+    if (role === 'closed') return;
     switch (message.type) {
       case 'ask':
-        if (this.#role === 'leading') this.#tell();
+        if (role === 'leading') this.#tell();
         return;
       case 'dial':
-        if (this.#role === 'leading') void this.#dialFor(message.id, message.number);
+        if (role === 'leading') void this.#dialFor(message.id, message.number);
         return;
       case 'dialed':
         this.#dials.get(message.id)?.(message.reason);
@@ -261,8 +199,8 @@ export class PhoneTabs {
         this.#remoteFrom = message.from;
         break;
     }
-    if (this.#role === 'following') this.#host.follow(this.#remote);
-    if (this.#role === 'taking-over') this.#maybeSteal();
+    if (role === 'following') this.#host.follow(this.#remote);
+    if (role === 'taking-over') this.#maybeSteal();
   }
 
   /** Dial `number` for a following tab, and tell it how that went (dial `id`). */
@@ -278,7 +216,7 @@ export class PhoneTabs {
 
   /** Tell the other tabs this tab's phone. */
   #tell(): void {
-    if (this.#role === 'leading' && this.#client !== undefined) this.#channel?.post({ type: 'phone', from: this.#id, phone: remotePhoneOf(this.#client, this.#ended) });
+    if (this.#state.role === 'leading' && this.#client !== undefined) this.#channel?.post({ type: 'phone', from: this.#id, phone: remotePhoneOf(this.#client, this.#ended) });
   }
 
   /**
@@ -286,20 +224,17 @@ export class PhoneTabs {
    * for rings here (or is gone). When the other tab answered meanwhile, the call stays there.
    */
   #maybeSteal(): void {
+    const state = this.#state;
     const client = this.#client;
-    if (this.#role !== 'taking-over' || this.#stealing || client?.state !== 'online') return;
+    if (state.role !== 'taking-over' || client?.state !== 'online') return;
     const there = this.#remote?.call ?? null;
-    if (there?.state === 'talking') return this.#follow();
-    const waiting = this.#answerHere !== undefined && there?.id === this.#answerHere && !client.calls.some((c) => c.id === this.#answerHere);
-    if (waiting) {
-      this.#ringWait ??= setTimeout(() => {
-        if (this.#role === 'taking-over' && !this.#stealing) this.#follow();
-      }, this.#ringWaitMs);
-      return;
-    }
-    this.#stealing = true;
-    clearTimeout(this.#ringWait);
-    this.#lock?.steal();
+    if (there?.state === 'talking') return this.#go('giveUp');
+    const { answerHere } = state;
+    const waiting = answerHere !== undefined && there?.id === answerHere && !client.calls.some((c) => c.id === answerHere);
+    if (!waiting) return this.#go('steal');
+    this.#ringWait ??= setTimeout(() => {
+      if (this.#state.role === 'taking-over') this.#go('giveUp');
+    }, this.#ringWaitMs);
   }
 
   /** Follow `client`: tell the other tabs its changes, and drive a takeover. */
@@ -312,7 +247,8 @@ export class PhoneTabs {
     };
     const onState = (): void => {
       // A takeover whose connection failed: the view says why; the phone stays in the other tab.
-      if (this.#role === 'taking-over' && client.state === 'offline') return this.#follow();
+      const { role } = this.#state;
+      if ((role === 'taking-over' || role === 'stealing') && client.state === 'offline') return this.#go('giveUp');
       changed();
     };
     const onIncoming = (call: Call): void => {
@@ -340,8 +276,6 @@ export class PhoneTabs {
   }
 
   #detach(): void {
-    clearTimeout(this.#ringWait);
-    this.#ringWait = undefined;
     this.#unwatch?.();
     this.#unwatch = undefined;
     this.#client = undefined;
