@@ -32,7 +32,7 @@ export default defineConfig({
           include: BROWSER_TESTS,
           testTimeout: 15_000,
           // Says how to get Chromium when there is none, before Playwright would suggest downloading one.
-          globalSetup: ['sdk/test/browser/require-chromium.ts'],
+          globalSetup: ['vitest.browser-setup.ts'],
           browser: {
             enabled: true,
             headless: true,

@@ -2,7 +2,7 @@
  * Fuzz throughput (`--only fuzz`): generated messages through the gateway's parsers, in this
  * process (no gateway, no socket: the parsers are pure functions). Three sides — chan_websocket
  * control in plain text, in JSON, and gag.v1 client messages — each get `messages` messages from
- * `fuzz-messages.ts`, in chunks so memory stays small. Per side: how many parsed as well-formed,
+ * `@gag/testkit/fuzz`, in chunks so memory stays small. Per side: how many parsed as well-formed,
  * how many were rejected with a `ProtocolError`, and failures (anything else: a finding), plus the
  * parse rate (parsing alone is timed; generating and judging are not).
  * @packageDocumentation
@@ -10,8 +10,8 @@
 import fc from 'fast-check';
 import { parseClientMessage } from '@gag/sdk/protocol';
 // Not part of @gag/gateway's public API: the bench measures the built internal parser itself.
-import { parseAsteriskMessage } from '../../gateway/dist/asterisk/control.js';
-import { asteriskJsonMessage, asteriskTextMessage, clientMessageText, judgeAsterisk, judgeClient, type Verdict } from './fuzz-messages.js';
+import { parseAsteriskMessage } from '@gag/gateway/testing';
+import { asteriskJsonMessage, asteriskTextMessage, clientMessageText, judgeAsterisk, judgeClient, type Verdict } from '@gag/testkit/fuzz';
 import { num, table } from './report.js';
 
 /** Messages generated, timed and judged at a time. */

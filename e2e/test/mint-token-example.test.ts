@@ -4,12 +4,14 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
-import { hmacKeys } from '../../gateway/src/access/keys.js';
-import { createTokenVerifier, verifyToken } from '../../gateway/src/access/token.js';
+import { verifyToken } from '@gag/gateway';
+import { startTestGateway } from '@gag/testkit/gateway';
+import { TestPhone } from '@gag/testkit/phone';
 
 const root = new URL('../../', import.meta.url);
 const EXAMPLE = fileURLToPath(new URL('examples/mint-token.mjs', root));
@@ -36,8 +38,15 @@ describe('examples/mint-token.mjs', () => {
     const secret = randomBytes(32).toString('hex');
     const token = await mint({ GAG_JWT_SECRET: secret }, '2001');
     await expect(verifyToken(token, randomBytes(32).toString('hex'))).rejects.toMatchObject({ reason: 'signature' });
-    const requiresIssuer = createTokenVerifier({ jwt_algorithms: ['HS256'], jwt_issuer: 'https://crm.example.com', jwt_audience: undefined }, hmacKeys(secret));
-    await expect(requiresIssuer(token)).rejects.toMatchObject({ code: 'GAG_TOKEN_INVALID', reason: 'claims' });
+    const requiresIssuer = await startTestGateway({ jwt_secret: secret, jwt_issuer: 'https://crm.example.com' });
+    try {
+      const phone = new TestPhone(requiresIssuer.gw.browserUrl);
+      await once(phone.ws, 'open', { signal: AbortSignal.timeout(2_000) });
+      phone.send({ type: 'hello', token });
+      expect(await phone.closed).toEqual({ code: 4100, reason: 'token refused: claims' });
+    } finally {
+      await requiresIssuer.stop();
+    }
   });
 
   test('without GAG_JWT_SECRET it fails and prints no token', async () => {

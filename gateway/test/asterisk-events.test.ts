@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { FRAME_BYTES } from '@gag/sdk/protocol';
-import { startTestGateway, type TestGateway } from './fixture.js';
-import type { TestPhone } from './phone.js';
+import { startTestGateway, type TestGateway } from '@gag/testkit/gateway';
+import type { TestPhone } from '@gag/testkit/phone';
 
 let t: TestGateway;
 beforeEach(async () => {

@@ -4,10 +4,10 @@ import { UnsecuredJWT } from 'jose';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { PHONE_PATH, SUBPROTOCOL } from '@gag/sdk/protocol';
 import type { GatewayConfigInput } from '../src/config/schema.js';
-import { TEST_SECRET, startTestGateway, type TestGateway } from './fixture.js';
+import { TEST_SECRET, startTestGateway, type TestGateway } from '@gag/testkit/gateway';
 import { handshake } from './handshake.js';
 import { confusedToken, makeTestKeys, sign, type TestKeys } from './jwt-keys.js';
-import { TEST_ORIGIN, TestPhone } from './phone.js';
+import { TEST_ORIGIN, TestPhone } from '@gag/testkit/phone';
 
 const hs = new TextEncoder().encode(TEST_SECRET);
 let keys: TestKeys;

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { FRAME_BYTES } from '@gag/sdk/protocol';
-import { analyseTone, floatToS16le, s16leToFloat, sineFloat, tone } from '@gag/e2e';
-import { startTestGateway, type TestGateway } from './fixture.js';
-import type { TestPhone } from './phone.js';
+import { tone } from '@gag/e2e';
+import { analyseTone, floatToS16le, s16leToFloat, sineFloat } from '@gag/e2e/tones';
+import { startTestGateway, type TestGateway } from '@gag/testkit/gateway';
+import type { TestPhone } from '@gag/testkit/phone';
 
 let t: TestGateway;
 beforeEach(async () => {
@@ -161,7 +162,7 @@ describe('bad input from a browser closes that one connection', () => {
   });
 
   test('a bad token closes with 4100, an expired one with 4101', async () => {
-    const { TestPhone } = await import('./phone.js');
+    const { TestPhone } = await import('@gag/testkit/phone');
     for (const [token, code] of [
       ['nope', 4100],
       [await t.token('2001', -60), 4101],
@@ -176,7 +177,7 @@ describe('bad input from a browser closes that one connection', () => {
   });
 
   test('a wrong Origin is refused with 403 before the upgrade', async () => {
-    const { TestPhone } = await import('./phone.js');
+    const { TestPhone } = await import('@gag/testkit/phone');
     const phone = new TestPhone(t.gw.browserUrl, { origin: 'http://evil.test' });
     const status = await new Promise<number>((resolve) => phone.ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
     expect(status).toBe(403);

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { FRAME_BYTES } from '@gag/sdk/protocol';
-import { analyseTone, floatToS16le, s16leToFloat, sineFloat, tone } from '@gag/e2e';
+import { tone } from '@gag/e2e';
+import { analyseTone, floatToS16le, s16leToFloat, sineFloat } from '@gag/e2e/tones';
 import { AMI_SECRET, startClickToCall, type ClickToCall } from './click-fixture.js';
-import type { TestPhone } from './phone.js';
+import type { TestPhone } from '@gag/testkit/phone';
 
 let t: ClickToCall;
 afterEach(async () => {

@@ -2,7 +2,8 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import { FRAME_BYTES } from '@gag/sdk/protocol';
-import { analyseTone, floatToS16le, sineFloat, tone } from '@gag/e2e';
+import { tone } from '@gag/e2e';
+import { analyseTone, floatToS16le, sineFloat } from '@gag/e2e/tones';
 import { ARI_PASSWORD, startClickToCall, type ClickToCall } from './click-fixture.js';
 
 let t: ClickToCall;

@@ -7,8 +7,9 @@ import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { WebSocket } from 'ws';
 import { CLOSE, frameBytesOf, type WireFormat } from '@gag/sdk/protocol';
-import { analyseTone, decodeSamples, type AudioSource } from '@gag/e2e';
-import { startTestGateway, type TestGateway } from './fixture.js';
+import { decodeSamples, type AudioSource } from '@gag/e2e';
+import { analyseTone } from '@gag/e2e/tones';
+import { startTestGateway, type TestGateway } from '@gag/testkit/gateway';
 import { LegacyTestPhone } from './legacy-phone.js';
 
 let t: TestGateway;

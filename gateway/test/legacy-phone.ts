@@ -7,8 +7,8 @@ import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import { FRAME_BYTES } from '@gag/sdk/protocol';
-import { floatToS16le, sineFloat } from '@gag/e2e';
-import { TEST_ORIGIN } from './phone.js';
+import { floatToS16le, sineFloat } from '@gag/e2e/tones';
+import { TEST_ORIGIN } from '@gag/testkit/phone';
 
 /** Where to connect and as whom; `origin: null` sends no Origin header. */
 export interface LegacyConnectOptions {

@@ -5,10 +5,11 @@
 import { SignJWT } from 'jose';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { FRAME_BYTES } from '@gag/sdk/protocol';
-import { analyseTone, s16leToFloat, tone } from '@gag/e2e';
+import { tone } from '@gag/e2e';
+import { analyseTone, s16leToFloat } from '@gag/e2e/tones';
 import { mintToken } from '../src/access/token.js';
-import { HEARTBEAT_INTERVAL_MS } from '../src/browser/socket-io.js';
-import { TEST_SECRET, startTestGateway, type TestGateway } from './fixture.js';
+import { HEARTBEAT_INTERVAL_MS } from '../src/net/heartbeat.js';
+import { TEST_SECRET, startTestGateway, type TestGateway } from '@gag/testkit/gateway';
 import { LegacyTestPhone, legacyRefusal, type LegacyConnectOptions } from './legacy-phone.js';
 
 let t: TestGateway;

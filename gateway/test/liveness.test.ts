@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { afterEach, expect, test } from 'vitest';
-import { startTestGateway, type TestGateway } from './fixture.js';
+import { startTestGateway, type TestGateway } from '@gag/testkit/gateway';
 
 let t: TestGateway;
 afterEach(async () => {

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { FRAME_BYTES } from '@gag/sdk/protocol';
 import { tone } from '@gag/e2e';
 import { ADMIN_TOKEN, startClickToCall, type ClickToCall } from './click-fixture.js';
-import { TEST_ORIGIN } from './phone.js';
+import { TEST_ORIGIN } from '@gag/testkit/phone';
 
 let t: ClickToCall;
 afterEach(async () => {
@@ -203,7 +203,7 @@ describe('metrics and the monitor', () => {
     phone.send({ type: 'hangup', callId });
     await call.ended;
     await phone.next('ended');
-    const bad = await import('./phone.js').then(({ TestPhone }) => new TestPhone(t.gw.browserUrl));
+    const bad = await import('@gag/testkit/phone').then(({ TestPhone }) => new TestPhone(t.gw.browserUrl));
     await once(bad.ws, 'open');
     bad.send({ type: 'hello', token: 'not-a-jwt' });
     await bad.closed;

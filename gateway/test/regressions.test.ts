@@ -7,9 +7,9 @@ import type { Socket } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import { FRAME_BYTES } from '@gag/sdk/protocol';
 import { parseGroupsConfig } from '../src/config/groups.js';
-import { startTestGateway, type TestGateway } from './fixture.js';
+import { startTestGateway, type TestGateway } from '@gag/testkit/gateway';
 import { LegacyTestPhone } from './legacy-phone.js';
-import { TEST_ORIGIN, TestPhone } from './phone.js';
+import { TEST_ORIGIN, TestPhone } from '@gag/testkit/phone';
 import { clientFrame, rawUpgrade } from './raw-peer.js';
 
 let t: TestGateway;

@@ -7,9 +7,9 @@ import { NO_GROUPS, parseGroupsConfig } from '../src/config/groups.js';
 import { parseGatewayConfig } from '../src/config/load.js';
 import type { GatewayConfig, GatewayConfigInput } from '../src/config/schema.js';
 import { ConfigError } from '../src/errors.js';
-import { startTestGateway, type TestGateway } from './fixture.js';
+import { startTestGateway, type TestGateway } from '@gag/testkit/gateway';
 import { handshake } from './handshake.js';
-import { TEST_ORIGIN, TestPhone } from './phone.js';
+import { TEST_ORIGIN, TestPhone } from '@gag/testkit/phone';
 
 const CRM2 = 'http://crm2.test';
 let t: TestGateway | undefined;

@@ -1,4 +1,4 @@
-import { analyseTone, sineFloat } from '@gag/e2e';
+import { analyseTone, sineFloat } from '@gag/e2e/tones';
 import { describe, expect, test } from 'vitest';
 import { CaptureFramer, RENDER_QUANTUM_FRAMES } from '../src/audio/capture-framer.js';
 import { floatToS16, s16ToFloat } from '../src/audio/pcm.js';

@@ -7,7 +7,8 @@ import { afterEach, beforeEach, expect, test } from 'vitest';
 import type { Call } from '../src/call.js';
 import { GagClient } from '../src/client.js';
 import { FEATURES } from '../src/protocol.js';
-import { browserGlobals, startGatewayStub, type GatewayStub } from './gateway-stub.js';
+import { browserGlobals } from '@gag/testkit/browser-globals';
+import { startGatewayStub, type GatewayStub } from './gateway-stub.js';
 
 let gateway: GatewayStub;
 let client: GagClient | undefined;

@@ -5,7 +5,8 @@ import { afterEach, beforeEach, expect, test } from 'vitest';
 import type { Call } from '../src/call.js';
 import { GagClient } from '../src/client.js';
 import { DefaultReconnectPolicy } from '../src/reconnect-policy.js';
-import { browserGlobals, startGatewayStub, type GatewayStub } from './gateway-stub.js';
+import { browserGlobals } from '@gag/testkit/browser-globals';
+import { startGatewayStub, type GatewayStub } from './gateway-stub.js';
 
 const QUICK = new DefaultReconnectPolicy({ delaysMs: [10], jitter: 0 });
 let gateway: GatewayStub;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyseTone, fillSineS16, sineFloat } from '../../e2e/src/tones.js';
+import { analyseTone, fillSineS16, sineFloat } from '@gag/e2e/tones';
 import { CaptureFramer, RENDER_QUANTUM_FRAMES } from '../src/audio/capture-framer.js';
 import { decodeG711, encodeG711 } from '../src/audio/g711.js';
 import { Playout } from '../src/audio/playout.js';

@@ -1,4 +1,4 @@
-import { goertzelAmplitude, sineFloat } from '@gag/e2e';
+import { decodeDtmf, goertzelAmplitude, sineFloat } from '@gag/e2e/tones';
 import { describe, expect, test } from 'vitest';
 import { CaptureFramer, RENDER_QUANTUM_FRAMES } from '../src/audio/capture-framer.js';
 import { DTMF_DIGITS, DTMF_GAP_MS, DTMF_QUEUE_DIGITS, DTMF_TONE_AMPLITUDE, DTMF_TONE_MS, DtmfGenerator } from '../src/audio/dtmf.js';
@@ -6,7 +6,6 @@ import { s16ToFloat } from '../src/audio/pcm.js';
 import { Call, type CallTransport } from '../src/call.js';
 import { GagError } from '../src/errors.js';
 import { FRAME_MS, FRAME_SAMPLES, WIRE_RATE_HZ } from '../src/wire-units.js';
-import { decodeDtmf } from './dtmf-decoder.js';
 
 const DEVICE_RATE_HZ = 44_100;
 const DIGIT_MS = DTMF_TONE_MS + DTMF_GAP_MS;

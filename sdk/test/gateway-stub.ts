@@ -1,12 +1,11 @@
 /**
  * A stand-in for the gateway at the process boundary, for the SDK client's Node tests: a real
  * WebSocket server on 127.0.0.1 that speaks gag.v1 as far as these tests need (hello → welcome,
- * ping → pong), parsing what the client sends with the shared protocol module. It also provides
- * the browser globals the client uses (WebSocket from `ws`, a window for online/offline).
+ * ping → pong), parsing what the client sends with the shared protocol module. The browser
+ * globals the client needs in Node come from `@gag/testkit/browser-globals`.
  */
 import type { AddressInfo } from 'node:net';
-import { vi } from 'vitest';
-import { WebSocket, WebSocketServer } from 'ws';
+import { WebSocketServer } from 'ws';
 import { SUBPROTOCOL, encodeServerMessage, parseClientMessage, type ClientMessage, type ServerMessage } from '../src/protocol.js';
 
 /** Options of {@link startGatewayStub}. */
@@ -70,35 +69,4 @@ export async function startGatewayStub(options: GatewayStubOptions = {}): Promis
         server.close(() => resolve());
       }),
   };
-}
-
-/** The browser window the client listens on for `online`/`offline`, with its listeners counted. */
-export class FakeWindow extends EventTarget {
-  readonly listeners = new Map<string, number>();
-  override addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: AddEventListenerOptions | boolean): void {
-    this.listeners.set(type, (this.listeners.get(type) ?? 0) + 1);
-    super.addEventListener(type, listener, options);
-  }
-  override removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: EventListenerOptions | boolean): void {
-    this.listeners.set(type, (this.listeners.get(type) ?? 0) - 1);
-    super.removeEventListener(type, listener, options);
-  }
-  /** The browser's network changed: `navigator.onLine` and the event, as a browser does. */
-  network(online: boolean, navigator: { onLine: boolean }): void {
-    navigator.onLine = online;
-    this.dispatchEvent(new Event(online ? 'online' : 'offline'));
-  }
-}
-
-/**
- * Install the browser globals the client needs in Node: `WebSocket` (the `ws` client, a real
- * WebSocket), a `window` and a `navigator`. Undone by `vi.unstubAllGlobals()`.
- */
-export function browserGlobals(): { window: FakeWindow; navigator: { onLine: boolean } } {
-  const window = new FakeWindow();
-  const navigator = { onLine: true };
-  vi.stubGlobal('WebSocket', WebSocket);
-  vi.stubGlobal('window', window);
-  vi.stubGlobal('navigator', navigator);
-  return { window, navigator };
 }

@@ -1,4 +1,4 @@
-import { analyseTone, fillSineS16, rms } from '@gag/e2e';
+import { analyseTone, fillSineS16, rms } from '@gag/e2e/tones';
 import { describe, expect, test } from 'vitest';
 import { RENDER_QUANTUM_FRAMES } from '../src/audio/capture-framer.js';
 import { FADE_IN_MS, JITTER_HARD_MAX_MS } from '../src/audio/jitter-buffer.js';

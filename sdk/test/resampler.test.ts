@@ -1,4 +1,4 @@
-import { analyseTone, goertzelAmplitude, rms, sineFloat } from '@gag/e2e';
+import { analyseTone, goertzelAmplitude, rms, sineFloat } from '@gag/e2e/tones';
 import { describe, expect, test } from 'vitest';
 import { RENDER_QUANTUM_FRAMES } from '../src/audio/capture-framer.js';
 import { Resampler } from '../src/audio/resampler.js';

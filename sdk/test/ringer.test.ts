@@ -1,4 +1,4 @@
-import { goertzelAmplitude } from '@gag/e2e';
+import { goertzelAmplitude } from '@gag/e2e/tones';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { AUTOPLAY_WAIT_MS, RING_PATTERNS, RING_RAMP_MS, renderRingCycle, resumeWithin, type ResumableContext, type RingKind } from '../src/audio/ringer.js';
 import { Call } from '../src/call.js';

@@ -1,4 +1,4 @@
-import { analyseTone, fillSineS16, sineFloat } from '@gag/e2e';
+import { analyseTone, fillSineS16, sineFloat } from '@gag/e2e/tones';
 import { fileURLToPath } from 'node:url';
 import { build, createServer, type Rolldown } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';

@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { FRAME_BYTES, MAX_ASTERISK_MESSAGE_BYTES } from '@gag/sdk/protocol';
-import type { TestPhone } from '../phone.js';
+import type { TestPhone } from '@gag/testkit/phone';
 import { healthyGateway } from './healthy-call.js';
 import { mediaStart, type RogueAsterisk } from './rogue-asterisk.js';
 

@@ -8,10 +8,11 @@ import { once } from 'node:events';
 import type { Socket } from 'node:net';
 import { describe, expect, onTestFinished, test } from 'vitest';
 import { FRAME_BYTES, PHONE_PATH, SUBPROTOCOL, WIRE_RATE_HZ, type ClientMessage } from '@gag/sdk/protocol';
-import { floatToS16le, sineFloat, type FakeCall } from '@gag/e2e';
-import { TEST_ORIGIN, TestPhone } from '../phone.js';
+import { type FakeCall } from '@gag/e2e';
+import { floatToS16le, sineFloat } from '@gag/e2e/tones';
+import { TEST_ORIGIN, TestPhone } from '@gag/testkit/phone';
 import { rawUpgrade } from '../raw-peer.js';
-import { closeReason } from '../../src/http/ws-close.js';
+import { closeReason } from '../../src/net/ws-close.js';
 import { healthyGateway } from './healthy-call.js';
 
 const g = healthyGateway();

@@ -13,9 +13,9 @@ import { WebSocket } from 'ws';
 import { FRAME_BYTES } from '@gag/sdk/protocol';
 import { GagClient, type Call as SdkCall } from '@gag/sdk';
 import { tone } from '@gag/e2e';
-import { startTestGateway, type TestGateway } from '../fixture.js';
-import { TEST_ORIGIN, type TestPhone } from '../phone.js';
-import { browserGlobals } from '../../../sdk/test/gateway-stub.js';
+import { startTestGateway, type TestGateway } from '@gag/testkit/gateway';
+import { TEST_ORIGIN, type TestPhone } from '@gag/testkit/phone';
+import { browserGlobals } from '@gag/testkit/browser-globals';
 import { healthyGateway, tcpOf } from './healthy-call.js';
 
 /** The bounds for noticing a fault. */

@@ -11,8 +11,8 @@ import fc from 'fast-check';
 import { describe, expect, test, vi } from 'vitest';
 import { CLOSE, FRAME_BYTES, type ServerMessage } from '@gag/sdk/protocol';
 import type { FakeCall } from '@gag/e2e';
-import { TestPhone } from '../phone.js';
-import { asteriskJsonMessage, asteriskTextMessage, clientMessageText } from '../../../bench/src/fuzz-messages.js';
+import { TestPhone } from '@gag/testkit/phone';
+import { asteriskJsonMessage, asteriskTextMessage, clientMessageText } from '@gag/testkit/fuzz';
 import { HEALTHY_EXTENSION, healthyGateway } from './healthy-call.js';
 import { RogueAsterisk, mediaStart } from './rogue-asterisk.js';
 

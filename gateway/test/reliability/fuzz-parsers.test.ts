@@ -10,7 +10,7 @@ import { describe, expect, test } from 'vitest';
 import { asteriskControl } from '@gag/e2e';
 import { encodeClientMessage, parseClientMessage, type ClientMessage } from '@gag/sdk/protocol';
 import { parseAsteriskMessage } from '../../src/asterisk/control.js';
-import { asteriskJsonMessage, asteriskTextMessage, clientMessageText, judgeAsterisk, judgeClient } from '../../../bench/src/fuzz-messages.js';
+import { asteriskJsonMessage, asteriskTextMessage, clientMessageText, judgeAsterisk, judgeClient } from '@gag/testkit/fuzz';
 
 /** Runs per property: a few thousand messages in all, well under a second each. */
 const RUNS = 2_000;

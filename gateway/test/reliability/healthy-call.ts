@@ -8,10 +8,11 @@
 import type { Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, vi } from 'vitest';
 import { FRAME_BYTES, FRAME_MS, WIRE_RATE_HZ } from '@gag/sdk/protocol';
-import { analyseTone, floatToS16le, s16leToFloat, sineFloat, tone, type FakeCall } from '@gag/e2e';
+import { tone, type FakeCall } from '@gag/e2e';
+import { analyseTone, floatToS16le, s16leToFloat, sineFloat } from '@gag/e2e/tones';
 import type { GatewayConfig, GatewayConfigInput } from '../../src/config/schema.js';
-import { startTestGateway, type TestGateway, type TestGatewayOptions } from '../fixture.js';
-import type { TestPhone } from '../phone.js';
+import { startTestGateway, type TestGateway, type TestGatewayOptions } from '@gag/testkit/gateway';
+import type { TestPhone } from '@gag/testkit/phone';
 import { mediaStart, RogueAsterisk } from './rogue-asterisk.js';
 
 /** The extension of the healthy call; bad inputs use others. */

@@ -8,10 +8,10 @@ import { once } from 'node:events';
 import { UnsecuredJWT } from 'jose';
 import { beforeAll, describe, expect, onTestFinished, test } from 'vitest';
 import { MAX_TOKEN_CHARS } from '@gag/sdk/protocol';
-import { TEST_SECRET } from '../fixture.js';
+import { TEST_SECRET } from '@gag/testkit/gateway';
 import { confusedToken, makeTestKeys, sign, type TestKeys } from '../jwt-keys.js';
 import { legacyRefusal } from '../legacy-phone.js';
-import { TestPhone } from '../phone.js';
+import { TestPhone } from '@gag/testkit/phone';
 import { healthyGateway } from './healthy-call.js';
 
 const g = healthyGateway();

@@ -10,7 +10,7 @@ import { describe, expect, test } from 'vitest';
 import { PHONE_PATH, SUBPROTOCOL } from '@gag/sdk/protocol';
 import { MEDIA_SUBPROTOCOL } from '../../src/asterisk/listener.js';
 import { handshake, type HandshakeOptions } from '../handshake.js';
-import { TEST_ORIGIN } from '../phone.js';
+import { TEST_ORIGIN } from '@gag/testkit/phone';
 import { healthyGateway } from './healthy-call.js';
 
 /**

@@ -8,7 +8,7 @@ import { s16ToFloat } from '../../src/audio/pcm.js';
 import { Call } from '../../src/call.js';
 import type { CallTransport } from '../../src/call-events.js';
 import { FRAME_SAMPLES, WIRE_RATE_HZ } from '../../src/wire-units.js';
-import { decodeDtmf } from '../dtmf-decoder.js';
+import { decodeDtmf } from '@gag/e2e/tones';
 
 afterEach(() => {
   vi.restoreAllMocks();

@@ -4,7 +4,7 @@
  * what the call sends.
  */
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { dbfs, fillSineS16 } from '../../../e2e/src/tones.js';
+import { dbfs, fillSineS16 } from '@gag/e2e/tones';
 import { s16ToFloat } from '../../src/audio/pcm.js';
 import { Call } from '../../src/call.js';
 import type { CallTransport } from '../../src/call-events.js';

@@ -3,7 +3,7 @@
  * OfflineAudioContext: capture encodes to the call's format, playback decodes it.
  */
 import { describe, expect, test } from 'vitest';
-import { analyseTone, fillSineS16 } from '../../../e2e/src/tones.js';
+import { analyseTone, fillSineS16 } from '@gag/e2e/tones';
 import { decodeG711, encodeG711 } from '../../src/audio/g711.js';
 import { frameBytesOf, frameSamplesOf, rateHzOf, type WireFormat } from '../../src/wire-units.js';
 import { runCapture, runPlayback } from './offline-worklets.js';

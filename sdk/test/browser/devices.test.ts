@@ -3,7 +3,7 @@
  * microphones and three fake outputs, with labels.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import { analyseTone, fillSineS16, rms } from '../../../e2e/src/tones.js';
+import { analyseTone, fillSineS16, rms } from '@gag/e2e/tones';
 import { CallAudio, type CallAudioOptions } from '../../src/audio/call-audio.js';
 import { canChooseAudioOutput, listAudioDevices, type AudioDevice, type DeviceLost } from '../../src/audio/devices.js';
 import { FRAME_MS, FRAME_SAMPLES, WIRE_RATE_HZ } from '../../src/wire-units.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { goertzelAmplitude, rms } from '../../../e2e/src/tones.js';
+import { goertzelAmplitude, rms } from '@gag/e2e/tones';
 import { RING_PATTERNS, Ringer } from '../../src/audio/ringer.js';
 
 let ringer: Ringer | undefined;

@@ -1,12 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { analyseTone, fillSineS16, goertzelAmplitude, sineFloat } from '../../../e2e/src/tones.js';
+import { analyseTone, decodeDtmf, fillSineS16, goertzelAmplitude, sineFloat } from '@gag/e2e/tones';
 import { CaptureFramer, RENDER_QUANTUM_FRAMES } from '../../src/audio/capture-framer.js';
 import { DTMF_GAP_MS, DTMF_TONE_MS, DtmfGenerator } from '../../src/audio/dtmf.js';
 import { JITTER_MIN_TARGET_MS } from '../../src/audio/jitter-estimator.js';
 import { s16ToFloat } from '../../src/audio/pcm.js';
 import { levelDbfs } from '../../src/call-quality.js';
 import { FRAME_BYTES, FRAME_MS, FRAME_SAMPLES, WIRE_RATE_HZ } from '../../src/wire-units.js';
-import { decodeDtmf } from '../dtmf-decoder.js';
 import { runCapture, runPlayback } from './offline-worklets.js';
 
 const MIC_HZ = 1_000;

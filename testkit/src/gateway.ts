@@ -3,13 +3,9 @@
  * fake Asterisk pointed at it. `stop()` closes everything and checks nothing is left over.
  */
 import { Writable } from 'node:stream';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { FakeAsterisk } from '@gag/e2e';
-import type { GroupsConfig } from '../src/config/groups.js';
-import { devConfig } from '../src/config/load.js';
-import type { GatewayConfig, GatewayConfigInput } from '../src/config/schema.js';
-import { mintToken } from '../src/access/token.js';
-import { createLogger } from '../src/log.js';
-import { startGateway, type Gateway } from '../src/server.js';
+import { createLogger, devConfig, mintToken, startGateway, type Gateway, type GatewayConfig, type GatewayConfigInput, type GroupsConfig } from '@gag/gateway';
 import { TEST_ORIGIN, TestPhone } from './phone.js';
 
 export const TEST_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
@@ -80,5 +76,50 @@ export async function startTestGateway(overrides: Partial<GatewayConfigInput> = 
       for (const p of phones) p.close();
       await gw.close();
     },
+  };
+}
+
+/**
+ * A fresh gateway for every test of the calling file (or `describe`): started before each test,
+ * stopped after it, and then checked to have no call left in its router. The returned object
+ * stands for the current test's gateway, so helpers at the top of a file can use it too.
+ *
+ * @example
+ * const t = gatewayPerTest();
+ * test('a call rings the phone', async () => {
+ *   const phone = await t.phone('2001');
+ *   await t.asterisk.call('ws-ext-2001');
+ *   await phone.next('incoming');
+ * });
+ */
+export function gatewayPerTest(overrides: Partial<GatewayConfigInput> = {}, options: TestGatewayOptions = {}): TestGateway {
+  let current: TestGateway | undefined;
+  beforeEach(async () => {
+    current = await startTestGateway(overrides, options);
+  });
+  afterEach(async () => {
+    const t = current;
+    current = undefined;
+    if (t === undefined) return;
+    await t.stop();
+    expect(t.gw.router.calls).toHaveLength(0);
+  });
+  const now = (): TestGateway => {
+    if (current === undefined) throw new Error('gatewayPerTest(): the gateway exists only while a test runs');
+    return current;
+  };
+  return {
+    get gw() {
+      return now().gw;
+    },
+    get asterisk() {
+      return now().asterisk;
+    },
+    get logs() {
+      return now().logs;
+    },
+    token: (extension, ttlSeconds) => now().token(extension, ttlSeconds),
+    phone: (extension) => now().phone(extension),
+    stop: () => now().stop(),
   };
 }

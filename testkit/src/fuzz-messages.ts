@@ -10,7 +10,6 @@
 import fc from 'fast-check';
 import { asteriskControl } from '@gag/e2e';
 import { MAX_CONTROL_MESSAGE_BYTES, MAX_DTMF_DIGITS, MAX_TOKEN_CHARS, ProtocolError, WIRE_FORMATS, encodeClientMessage, type ClientMessage } from '@gag/sdk/protocol';
-import type { AsteriskEvent } from '../../gateway/dist/asterisk/control.js';
 
 /** What a parser did with one message: accepted it, rejected it as it should, or failed (a finding). */
 export type Verdict = { readonly kind: 'valid' } | { readonly kind: 'rejected' } | { readonly kind: 'failure'; readonly why: string };
@@ -76,36 +75,48 @@ export const asteriskJsonMessage: fc.Arbitrary<string> = (() => {
 const within = (s: unknown, min: number, max: number): boolean => typeof s === 'string' && s.length >= min && s.length <= max;
 const positiveInt = (n: unknown): boolean => typeof n === 'number' && Number.isSafeInteger(n) && n >= 1;
 
-/** Whether a parsed event holds only what the gateway may rely on (control.ts's promises). */
-export function wellFormedAsteriskEvent(e: AsteriskEvent): boolean {
-  switch (e.event) {
+/** A parsed event's fields, as the judge reads them: it trusts nothing the parser's types promise. */
+type EventFields = Readonly<Record<string, unknown>>;
+
+const plainStrings = (o: unknown): boolean =>
+  typeof o === 'object' && o !== null && Object.getPrototypeOf(o) === Object.prototype && Object.values(o).every((v) => typeof v === 'string');
+
+/**
+ * Whether a parsed event holds only what the gateway may rely on (the promises of control.ts's
+ * `AsteriskEvent`), checked on the value itself, so a parser that breaks its own type is caught.
+ */
+export function wellFormedAsteriskEvent(event: unknown): boolean {
+  if (typeof event !== 'object' || event === null) return false;
+  const e = event as EventFields;
+  switch (e['event']) {
     case 'MEDIA_START':
       return (
-        (e.format === 'text' || e.format === 'json') &&
-        within(e.connectionId, 1, 256) &&
-        within(e.channel, 0, 256) &&
-        (e.channelId === undefined || within(e.channelId, 1, 256)) &&
-        within(e.codec, 1, 256) &&
-        positiveInt(e.optimalFrameBytes) &&
-        (e.ptimeMs === undefined || positiveInt(e.ptimeMs)) &&
-        Object.getPrototypeOf(e.channelVariables) === Object.prototype &&
-        Object.values(e.channelVariables).every((v) => typeof v === 'string')
+        (e['format'] === 'text' || e['format'] === 'json') &&
+        within(e['connectionId'], 1, 256) &&
+        within(e['channel'], 0, 256) &&
+        (e['channelId'] === undefined || within(e['channelId'], 1, 256)) &&
+        within(e['codec'], 1, 256) &&
+        positiveInt(e['optimalFrameBytes']) &&
+        (e['ptimeMs'] === undefined || positiveInt(e['ptimeMs'])) &&
+        plainStrings(e['channelVariables'])
       );
     case 'DTMF_END':
-      return /^[0-9A-D*#]$/.test(e.digit);
+      return typeof e['digit'] === 'string' && /^[0-9A-D*#]$/.test(e['digit']);
     case 'MEDIA_XOFF':
     case 'MEDIA_XON':
       return true;
     case 'ERROR':
-      return within(e.message, 0, 256);
+      return within(e['message'], 0, 256);
     case 'OTHER':
-      return /^[A-Z_]{1,64}$/.test(e.name);
+      return typeof e['name'] === 'string' && /^[A-Z_]{1,64}$/.test(e['name']);
+    default:
+      return false;
   }
 }
 
 /** Run `parse` (control.ts's `parseAsteriskMessage`) on `text` and judge its answer. */
-export function judgeAsterisk(parse: (text: string) => AsteriskEvent, text: string): Verdict {
-  let event: AsteriskEvent;
+export function judgeAsterisk(parse: (text: string) => unknown, text: string): Verdict {
+  let event: unknown;
   try {
     event = parse(text);
   } catch (e) {
