@@ -133,7 +133,7 @@ describe('Call.sendDtmf', () => {
       expect(codeOf(() => call.sendDtmf(bad))).toBe('GAG_OPTIONS_INVALID');
     }
     expect(codeOf(() => call.sendDtmf('1'))).toBe('GAG_CALL_STATE'); // ringing
-    call.connected();
+    call.answered();
     expect(call.state).toBe('talking');
     expect(codeOf(() => call.sendDtmf(DTMF_DIGITS))).toBeUndefined();
     call.end('remote_hangup');

@@ -127,7 +127,7 @@ describe('ringing for incoming calls', () => {
     expect(ringer.log).toEqual(['start ringtone']);
     first.end('answered_elsewhere');
     expect(ringer.log).toEqual(['start ringtone']);
-    second.connected(); // answered here
+    second.answered(); // answered here
     expect(ringer.log).toEqual(['start ringtone', 'stop']);
     expect(ring.size).toBe(0);
     ring.add(first); // over: no ring

@@ -84,7 +84,7 @@ export class CallControls implements ReactiveController {
     },
     toggle: (panel) => {
       this.#panel = this.#panel === panel ? undefined : panel;
-      if (this.#panel === 'audio') this.#devices.open();
+      if (this.#panel === 'audio') void this.#devices.open();
       else this.#devices.close();
       this.#host.requestUpdate(); // before the focus, which waits for this update
       if (this.#panel === 'keypad') this.#hooks.focus('.keypad button');

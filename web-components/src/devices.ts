@@ -28,10 +28,13 @@ export class DeviceChoices implements ReactiveController {
     host.addController(this);
   }
 
-  /** List the devices now and follow plugging in and out. */
-  open(): void {
+  /**
+   * List the devices now and follow plugging in and out. Resolves once the lists are in, or the
+   * panel was closed before the call media loaded, or it cannot list them (not a secure page).
+   */
+  open(): Promise<void> {
     this.#open = true;
-    loadCallMedia()
+    return loadCallMedia()
       .then(({ listAudioDevices, watchAudioDevices }) => {
         if (!this.#open) return;
         this.#unwatch ??= watchAudioDevices((lists) => this.#set(lists));

@@ -23,7 +23,7 @@ function talkingCall(outOfBand: boolean): { call: Call; sent: ArrayBuffer[]; key
   const keys: string[] = [];
   const transport: CallTransport = {
     sendControl: (message) => {
-      if (message.type === 'answer') queueMicrotask(() => call.connected()); // the gateway connects it
+      if (message.type === 'answer') queueMicrotask(() => call.answered()); // the gateway's answered
     },
     sendDtmf: (_callId, digits) => {
       if (outOfBand) keys.push(digits);

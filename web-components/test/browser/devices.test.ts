@@ -40,10 +40,9 @@ test('closed before the call media has loaded, the panel starts no watch and lis
   const host = countingHost();
   const devices = new DeviceChoices(host);
 
-  devices.open();
+  const opened = devices.open();
   devices.close();
-  await loadCallMedia();
-  await new Promise((resolve) => setTimeout(resolve, 0)); // the panel's own continuation has run
+  await opened; // the panel's own continuation has run, after the call media loaded
 
   expect(deviceChange(added)).toEqual([]);
   expect(host.updates).toBe(0);
@@ -55,8 +54,8 @@ test('opened, the panel lists the microphones the SDK lists and watches devicech
   const host = countingHost();
   const devices = new DeviceChoices(host);
 
-  devices.open();
-  await vi.waitFor(() => expect(host.updates).toBeGreaterThan(0));
+  await devices.open();
+  expect(host.updates).toBeGreaterThan(0);
   const { inputs } = await (await loadCallMedia()).listAudioDevices();
   expect(inputs.length).toBeGreaterThan(0);
   const root = document.createElement('div');

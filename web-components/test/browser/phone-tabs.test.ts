@@ -187,7 +187,7 @@ describe('one phone for the tabs of a browser', () => {
     const call = a.client.ring('c1');
     await expect.poll(() => heard.length).toBe(1);
     await again();
-    call.connected();
+    call.answered();
     await expect.poll(() => heard.length).toBe(2);
     await again();
     expect(b.remote?.call?.answeredAtMs).toBeLessThanOrEqual(Date.now());
@@ -274,7 +274,7 @@ describe('one phone for the tabs of a browser', () => {
     name = `gag-phone:test:${crypto.randomUUID()}`;
     const a = await leader();
     const b = open();
-    a.client.ring('c1').connected();
+    a.client.ring('c1').answered();
     await expect.poll(() => b.remote?.call?.state).toBe('talking');
     b.tabs.takeOver();
     expect(b.tabs.role).toBe('following');
@@ -288,7 +288,7 @@ describe('one phone for the tabs of a browser', () => {
     const b = open();
     await expect.poll(() => b.remote?.call?.state).toBe('ringing');
     b.tabs.takeOver();
-    call.connected(); // answered in a first
+    call.answered(); // answered in a first
     await expect.poll(() => b.tabs.remote?.call?.state).toBe('talking');
     b.client!.online();
     expect(b.tabs.role).toBe('following');
