@@ -64,3 +64,16 @@ test('a repeated incoming for the same call id is ignored: the first call stays 
   expect(seen).toHaveLength(1);
   expect(client.calls).toHaveLength(0);
 });
+
+test('a repeated welcome is ignored: the client stays online and says connected once', async () => {
+  const warned: string[] = [];
+  const logger = { debug: () => undefined, info: () => undefined, warn: (_: object, msg: string) => void warned.push(msg), error: () => undefined };
+  client = new GagClient({ url: gateway.url, token: 't', ringtone: false, logger });
+  const connected: unknown[] = [];
+  client.on('connected', (info) => connected.push(info));
+  await client.connect();
+  gateway.broadcast({ type: 'welcome', protocol: 1, sessionId: 'again', extension: '2002' });
+  await expect.poll(() => warned).toEqual(['welcome repeated: ignored']);
+  expect(connected).toEqual([{ extension: '2001', sessionId: 's1' }]);
+  expect([client.state, client.extension]).toEqual(['online', '2001']);
+});
