@@ -265,7 +265,8 @@ export class GagClient extends EventEmitter<GagClientEvents> {
   /** The socket closed (or a reconnect's token fetch failed): reconnect, or go offline. */
   #onClose(code: number, reason: string): Disconnect {
     const name = closeName(code);
-    const { phase } = this.#state;
+    const state = this.#state;
+    const { phase } = state;
     // Only a connection that was online reconnects (a first connect() that fails says why instead).
     const retry = (phase === 'online' || phase === 'reconnecting') && (name === undefined ? true : CLOSE[name].retry);
     const info: Disconnect = { code, reason, retry };
@@ -279,6 +280,7 @@ export class GagClient extends EventEmitter<GagClientEvents> {
       this.#log.info({ code, reason, retry }, 'disconnected');
       this.emit('disconnected', info);
     }
+    if (this.#state !== state) return info; // a listener called disconnect() (or connect() after it): settled
     if (retry && this.#loop.dropped(code)) this.#go('drop'); // or paused while the browser is offline
     else this.#go(phase === 'closing' ? 'closed' : 'fail');
     return info;

@@ -77,3 +77,14 @@ test('a repeated welcome is ignored: the client stays online and says connected 
   expect(connected).toEqual([{ extension: '2001', sessionId: 's1' }]);
   expect([client.state, client.extension]).toEqual(['online', '2001']);
 });
+
+test('disconnect() called from a disconnected listener stops the client: it does not reconnect after all', async () => {
+  client = new GagClient({ url: gateway.url, token: 't', ringtone: false, reconnectPolicy: QUICK });
+  await client.connect();
+  const states: string[] = [];
+  client.on('state', (state) => states.push(state));
+  client.on('disconnected', () => client?.disconnect());
+  gateway.dropAll(1001);
+  await expect.poll(() => states).toEqual(['offline']);
+  expect(client.state).toBe('offline');
+});
