@@ -5,6 +5,7 @@
  */
 import { FRAME_MS } from '@gag/sdk/protocol';
 import { expect, test } from './fixtures.js';
+import { answeredThenMuted, expectSilenceAtAsterisk } from './muted-call.js';
 
 // A gateway of its own, for this file's worker.
 test.use({ gagGateway: { originate: 'none' } });
@@ -26,15 +27,10 @@ test('keys pressed on the phone keypad reach Asterisk in-band, while the microph
   await call.expectHangup();
 });
 
-test("the SDK's sendDtmf reaches Asterisk as the same tones, also while muted", async ({ phone, asterisk }) => {
-  const call = await asterisk.call('2001');
-  await phone.expectRinging();
-  await phone.answer();
-  await call.expectAnswered();
-  await phone.toggleMute();
-  await expect(phone.button('mute')).toHaveAttribute('aria-pressed', 'true');
-  const fromMs = call.received.frames * FRAME_MS;
+test("the SDK's sendDtmf reaches Asterisk as the same tones, also while muted, with silence around them", async ({ phone, asterisk }) => {
+  const { call, silentFromMs } = await answeredThenMuted(phone, asterisk);
   await phone.sendDtmf('2*');
-  await call.expectDtmf('2*', { fromMs });
+  await call.expectDtmf('2*', { fromMs: silentFromMs });
+  await expectSilenceAtAsterisk(call); // after the keys, silence again: not the microphone
   await call.hangup();
 });

@@ -1,16 +1,9 @@
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { FRAME_BYTES } from '@gag/sdk/protocol';
-import { startTestGateway, type TestGateway } from '@gag/testkit/gateway';
+import { gatewayPerTest } from '@gag/testkit/gateway';
 import type { TestPhone } from '@gag/testkit/phone';
 
-let t: TestGateway;
-beforeEach(async () => {
-  t = await startTestGateway();
-});
-afterEach(async () => {
-  await t.stop();
-  expect(t.gw.router.calls).toHaveLength(0);
-});
+const t = gatewayPerTest();
 
 async function answer(phone: TestPhone): Promise<string> {
   const { callId } = await phone.next('incoming');

@@ -1,18 +1,11 @@
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { FRAME_BYTES } from '@gag/sdk/protocol';
 import { tone } from '@gag/e2e';
 import { analyseTone, floatToS16le, s16leToFloat, sineFloat } from '@gag/e2e/tones';
-import { startTestGateway, type TestGateway } from '@gag/testkit/gateway';
+import { gatewayPerTest } from '@gag/testkit/gateway';
 import type { TestPhone } from '@gag/testkit/phone';
 
-let t: TestGateway;
-beforeEach(async () => {
-  t = await startTestGateway();
-});
-afterEach(async () => {
-  await t.stop();
-  expect(t.gw.router.calls).toHaveLength(0);
-});
+const t = gatewayPerTest();
 
 /** One second of a 1 kHz tone from the "browser", in whole frames. */
 function sendTone(phone: TestPhone, hz: number, frames: number): void {

@@ -4,24 +4,18 @@
  * 20 ms frames of that codec. Real sockets on loopback.
  */
 import { once } from 'node:events';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
 import { WebSocket } from 'ws';
 import { CLOSE, frameBytesOf, type WireFormat } from '@gag/sdk/protocol';
 import { decodeSamples, type AudioSource } from '@gag/e2e';
 import { analyseTone } from '@gag/e2e/tones';
-import { startTestGateway, type TestGateway } from '@gag/testkit/gateway';
+import { gatewayPerTest } from '@gag/testkit/gateway';
 import { LegacyTestPhone } from './legacy-phone.js';
 
-let t: TestGateway;
-let legacy: LegacyTestPhone[];
-beforeEach(async () => {
-  t = await startTestGateway();
-  legacy = [];
-});
-afterEach(async () => {
-  for (const p of legacy) p.close();
-  await t.stop();
-  expect(t.gw.router.calls).toHaveLength(0);
+const t = gatewayPerTest();
+const legacy: LegacyTestPhone[] = [];
+afterEach(() => {
+  for (const p of legacy.splice(0)) p.close();
 });
 
 /** A frame whose every byte says where it is: any change on the way shows. */

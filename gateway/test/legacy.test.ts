@@ -3,27 +3,19 @@
  * sockets on loopback, a fake Asterisk on one side and a legacy peer on the other.
  */
 import { SignJWT } from 'jose';
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { FRAME_BYTES } from '@gag/sdk/protocol';
 import { tone } from '@gag/e2e';
 import { analyseTone, s16leToFloat } from '@gag/e2e/tones';
 import { mintToken } from '../src/access/token.js';
 import { HEARTBEAT_INTERVAL_MS } from '../src/net/heartbeat.js';
-import { TEST_SECRET, startTestGateway, type TestGateway } from '@gag/testkit/gateway';
+import { TEST_SECRET, gatewayPerTest } from '@gag/testkit/gateway';
 import { LegacyTestPhone, legacyRefusal, type LegacyConnectOptions } from './legacy-phone.js';
 
-let t: TestGateway;
-let legacyPhones: LegacyTestPhone[];
-beforeEach(async () => {
-  t = await startTestGateway();
-  legacyPhones = [];
-});
-afterEach(async () => {
-  for (const p of legacyPhones) p.close();
-  await t.stop();
-  expect(t.gw.router.calls).toHaveLength(0);
-  // Every session let go of its socket and left the registry.
-  await expect.poll(() => t.gw.registry.all(), { timeout: 2_000 }).toHaveLength(0);
+const t = gatewayPerTest();
+const legacyPhones: LegacyTestPhone[] = [];
+afterEach(() => {
+  for (const p of legacyPhones.splice(0)) p.close();
 });
 
 /** A legacy webphone logged in as `extension` (a valid token and the allowed Origin unless overridden). */
@@ -281,8 +273,7 @@ describe('legacy refusals before the upgrade (IP → token → Origin)', () => {
   });
 
   test('legacy tokens follow the configured token rules: jwt_issuer is required of them too', async () => {
-    await t.stop();
-    t = await startTestGateway({ jwt_issuer: 'https://crm.test' });
+    await t.restart({ jwt_issuer: 'https://crm.test' });
     const issuerless = await mintToken({ secret: TEST_SECRET, extension: '2001', ttlSeconds: 60 });
     expect(await legacyRefusal(t.gw.browserUrl, { token: issuerless })).toMatchObject({ status: 401 });
     expect(tokenRefusals()).toEqual(['claims']);
@@ -290,8 +281,7 @@ describe('legacy refusals before the upgrade (IP → token → Origin)', () => {
   });
 
   test('the IP allow-list is checked before the token', async () => {
-    await t.stop();
-    t = await startTestGateway({ allowed_browser_ips: ['192.0.2.1'] });
+    await t.restart({ allowed_browser_ips: ['192.0.2.1'] });
     expect(await legacyRefusal(t.gw.browserUrl, { token: undefined })).toEqual({ status: 403, body: 'address not in allowed_browser_ips' });
     expect(tokenRefusals()).toEqual([]);
   });

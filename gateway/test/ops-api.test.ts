@@ -181,7 +181,17 @@ describe('metrics and the monitor', () => {
     const start = await scrape();
     expect(metric(start, 'gag_sessions', { protocol: 'gag.v1' })).toBe(1);
     expect(metric(start, 'gag_calls', { state: 'ringing', direction: 'inbound' })).toBe(0);
-    expect(metric(start, 'gag_event_loop_delay_seconds', { stat: 'p99' })).toBeGreaterThanOrEqual(0);
+    // The gateway runs in this process, so a 100 ms stall of the event loop shows in a scrape. Polled:
+    // after a scrape resets the histogram, its first tick only sets a baseline.
+    let stalled = '';
+    const stallAndScrape = async (): Promise<number | undefined> => {
+      const until = performance.now() + 100;
+      while (performance.now() < until); // a deliberate stall, not a wait
+      stalled = await scrape();
+      return metric(stalled, 'gag_event_loop_delay_seconds', { stat: 'max' });
+    };
+    await expect.poll(stallAndScrape, { timeout: 3_000 }).toBeGreaterThanOrEqual(0.09);
+    expect(metric(stalled, 'gag_event_loop_delay_seconds', { stat: 'p99' })).toBeGreaterThan(0);
 
     const call = await t.asterisk.call('ws-ext-2001');
     const { callId } = await phone.next('incoming');

@@ -79,10 +79,17 @@ export async function startTestGateway(overrides: Partial<GatewayConfigInput> = 
   };
 }
 
+/** This test's gateway, from {@link gatewayPerTest}. */
+export interface PerTestGateway extends TestGateway {
+  /** Stop this test's gateway and start another with `overrides` for the rest of the test. */
+  restart(overrides?: Partial<GatewayConfigInput>, options?: TestGatewayOptions): Promise<void>;
+}
+
 /**
  * A fresh gateway for every test of the calling file (or `describe`): started before each test,
- * stopped after it, and then checked to have no call left in its router. The returned object
- * stands for the current test's gateway, so helpers at the top of a file can use it too.
+ * stopped after it, and then checked to hold no call and no session. The returned object stands
+ * for the current test's gateway, so helpers at the top of a file can use it too. A file's own
+ * `afterEach` (registered after this call) runs before the stop.
  *
  * @example
  * const t = gatewayPerTest();
@@ -92,7 +99,7 @@ export async function startTestGateway(overrides: Partial<GatewayConfigInput> = 
  *   await phone.next('incoming');
  * });
  */
-export function gatewayPerTest(overrides: Partial<GatewayConfigInput> = {}, options: TestGatewayOptions = {}): TestGateway {
+export function gatewayPerTest(overrides: Partial<GatewayConfigInput> = {}, options: TestGatewayOptions = {}): PerTestGateway {
   let current: TestGateway | undefined;
   beforeEach(async () => {
     current = await startTestGateway(overrides, options);
@@ -103,6 +110,7 @@ export function gatewayPerTest(overrides: Partial<GatewayConfigInput> = {}, opti
     if (t === undefined) return;
     await t.stop();
     expect(t.gw.router.calls).toHaveLength(0);
+    await expect.poll(() => t.gw.registry.all(), { timeout: 2_000 }).toHaveLength(0); // every session let go of its socket
   });
   const now = (): TestGateway => {
     if (current === undefined) throw new Error('gatewayPerTest(): the gateway exists only while a test runs');
@@ -121,5 +129,9 @@ export function gatewayPerTest(overrides: Partial<GatewayConfigInput> = {}, opti
     token: (extension, ttlSeconds) => now().token(extension, ttlSeconds),
     phone: (extension) => now().phone(extension),
     stop: () => now().stop(),
+    async restart(restartOverrides = {}, restartOptions = {}) {
+      await now().stop();
+      current = await startTestGateway(restartOverrides, restartOptions);
+    },
   };
 }

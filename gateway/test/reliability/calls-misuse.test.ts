@@ -10,6 +10,7 @@ import { FRAME_BYTES } from '@gag/sdk/protocol';
 import { BUSY_CLOSE_CODE } from '../../src/browser/legacy.js';
 import { LegacyTestPhone } from '../legacy-phone.js';
 import { TestPhone } from '@gag/testkit/phone';
+import { roundTrip } from '@gag/testkit/round-trip';
 import { healthyGateway, tcpOf } from './healthy-call.js';
 
 const g = healthyGateway();
@@ -171,7 +172,7 @@ describe('backpressure', () => {
     // The browser sends 1 s of audio per message, faster than real time, until the gateway drops (bounded: 128 MB).
     for (let batch = 0; batch < 200 && relay.framesDroppedToAsterisk === droppedBefore; batch++) {
       await send(20);
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await roundTrip(phone.ws); // the gateway has read (and relayed or dropped) all of it
     }
     expect(relay.framesDroppedToAsterisk, 'the gateway never dropped a frame').toBeGreaterThan(droppedBefore);
     // From now on nothing more is queued for it: 20 more seconds of audio are all dropped.
@@ -200,8 +201,11 @@ describe('backpressure', () => {
       for (let i = 0; i < 30_000; i++) phone.ws.send(ping);
       await new Promise<void>((resolve) => phone.ws.send(ping, () => resolve()));
       sent += 30_001;
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise((resolve) => setImmediate(resolve)); // the gateway's turn to read; we cannot see it (we do not read)
     }
+    // The gateway cuts the socket (the test's bound: 3 s), or the flood ran out first.
+    const stillOpen = new Promise<void>((resolve) => setTimeout(resolve, 3_000).unref());
+    await Promise.race([phone.closed, stillOpen]);
     return sent;
   }
 

@@ -13,6 +13,7 @@ import { CLOSE, FRAME_BYTES, type ServerMessage } from '@gag/sdk/protocol';
 import type { FakeCall } from '@gag/e2e';
 import { TestPhone } from '@gag/testkit/phone';
 import { asteriskJsonMessage, asteriskTextMessage, clientMessageText } from '@gag/testkit/fuzz';
+import { roundTrip } from '@gag/testkit/round-trip';
 import { HEALTHY_EXTENSION, healthyGateway } from './healthy-call.js';
 import { RogueAsterisk, mediaStart } from './rogue-asterisk.js';
 
@@ -127,7 +128,7 @@ describe('Asterisk side: random sequences on the Asterisk port', () => {
               if (callId !== undefined) phone.send({ type: a.verb, callId });
             }
           }
-          await new Promise((r) => setTimeout(r, 5)); // let the gateway read what was sent
+          await roundTrip(rogue.ws); // the gateway has read what was sent (or closed the socket)
         } finally {
           if (rogue.ws.readyState === rogue.ws.OPEN) {
             closedByGateway = 0; // we close, as Asterisk does after HANGUP or when the caller leaves
