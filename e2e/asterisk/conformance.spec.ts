@@ -14,7 +14,7 @@ import { tone } from '../src/fake-asterisk/sources.js';
 import { TestAmi } from '../src/real-asterisk/ami.js';
 import { RealAsterisk } from '../src/real-asterisk/process.js';
 import { AppRecorder, type EndRule, type Transcript } from './app-recorder.js';
-import { freePort } from './free-port.js';
+import { freePort } from '../src/loopback.js';
 import { DOC_SECRET, DOC_USER, labFiles, TEST_AMI } from './test-dialplan.js';
 
 const COOKBOOK = resolve(dirname(fileURLToPath(import.meta.url)), '../../docs/asterisk.md');

@@ -16,7 +16,7 @@ import { readWav } from '../src/wav.js';
 import { TestAmi, type AmiMessage } from '../src/real-asterisk/ami.js';
 import { RealAsterisk } from '../src/real-asterisk/process.js';
 import { expect, expectTone, test as base, type ToneExpectation } from '../tests/fixtures.js';
-import { freePort } from './free-port.js';
+import { freePort } from '../src/loopback.js';
 import { DOC_SECRET, DOC_USER, labFiles, TEST_AMI, type LabPorts } from './test-dialplan.js';
 
 export { expect };

@@ -4,11 +4,11 @@
  * links at install), and the demo (`npm start`): `--help`, `--version`, a bad option, a port in use.
  */
 import { execFile } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, listenOnLoopback, portOf } from '../src/loopback.js';
 
 const path = (relative: string): string => fileURLToPath(new URL(relative, import.meta.url));
 const GATEWAY_BIN = path('../../gateway/bin/gag-gateway.js');
@@ -37,18 +37,8 @@ afterEach(async () => {
   busy = undefined;
 });
 async function portInUse(): Promise<number> {
-  busy = createServer().listen(0, '127.0.0.1');
-  await once(busy, 'listening');
-  return (busy.address() as AddressInfo).port;
-}
-
-/** A port free a moment ago (the kernel's pick, released). */
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  busy = await listenOnLoopback(createServer());
+  return portOf(busy);
 }
 
 beforeAll(() => {

@@ -8,7 +8,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { get } from 'node:https';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,7 @@ import WebSocket from 'ws';
 import { devConfig, mintToken, startGateway, type Gateway } from '@gag/gateway';
 import { PHONE_PATH, SUBPROTOCOL, encodeClientMessage, parseServerMessage } from '@gag/sdk/protocol';
 import { findNginx } from '../scripts/nginx.mjs';
+import { freePort } from '../src/loopback.js';
 import { readCookbook } from '../src/real-asterisk/cookbook.js';
 
 const DEPLOY_DOC = fileURLToPath(new URL('../../docs/deploy.md', import.meta.url));
@@ -28,14 +29,6 @@ const START_TIMEOUT_MS = 10_000;
 function replaceOnce(text: string, from: string, to: string): string {
   if (!text.includes(from)) throw new Error(`docs/deploy.md's nginx site no longer has "${from}": update e2e/test/deploy-nginx.test.ts`);
   return text.replace(from, to);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Wait (bounded) until something accepts TCP on `port`. */

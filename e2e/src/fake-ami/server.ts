@@ -10,8 +10,8 @@
  */
 import { EventEmitter, once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import type { FakeAsterisk, FakeCall } from '../fake-asterisk/client.js';
+import { listenOnLoopback, portOf } from '../loopback.js';
 import { ringBack, type DialIdVia } from './dialplan.js';
 import { playDtmf } from './play-dtmf.js';
 
@@ -112,13 +112,12 @@ export class FakeAmi extends EventEmitter<FakeAmiEvents> {
   static async start(options: FakeAmiOptions): Promise<FakeAmi> {
     const server = createServer();
     const ami = new FakeAmi(server, options);
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
+    await listenOnLoopback(server);
     return ami;
   }
 
   get port(): number {
-    return (this.#server.address() as AddressInfo).port;
+    return portOf(this.#server);
   }
 
   /** Manager sessions open now (logged in or not). */

@@ -8,9 +8,9 @@
  */
 import { EventEmitter, once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { FakeAsterisk, FakeCall } from '../fake-asterisk/client.js';
 import { ringBack, type DialIdVia } from '../fake-ami/dialplan.js';
+import { listenOnLoopback, portOf } from '../loopback.js';
 
 /** Options of {@link FakeAri}. */
 export interface FakeAriOptions {
@@ -90,14 +90,13 @@ export class FakeAri extends EventEmitter<FakeAriEvents> {
   static async start(options: FakeAriOptions): Promise<FakeAri> {
     const server = createServer();
     const ari = new FakeAri(server, options);
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
+    await listenOnLoopback(server);
     return ari;
   }
 
   /** `http://127.0.0.1:<port>`, the gateway's `ari_url`. */
   get url(): string {
-    return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    return `http://127.0.0.1:${portOf(this.#server)}`;
   }
 
   /** Answer the next originate with `status` and ARI's error body instead of ringing back. */

@@ -4,8 +4,8 @@
  * not touch WebSockets), so a lost connection is made where it really happens: on the wire.
  * @packageDocumentation
  */
-import { once } from 'node:events';
-import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { listenOnLoopback, portOf } from '../loopback.js';
 
 /**
  * A relay on `127.0.0.1:<port>` to the gateway's browser port. {@link cut} drops every
@@ -32,14 +32,13 @@ export class NetworkLink {
   static async start(targetPort: number): Promise<NetworkLink> {
     const server = createServer();
     const link = new NetworkLink(server, targetPort);
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
+    await listenOnLoopback(server);
     return link;
   }
 
   /** The port pages connect to. */
   get port(): number {
-    return (this.#server.address() as AddressInfo).port;
+    return portOf(this.#server);
   }
 
   /** Whether the link is cut. */

@@ -5,11 +5,10 @@
  * from loopback reach the loopback gateway (Local Network Access).
  * @packageDocumentation
  */
-import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { extname, resolve, sep } from 'node:path';
+import { listenOnLoopback, portOf } from '../loopback.js';
 import { phonePageHtml } from '../phone-page.js';
 
 /** The path of the token endpoint: `GET /token?ext=2001` answers a fresh JWT as text. */
@@ -56,14 +55,13 @@ export class PageServer {
   static async start(options: PageServerOptions): Promise<PageServer> {
     const server = createServer();
     const pages = new PageServer(server, options);
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
+    await listenOnLoopback(server);
     return pages;
   }
 
   /** e.g. `http://localhost:41234` (a secure context, like https). */
   get origin(): string {
-    return `http://localhost:${(this.#server.address() as AddressInfo).port}`;
+    return `http://localhost:${portOf(this.#server)}`;
   }
 
   /** Serve `body` at `path` from now on (a page or script a test builds). */

@@ -1,0 +1,25 @@
+/**
+ * Listening on loopback on a port the kernel picks (port 0), as every fake and fixture server here
+ * does, so that tests never collide on a port. Internal to the package: not exported from its index.
+ * @packageDocumentation
+ */
+import { once } from 'node:events';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+
+/** Start `server` (net or http) listening on 127.0.0.1 on a free port; resolves once it listens, rejects on a listen error. */
+export async function listenOnLoopback<S extends Server>(server: S): Promise<S> {
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return server;
+}
+
+/** The port a listening `server` got. */
+export const portOf = (server: Server): number => (server.address() as AddressInfo).port;
+
+/** A free loopback port: the kernel's pick, released at once, for a program that takes its ports from a config file (Asterisk). */
+export async function freePort(): Promise<number> {
+  const server = await listenOnLoopback(createServer());
+  const port = portOf(server);
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
