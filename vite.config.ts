@@ -20,7 +20,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['gateway/test/**/*.test.ts', 'sdk/test/**/*.test.ts', 'e2e/test/**/*.test.ts'],
+          include: ['gateway/test/**/*.test.ts', 'sdk/test/**/*.test.ts', 'e2e/test/**/*.test.ts', 'scripts/test/**/*.test.ts'],
           exclude: [...configDefaults.exclude, ...BROWSER_TESTS],
           testTimeout: 15_000,
         },

@@ -10,7 +10,8 @@ export { loadGroupsConfig, parseGroupsConfig, type GroupsConfig, type Group } fr
 export { ConfigError, TokenError } from './errors.js';
 export { createLogger, type Logger, type LogLevel } from './log.js';
 export { BackoffPolicy, type ReconnectPolicy, type RetryContext, type RetryReason } from './originate/reconnect-policy.js';
-export type { Dialer, DialOutcome, DialRequest, PendingDial } from './originate/dialer.js';
-export type { Activity, ActivityEvents, DialActivity, RelayCounters } from './calls/activity.js';
+export type { DialActivity, Dialer, DialOutcome, DialRequest, PendingDial } from './originate/dialer.js';
+export type { Activity, ActivityEvents } from './calls/activity.js';
+export type { RelayCounters } from './calls/relay-totals.js';
 export type { MonitorEvent } from './http/monitor.js';
 export type { CallView, SessionView } from './http/views.js';

@@ -1,12 +1,12 @@
 /**
- * Wires the gateway together: the Asterisk listener, the browser listener, the registry and the
- * router, and swaps a reloaded config in. No protocol logic lives here.
+ * Wires the gateway together: the Asterisk listener, the browser listener behind the HTTP front
+ * door, the registry and the router, and swaps a reloaded config in. No protocol logic lives here.
  * @packageDocumentation
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { FEATURES } from '@gag/sdk/protocol';
-import { BasicAuth } from './access/basic-auth.js';
+import { loadConfigFiles } from './access/credentials.js';
 import { IpAcl } from './access/ip-acl.js';
 import { loadTokenKeys, type TokenKeys } from './access/keys.js';
 import { createTokenVerifier } from './access/token.js';
@@ -17,10 +17,10 @@ import { Activity } from './calls/activity.js';
 import { Router } from './calls/router.js';
 import { isLoopback, parseListenAddress } from './config/address.js';
 import { NO_GROUPS, type GroupsConfig } from './config/groups.js';
-import { loadConfigFiles } from './config/load.js';
 import { RESTART_KEYS, type GatewayConfig } from './config/schema.js';
 import { AdminAuth } from './http/admin-auth.js';
 import { Assets } from './http/assets.js';
+import { FrontDoor } from './http/front-door.js';
 import { GatewayMetrics } from './http/metrics.js';
 import { Monitor } from './http/monitor.js';
 import { Routes, type Readiness } from './http/routes.js';
@@ -153,7 +153,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const registry = new Registry();
   const activity = new Activity();
   const originator = createOriginator(config, file, log, options.amiReconnectPolicy);
-  const dialer = new Dialer({ config: () => current.config, originator, activity, log });
+  const dialer = new Dialer({ config: () => current.config, originator, onDial: (dial) => activity.emit('dial', dial), log });
   const metrics = new GatewayMetrics({
     calls: () => router.calls,
     registry,
@@ -174,7 +174,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   });
   const readiness = async (): Promise<Readiness> => ({
     asteriskListener: asterisk.server.listening,
-    browserListener: browser.server.listening,
+    browserListener: frontDoor.server.listening,
     originate: originator === undefined ? 'off' : (await originator.isReady()) ? 'ready' : 'not_ready',
   });
   const routes = new Routes({ router, registry, dialer, metrics, auth: () => current.admin, policy: () => current.browser, readiness, log: log.child({ side: 'api' }) });
@@ -182,34 +182,35 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const asterisk = new AsteriskListener({
     policy: () => current.asterisk,
     log,
-    onLeg: (leg) => router.addLeg(leg),
+    onLeg: (leg) => {
+      activity.relay.addLeg(leg);
+      router.addLeg(leg);
+    },
     ...(options.asteriskHeadersTimeoutMs === undefined ? {} : { headersTimeoutMs: options.asteriskHeadersTimeoutMs }),
   });
   const browser = new BrowserListener({
     policy: () => current.browser,
-    tls,
-    assets: new Assets(),
     log,
     registry,
-    routes,
-    monitor,
     onRefused: (reason) => metrics.authFailure('browser', reason),
     features: () => [FEATURES.PING, ...(dialer.enabled ? [FEATURES.DIAL] : []), ...(originator?.dtmf === undefined ? [] : [FEATURES.DTMF])],
     ...(options.heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs: options.heartbeatIntervalMs }),
-    onSession: (session) =>
-      session.once('ready', () => {
-        registry.add(session);
-        // Online before any call rings it (Router.addSession offers ringing calls): watchers know the session first.
-        activity.emit('presence', session, true);
-        router.addSession(session);
-        session.once('closed', () => activity.emit('presence', session, false));
+    onPhone: (phone) =>
+      phone.once('ready', () => {
+        registry.add(phone);
+        activity.relay.addPhone(phone);
+        // Online before any call rings it (Router.addPhone offers ringing calls): watchers know the phone first.
+        activity.emit('presence', phone, true);
+        router.addPhone(phone);
+        phone.once('closed', () => activity.emit('presence', phone, false));
       }),
   });
+  const frontDoor = new FrontDoor({ tls, assets: new Assets(), phones: browser, routes, monitor });
 
   const asteriskAddr = await listen(asterisk.server, config.asterisk_addr, 'asterisk_addr', file, log);
   let browserAddr: string;
   try {
-    browserAddr = await listen(browser.server, config.browser_addr, 'browser_addr', file, log);
+    browserAddr = await listen(frontDoor.server, config.browser_addr, 'browser_addr', file, log);
   } catch (e) {
     await asterisk.close();
     throw e;
@@ -258,7 +259,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       closing ??= (async () => {
         router.hangupAll();
         dialer.close();
-        await Promise.all([asterisk.close(), browser.close(), monitor.close()]);
+        await Promise.all([asterisk.close(), browser.close().then(() => frontDoor.close()), monitor.close()]);
         await originator?.close();
         metrics.close();
         log.info('gateway stopped');

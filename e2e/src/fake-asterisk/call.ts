@@ -9,7 +9,6 @@ import { EventEmitter } from 'node:events';
 import { WebSocket, type RawData } from 'ws';
 import { DEFAULT_WIRE_FORMAT, GagError, type WireFormat } from '@gag/sdk/protocol';
 import { addChannel, removeChannel } from './channels.js';
-import type { FakeAsterisk } from './client.js';
 import * as control from './control.js';
 import type { AppCommand, ControlFormat } from './control.js';
 import { PlayoutQueue, type QueueNotice } from './playout-queue.js';
@@ -80,7 +79,7 @@ export class FakeCall extends EventEmitter<FakeCallEvents> {
   #answer!: { resolve: () => void; reject: (err: Error) => void };
   #end!: (end: CallEnd) => void;
 
-  /** @internal Made by {@link FakeAsterisk.call}. */
+  /** @internal Made by `FakeAsterisk.call()` (client.ts). */
   constructor(ws: WebSocket, init: { connectionId: string; channel: string; channelId: string; format: ControlFormat; codec?: WireFormat }) {
     super();
     ({ connectionId: this.connectionId, channel: this.channel, channelId: this.channelId, format: this.format } = init);

@@ -9,7 +9,6 @@
  * the audio itself is in the call's {@link Recorder}.
  * @packageDocumentation
  */
-import type { FakeCall } from './client.js';
 import { QUEUE_LENGTH_XOFF_LEVEL, QUEUE_LENGTH_XON_LEVEL } from './control.js';
 import type { Recorder } from './recorder.js';
 
@@ -19,7 +18,7 @@ export const QUEUE_LENGTH_MAX = 1_000;
 /** A point in the queue an app asked to hear about, reported when playout gets there. */
 export type QueueMarkCommand = 'MARK_MEDIA' | 'STOP_MEDIA_BUFFERING';
 
-/** What the queue tells the app, through {@link FakeCall}, in the call's control format. */
+/** What the queue tells the app, through its `FakeCall`, in the call's control format. */
 export type QueueNotice =
   | { readonly kind: 'MEDIA_XOFF' | 'MEDIA_XON' | 'QUEUE_DRAINED' }
   | { readonly kind: 'reached'; readonly command: QueueMarkCommand; readonly id: string | undefined };
@@ -27,7 +26,7 @@ export type QueueNotice =
 /**
  * The playout queue of one call. {@link tick} is one 20 ms playout slot (the call's media clock,
  * running from ANSWER); everything else happens as the app's messages arrive.
- * @internal Driven by {@link FakeCall}; its state shows in GET_STATUS and in `call.queue`.
+ * @internal Driven by its `FakeCall` (call.ts); its state shows in GET_STATUS and in `call.queue`.
  * @example
  * const queue = new PlayoutQueue((notice) => send(notice));
  * queue.add(950); // MEDIA_XOFF at the 900th frame

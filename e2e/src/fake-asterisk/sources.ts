@@ -7,10 +7,9 @@
 import { DEFAULT_WIRE_FORMAT, FRAME_MS, GagError, WIRE_RATE_HZ, frameSamplesOf, rateHzOf, type WireFormat } from '@gag/sdk/protocol';
 import { decodeSamples, encodeSamples } from './codec.js';
 import { fillSineS16 } from '../tones.js';
-import type { FakeCall } from './client.js';
 
 /**
- * A source of audio for {@link FakeCall.play}.
+ * A source of audio for `FakeCall.play()`.
  * @example const click: AudioSource = { fill: (frame, n) => frame.fill(n === 0 ? 10_000 : 0) };
  */
 export interface AudioSource {
@@ -118,6 +117,17 @@ export interface EchoSource extends AudioSource {
 }
 
 /**
+ * What {@link echo} reads of a call (a `FakeCall`): its codec and the audio the app sends, until it
+ * ends. Declared here so the sources need not import the call that plays them.
+ */
+export interface EchoedCall {
+  readonly codec: WireFormat;
+  on(event: 'audio', listener: (frame: Buffer) => void): unknown;
+  off(event: 'audio', listener: (frame: Buffer) => void): unknown;
+  once(event: 'ended', listener: () => void): unknown;
+}
+
+/**
  * Plays back what the app sent on `call` (the frames Asterisk accepted), `delayMs` later
  * (default 0: the next frame slot). Silence while nothing is due. The queue keeps at most
  * `delayMs` + 1 s of audio and drops the oldest; audio older than `delayMs` when the echo starts
@@ -125,7 +135,7 @@ export interface EchoSource extends AudioSource {
  * @throws GagError `GAG_OPTIONS_INVALID` for a negative delay.
  * @example call.play(echo(call, { delayMs: 500 }))
  */
-export function echo(call: FakeCall, options: { delayMs?: number } = {}): EchoSource {
+export function echo(call: EchoedCall, options: { delayMs?: number } = {}): EchoSource {
   const delayMs = options.delayMs ?? 0;
   if (!(delayMs >= 0 && Number.isFinite(delayMs))) throw invalid('delayMs', 'a finite number ≥ 0', delayMs);
   const maxFrames = Math.ceil((delayMs + ECHO_MAX_BACKLOG_MS) / FRAME_MS);

@@ -5,18 +5,9 @@
  * @packageDocumentation
  */
 import { BlockList, isIP } from 'node:net';
+import { isIpRule } from '../config/address.js';
 
 const MAPPED_V4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i;
-
-/** Whether `rule` is an IP address or a CIDR (`192.168.0.0/16`, `fd00::/8`). */
-export function isIpRule(rule: string): boolean {
-  const [addr = '', prefix, extra] = rule.split('/');
-  const family = isIP(addr);
-  if (family === 0 || extra !== undefined) return false;
-  if (prefix === undefined) return true;
-  if (!/^\d{1,3}$/.test(prefix)) return false;
-  return Number(prefix) <= (family === 4 ? 32 : 128);
-}
 
 /** A peer address as the ACL sees it: IPv4-mapped IPv6 becomes plain IPv4. */
 export function normalizeAddress(address: string): string {

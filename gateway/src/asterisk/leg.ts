@@ -1,14 +1,16 @@
 /**
  * One call's WebSocket from Asterisk (chan_websocket, one connection per call). It waits for
  * MEDIA_START, then carries ANSWER/HANGUP out and audio and DTMF in. It knows nothing of browsers.
+ * Its life is the table in `leg-state.ts`; every change goes through `#go`.
  * @packageDocumentation
  */
 import { EventEmitter } from 'eventemitter3';
 import type { WebSocket, RawData } from 'ws';
 import { FRAME_MS, ProtocolError, WIRE_FORMATS, frameBytesOf, isWireFormat, type WireFormat } from '@gag/sdk/protocol';
-import { closeSocket } from '../http/ws-close.js';
 import type { Logger } from '../log.js';
+import { closeSocket } from '../net/ws-close.js';
 import { encodeAsteriskCommand, parseAsteriskMessage, type AsteriskCommand, type AsteriskEvent, type ControlFormat } from './control.js';
+import { hasStarted, isClosing, legTransition, type LegEvent, type LegState } from './leg-state.js';
 
 /** MEDIA_START must arrive this soon after the upgrade (Asterisk sends it at once). */
 export const MEDIA_START_TIMEOUT_MS = 5_000;
@@ -34,14 +36,22 @@ export interface AsteriskLegEvents {
   closed: (code: number, reason: string) => void;
 }
 
-/** Counters a leg keeps (no logging per frame). */
+/**
+ * Counters a leg keeps (no logging per frame). Audio towards Asterisk is counted here only, once
+ * a frame, in 20 ms frames of the call's codec: sent or dropped for one reason.
+ */
 export interface LegStats {
+  /** Audio messages received from Asterisk and relayed (each one or more whole frames). */
   framesIn: number;
+  /** Frames sent to Asterisk, and their bytes. */
   framesOut: number;
+  bytesOut: number;
   /** Frames not sent while Asterisk had said MEDIA_XOFF. */
   framesDroppedXoff: number;
   /** Frames not sent because Asterisk had not read the last {@link MAX_ASTERISK_BACKLOG_MS} (a stuck TCP peer sends no XOFF). */
   framesDroppedBacklog: number;
+  /** Frames not sent because the leg was already ending (HANGUP sent, or closed for a violation). */
+  framesDroppedEnding: number;
   /** Messages from Asterisk that were not whole frames, not relayed (browsers get whole frames only). */
   messagesDroppedOdd: number;
 }
@@ -58,13 +68,14 @@ export class AsteriskLeg extends EventEmitter<AsteriskLegEvents> {
   readonly #log: Logger;
   #format: ControlFormat = 'text';
   #start: MediaStart | undefined;
-  /** Bytes in one 20 ms frame of the call's codec: 0 before MEDIA_START, −1 after one with a codec we cannot carry. */
+  /** Changed only by {@link AsteriskLeg.#go}. */
+  #state: LegState = 'awaiting_start';
+  /** Bytes in one 20 ms frame of the call's codec; read in `media` and `ending` only, set on entering `media`. */
   #frameBytes = 0;
   #xoff = false;
-  #closed = false;
-  #startTimer: NodeJS.Timeout | undefined;
-  #hangupTimer: NodeJS.Timeout | undefined;
-  readonly stats: LegStats = { framesIn: 0, framesOut: 0, framesDroppedXoff: 0, framesDroppedBacklog: 0, messagesDroppedOdd: 0 };
+  readonly #startTimer: NodeJS.Timeout;
+  #closeTimer: NodeJS.Timeout | undefined;
+  readonly stats: LegStats = { framesIn: 0, framesOut: 0, bytesOut: 0, framesDroppedXoff: 0, framesDroppedBacklog: 0, framesDroppedEnding: 0, messagesDroppedOdd: 0 };
   /** Query parameters of the upgrade (`v()` in the dial string). */
   readonly params: URLSearchParams;
 
@@ -84,8 +95,12 @@ export class AsteriskLeg extends EventEmitter<AsteriskLegEvents> {
     return this.#start;
   }
 
+  get state(): LegState {
+    return this.#state;
+  }
+
   get isOpen(): boolean {
-    return !this.#closed;
+    return this.#state !== 'closed';
   }
 
   /** Let Asterisk answer the channel; audio starts flowing both ways. */
@@ -95,45 +110,68 @@ export class AsteriskLeg extends EventEmitter<AsteriskLegEvents> {
 
   /** End the call. Before answer, Dial() returns and the dialplan continues. */
   hangup(): void {
-    if (this.#closed || this.#hangupTimer !== undefined) return;
+    if (this.#state !== 'media' && this.#state !== 'awaiting_start') return; // already ending or closed
     this.#command('HANGUP');
-    this.#hangupTimer = setTimeout(() => this.#ws.terminate(), HANGUP_CLOSE_TIMEOUT_MS);
+    this.#go('hangup');
   }
 
   /**
    * Send audio towards Asterisk. The caller passes whole frames only: Asterisk re-times frames of
    * `optimal_frame_size` and drops odd-sized leftovers (docs/chan-websocket.md#media).
-   * Returns false when the audio was dropped (after MEDIA_XOFF, or when Asterisk stopped reading).
+   * Counted in {@link AsteriskLeg.stats}; returns false when the audio was dropped (after
+   * MEDIA_XOFF, when Asterisk stopped reading, or once the leg is ending), as `Phone.sendAudio`
+   * reports it the other way.
    */
-  sendAudio(frame: Buffer): boolean {
-    if (this.#closed || this.#hangupTimer !== undefined) return false;
+  sendAudio(frames: Buffer): boolean {
+    const state = this.#state;
+    if (state !== 'media' && state !== 'ending') return false; // no call relays audio here (closed: it has ended)
+    const count = frames.length / this.#frameBytes;
+    if (state === 'ending') {
+      this.stats.framesDroppedEnding += count;
+      return false;
+    }
     // MEDIA_XOFF: Asterisk's queue is past ~900 frames; late audio is worse than lost audio.
     if (this.#xoff) {
-      this.stats.framesDroppedXoff++;
+      this.stats.framesDroppedXoff += count;
       return false;
     }
     // A peer that stopped reading (stuck TCP) never says XOFF: bound what waits for it here.
     if (this.#ws.bufferedAmount > (MAX_ASTERISK_BACKLOG_MS / FRAME_MS) * this.#frameBytes) {
-      this.stats.framesDroppedBacklog++;
+      this.stats.framesDroppedBacklog += count;
       return false;
     }
-    this.stats.framesOut++;
-    this.#ws.send(frame, { binary: true });
+    this.stats.framesOut += count;
+    this.stats.bytesOut += frames.length;
+    this.#ws.send(frames, { binary: true });
     return true;
   }
 
+  /**
+   * The only place the state changes (the table in `leg-state.ts`); the side effects of the new
+   * state follow, in one place.
+   */
+  #go(event: LegEvent): void {
+    const from = this.#state;
+    const to = legTransition(from, event);
+    this.#state = to;
+    if (from === 'awaiting_start') clearTimeout(this.#startTimer);
+    // A peer that never completes the closing handshake is dropped (one timer, however we got here).
+    if (isClosing(to)) this.#closeTimer ??= setTimeout(() => this.#ws.terminate(), HANGUP_CLOSE_TIMEOUT_MS);
+    if (to === 'closed') clearTimeout(this.#closeTimer);
+  }
+
   #command(command: AsteriskCommand): void {
-    if (this.#closed) return;
+    if (this.#state === 'closed') return;
     this.#log.debug({ command }, 'to asterisk');
     this.#ws.send(encodeAsteriskCommand(command, this.#format));
   }
 
   #onMessage(data: RawData, isBinary: boolean): void {
-    if (this.#closed) return;
+    if (this.#state === 'closed') return;
     const bytes = data as Buffer; // binaryType is 'nodebuffer' and frames are never fragmented into arrays
     if (isBinary) {
-      if (this.#frameBytes === 0) return this.#violation('audio before MEDIA_START');
-      if (this.#frameBytes < 0 || bytes.length === 0 || bytes.length % this.#frameBytes !== 0) {
+      if (!hasStarted(this.#state)) return this.#violation('audio before MEDIA_START');
+      if (this.#state === 'unsupported' || bytes.length === 0 || bytes.length % this.#frameBytes !== 0) {
         this.stats.messagesDroppedOdd++;
         return;
       }
@@ -152,28 +190,29 @@ export class AsteriskLeg extends EventEmitter<AsteriskLegEvents> {
 
   #onEvent(event: AsteriskEvent): void {
     if (event.event === 'MEDIA_START') {
-      if (this.#frameBytes !== 0) return this.#violation('second MEDIA_START');
-      clearTimeout(this.#startTimer);
+      if (hasStarted(this.#state)) return this.#violation('second MEDIA_START');
+      if (this.#state === 'aborted') return this.#log.debug('MEDIA_START after a violation ignored');
       this.#format = event.format;
       this.#log.debug({ connectionId: event.connectionId, codec: event.codec, format: event.format }, 'media start');
       // The gateway never transcodes: the browser speaks the call's codec, in whole 20 ms frames
       // of it, so only codecs the SDK knows, with a frame size of whole 20 ms frames, can be relayed.
       const { codec } = event;
       if (!isWireFormat(codec) || event.optimalFrameBytes % frameBytesOf(codec) !== 0) {
-        this.#frameBytes = -1; // a second MEDIA_START is still a violation
         this.#log.warn(
           { codec, optimalFrameBytes: event.optimalFrameBytes, supported: WIRE_FORMATS },
           'codec not supported; dial with c(slin16), c(slin), c(ulaw) or c(alaw)',
         );
-        this.hangup();
+        this.#command('HANGUP');
+        this.#go('refuse'); // a second MEDIA_START is still a violation
         return;
       }
       this.#frameBytes = frameBytesOf(codec);
       this.#start = { ...event, codec };
+      this.#go('start');
       this.emit('start', this.#start);
       return;
     }
-    if (this.#frameBytes === 0) return this.#violation(`${event.event} before MEDIA_START`);
+    if (!hasStarted(this.#state)) return this.#violation(`${event.event} before MEDIA_START`);
     switch (event.event) {
       case 'DTMF_END':
         this.emit('dtmf', event.digit);
@@ -195,15 +234,12 @@ export class AsteriskLeg extends EventEmitter<AsteriskLegEvents> {
   #violation(reason: string): void {
     this.#log.warn({ reason }, 'asterisk protocol violation');
     closeSocket(this.#ws, 1008, reason);
-    // A peer that never completes the closing handshake is dropped.
-    this.#hangupTimer ??= setTimeout(() => this.#ws.terminate(), HANGUP_CLOSE_TIMEOUT_MS);
+    this.#go('violation');
   }
 
   #onClose(code: number, reason: string): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    clearTimeout(this.#startTimer);
-    clearTimeout(this.#hangupTimer);
+    if (this.#state === 'closed') return;
+    this.#go('close');
     this.emit('closed', code, reason);
     this.removeAllListeners();
   }

@@ -8,13 +8,14 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
-import { MAX_ASTERISK_MESSAGE_BYTES } from '@gag/sdk/protocol';
+import type { WebSocketServer } from 'ws';
+import { CLOSE, MAX_ASTERISK_MESSAGE_BYTES } from '@gag/sdk/protocol';
 import type { BasicAuth } from '../access/basic-auth.js';
 import type { IpAcl } from '../access/ip-acl.js';
 import type { Logger } from '../log.js';
-import { closeAllClients } from '../http/ws-close.js';
-import { offeredProtocols, queryOf, refuseUpgrade } from '../http/upgrade.js';
+import { offeredProtocols, queryOf, refuseUpgrade } from '../net/upgrade.js';
+import { closeAllClients } from '../net/ws-close.js';
+import { createWsServer } from '../net/ws-server.js';
 import { AsteriskLeg } from './leg.js';
 
 /** The subprotocol of `protocols = media` in websocket_client.conf. */
@@ -59,12 +60,7 @@ export class AsteriskListener {
 
   constructor(options: AsteriskListenerOptions) {
     this.#options = options;
-    this.#wss = new WebSocketServer({
-      noServer: true,
-      maxPayload: MAX_ASTERISK_MESSAGE_BYTES,
-      perMessageDeflate: false,
-      handleProtocols: (protocols) => (protocols.has(MEDIA_SUBPROTOCOL) ? MEDIA_SUBPROTOCOL : false),
-    });
+    this.#wss = createWsServer({ maxPayloadBytes: MAX_ASTERISK_MESSAGE_BYTES, subprotocol: MEDIA_SUBPROTOCOL });
     const headersTimeout = options.headersTimeoutMs ?? ASTERISK_HEADERS_TIMEOUT_MS;
     this.server = createServer(
       {
@@ -119,7 +115,7 @@ export class AsteriskListener {
 
   /** Close every call socket (1001) and stop listening. */
   async close(): Promise<void> {
-    await closeAllClients(this.#wss, 1001, 'gateway shutting down');
+    await closeAllClients(this.#wss, CLOSE.GOING_AWAY.code, 'gateway shutting down');
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }

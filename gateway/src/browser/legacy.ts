@@ -19,11 +19,12 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
 import type { RawData, WebSocket } from 'ws';
-import { FRAME_BYTES, type ServerMessage, type WireFormat } from '@gag/sdk/protocol';
+import { FRAME_BYTES, IllegalTransitionError, type ServerMessage, type WireFormat } from '@gag/sdk/protocol';
 import type { Logger } from '../log.js';
+import { startHeartbeat } from '../net/heartbeat.js';
+import { closeSocket } from '../net/ws-close.js';
+import { newPhoneStats, sendAudioOrDrop } from './audio-out.js';
 import type { Phone, PhoneEvents } from './phone.js';
-import { closeSocket } from '../http/ws-close.js';
-import { sendAudioOrDrop, startHeartbeat } from './socket-io.js';
 
 /** The words of the legacy protocol (docs/legacy-protocol.md#words). */
 export const LEGACY_WORDS = {
@@ -47,6 +48,16 @@ const LEGACY_FORMAT: WireFormat = 'slin16';
 /** Close code after `BUSY`: none of `CLOSE` fits, and one connection per extension is a policy (1008). */
 export const BUSY_CLOSE_CODE = 1008;
 const TOO_BIG_CLOSE_CODE = 1009;
+
+/** Where a legacy connection is: authenticated but not yet announced, logged in, or closed (once). */
+type LegacyPhase = 'open' | 'ready' | 'closed';
+
+/** The moves a legacy connection may make, as data; any other is our bug. */
+const LEGACY_PHASES: { readonly [P in LegacyPhase]: readonly LegacyPhase[] } = {
+  open: ['ready', 'closed'],
+  ready: ['closed'],
+  closed: [],
+};
 
 /** What a legacy session needs; the token was already verified before the upgrade. */
 export interface LegacySessionOptions {
@@ -76,7 +87,7 @@ export function refuseBusy(ws: WebSocket, log: Logger): void {
  * A logged-in GoAstGateway webphone, seen by the gateway as a {@link Phone}.
  * @example
  * const phone = new LegacySession(ws, { extension: '2001', log, remoteAddress, userAgent: undefined });
- * onSession(phone); // attach `ready` listeners
+ * onPhone(phone); // attach `ready` listeners
  * phone.start();    // `ready`
  */
 export class LegacySession extends EventEmitter<PhoneEvents> implements Phone {
@@ -88,14 +99,12 @@ export class LegacySession extends EventEmitter<PhoneEvents> implements Phone {
   readonly userAgent: string | undefined;
   readonly log: Logger;
   /** Counters (no per-frame logging); `framesIn` counts whole frames relayed. */
-  readonly stats = { framesIn: 0, framesOut: 0, framesDroppedBacklog: 0 };
+  readonly stats = newPhoneStats();
   /** The webphone speaks slin16 only: a call in another codec does not ring it (the gateway never transcodes). */
   readonly formats: readonly WireFormat[] = [LEGACY_FORMAT];
   readonly #ws: WebSocket;
-  #phase: 'open' | 'ready' | 'closed' = 'open';
-  #disposed = false;
-  /** `ready` has fired: `browser offline` is worth a line. */
-  #announced = false;
+  /** Changed only by {@link LegacySession.#setPhase}. */
+  #phase: LegacyPhase = 'open';
   /**
    * The call offered to or in progress on this phone. The legacy protocol has no call ids: the
    * phone's `ANSWER`/`HANGUP` mean this call, from its `incoming` until its `ended`.
@@ -133,8 +142,7 @@ export class LegacySession extends EventEmitter<PhoneEvents> implements Phone {
    */
   start(): void {
     if (this.#phase !== 'open') return;
-    this.#phase = 'ready';
-    this.#announced = true;
+    this.#setPhase('ready');
     this.log.info({ ip: this.remoteAddress, protocol: this.protocol }, 'browser online');
     this.emit('ready');
   }
@@ -166,9 +174,9 @@ export class LegacySession extends EventEmitter<PhoneEvents> implements Phone {
   /** Nothing to do: the router rings this phone for slin16 calls only, so its audio is always slin16. */
   talkingIn(_format: WireFormat | undefined): void {}
 
-  /** Audio towards the phone; a phone that does not keep up loses frames rather than growing our memory. */
-  sendAudio(frames: Buffer): void {
-    if (this.#phase === 'ready') sendAudioOrDrop(this.#ws, frames, this.stats);
+  /** Audio towards the phone; a phone that does not keep up loses frames rather than growing our memory (false). */
+  sendAudio(frames: Buffer): boolean {
+    return this.#phase === 'ready' && sendAudioOrDrop(this.#ws, frames, LEGACY_FORMAT, this.stats);
   }
 
   /**
@@ -253,16 +261,23 @@ export class LegacySession extends EventEmitter<PhoneEvents> implements Phone {
     this.#onClose(code);
   }
 
+  /** The only place the phase changes; an illegal move is our bug. */
+  #setPhase(to: LegacyPhase): void {
+    if (!LEGACY_PHASES[this.#phase].includes(to)) throw new IllegalTransitionError(this.#phase, to);
+    this.#phase = to;
+  }
+
   /** The one place this connection lets go of its timer and listeners. */
   #onClose(code: number): void {
-    if (this.#disposed) return;
-    this.#disposed = true;
-    this.#phase = 'closed';
+    if (this.#phase === 'closed') return;
+    // `ready` has fired: `browser offline` is worth a line.
+    const announced = this.#phase === 'ready';
+    this.#setPhase('closed');
     this.#stopHeartbeat();
     this.#ws.off('message', this.#onWsMessage);
     this.#ws.off('close', this.#onWsClose);
     // The error listener stays: a closing socket can still fail, and an unheard 'error' would crash.
-    if (this.#announced) this.log.info({ code }, 'browser offline');
+    if (announced) this.log.info({ code }, 'browser offline');
     this.emit('closed', code);
     this.removeAllListeners();
   }

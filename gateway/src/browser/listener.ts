@@ -1,6 +1,6 @@
 /**
- * The browser side: an HTTP(S) server with the WebSocket endpoint `/phone` and the component
- * bundle. Two protocols share the endpoint, told apart by the subprotocol:
+ * The browser side: the WebSocket endpoint `/phone`, upgraded here once the front door
+ * (`http/front-door.ts`) has matched the path. Two protocols share it, told apart by the subprotocol:
  * - `gag.v1` (offered): IP allow-list (403), then Origin (403, exact match, a missing Origin
  *   refused); the client then sends its token in `hello`, so a refusal can carry a reason the
  *   page can read.
@@ -8,19 +8,17 @@
  *   (docs/legacy-protocol.md#login): IP (403), the token in `?token=` (401), Origin (403).
  * @packageDocumentation
  */
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
-import { MAX_CONTROL_MESSAGE_BYTES, PHONE_PATH, SUBPROTOCOL } from '@gag/sdk/protocol';
+import type { WebSocketServer } from 'ws';
+import { CLOSE, MAX_CONTROL_MESSAGE_BYTES, SUBPROTOCOL } from '@gag/sdk/protocol';
 import type { IpAcl } from '../access/ip-acl.js';
-import type { Assets } from '../http/assets.js';
 import type { TokenClaims, TokenVerifier } from '../access/token.js';
 import { TokenError } from '../errors.js';
-import { MONITOR_PATH } from '../http/monitor.js';
-import { closeAllClients } from '../http/ws-close.js';
-import { offeredProtocols, pathOf, queryOf, refuseUpgrade } from '../http/upgrade.js';
 import type { Logger } from '../log.js';
+import { offeredProtocols, queryOf, refuseUpgrade } from '../net/upgrade.js';
+import { closeAllClients } from '../net/ws-close.js';
+import { createWsServer } from '../net/ws-server.js';
 import { LegacySession, refuseBusy } from './legacy.js';
 import type { Phone } from './phone.js';
 import type { Registry } from './registration.js';
@@ -28,8 +26,6 @@ import { BrowserSession } from './session.js';
 
 /** Largest message a browser may send: a burst of audio frames or a control message. */
 const MAX_BROWSER_MESSAGE_BYTES = Math.max(MAX_CONTROL_MESSAGE_BYTES, 32_000);
-/** The request line and headers of an upgrade must arrive within this time (slowloris). */
-const HEADERS_TIMEOUT_MS = 5_000;
 
 /** What the browser side checks, read on every upgrade so a reload applies at once. */
 export interface BrowserPolicy {
@@ -39,11 +35,9 @@ export interface BrowserPolicy {
   readonly verify: TokenVerifier;
 }
 
-/** What the browser listener needs: the current policy, TLS, assets, and where new phones go. */
+/** What the browser listener needs: the current policy and where new phones go. */
 export interface BrowserListenerOptions {
   readonly policy: () => BrowserPolicy;
-  readonly tls: { cert: Buffer; key: Buffer } | undefined;
-  readonly assets: Assets;
   readonly log: Logger;
   readonly heartbeatIntervalMs?: number;
   /** Who is online, for the legacy rule "one connection per extension" (a second legacy login gets `BUSY`). */
@@ -53,11 +47,7 @@ export interface BrowserListenerOptions {
    * `hello`); a legacy one was authenticated before the upgrade and fires `ready` as soon as this
    * returns, so attach the `ready` listener synchronously.
    */
-  readonly onSession: (session: Phone) => void;
-  /** The operations API (`/healthz`, `/readyz`, `/api/…`, `/metrics`); returns false for other paths. */
-  readonly routes?: { handle(req: IncomingMessage, res: ServerResponse, path: string): boolean };
-  /** The live monitor, upgraded at {@link MONITOR_PATH}; it checks its own admin token. */
-  readonly monitor?: { upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void };
+  readonly onPhone: (phone: Phone) => void;
   /** A browser was refused before or at login: `ip_not_allowed`, `origin_not_allowed` or a token refusal reason. */
   readonly onRefused?: (reason: string) => void;
   /** Optional features `welcome` lists (e.g. `dial` when click-to-call is on). */
@@ -67,13 +57,12 @@ export interface BrowserListenerOptions {
 let nextConnId = 0;
 
 /**
- * The browser-facing HTTP(S) server: `/phone` upgrades (gag.v1 or legacy), `/gag-phone.js`, `/healthz`.
+ * The `/phone` endpoint: gag.v1 or legacy upgrades, checked in order, each becoming a {@link Phone}.
  * @example
- * const listener = new BrowserListener({ policy, tls: undefined, assets: new Assets(), registry, log, onSession });
- * listener.server.listen(8766, '127.0.0.1');
+ * const listener = new BrowserListener({ policy, registry, log, onPhone });
+ * const door = new FrontDoor({ tls: undefined, assets: new Assets(), phones: listener });
  */
 export class BrowserListener {
-  readonly server: Server;
   readonly #wss: WebSocketServer;
   readonly #options: BrowserListenerOptions;
   /** Set by close(): a legacy upgrade still checking its token is then refused with 503. */
@@ -81,37 +70,14 @@ export class BrowserListener {
 
   constructor(options: BrowserListenerOptions) {
     this.#options = options;
-    this.#wss = new WebSocketServer({
-      noServer: true,
-      maxPayload: MAX_BROWSER_MESSAGE_BYTES,
-      perMessageDeflate: false,
-      handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
-    });
-    const handler = (req: IncomingMessage, res: ServerResponse): void => this.#onRequest(req, res);
-    // Timeouts at creation: Node checks them every connectionsCheckingInterval (30 s by default).
-    const timeouts = { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: HEADERS_TIMEOUT_MS * 2, connectionsCheckingInterval: 1_000 };
-    this.server = options.tls === undefined ? createHttpServer(timeouts, handler) : createHttpsServer({ ...options.tls, ...timeouts }, handler);
-    this.server.on('upgrade', (req, socket, head) => this.#onUpgrade(req, socket, head));
+    this.#wss = createWsServer({ maxPayloadBytes: MAX_BROWSER_MESSAGE_BYTES, subprotocol: SUBPROTOCOL });
   }
 
-  #onRequest(req: IncomingMessage, res: ServerResponse): void {
-    const path = pathOf(req);
-    if (this.#options.assets.handle(req, res, path)) return;
-    if (this.#options.routes?.handle(req, res, path) === true) return;
-    if (path === '/healthz') {
-      res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok\n');
-      return;
-    }
-    res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
-  }
-
-  #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  /** An upgrade at the phone endpoint (the front door matched the path). */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const { log } = this.#options;
     const policy = this.#options.policy();
     const ip = req.socket.remoteAddress;
-    const path = pathOf(req); // never req.url: the legacy URL carries the token
-    if (path === MONITOR_PATH && this.#options.monitor !== undefined) return this.#options.monitor.upgrade(req, socket, head);
-    if (path !== PHONE_PATH) return refuseUpgrade(socket, 404, `the phone endpoint is ${PHONE_PATH}`);
     if (!policy.acl.allows(ip)) {
       this.#options.onRefused?.('ip_not_allowed');
       log.warn({ ip, side: 'browser' }, 'refused: ip not allowed');
@@ -121,7 +87,7 @@ export class BrowserListener {
     if (!offeredProtocols(req).includes(SUBPROTOCOL)) return void this.#upgradeLegacy(req, socket, head, policy);
     if (!this.#originAllowed(req, policy)) return refuseUpgrade(socket, 403, 'origin not in allowed_origins');
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
-      const session = new BrowserSession(ws, {
+      const phone = new BrowserSession(ws, {
         verify: policy.verify,
         log: log.child({ side: 'browser', connId: `b${++nextConnId}` }),
         remoteAddress: ip,
@@ -130,7 +96,7 @@ export class BrowserListener {
         ...(this.#options.features === undefined ? {} : { features: this.#options.features }),
         ...(this.#options.onRefused === undefined ? {} : { onAuthFailure: this.#options.onRefused }),
       });
-      this.#options.onSession(session);
+      this.#options.onPhone(phone);
     });
   }
 
@@ -176,26 +142,24 @@ export class BrowserListener {
     socket.off('error', onSocketError); // ws watches the socket from here on
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
       const { extension } = claims;
-      const sessionLog = log.child({ side: 'browser', connId: `b${++nextConnId}`, exten: extension });
+      const phoneLog = log.child({ side: 'browser', connId: `b${++nextConnId}`, exten: extension });
       // Checked and registered in this one tick (start() → ready → registry), so two logins racing cannot both pass.
-      if (this.#options.registry.legacyOnline(extension)) return refuseBusy(ws, sessionLog);
-      const session = new LegacySession(ws, {
+      if (this.#options.registry.legacyOnline(extension)) return refuseBusy(ws, phoneLog);
+      const phone = new LegacySession(ws, {
         extension,
-        log: sessionLog,
+        log: phoneLog,
         remoteAddress: ip,
         userAgent: req.headers['user-agent'],
         heartbeatIntervalMs: this.#options.heartbeatIntervalMs,
       });
-      this.#options.onSession(session);
-      session.start();
+      this.#options.onPhone(phone);
+      phone.start();
     });
   }
 
-  /** Close every browser (1001: the SDK reconnects) and stop listening. */
+  /** Close every browser (1001: the SDK reconnects); an upgrade still checking its token gets 503. */
   async close(): Promise<void> {
     this.#closing = true;
-    await closeAllClients(this.#wss, 1001, 'gateway shutting down');
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeAllClients(this.#wss, CLOSE.GOING_AWAY.code, 'gateway shutting down');
   }
 }

@@ -7,6 +7,7 @@
 import type { EventEmitter } from 'eventemitter3';
 import type { ClientMessage, ServerMessage, WireFormat } from '@gag/sdk/protocol';
 import type { Logger } from '../log.js';
+import type { PhoneStats } from './audio-out.js';
 
 /** Control messages a phone sends after logging in. */
 export type PhoneMessage = Exclude<ClientMessage, { type: 'hello' }>;
@@ -33,8 +34,8 @@ export interface Phone extends EventEmitter<PhoneEvents> {
   readonly userAgent: string | undefined;
   readonly connectedAtMs: number;
   readonly log: Logger;
-  /** Counters (no per-frame logging). */
-  readonly stats: { framesIn: number; framesOut: number; framesDroppedBacklog: number };
+  /** Counters (no per-frame logging); every frame is counted once, by the phone. */
+  readonly stats: Readonly<PhoneStats>;
   /** Tell the browser about a call. A message the protocol cannot express is dropped. */
   send(message: ServerMessage): void;
   /** Whether the phone can be offered another call now (a legacy phone holds one call at a time). */
@@ -42,10 +43,14 @@ export interface Phone extends EventEmitter<PhoneEvents> {
   /** The codecs this phone can speak: a call in another one does not ring it. */
   readonly formats: readonly WireFormat[];
   /**
-   * The router tells the phone the codec of the call it now talks in (undefined: the call is
-   * over), so it can check the length of the audio it receives.
+   * The call tells the phone the codec it now talks in (undefined: the call is over), so it can
+   * check the length of the audio it receives and count what it sends.
    */
   talkingIn(format: WireFormat | undefined): void;
-  /** Audio towards the browser; a browser that does not keep up loses new frames until it catches up. */
-  sendAudio(frames: Buffer): void;
+  /**
+   * Audio towards the browser, counted in {@link Phone.stats}. A browser that does not keep up
+   * loses new frames until it catches up: false when these were dropped (or the phone is gone),
+   * as `AsteriskLeg.sendAudio` reports it the other way.
+   */
+  sendAudio(frames: Buffer): boolean;
 }

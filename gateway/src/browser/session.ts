@@ -11,6 +11,7 @@ import {
   CLOSE,
   DEFAULT_WIRE_FORMAT,
   HELLO_TIMEOUT_MS,
+  IllegalTransitionError,
   WIRE_FORMATS,
   frameBytesOf,
   wholeFramesOf,
@@ -25,15 +26,30 @@ import {
 import type { TokenVerifier } from '../access/token.js';
 import { TokenError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { startHeartbeat } from '../net/heartbeat.js';
+import { closeSocket } from '../net/ws-close.js';
+import { newPhoneStats, sendAudioOrDrop } from './audio-out.js';
 import type { Phone, PhoneEvents } from './phone.js';
-import { closeSocket } from '../http/ws-close.js';
-import { backlogBytesOf, sendAudioOrDrop, startHeartbeat } from './socket-io.js';
 
 /**
  * A browser with this much not yet sent to it has stopped reading (audio past its small backlog is
  * dropped, so only control messages get here: a flood of pings whose pongs it never reads).
  */
 export const MAX_UNREAD_BYTES = 1024 * 1024;
+
+/**
+ * Where a gag.v1 connection is: waiting for `hello`, verifying its token, logged in (`ready`:
+ * only now does it send and take calls), or closed (timers and listeners released, once).
+ */
+export type SessionPhase = 'hello' | 'verifying' | 'ready' | 'closed';
+
+/** The moves a connection may make, as data; any other is our bug. */
+const PHASES: { readonly [P in SessionPhase]: readonly SessionPhase[] } = {
+  hello: ['verifying', 'closed'],
+  verifying: ['ready', 'closed'],
+  ready: ['closed'],
+  closed: [],
+};
 
 /** What a gag.v1 session needs: how to verify its token, a logger, and who is on the other end. */
 export interface BrowserSessionOptions {
@@ -65,18 +81,17 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
   readonly remoteAddress: string | undefined;
   readonly userAgent: string | undefined;
   /** Counters (no per-frame logging). */
-  readonly stats = { framesIn: 0, framesOut: 0, framesDroppedBacklog: 0 };
+  readonly stats = newPhoneStats();
   readonly #ws: WebSocket;
   readonly #options: BrowserSessionOptions;
   #log: Logger;
   #extension: string | undefined;
-  #phase: 'hello' | 'verifying' | 'ready' | 'closed' = 'hello';
-  #disposed = false;
+  /** Changed only by {@link BrowserSession.#setPhase}. */
+  #phase: SessionPhase = 'hello';
   /** The codec of the call this phone talks in, if any. */
   #talkingFormat: WireFormat | undefined;
   /** The codec of the last call: its frames may still be on their way when the call has ended. */
   #lastFormat: WireFormat = DEFAULT_WIRE_FORMAT;
-  #backlogBytes = backlogBytesOf(DEFAULT_WIRE_FORMAT);
   readonly #helloTimer: NodeJS.Timeout;
   readonly #stopHeartbeat: () => void;
 
@@ -118,17 +133,15 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
     this.#ws.send(encodeServerMessage(message));
   }
 
-  /** The router's word on the call this phone talks in: audio lengths are checked against its codec. */
+  /** The call's word on the codec this phone talks in: audio lengths are checked against it. */
   talkingIn(format: WireFormat | undefined): void {
     this.#talkingFormat = format;
-    if (format === undefined) return;
-    this.#lastFormat = format;
-    this.#backlogBytes = backlogBytesOf(format);
+    if (format !== undefined) this.#lastFormat = format;
   }
 
-  /** Send audio. A browser that does not keep up loses frames rather than growing our memory. */
-  sendAudio(frames: Buffer): void {
-    if (this.#phase === 'ready') sendAudioOrDrop(this.#ws, frames, this.stats, this.#backlogBytes);
+  /** Send audio. A browser that does not keep up loses frames rather than growing our memory; false then. */
+  sendAudio(frames: Buffer): boolean {
+    return this.#phase === 'ready' && sendAudioOrDrop(this.#ws, frames, this.#lastFormat, this.stats);
   }
 
   /** Close this connection with one of our close codes and a short reason. */
@@ -168,23 +181,23 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
     // In a call: whole frames of its codec. Out of one: slin16 as ever, or the codec of the call
     // that just ended (the browser sent those frames before it heard of the end).
     const format = this.#talkingFormat ?? DEFAULT_WIRE_FORMAT;
-    const whole = wholeFramesOf(format, frames.length) > 0 || (this.#talkingFormat === undefined && wholeFramesOf(this.#lastFormat, frames.length) > 0);
-    if (!whole) {
+    const count = wholeFramesOf(format, frames.length) || (this.#talkingFormat === undefined ? wholeFramesOf(this.#lastFormat, frames.length) : 0);
+    if (count === 0) {
       return this.close('BAD_AUDIO_FRAME', `audio must be whole ${frameBytesOf(format)}-byte frames of ${format}, got ${frames.length} bytes`);
     }
-    this.stats.framesIn++;
+    this.stats.framesIn += count;
     this.emit('audio', frames);
   }
 
   async #authenticate(token: string): Promise<void> {
-    this.#phase = 'verifying';
+    this.#setPhase('verifying');
     clearTimeout(this.#helloTimer);
     try {
       const claims = await this.#options.verify(token);
       if (this.#phase !== 'verifying') return; // closed while verifying
       this.#extension = claims.extension;
       this.#log = this.#log.child({ exten: claims.extension });
-      this.#phase = 'ready';
+      this.#setPhase('ready');
       const features = this.#options.features?.() ?? [];
       this.send({ type: 'welcome', protocol: 1, sessionId: this.id, extension: claims.extension, ...(features.length === 0 ? {} : { features: [...features] }) });
       this.#log.info({ ip: this.remoteAddress }, 'browser online');
@@ -200,12 +213,17 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
     }
   }
 
+  /** The only place the phase changes; an illegal move is our bug. */
+  #setPhase(to: SessionPhase): void {
+    if (!PHASES[this.#phase].includes(to)) throw new IllegalTransitionError(this.#phase, to);
+    this.#phase = to;
+  }
+
   /** The one place this connection lets go of its timers and listeners; runs once. */
   #onClose(code: number): void {
-    if (this.#disposed) return;
-    this.#disposed = true;
-    const wasReady = this.#extension !== undefined;
-    this.#phase = 'closed';
+    if (this.#phase === 'closed') return;
+    const wasReady = this.#phase === 'ready';
+    this.#setPhase('closed');
     clearTimeout(this.#helloTimer);
     this.#stopHeartbeat();
     if (wasReady) this.#log.info({ code }, 'browser offline');

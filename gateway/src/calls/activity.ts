@@ -1,26 +1,16 @@
 /**
  * What happens in the gateway, for those who watch it (metrics, the `/monitor` feed): calls
- * changing state, browsers coming and going, click-to-call requests, and the relay's counters.
+ * changing state, browsers coming and going, click-to-call requests, and the relay's totals.
  * Emitted synchronously where it happens, so listeners see events in the order they occurred.
  * @packageDocumentation
  */
 import { EventEmitter } from 'eventemitter3';
-import type { CallState, DialErrorCode } from '@gag/sdk/protocol';
+import type { CallState } from '@gag/sdk/protocol';
 import type { Phone } from '../browser/phone.js';
+import type { DialActivity } from '../originate/dialer.js';
 import type { Call } from './call.js';
 import type { DtmfDigitResult } from './keypad.js';
-
-/** A click-to-call request and its outcome. */
-export interface DialActivity {
-  readonly extension: string;
-  /** The normalised number; undefined when it could not be read as one. */
-  readonly number: string | undefined;
-  /** Set when accepted (and on a late failure). */
-  readonly dialId: string | undefined;
-  /** `accepted`, or why it was refused or failed. */
-  readonly result: 'accepted' | DialErrorCode;
-  readonly via: 'ws' | 'http';
-}
+import { RelayTotals } from './relay-totals.js';
 
 /** Events of {@link Activity}. */
 export interface ActivityEvents {
@@ -35,32 +25,11 @@ export interface ActivityEvents {
 }
 
 /**
- * Relay counters, bumped on the audio path with plain integer increments (no labels, no
- * allocation) and read by the metrics at scrape time. Frames are 20 ms slin16 frames.
- */
-export interface RelayCounters {
-  framesToBrowser: number;
-  bytesToBrowser: number;
-  framesToAsterisk: number;
-  bytesToAsterisk: number;
-  /** Not sent: the browser had more than MAX_BROWSER_BACKLOG_MS of audio unread. */
-  framesDroppedToBrowser: number;
-  /** Not sent: Asterisk had said MEDIA_XOFF, or had not read the last MAX_ASTERISK_BACKLOG_MS of audio. */
-  framesDroppedToAsterisk: number;
-}
-
-/**
  * The gateway's activity feed.
  * @example
  * activity.on('call', (call, previous) => log.debug({ callId: call.id, previous, state: call.state }, 'call state'));
  */
 export class Activity extends EventEmitter<ActivityEvents> {
-  readonly relay: RelayCounters = {
-    framesToBrowser: 0,
-    bytesToBrowser: 0,
-    framesToAsterisk: 0,
-    bytesToAsterisk: 0,
-    framesDroppedToBrowser: 0,
-    framesDroppedToAsterisk: 0,
-  };
+  /** The audio relayed since start (summed from each phone's and leg's own counters when read). */
+  readonly relay = new RelayTotals();
 }

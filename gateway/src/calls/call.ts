@@ -5,11 +5,10 @@
  * @packageDocumentation
  */
 import { randomUUID } from 'node:crypto';
-import { canTransition, frameBytesOf, transition, type CallEvent, type CallState, type EndReason, type WireFormat } from '@gag/sdk/protocol';
+import { canTransition, transition, type CallEvent, type CallState, type EndReason, type WireFormat } from '@gag/sdk/protocol';
 import type { AsteriskLeg, LegStats } from '../asterisk/leg.js';
 import type { Phone } from '../browser/phone.js';
 import type { Logger } from '../log.js';
-import type { RelayCounters } from './activity.js';
 import { Keypad, type KeypadOptions } from './keypad.js';
 import type { RingPlan } from './ring-plan.js';
 
@@ -26,7 +25,7 @@ export interface OutboundCall {
   readonly number: string;
 }
 
-/** What a call needs: its Asterisk leg, whom it is for, how to find phones, and where to report its end. */
+/** What a call needs: its Asterisk leg, whom it is for, how to find phones, and whom to tell of its states. */
 export interface CallOptions {
   readonly leg: AsteriskLeg;
   /** The codec from MEDIA_START: the browser speaks it, the gateway relays it unchanged. */
@@ -37,18 +36,14 @@ export interface CallOptions {
   /** The phones of these extensions that can ring now (online, not in a call). */
   readonly available: (extensions: readonly string[]) => Phone[];
   readonly log: Logger;
-  /** The call ended; fires once. */
-  readonly onEnded: (call: Call) => void;
   /** Set on the call back of a click-to-call. */
   readonly outbound?: OutboundCall | undefined;
-  /** Counted on the audio path (metrics). */
-  readonly relay: RelayCounters;
   /**
-   * After every state change and its side effects, and when the phones a ringing call rings
-   * change without one (a late phone joins, one of several rejects or drops out): `previous` is
-   * then `ringing` too, as for a group's next step.
+   * After every state change and its side effects (`ended` exactly once, last), and when the
+   * phones a ringing call rings change without one (a late phone joins, one of several rejects or
+   * drops out): `previous` is then `ringing` too, as for a group's next step.
    */
-  readonly onState?: (call: Call, previous: CallState) => void;
+  readonly onState: (call: Call, previous: CallState) => void;
   /**
    * Where the talking phone's keys go (AMI PlayDTMF on the call's channel); undefined when the
    * gateway cannot press keys on Asterisk (no AMI), and then they are ignored.
@@ -61,7 +56,7 @@ export interface CallOptions {
  * One call, from MEDIA_START to the end: rings phones by its plan, connects the first answer,
  * relays audio and DTMF, and ends exactly once with a reason.
  * @example
- * const call = new Call({ leg, format: 'slin16', extension, caller, plan, available, log, onEnded, relay: activity.relay });
+ * const call = new Call({ leg, format: 'slin16', extension, caller, plan, available, log, onState });
  * call.ring();
  */
 export class Call {
@@ -88,10 +83,7 @@ export class Call {
   #ringTimer: NodeJS.Timeout | undefined;
   readonly #options: CallOptions;
   readonly #log: Logger;
-  readonly #relay: RelayCounters;
   readonly #keypad: Keypad | undefined;
-  /** Bytes in one 20 ms frame of {@link Call.format}, for the counters. */
-  readonly #frameBytes: number;
 
   constructor(options: CallOptions) {
     this.#options = options;
@@ -101,8 +93,6 @@ export class Call {
     this.group = options.plan.group;
     this.outbound = options.outbound;
     this.format = options.format;
-    this.#frameBytes = frameBytesOf(options.format);
-    this.#relay = options.relay;
     this.#log = options.log.child({ callId: this.id }); // the router's logger already carries exten and connectionId
     this.#keypad = options.keypad === undefined ? undefined : new Keypad({ ...options.keypad, log: this.#log });
   }
@@ -216,31 +206,21 @@ export class Call {
     if (canTransition(this.#state, 'fail')) this.#end('fail', 'connection_lost');
   }
 
-  /** Audio from Asterisk, to the answering phone. Counted: plain increments, no allocation. */
-  audioFromAsterisk(frames: Buffer): void {
+  /**
+   * Audio from Asterisk, to the answering phone. The phone counts each frame, sent or dropped
+   * (`Phone.stats`); false when it dropped them.
+   */
+  audioFromAsterisk(frames: Buffer): boolean {
     const phone = this.#talkingWith;
-    if (this.#state !== 'talking' || phone === undefined) return;
-    const dropped = phone.stats.framesDroppedBacklog;
-    phone.sendAudio(frames);
-    const count = frames.length / this.#frameBytes;
-    if (phone.stats.framesDroppedBacklog !== dropped) {
-      this.#relay.framesDroppedToBrowser += count;
-      return;
-    }
-    this.#relay.framesToBrowser += count;
-    this.#relay.bytesToBrowser += frames.length;
+    return this.#state === 'talking' && phone !== undefined && phone.sendAudio(frames);
   }
 
-  /** Audio from `phone`; only the answering phone's audio reaches Asterisk. */
-  audioFromBrowser(phone: Phone, frames: Buffer): void {
-    if (this.#talkingWith !== phone || this.#state !== 'talking') return;
-    const count = frames.length / this.#frameBytes;
-    if (!this.#leg.sendAudio(frames)) {
-      this.#relay.framesDroppedToAsterisk += count;
-      return;
-    }
-    this.#relay.framesToAsterisk += count;
-    this.#relay.bytesToAsterisk += frames.length;
+  /**
+   * Audio from `phone`; only the answering phone's audio reaches Asterisk. The leg counts each
+   * frame, sent or dropped (`AsteriskLeg.stats`); false when it dropped them or they were not for it.
+   */
+  audioFromBrowser(phone: Phone, frames: Buffer): boolean {
+    return this.#talkingWith === phone && this.#state === 'talking' && this.#leg.sendAudio(frames);
   }
 
   /** The caller pressed a key: the answering phone hears of it. */
@@ -293,7 +273,7 @@ export class Call {
 
   /** The phones ringing changed while the call stays `ringing`: watchers (the monitor) hear of it. */
   #ringersChanged(): void {
-    this.#options.onState?.(this, this.#state);
+    this.#options.onState(this, this.#state);
   }
 
   #end(event: CallEvent, reason: EndReason): void {
@@ -317,7 +297,7 @@ export class Call {
         this.#enterEnded();
         break;
     }
-    this.#options.onState?.(this, from);
+    this.#options.onState(this, from);
   }
 
   #enterRinging(event: CallEvent): void {
@@ -347,6 +327,8 @@ export class Call {
     this.answeredAtMs = Date.now();
     this.#leg.answer();
     const winner = this.#talkingWith;
+    // The phone checks the length of the audio it receives, and counts what it sends, in the call's codec.
+    winner?.talkingIn(this.format);
     if (winner !== undefined) winner.send({ type: 'answered', callId: this.id });
     for (const other of this.#ringing) other.send({ type: 'ended', callId: this.id, reason: 'answered_elsewhere' });
     this.#ringing.clear();
@@ -359,12 +341,12 @@ export class Call {
     const reason = this.#endReason ?? 'failed';
     for (const phone of this.#ringing) phone.send({ type: 'ended', callId: this.id, reason });
     this.#talkingWith?.send({ type: 'ended', callId: this.id, reason });
+    this.#talkingWith?.talkingIn(undefined);
     this.#ringing.clear();
     // Asterisk hangs up on its own when it closed the socket; otherwise tell it.
     if (this.#leg.isOpen) this.#leg.hangup();
     const talkedMs = this.answeredAtMs === undefined ? 0 : Date.now() - this.answeredAtMs;
     this.#log.info({ reason, talkedMs, framesIn: this.#leg.stats.framesIn, framesOut: this.#leg.stats.framesOut }, 'call ended');
-    this.#options.onEnded(this);
   }
 
   #clearTimers(): void {

@@ -1,9 +1,11 @@
 /**
- * Where Asterisk's calls meet the browsers: each call's leg is matched to the online sessions of
- * its extension; browser messages and audio are routed to the call they belong to.
+ * Where Asterisk's calls meet the browsers: each call's leg is matched to the online phones of
+ * its extension; browser messages and audio are routed to the call they belong to. What a call
+ * does on entering a state happens in the call (`call.ts`); the router only keeps the books that
+ * span calls (which phone talks in which call), told by the call's `onState`.
  * @packageDocumentation
  */
-import type { ClientMessage, WireFormat } from '@gag/sdk/protocol';
+import type { CallState, ClientMessage, WireFormat } from '@gag/sdk/protocol';
 import type { AsteriskLeg, MediaStart } from '../asterisk/leg.js';
 import type { Registry } from '../browser/registration.js';
 import type { Phone, PhoneMessage } from '../browser/phone.js';
@@ -41,7 +43,7 @@ type DialMessage = Extract<ClientMessage, { type: 'dial' }>;
  */
 export class Router {
   readonly #calls = new Map<string, Call>();
-  /** The call each session is talking in (one at a time). */
+  /** The call each phone is talking in (one at a time). */
   readonly #talking = new Map<Phone, Call>();
   readonly #options: RouterOptions;
 
@@ -59,15 +61,15 @@ export class Router {
     leg.once('start', (start) => this.#route(leg, start));
   }
 
-  /** A ready browser session. */
-  addSession(session: Phone): void {
-    session.on('message', (message) => this.#onMessage(session, message));
-    session.on('audio', (frames) => this.#talking.get(session)?.audioFromBrowser(session, frames));
-    session.once('closed', () => {
-      for (const call of this.#calls.values()) if (call.involves(session)) call.lost(session);
+  /** A ready phone (a logged-in browser). */
+  addPhone(phone: Phone): void {
+    phone.on('message', (message) => this.#onMessage(phone, message));
+    phone.on('audio', (frames) => this.#talking.get(phone)?.audioFromBrowser(phone, frames));
+    phone.once('closed', () => {
+      for (const call of this.#calls.values()) if (call.involves(phone)) call.lost(phone);
     });
     // Calls already ringing its extension ring it too (a tab taking a call over from another).
-    for (const call of this.#calls.values()) call.offer(session);
+    for (const call of this.#calls.values()) call.offer(phone);
   }
 
   /** The call `phone` is talking in, if any. */
@@ -106,7 +108,7 @@ export class Router {
     const format = start.codec;
     const available = (extensions: readonly string[]): Phone[] => this.#availableFor(extensions, dial, format);
     if (available(everyone).length === 0) {
-      const online = everyone.flatMap((e) => this.#options.registry.sessionsFor(e));
+      const online = everyone.flatMap((e) => this.#options.registry.phonesFor(e));
       const speaking = online.filter((p) => p.formats.includes(format));
       // A legacy webphone speaks slin16 only: online, yet not for a c(ulaw) call.
       const msg =
@@ -122,10 +124,8 @@ export class Router {
       plan,
       available,
       log,
-      onEnded: (ended) => this.#forget(ended),
       outbound: dial === undefined ? undefined : { dialId: dial.dialId, number: dial.number },
-      relay: this.#options.activity.relay,
-      onState: (c, previous) => this.#options.activity.emit('call', c, previous),
+      onState: (c, previous) => this.#onCallState(c, previous),
       keypad: this.#keypadFor(start),
     });
     this.#calls.set(call.id, call);
@@ -150,60 +150,69 @@ export class Router {
    * once. A legacy webphone speaks slin16 only, and the gateway never transcodes.
    */
   #available(extensions: readonly string[], format: WireFormat): Phone[] {
-    const phones = new Set(extensions.flatMap((e) => this.#options.registry.sessionsFor(e)));
+    const phones = new Set(extensions.flatMap((e) => this.#options.registry.phonesFor(e)));
     return [...phones].filter((p) => p.canTakeCall && !this.#talking.has(p) && p.formats.includes(format));
   }
 
-  #onMessage(session: Phone, message: PhoneMessage): void {
+  #onMessage(phone: Phone, message: PhoneMessage): void {
     if (message.type === 'dial') {
-      this.#dial(session, message).catch((err: unknown) => {
-        session.log.error({ err }, 'dial crashed');
-        session.send({ type: 'dial_failed', requestId: message.requestId, code: 'originate_failed', message: 'internal error' });
+      this.#dial(phone, message).catch((err: unknown) => {
+        phone.log.error({ err }, 'dial crashed');
+        phone.send({ type: 'dial_failed', requestId: message.requestId, code: 'originate_failed', message: 'internal error' });
       });
       return;
     }
-    if (!('callId' in message)) return; // not about a call (answered by the session itself)
+    if (!('callId' in message)) return; // not about a call (answered by the phone itself)
     const call = this.#calls.get(message.callId);
-    if (call === undefined || !call.involves(session)) {
+    if (call === undefined || !call.involves(phone)) {
       // Legitimate race: the call ended (or went elsewhere) while the message was on its way.
-      session.log.debug({ type: message.type, callId: message.callId }, 'message for no call of this session');
+      phone.log.debug({ type: message.type, callId: message.callId }, 'message for no call of this session');
       return;
     }
     switch (message.type) {
       case 'answer':
-        if (this.#talking.has(session)) {
-          session.log.debug({ callId: call.id }, 'answer while in another call dropped');
+        if (this.#talking.has(phone)) {
+          phone.log.debug({ callId: call.id }, 'answer while in another call dropped');
           return;
         }
-        call.answer(session);
-        if (call.talkingWith !== session) return;
-        this.#talking.set(session, call);
-        session.talkingIn(call.format);
-        // In a call now: it stops ringing for every other call (a group moves on, a lone phone's caller gets HANGUP).
-        for (const other of this.#calls.values()) if (other !== call && other.involves(session)) other.reject(session);
-        return;
+        return call.answer(phone);
       case 'reject':
-        return call.reject(session);
+        return call.reject(phone);
       case 'hangup':
-        return call.hangup(session);
+        return call.hangup(phone);
       case 'dtmf':
-        return call.dtmfFromBrowser(session, message.digits);
+        return call.dtmfFromBrowser(phone, message.digits);
     }
   }
 
+  /**
+   * A call changed state (its own side effects done): the books that span calls follow, in the
+   * order watchers have always seen them (an ended call is gone from {@link Router.calls} when
+   * its `ended` is emitted; a call's `talking` is emitted before the other calls stop ringing its phone).
+   */
+  #onCallState(call: Call, previous: CallState): void {
+    if (call.state === 'ended') this.#forget(call);
+    this.#options.activity.emit('call', call, previous);
+    const phone = call.talkingWith;
+    if (call.state !== 'talking' || previous === 'talking' || phone === undefined) return;
+    this.#talking.set(phone, call);
+    // In a call now: it stops ringing for every other call (a group moves on, a lone phone's caller gets HANGUP).
+    for (const other of this.#calls.values()) if (other !== call && other.involves(phone)) other.reject(phone);
+  }
+
   /** A `dial` from a logged-in phone: for the token's extension only (the message cannot name another). */
-  async #dial(session: Phone, message: DialMessage): Promise<void> {
-    const extension = session.extension;
+  async #dial(phone: Phone, message: DialMessage): Promise<void> {
+    const extension = phone.extension;
     if (extension === undefined) return;
     const { requestId } = message;
     const outcome = await this.#options.dialer.dial({
       extension,
       number: message.number,
-      phoneId: session.id,
+      phoneId: phone.id,
       via: 'ws',
-      onLateFailure: (code, text) => session.send({ type: 'dial_failed', requestId, code, message: text }),
+      onLateFailure: (code, text) => phone.send({ type: 'dial_failed', requestId, code, message: text }),
     });
-    session.send(
+    phone.send(
       outcome.ok
         ? { type: 'dialing', requestId, dialId: outcome.dialId, number: outcome.number }
         : { type: 'dial_failed', requestId, code: outcome.code, message: outcome.message },
@@ -217,12 +226,9 @@ export class Router {
     return { sender, channel: start.channel, onDigit: (result) => this.#options.activity.emit('dtmf', result) };
   }
 
+  /** The call ended: it no longer routes, and its phone (even one lost with it) is free. */
   #forget(call: Call): void {
     this.#calls.delete(call.id);
-    for (const [session, c] of this.#talking) {
-      if (c !== call) continue;
-      this.#talking.delete(session);
-      session.talkingIn(undefined);
-    }
+    for (const [phone, c] of this.#talking) if (c === call) this.#talking.delete(phone);
   }
 }

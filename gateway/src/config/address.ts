@@ -1,9 +1,19 @@
 /**
- * Listen addresses in GoAstGateway's Go form: `host:port`, `:port` (every interface) or
- * `[ipv6]:port`.
+ * Addresses in the config: listen addresses in GoAstGateway's Go form (`host:port`, `:port` for
+ * every interface, or `[ipv6]:port`), and the IP rules of the allow-lists (addresses and CIDRs).
  * @packageDocumentation
  */
 import { isIP } from 'node:net';
+
+/** Whether `rule` is an IP address or a CIDR (`192.168.0.0/16`, `fd00::/8`). */
+export function isIpRule(rule: string): boolean {
+  const [addr = '', prefix, extra] = rule.split('/');
+  const family = isIP(addr);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
 
 /** Where a listener binds; `host` undefined means every interface. */
 export interface ListenAddress {

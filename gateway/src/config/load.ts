@@ -1,6 +1,6 @@
 /**
- * Reads, validates and freezes the gateway config, then reads the files it names (TLS
- * certificate and key, token keys). The first problem becomes a `ConfigError` naming the file,
+ * Reads, validates and freezes the gateway config, and reads its TLS certificate and key (the
+ * token keys are read by `access/keys.ts`; `access/credentials.ts` reads both). The first problem becomes a `ConfigError` naming the file,
  * the key and the fix.
  * @packageDocumentation
  */
@@ -8,7 +8,6 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createSecureContext } from 'node:tls';
 import * as v from 'valibot';
-import { loadTokenKeys, type TokenKeys } from '../access/keys.js';
 import { ConfigError } from '../errors.js';
 import { readJsonFile } from './json-file.js';
 import { GatewaySchema, type GatewayConfig, type GatewayConfigInput } from './schema.js';
@@ -59,7 +58,7 @@ export function parseGatewayConfig(file: string, json: unknown): GatewayConfig {
 }
 
 /**
- * Read and validate `file` (the files it names are read by {@link loadConfigFiles}).
+ * Read and validate `file` (the files it names are read by `loadConfigFiles` in access/credentials.ts).
  * @throws ConfigError (`GAG_CONFIG_INVALID`) when the file is missing, not JSON, or invalid.
  * @example
  * const config = await loadGatewayConfig('/usr/local/etc/goastgateway.json');
@@ -84,13 +83,6 @@ export function devConfig(overrides: Partial<GatewayConfigInput> = {}): GatewayC
 export interface TlsFiles {
   readonly cert: Buffer;
   readonly key: Buffer;
-}
-
-/** What the config's files hold, read at start-up. */
-export interface ConfigFiles {
-  /** Undefined when `cert_file`/`key_file` are not set (plain ws://). */
-  readonly tls: TlsFiles | undefined;
-  readonly tokenKeys: TokenKeys;
 }
 
 async function readNamedFile(file: string, key: 'cert_file' | 'key_file', path: string): Promise<Buffer> {
@@ -122,16 +114,4 @@ export async function loadTls(config: GatewayConfig, file: string): Promise<TlsF
     throw new ConfigError({ file, key: 'key_file', fix });
   }
   return { cert, key };
-}
-
-/**
- * Read every file the config names, as start-up and `--check-config` do.
- * @param file the config file's name, for errors.
- * @throws ConfigError naming the key whose file is missing or unusable.
- * @example
- * const { tls, tokenKeys } = await loadConfigFiles(config, 'goastgateway.json');
- */
-export async function loadConfigFiles(config: GatewayConfig, file: string): Promise<ConfigFiles> {
-  const tls = await loadTls(config, file);
-  return { tls, tokenKeys: await loadTokenKeys(config, file) };
 }

@@ -5,9 +5,8 @@
  * @packageDocumentation
  */
 import * as v from 'valibot';
-import { isIpRule } from '../access/ip-acl.js';
 import { LOG_LEVELS } from '../log.js';
-import { isLoopback, parseListenAddress } from './address.js';
+import { isIpRule, isLoopback, parseListenAddress } from './address.js';
 
 /** JWS algorithms a token may be signed with (`jwt_algorithms`). HS* use `jwt_secret`, the rest a public key. */
 export const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'] as const;
@@ -73,6 +72,7 @@ export const GatewaySchema = v.pipe(
     asterisk_addr: v.optional(Address(':8765'), '127.0.0.1:8765'),
     /** Where browsers connect (`/phone`), `host:port` or `:port`. */
     browser_addr: v.optional(Address(':8766'), '127.0.0.1:8766'),
+    /** Accepted so GoAstGateway configs load, but unused: each call's control format is detected from its MEDIA_START. */
     asterisk_format: v.optional(v.picklist(['text', 'json'], 'must be "text" or "json"'), 'text'),
     extension_variable: v.optional(v.pipe(v.string(), v.minLength(1)), 'WS_EXTEN'),
     exten_search_pattern: v.optional(

@@ -1,9 +1,9 @@
 /**
  * `GET /metrics` in the Prometheus text format, through prom-client with a registry of our own
  * (several gateways may run in one process, as in the tests). Gauges are read at scrape time from
- * the router and the registry; the audio path only bumps plain integers (`RelayCounters`), which
- * become counters at scrape time: nothing on the hot path takes labels, allocates or observes a
- * histogram. The event-loop delay comes from `monitorEventLoopDelay`, reset at every scrape.
+ * the router and the registry; the audio path only bumps each connection's plain integers, whose
+ * sums (`RelayCounters`) become counters at scrape time: nothing on the hot path takes labels,
+ * allocates or observes a histogram. The event-loop delay comes from `monitorEventLoopDelay`, reset at every scrape.
  * @packageDocumentation
  */
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
@@ -11,9 +11,11 @@ import { Counter, Gauge, Histogram, Registry as PromRegistry } from 'prom-client
 import { BasicAuth } from '../access/basic-auth.js';
 import { IpAcl } from '../access/ip-acl.js';
 import type { Registry } from '../browser/registration.js';
-import type { Activity, DialActivity, RelayCounters } from '../calls/activity.js';
+import type { Activity } from '../calls/activity.js';
 import type { Call } from '../calls/call.js';
 import { DTMF_DIGIT_RESULTS, type DtmfDigitResult } from '../calls/keypad.js';
+import type { RelayCounters } from '../calls/relay-totals.js';
+import type { DialActivity } from '../originate/dialer.js';
 
 /** Where a refusal happened, the `side` label of `gag_auth_failures_total`. */
 export type AuthSide = 'browser' | 'asterisk' | 'api';
@@ -193,7 +195,7 @@ export class GatewayMetrics {
   }
 }
 
-/** A counter whose values are the relay's plain integers, added to the counter at each scrape. */
+/** A counter whose values are the relay's totals, added to the counter at each scrape. */
 function relayCounter<L extends string>(
   registers: PromRegistry[],
   name: string,

@@ -8,18 +8,20 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
-import type { CallState } from '@gag/sdk/protocol';
-import { startHeartbeat } from '../browser/socket-io.js';
+import type { WebSocket, WebSocketServer } from 'ws';
+import { CLOSE, type CallState } from '@gag/sdk/protocol';
 import type { Phone } from '../browser/phone.js';
 import type { Registry } from '../browser/registration.js';
-import type { Activity, DialActivity } from '../calls/activity.js';
+import type { Activity } from '../calls/activity.js';
 import type { Call } from '../calls/call.js';
 import type { Logger } from '../log.js';
+import type { DialActivity } from '../originate/dialer.js';
+import { startHeartbeat } from '../net/heartbeat.js';
+import { refuseUpgrade } from '../net/upgrade.js';
+import { closeAllClients, closeSocket } from '../net/ws-close.js';
+import { createWsServer } from '../net/ws-server.js';
 import type { AdminAuth, AdminRefusal } from './admin-auth.js';
-import { refuseUpgrade } from './upgrade.js';
 import { callView, sessionView, type CallView, type SessionView } from './views.js';
-import { closeAllClients, closeSocket } from './ws-close.js';
 
 /** The monitor's path on the browser listener. */
 export const MONITOR_PATH = '/monitor';
@@ -65,12 +67,7 @@ export class Monitor {
 
   constructor(options: MonitorOptions) {
     this.#options = options;
-    this.#wss = new WebSocketServer({
-      noServer: true,
-      maxPayload: MAX_MONITOR_MESSAGE_BYTES,
-      perMessageDeflate: false,
-      handleProtocols: (protocols) => (protocols.has(MONITOR_SUBPROTOCOL) ? MONITOR_SUBPROTOCOL : false),
-    });
+    this.#wss = createWsServer({ maxPayloadBytes: MAX_MONITOR_MESSAGE_BYTES, subprotocol: MONITOR_SUBPROTOCOL });
     const at = (): string => new Date().toISOString();
     this.#listeners = {
       call: (call, previous) => this.#broadcast((seq) => ({ type: 'call', seq, at: at(), previous, call: callView(call) })),
@@ -107,7 +104,7 @@ export class Monitor {
     activity.off('call', this.#listeners.call);
     activity.off('presence', this.#listeners.presence);
     activity.off('dial', this.#listeners.dial);
-    await closeAllClients(this.#wss, 1001, 'gateway shutting down');
+    await closeAllClients(this.#wss, CLOSE.GOING_AWAY.code, 'gateway shutting down');
   }
 
   #add(ws: WebSocket, ip: string | undefined): void {

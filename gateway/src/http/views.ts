@@ -26,8 +26,9 @@ export interface CallView {
   readonly ringingSessions: readonly string[];
   /** The session talking in it, once answered. */
   readonly talkingSession: string | null;
-  /** Frames from and to Asterisk on this call (20 ms each). */
+  /** Audio messages from Asterisk on this call (each one or more whole 20 ms frames; Asterisk sends one). */
   readonly framesFromAsterisk: number;
+  /** Frames (20 ms each) sent to Asterisk on this call. */
   readonly framesToAsterisk: number;
 }
 

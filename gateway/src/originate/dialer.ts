@@ -8,7 +8,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DialErrorCode } from '@gag/sdk/protocol';
-import type { Activity } from '../calls/activity.js';
 import type { GatewayConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import { fillTemplate, normaliseNumber, numberAllowed } from './dial-policy.js';
@@ -60,19 +59,32 @@ interface Entry extends PendingDial {
   failedEarly: string | undefined;
 }
 
+/** A click-to-call request and its outcome, as the dialer reports it (metrics, the monitor feed). */
+export interface DialActivity {
+  readonly extension: string;
+  /** The normalised number; undefined when it could not be read as one. */
+  readonly number: string | undefined;
+  /** Set when accepted (and on a late failure). */
+  readonly dialId: string | undefined;
+  /** `accepted`, or why it was refused or failed. */
+  readonly result: 'accepted' | DialErrorCode;
+  readonly via: 'ws' | 'http';
+}
+
 /** What the dialer needs. */
 export interface DialerOptions {
   readonly config: () => GatewayConfig;
   /** Undefined when `originate` is `none`. */
   readonly originator: Originator | undefined;
-  readonly activity: Activity;
+  /** Every request answered, and every accepted one failing later (the gateway's activity feed). */
+  readonly onDial: (dial: DialActivity) => void;
   readonly log: Logger;
 }
 
 /**
  * Checks, rate-limits and originates click-to-call requests, and recognises their call backs.
  * @example
- * const outcome = await dialer.dial({ extension: claims.extension, number: '03-1234-5678', phoneId: session.id, via: 'ws' });
+ * const outcome = await dialer.dial({ extension: claims.extension, number: '03-1234-5678', phoneId: phone.id, via: 'ws' });
  * // later, when a call arrives with a dial id:
  * const pending = dialer.claim(dialId, extension);
  */
@@ -113,7 +125,7 @@ export class Dialer {
     const number = normaliseNumber(request.number);
     const refuse = (code: DialErrorCode, message: string, extra: { retryAfterMs?: number } = {}): DialOutcome => {
       this.#log.warn({ exten: extension, number, code, via }, 'dial refused');
-      this.#options.activity.emit('dial', { extension, number, dialId: undefined, result: code, via });
+      this.#options.onDial({ extension, number, dialId: undefined, result: code, via });
       return { ok: false, code, message, ...extra };
     };
     if (originator === undefined) return refuse('not_enabled', 'click-to-call is not enabled on this gateway');
@@ -145,7 +157,7 @@ export class Dialer {
       return result.ok ? refuse('originate_failed', entry?.failedEarly ?? '') : refuse(result.code, result.detail);
     }
     this.#log.info({ exten: extension, number, dialId, via, backend: originator.backend }, 'dial originated');
-    this.#options.activity.emit('dial', { extension, number, dialId, result: 'accepted', via });
+    this.#options.onDial({ extension, number, dialId, result: 'accepted', via });
     return { ok: true, dialId, number };
   }
 
@@ -195,7 +207,7 @@ export class Dialer {
     if (!entry.accepted) return void (entry.failedEarly = detail);
     this.#forget(dialId);
     this.#log.warn({ exten: entry.extension, dialId, detail }, 'call back failed');
-    this.#options.activity.emit('dial', { extension: entry.extension, number: entry.number, dialId, result: 'originate_failed', via: entry.via });
+    this.#options.onDial({ extension: entry.extension, number: entry.number, dialId, result: 'originate_failed', via: entry.via });
     entry.onLateFailure?.('originate_failed', detail);
   }
 }
