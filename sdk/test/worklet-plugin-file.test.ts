@@ -1,33 +1,12 @@
 import { createHash } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
-import { build, type Rolldown } from 'vite';
 import { afterEach, describe, expect, test } from 'vitest';
-import { workletPlugin } from '../build/worklet-plugin.js';
+import { AUDIO_DIR, bundleEntry } from './worklet-entry.js';
 
-const audioDir = fileURLToPath(new URL('../src/audio/', import.meta.url));
-const ENTRY = '\0test-entry';
+/** An entry that re-exports the processors' `?worklet` import, as the drop-in bundle does. */
+const PROCESSORS_ENTRY = `export { default, url } from ${JSON.stringify(`${AUDIO_DIR}processors.worklet.ts?worklet`)};`;
 
-/** Build an entry that re-exports `processors.worklet.ts?worklet` with `{ emit: 'file' }`, as the drop-in bundle does. */
-async function buildWithFileWorklet(): Promise<{ chunk: Rolldown.OutputChunk; assets: Rolldown.OutputAsset[] }> {
-  const result = await build({
-    configFile: false,
-    logLevel: 'silent',
-    plugins: [
-      workletPlugin({ emit: 'file' }),
-      {
-        name: 'test-entry',
-        resolveId: (id) => (id === ENTRY ? ENTRY : null),
-        load: (id) => (id === ENTRY ? `export { default, url } from ${JSON.stringify(`${audioDir}processors.worklet.ts?worklet`)};` : null),
-      },
-    ],
-    build: { write: false, rolldownOptions: { input: ENTRY, preserveEntrySignatures: 'strict', output: { format: 'es' } } },
-  });
-  const output = (Array.isArray(result) ? result : [result]) as Rolldown.RolldownOutput[];
-  const files = output.flatMap((o) => o.output);
-  const chunk = files.find((o): o is Rolldown.OutputChunk => o.type === 'chunk' && o.isEntry);
-  if (chunk === undefined) throw new Error('no entry chunk');
-  return { chunk, assets: files.filter((o): o is Rolldown.OutputAsset => o.type === 'asset') };
-}
+/** Build that entry with `{ emit: 'file' }`. */
+const buildWithFileWorklet = () => bundleEntry(PROCESSORS_ENTRY, { emit: 'file' });
 
 let runs = 0;
 /** Run the built entry as a page's script would, with `document` as given; what it exports. */
@@ -75,23 +54,9 @@ describe('the ?worklet plugin with emit: file', () => {
   });
 
   test('the default (inline) build exports the source and no url', async () => {
-    const result = await build({
-      configFile: false,
-      logLevel: 'silent',
-      plugins: [
-        workletPlugin(),
-        {
-          name: 'test-entry',
-          resolveId: (id) => (id === ENTRY ? ENTRY : null),
-          load: (id) => (id === ENTRY ? `export { default, url } from ${JSON.stringify(`${audioDir}processors.worklet.ts?worklet`)};` : null),
-        },
-      ],
-      build: { write: false, rolldownOptions: { input: ENTRY, preserveEntrySignatures: 'strict', output: { format: 'es' } } },
-    });
-    const files = ((Array.isArray(result) ? result : [result]) as Rolldown.RolldownOutput[]).flatMap((o) => o.output);
-    expect(files.filter((o) => o.type === 'asset')).toEqual([]);
-    const chunk = files.find((o): o is Rolldown.OutputChunk => o.type === 'chunk' && o.isEntry);
-    const module = await runWith(chunk!.code, undefined);
+    const { chunk, assets } = await bundleEntry(PROCESSORS_ENTRY);
+    expect(assets).toEqual([]);
+    const module = await runWith(chunk.code, undefined);
     expect(module.default).toMatch(/registerProcessor\(["'`]gag-capture["'`]/);
     expect(module.url).toBeUndefined();
   });

@@ -1,6 +1,5 @@
 import { analyseTone, fillSineS16, sineFloat } from '@gag/e2e/tones';
-import { fileURLToPath } from 'node:url';
-import { build, createServer, type Rolldown } from 'vite';
+import { createServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { workletPlugin } from '../build/worklet-plugin.js';
 import { RENDER_QUANTUM_FRAMES } from '../src/audio/capture-framer.js';
@@ -8,8 +7,8 @@ import type { CaptureStatsMessage } from '../src/audio/capture.worklet.js';
 import { levelDbfs } from '../src/call-quality.js';
 import { s16ToFloat } from '../src/audio/pcm.js';
 import { FRAME_BYTES, FRAME_SAMPLES, WIRE_RATE_HZ } from '../src/wire-units.js';
+import { AUDIO_DIR, bundleEntry } from './worklet-entry.js';
 
-const audioDir = fileURLToPath(new URL('../src/audio/', import.meta.url));
 const DEVICE_RATE_HZ = 44_100;
 
 /**
@@ -17,23 +16,8 @@ const DEVICE_RATE_HZ = 44_100;
  * does for the drop-in bundle, and return the string the import yields.
  */
 async function buildWorkletSource(worklet: string): Promise<string> {
-  const entry = '\0test-entry';
-  const result = await build({
-    configFile: false,
-    logLevel: 'silent',
-    plugins: [
-      workletPlugin(),
-      {
-        name: 'test-entry',
-        resolveId: (id) => (id === entry ? entry : null),
-        load: (id) => (id === entry ? `export { default } from ${JSON.stringify(audioDir + worklet + '?worklet')};` : null),
-      },
-    ],
-    build: { write: false, rolldownOptions: { input: entry, preserveEntrySignatures: 'strict', output: { format: 'es' } } },
-  });
-  const [output] = (Array.isArray(result) ? result : [result]) as Rolldown.RolldownOutput[];
-  const chunk = output?.output.find((o): o is Rolldown.OutputChunk => o.type === 'chunk' && o.isEntry);
-  const module = (await import(`data:text/javascript,${encodeURIComponent(chunk?.code ?? '')}`)) as { default: unknown };
+  const { chunk } = await bundleEntry(`export { default } from ${JSON.stringify(AUDIO_DIR + worklet + '?worklet')};`);
+  const module = (await import(`data:text/javascript,${encodeURIComponent(chunk.code)}`)) as { default: unknown };
   expect(typeof module.default).toBe('string');
   return module.default as string;
 }
@@ -155,7 +139,7 @@ describe('the ?worklet plugin in a dev/SSR module graph (the path vitest takes)'
   afterAll(() => server.close());
 
   test('an import of capture.worklet.ts?worklet yields the bundled source string', async () => {
-    const module = await server.ssrLoadModule(`${audioDir}capture.worklet.ts?worklet`);
+    const module = await server.ssrLoadModule(`${AUDIO_DIR}capture.worklet.ts?worklet`);
     expect(typeof module.default).toBe('string');
     expect(module.default).toMatch(/registerProcessor\(["'`]gag-capture["'`]/);
     expectSelfContained(module.default as string);

@@ -24,6 +24,20 @@ export interface CallGraph {
   readonly playbackTap: AnalyserNode;
 }
 
+/** The capture worklet node's options (the worklet tests build their node with them too). */
+export function captureNodeOptions(processorOptions: WorkletProcessorOptions): AudioWorkletNodeOptions {
+  return {
+    numberOfInputs: 1,
+    numberOfOutputs: 1,
+    outputChannelCount: [1],
+    // Mix a stereo microphone down to mono before the worklet, where only channel 0 is read.
+    channelCount: 1,
+    channelCountMode: 'explicit',
+    channelInterpretation: 'speakers',
+    processorOptions,
+  };
+}
+
 /**
  * (mic →) captureTap → capture → destination, and playback → volume → playbackTap → destination.
  * The taps sit in line (analysers pass audio through unchanged) so every node is pulled by the
@@ -33,16 +47,7 @@ export interface CallGraph {
 export function buildGraph(context: AudioContext, captureTap: AnalyserNode, volume: number, format: WireFormat): CallGraph {
   // Both worklets speak the call's codec: capture encodes to it, playback decodes it.
   const processorOptions: WorkletProcessorOptions = { format };
-  const capture = new AudioWorkletNode(context, 'gag-capture', {
-    numberOfInputs: 1,
-    numberOfOutputs: 1,
-    outputChannelCount: [1],
-    // Mix a stereo microphone down to mono before the worklet, where only channel 0 is read.
-    channelCount: 1,
-    channelCountMode: 'explicit',
-    channelInterpretation: 'speakers',
-    processorOptions,
-  });
+  const capture = new AudioWorkletNode(context, 'gag-capture', captureNodeOptions(processorOptions));
   const playback = new AudioWorkletNode(context, 'gag-playback', { numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [1], processorOptions });
   const gain = new GainNode(context, { gain: volume });
   const playbackTap = new AnalyserNode(context, { fftSize: TAP_FFT_SIZE });

@@ -9,6 +9,7 @@ import { Call } from '../../src/call.js';
 import type { CallTransport } from '../../src/call-events.js';
 import { FRAME_SAMPLES, WIRE_RATE_HZ } from '../../src/wire-units.js';
 import { decodeDtmf } from '@gag/e2e/tones';
+import { steadyMicrophone } from './steady-microphone.js';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -38,18 +39,6 @@ function talkingCall(outOfBand: boolean): { call: Call; sent: ArrayBuffer[]; key
   };
   const call = new Call({ type: 'incoming', callId: 'c1', extension: '2001', callerNumber: null, callerName: null, group: null }, transport);
   return { call, sent, keys };
-}
-
-/** A steady 1 kHz microphone (not a DTMF pair): the microphone is the boundary we fake. */
-function steadyMicrophone(): void {
-  vi.spyOn(navigator.mediaDevices, 'getUserMedia').mockImplementation(async () => {
-    const context = new AudioContext();
-    const tone = new OscillatorNode(context, { frequency: 1_000 });
-    const destination = context.createMediaStreamDestination();
-    tone.connect(new GainNode(context, { gain: 0.25 })).connect(destination);
-    tone.start();
-    return destination.stream;
-  });
 }
 
 /** The keys found in the frames sent from frame `from` on. */

@@ -11,6 +11,7 @@ import { Call } from '../../src/call.js';
 import type { CallTransport } from '../../src/call-events.js';
 import { MIN_LEVEL_DBFS, QUALITY_INTERVAL_MS, type CallQuality } from '../../src/call-quality.js';
 import { FRAME_MS, FRAME_SAMPLES, WIRE_RATE_HZ } from '../../src/wire-units.js';
+import { steadyMicrophone } from './steady-microphone.js';
 
 const RTT_MS = 12.5;
 
@@ -52,16 +53,7 @@ function talkingCall(): { call: Call; sent: ArrayBuffer[]; controls: string[]; p
 describe('quality events of a call in Chromium', () => {
   test(`a talking call reports every ${QUALITY_INTERVAL_MS} ms, and its timer ends with the call`, async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
-    // A steady microphone: Chromium's default fake one beeps on and off, so the meter's window and
-    // the frames' window would see different levels. The microphone is the boundary we fake.
-    vi.spyOn(navigator.mediaDevices, 'getUserMedia').mockImplementation(async () => {
-      const context = new AudioContext();
-      const tone = new OscillatorNode(context, { frequency: 1_000 });
-      const destination = context.createMediaStreamDestination();
-      tone.connect(new GainNode(context, { gain: 0.25 })).connect(destination);
-      tone.start();
-      return destination.stream;
-    });
+    steadyMicrophone(); // Chromium's default fake one beeps on and off: the meter's and the frames' windows would differ
     const { call, sent, controls, pings } = talkingCall();
     const reports: CallQuality[] = [];
     call.on('quality', (q) => reports.push(q));

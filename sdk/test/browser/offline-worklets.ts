@@ -7,6 +7,7 @@
  * resuming: the port keeps order, so everything posted before the reply has been handled (and,
  * for capture, every frame sent before it has been received and its buffer returned to the pool).
  */
+import { captureNodeOptions } from '../../src/audio/call-graph.js';
 import { RENDER_QUANTUM_FRAMES } from '../../src/audio/capture-framer.js';
 import type { CaptureControlMessage, CaptureStatsMessage } from '../../src/audio/capture.worklet.js';
 import captureSource from '../../src/audio/capture.worklet.ts?worklet';
@@ -70,15 +71,7 @@ export async function runCapture(options: {
   const { rateHz, durationS } = options;
   const context = new OfflineAudioContext({ numberOfChannels: 1, length: Math.round(durationS * rateHz), sampleRate: rateHz });
   await addModule(context, captureSource);
-  const node = new AudioWorkletNode(context, 'gag-capture', {
-    numberOfInputs: 1,
-    numberOfOutputs: 1,
-    outputChannelCount: [1],
-    channelCount: 1,
-    channelCountMode: 'explicit',
-    channelInterpretation: 'speakers',
-    ...(options.format === undefined ? {} : { processorOptions: { format: options.format } }),
-  });
+  const node = new AudioWorkletNode(context, 'gag-capture', captureNodeOptions({ format: options.format }));
   options.source?.(context).connect(node);
   node.connect(context.destination);
 
