@@ -299,7 +299,7 @@ export class GagClient extends EventEmitter<GagClientEvents> {
         break;
       case 'closing':
         this.#loop.stop();
-        this.#ws?.close(1000, 'bye');
+        this.#ws?.close(CLOSE.NORMAL.code, 'bye');
         break;
       case 'offline':
         // Everything connect() started: the reconnect loop's listeners, the ringer's audio context.
