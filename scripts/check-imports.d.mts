@@ -1,8 +1,9 @@
-/** One package whose imports are checked: `src` its production code, `tests` its test folders (repo-relative). */
+/** One package whose imports are checked: `src` its production code (none: test code only), `tests` its test folders, `dir` its folder (default `name`); repo-relative. */
 export interface PackageRoots {
   readonly name: string;
-  readonly src: string;
+  readonly src?: string;
   readonly tests?: readonly string[];
+  readonly dir?: string;
 }
 /** One import of a file: `resolved` is the repo-relative file a relative specifier names; undefined for a package name. */
 export interface ImportRecord {
@@ -20,6 +21,8 @@ export interface ModuleRecord {
 export interface ImportGraph {
   readonly root: string;
   readonly modules: ReadonlyMap<string, ModuleRecord>;
+  /** The packages scanned. */
+  readonly packages?: readonly PackageRoots[];
 }
 export interface Violation {
   readonly rule: string;
@@ -38,6 +41,8 @@ export function scanImports(root: string, packages?: readonly PackageRoots[]): I
 export function findCycles(edges: ReadonlyMap<string, ReadonlySet<string>>): { cycle: string[]; members: string[] }[];
 export const noFileCycles: Rule;
 export const noFolderCycles: Rule;
+/** A test file imports another workspace package only by its package name, never by a relative path into it. */
+export const testsImportPackagesByName: Rule;
 /** The rules `npm test` enforces, in order. */
 export const RULES: readonly Rule[];
 /** Run `rules` (default {@link RULES}) on the repository at `root`. */

@@ -7,8 +7,8 @@
  * Design: `scanImports()` reads every file of every package's source and test folders once into
  * a graph of {@link ModuleRecord}s (each import with its resolved file, or undefined for a package
  * name); each rule is a plain `{ name, check(graph) }` in {@link RULES} returning readable
- * violations. A new rule (e.g. "tests must not import another package by path", which reads the
- * `test` files' `imports[].resolved` against their `pkg`) is one more entry in that list.
+ * violations. A new rule is one more entry in that list, as "a test imports another package only
+ * by its name" is (it reads the `test` files' `imports[].resolved` against their `pkg`).
  *
  * Usage: `node scripts/check-imports.mjs` (exit 0: clean; 1: violations printed; 2: a crash).
  * @packageDocumentation
@@ -18,12 +18,18 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
 
-/** The packages whose imports are checked: `src` is the production code, `tests` the test folders. */
+/**
+ * The packages whose imports are checked: `src` is the production code, `tests` the test folders;
+ * `dir` the package's folder (default: its name). The bench has only test code; the test kit's
+ * source is test code too.
+ */
 export const PACKAGES = [
   { name: 'gateway', src: 'gateway/src', tests: ['gateway/test'] },
   { name: 'sdk', src: 'sdk/src', tests: ['sdk/test'] },
   { name: 'web-components', src: 'web-components/src', tests: ['web-components/test'] },
-  { name: 'e2e', src: 'e2e/src', tests: ['e2e/test', 'e2e/tests'] },
+  { name: 'e2e', src: 'e2e/src', tests: ['e2e/test', 'e2e/tests', 'e2e/examples', 'e2e/asterisk', 'e2e/firefox'] },
+  { name: 'testkit', tests: ['testkit/src'] },
+  { name: 'bench', tests: ['bench/src'] },
 ];
 
 const SOURCE_FILE = /\.(?:[cm]?ts|tsx|[cm]?js)$/;
@@ -75,7 +81,7 @@ function resolveSpecifier(root, from, specifier) {
 export function scanImports(root, packages = PACKAGES) {
   const modules = new Map();
   for (const pkg of packages) {
-    for (const [role, dirs] of [['src', [pkg.src]], ['test', pkg.tests ?? []]]) {
+    for (const [role, dirs] of [['src', pkg.src === undefined ? [] : [pkg.src]], ['test', pkg.tests ?? []]]) {
       for (const dir of dirs) {
         for (const file of filesUnder(root, dir)) {
           const info = ts.preProcessFile(readFileSync(join(root, file), 'utf8'), true, true);
@@ -86,7 +92,7 @@ export function scanImports(root, packages = PACKAGES) {
       }
     }
   }
-  return { root, modules };
+  return { root, modules, packages };
 }
 
 /**
@@ -219,8 +225,44 @@ export const noFolderCycles = {
   },
 };
 
+/** The package folder a repo-relative path lies in, or undefined outside every package. */
+const packageOf = (packages, path) => packages.find((p) => path.startsWith(`${p.dir ?? p.name}/`));
+
+/**
+ * A test's import of another package's file by a relative path: what it names and what to do instead.
+ * @returns {Violation[]}
+ */
+function crossPackagePathImports(graph, packages) {
+  const violations = [];
+  for (const m of graph.modules.values()) {
+    if (m.role !== 'test') continue;
+    for (const { specifier, resolved } of m.imports) {
+      const target = resolved === undefined ? undefined : packageOf(packages, resolved);
+      if (target === undefined || target.name === m.pkg) continue;
+      violations.push({
+        rule: 'tests-import-packages-by-name',
+        message:
+          `test import by path: ${m.file} imports '${specifier}', a file of the ${target.name} package\n` +
+          `    import it by the package's name (e.g. '@gag/${target.name}/…' through an export in ${target.dir ?? target.name}/package.json), ` +
+          `or move what tests share to @gag/testkit`,
+      });
+    }
+  }
+  return violations;
+}
+
+/**
+ * @type {Rule} A test file (the packages' test folders, the test kit, the bench) imports another
+ * workspace package only by its package name, never by a relative path into that package: a test
+ * then uses what the package exports, and the package can move its files without breaking others.
+ */
+export const testsImportPackagesByName = {
+  name: 'tests-import-packages-by-name',
+  check: (graph) => crossPackagePathImports(graph, graph.packages ?? PACKAGES),
+};
+
 /** The rules `npm test` enforces, in order. */
-export const RULES = [noFileCycles, noFolderCycles];
+export const RULES = [noFileCycles, noFolderCycles, testsImportPackagesByName];
 
 /**
  * Run `rules` on the repository at `root`.
@@ -239,10 +281,10 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(p
     const violations = checkImports(root);
     for (const v of violations) console.error(`check-imports: ${v.message}`);
     if (violations.length > 0) {
-      console.error(`check-imports: ${violations.length} violation(s); break each cycle by moving the shared part below both sides`);
+      console.error(`check-imports: ${violations.length} violation(s); break each cycle by moving the shared part below both sides; import other packages by name`);
       process.exit(1);
     }
-    console.log(`check-imports: no cycles in ${PACKAGES.map((p) => p.src).join(', ')}`);
+    console.log(`check-imports: no cycles in ${PACKAGES.flatMap((p) => p.src ?? []).join(', ')}; tests import other packages by name`);
   } catch (e) {
     console.error(e);
     process.exit(2);

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import type { Plugin } from 'vite';
-import { bundleInMemory } from '../../sdk/build/bundle-in-memory.mjs';
+import { bundleInMemory } from '@gag/sdk/build/bundle-in-memory';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const SDK_ENTRY = `${REPO}sdk/src/index.ts`;

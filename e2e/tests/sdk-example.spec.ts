@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { build, type Rolldown } from 'vite';
-import { workletPlugin } from '../../sdk/build/worklet-plugin.js';
+import { workletPlugin } from '@gag/sdk/build/worklet-plugin';
 import { TONE_DBFS, expect, expectTone, test } from './fixtures.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../sdk/examples/custom-ui.ts', import.meta.url));

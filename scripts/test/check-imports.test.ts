@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { checkImports, type PackageRoots, type Rule } from '../check-imports.mjs';
+import { checkImports, testsImportPackagesByName, type PackageRoots, type Rule } from '../check-imports.mjs';
 
 const PKG: readonly PackageRoots[] = [{ name: 'pkg', src: 'pkg/src', tests: ['pkg/test'] }];
 let root: string | undefined;
@@ -72,6 +72,24 @@ describe('check-imports', () => {
   test('a file importing itself is a cycle too', () => {
     const at = tree({ 'pkg/src/self.ts': "export type { T } from './self.js';\nexport type T = 1;" });
     expect(checkImports(at, { packages: PKG }).map((v) => v.message)).toEqual(['file cycle: pkg/src/self.ts → pkg/src/self.ts']);
+  });
+
+  test('a test importing another package by a relative path fails, naming the file, the import and the package; by its name it passes', () => {
+    const packages: readonly PackageRoots[] = [...PKG, { name: 'other', src: 'other/src' }, { name: 'bench', tests: ['bench/src'] }];
+    const at = tree({
+      'pkg/src/a.ts': 'export const a = 1;',
+      'pkg/test/a.test.ts': "import { a } from '../src/a.js';\nimport { x } from '@gag/other';\nimport { y } from '../../other/src/x.js';",
+      'other/src/x.ts': 'export const x = 1;',
+      'other/src/y.ts': "import { a } from '../../pkg/src/a.js';", // production code: not this rule's business
+      'bench/src/run.ts': "import { x } from '../../other/dist/x.js';",
+    });
+    const found = checkImports(at, { packages, rules: [testsImportPackagesByName] });
+    expect(found.map((v) => v.rule)).toEqual(['tests-import-packages-by-name', 'tests-import-packages-by-name']);
+    expect(found.map((v) => v.message.split('\n')[0])).toEqual([
+      "test import by path: pkg/test/a.test.ts imports '../../other/src/x.js', a file of the other package",
+      "test import by path: bench/src/run.ts imports '../../other/dist/x.js', a file of the other package",
+    ]);
+    expect(found[0]!.message).toContain("import it by the package's name (e.g. '@gag/other/…' through an export in other/package.json)");
   });
 
   test('a rule added to the list sees every file of the packages, tests included, with resolved imports', () => {
