@@ -9,21 +9,14 @@ import { canTransition, transition, type CallEvent, type CallState, type EndReas
 import type { AsteriskLeg, LegStats } from '../asterisk/leg.js';
 import type { Phone } from '../browser/phone.js';
 import type { Logger } from '../log.js';
+import type { PendingDial } from '../originate/dialer.js';
 import { Keypad, type KeypadOptions } from './keypad.js';
 import type { RingPlan } from './ring-plan.js';
+import { RingSteps } from './ring-steps.js';
+import type { CallerId } from './routing.js';
 
-/** Who is calling, as far as Asterisk told us. */
-export interface CallerId {
-  readonly number: string | null;
-  readonly name: string | null;
-}
-
-/** The call back of a click-to-call: the user's own outbound call (`incoming.outbound`). */
-export interface OutboundCall {
-  readonly dialId: string;
-  /** The number Asterisk dials once the user answers. */
-  readonly number: string;
-}
+/** The call back of a click-to-call: the user's own outbound call (`incoming.outbound`); `number` is dialled once the user answers. */
+export type OutboundCall = Pick<PendingDial, 'dialId' | 'number'>;
 
 /** What a call needs: its Asterisk leg, whom it is for, how to find phones, and whom to tell of its states. */
 export interface CallOptions {
@@ -74,11 +67,8 @@ export class Call {
   #endReason: EndReason | undefined;
   readonly #leg: AsteriskLeg;
   readonly #ringing = new Set<Phone>();
-  /** Phones that rejected or dropped out: a group going round never rings them again. */
-  readonly #declined = new Set<Phone>();
+  readonly #steps: RingSteps;
   #talkingWith: Phone | undefined;
-  /** Index of the plan's current step. */
-  #step = -1;
   #stepTimer: NodeJS.Timeout | undefined;
   #ringTimer: NodeJS.Timeout | undefined;
   readonly #options: CallOptions;
@@ -93,6 +83,7 @@ export class Call {
     this.group = options.plan.group;
     this.outbound = options.outbound;
     this.format = options.format;
+    this.#steps = new RingSteps(options.plan, options.available);
     this.#log = options.log.child({ callId: this.id }); // the router's logger already carries exten and connectionId
     this.#keypad = options.keypad === undefined ? undefined : new Keypad({ ...options.keypad, log: this.#log });
   }
@@ -138,12 +129,10 @@ export class Call {
    * already dropped out. So a tab that takes the call over from another tab can answer it.
    */
   offer(phone: Phone): void {
-    if (this.#state !== 'ringing' || this.#ringing.has(phone) || this.#declined.has(phone)) return;
-    const step = this.#options.plan.steps[this.#step];
-    if (step === undefined || !this.#options.available(step.extensions).includes(phone)) return;
+    if (this.#state !== 'ringing' || this.#ringing.has(phone) || !this.#steps.admits(phone)) return;
     this.#ringing.add(phone);
     this.#sendIncoming(phone);
-    this.#log.info({ phoneId: phone.id, step: this.#step }, 'late phone ringing');
+    this.#log.info({ phoneId: phone.id, step: this.#steps.index }, 'late phone ringing');
     this.#ringersChanged();
   }
 
@@ -161,7 +150,7 @@ export class Call {
   /** `phone` rejected. When no phone is left ringing, a group moves on; otherwise the call ends (the dialplan continues). */
   reject(phone: Phone): void {
     if (!this.#ringing.delete(phone)) return;
-    this.#declined.add(phone);
+    this.#steps.decline(phone);
     phone.send({ type: 'ended', callId: this.id, reason: 'rejected' });
     if (this.#ringing.size === 0) this.#moveOn('reject', 'rejected');
     else this.#ringersChanged();
@@ -179,7 +168,7 @@ export class Call {
       this.#talkingWith = undefined; // nobody to tell
       return this.#end('fail', 'connection_lost');
     }
-    this.#declined.add(phone);
+    this.#steps.decline(phone);
     if (!this.#ringing.delete(phone)) return;
     if (this.#ringing.size === 0) this.#moveOn('fail', 'connection_lost');
     else this.#ringersChanged();
@@ -245,23 +234,12 @@ export class Call {
     this.#end(event, reason);
   }
 
-  /**
-   * Fill `#ringing` from the next step of the plan that has a phone available (wrapping round
-   * for a looping plan, trying each step at most once). False when none has.
-   */
+  /** Fill `#ringing` from the next step of the plan that has a phone available; false when none has. */
   #takeNextStep(): boolean {
-    const { steps, loop } = this.#options.plan;
-    for (let tried = 0; tried < steps.length; tried++) {
-      const next = this.#step + 1;
-      if (next >= steps.length && !loop) return false;
-      this.#step = next % steps.length;
-      const phones = this.#options.available(steps[this.#step]!.extensions).filter((p) => !this.#declined.has(p));
-      if (phones.length > 0) {
-        for (const phone of phones) this.#ringing.add(phone);
-        return true;
-      }
-    }
-    return false;
+    const phones = this.#steps.next();
+    if (phones === undefined) return false;
+    for (const phone of phones) this.#ringing.add(phone);
+    return true;
   }
 
   /** The current step rang out: its phones stop ringing and the plan moves on. */
@@ -304,9 +282,9 @@ export class Call {
     const { plan } = this.#options;
     for (const phone of this.#ringing) this.#sendIncoming(phone);
     clearTimeout(this.#stepTimer);
-    this.#stepTimer = setTimeout(() => this.#stepTimedOut(), plan.steps[this.#step]!.durationMs);
+    this.#stepTimer = setTimeout(() => this.#stepTimedOut(), this.#steps.durationMs);
     if (event === 'ring') this.#ringTimer = setTimeout(() => this.#end('timeout', 'timeout'), plan.maxRingMs);
-    this.#log.info({ phones: this.#ringing.size, step: this.#step, group: this.group, callerNumber: this.caller.number }, 'call ringing');
+    this.#log.info({ phones: this.#ringing.size, step: this.#steps.index, group: this.group, callerNumber: this.caller.number }, 'call ringing');
   }
 
   #sendIncoming(phone: Phone): void {

@@ -10,7 +10,12 @@
 import type { MediaStart } from '../asterisk/leg.js';
 import type { GatewayConfig } from '../config/schema.js';
 import { DIAL_ID_VARIABLE } from '../originate/originator.js';
-import type { CallerId } from './call.js';
+
+/** Who is calling, as far as Asterisk told us. */
+export interface CallerId {
+  readonly number: string | null;
+  readonly name: string | null;
+}
 
 /** URI parameter that names the extension directly (`v(exten=2001)`). */
 export const EXTENSION_PARAM = 'exten';
