@@ -1,10 +1,10 @@
 import { once } from 'node:events';
 import { connect } from 'node:net';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { FakeAsterisk } from '@gag/e2e';
 import { IpAcl } from '../src/access/ip-acl.js';
 import { MEDIA_SUBPROTOCOL } from '../src/asterisk/listener.js';
-import { TEST_SECRET, startTestGateway, type TestGateway, type TestGatewayOptions } from '@gag/testkit/gateway';
+import { TEST_SECRET, gatewayPerTestOnDemand, type TestGateway, type TestGatewayOptions } from '@gag/testkit/gateway';
 import { TestPhone } from '@gag/testkit/phone';
 import { createLogger } from '../src/log.js';
 import type { GatewayConfigInput } from '../src/config/schema.js';
@@ -14,16 +14,11 @@ const USER = 'asterisk';
 const PASSWORD = 'pa55-Very-Secret-0f-Asterisk';
 const basic = (user: string, password: string): string => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
-let t: TestGateway | undefined;
+const t = gatewayPerTestOnDemand();
 async function start(overrides: Partial<GatewayConfigInput> = {}, options: TestGatewayOptions = {}): Promise<TestGateway> {
-  t = await startTestGateway(overrides, options);
+  await t.start(overrides, options);
   return t;
 }
-afterEach(async () => {
-  await t?.stop();
-  expect(t?.gw.router.calls ?? []).toHaveLength(0);
-  t = undefined;
-});
 
 const refusals = (g: TestGateway) => g.logs.filter((l) => l.msg === 'asterisk connection refused');
 

@@ -4,7 +4,7 @@ import { UnsecuredJWT } from 'jose';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { PHONE_PATH, SUBPROTOCOL } from '@gag/sdk/protocol';
 import type { GatewayConfigInput } from '../src/config/schema.js';
-import { TEST_SECRET, startTestGateway, type TestGateway } from '@gag/testkit/gateway';
+import { TEST_SECRET, gatewayPerTestOnDemand, type TestGateway } from '@gag/testkit/gateway';
 import { handshake } from './handshake.js';
 import { confusedToken, makeTestKeys, sign, type TestKeys } from './jwt-keys.js';
 import { TEST_ORIGIN, TestPhone } from '@gag/testkit/phone';
@@ -15,21 +15,19 @@ beforeAll(async () => {
   keys = await makeTestKeys();
 });
 
-let t: TestGateway | undefined;
+const t = gatewayPerTestOnDemand();
 const phones: TestPhone[] = [];
 async function start(overrides: Partial<GatewayConfigInput> = {}): Promise<TestGateway> {
-  t = await startTestGateway(overrides);
+  await t.start(overrides); // stops the test's previous gateway, if any
   return t;
 }
-afterEach(async () => {
+afterEach(() => {
   for (const p of phones.splice(0)) p.close();
-  await t?.stop();
-  t = undefined;
 });
 
 /** Connect with `gag.v1`, say hello with `token`: 'welcome', or the close code. */
 async function login(token: string): Promise<'welcome' | number> {
-  const phone = new TestPhone(t!.gw.browserUrl);
+  const phone = new TestPhone(t.gw.browserUrl);
   phones.push(phone);
   await once(phone.ws, 'open', { signal: AbortSignal.timeout(2_000) });
   phone.send({ type: 'hello', token });
@@ -40,20 +38,19 @@ async function login(token: string): Promise<'welcome' | number> {
 }
 
 const upgrade = (options: { origin?: string; protocols?: string[]; path?: string } = {}) =>
-  handshake(t!.gw.browserUrl, { path: PHONE_PATH, protocols: [SUBPROTOCOL], origin: TEST_ORIGIN, ...options });
+  handshake(t.gw.browserUrl, { path: PHONE_PATH, protocols: [SUBPROTOCOL], origin: TEST_ORIGIN, ...options });
 
 describe('browser IP allow-list', () => {
   test('an address outside allowed_browser_ips gets 403 before anything else', async () => {
     await start({ allowed_browser_ips: ['192.168.0.0/16', '::1'] });
     expect((await upgrade()).status).toBe(403);
     expect((await upgrade({ origin: 'http://evil.test' })).status).toBe(403);
-    expect(t!.logs.filter((l) => l.msg === 'refused: ip not allowed')).toHaveLength(2);
+    expect(t.logs.filter((l) => l.msg === 'refused: ip not allowed')).toHaveLength(2);
   });
 
   test('over IPv6 loopback the ACL sees ::1: refused by 127.0.0.1, admitted by ::1', async () => {
     await start({ browser_addr: '[::1]:0', allowed_browser_ips: ['127.0.0.1'] });
     expect((await upgrade()).status).toBe(403);
-    await t!.stop();
     await start({ browser_addr: '[::1]:0', allowed_browser_ips: ['::1'] });
     expect((await upgrade()).status).toBe(101);
   });
@@ -73,7 +70,7 @@ describe('browser Origin', () => {
     ['the origin with a trailing slash', 'http://phone.test/'],
   ])('%s gets 403', async (_name, origin) => {
     await start();
-    const res = await handshake(t!.gw.browserUrl, { path: PHONE_PATH, protocols: [SUBPROTOCOL], ...(origin === undefined ? {} : { origin }) });
+    const res = await handshake(t.gw.browserUrl, { path: PHONE_PATH, protocols: [SUBPROTOCOL], ...(origin === undefined ? {} : { origin }) });
     expect(res.status).toBe(403);
   });
 
@@ -98,7 +95,7 @@ describe('browser tokens over the wire (gag.v1 hello)', () => {
   ])('%s closes with 4100', async (_name, make) => {
     await start();
     expect(await login(await make())).toBe(4100);
-    expect(t!.logs.some((l) => l.msg === 'refused: token')).toBe(true);
+    expect(t.logs.some((l) => l.msg === 'refused: token')).toBe(true);
   });
 
   test('with jwt_issuer and jwt_audience, a wrong or missing claim closes with 4100; the right ones log in', async () => {
@@ -126,7 +123,6 @@ describe('browser tokens over the wire (gag.v1 hello)', () => {
     const token = await confusedToken(await readFile(keys.rsaPemFile, 'utf8'));
     await start({ jwt_algorithms: ['RS256'], jwt_public_key_file: keys.rsaPemFile });
     expect(await login(token)).toBe(4100);
-    await t!.stop();
     await start({ jwt_algorithms: ['HS256', 'RS256'], jwt_public_key_file: keys.rsaPemFile });
     expect(await login(token)).toBe(4100);
   });
@@ -134,7 +130,7 @@ describe('browser tokens over the wire (gag.v1 hello)', () => {
 
 describe('the legacy webphone (?token=) uses the same verifier', () => {
   const legacy = async (token: string) =>
-    (await handshake(t!.gw.browserUrl, { path: `${PHONE_PATH}?token=${encodeURIComponent(token)}`, origin: TEST_ORIGIN })).status;
+    (await handshake(t.gw.browserUrl, { path: `${PHONE_PATH}?token=${encodeURIComponent(token)}`, origin: TEST_ORIGIN })).status;
 
   test('an RS256 token logs in; an expired or confused one gets 401', async () => {
     await start({ jwt_algorithms: ['RS256'], jwt_public_key_file: keys.rsaPemFile });
@@ -149,8 +145,8 @@ describe('TLS', () => {
     const fixtures = new URL('./fixtures/tls/', import.meta.url);
     const certFile = new URL('localhost.pem', fixtures).pathname;
     await start({ cert_file: certFile, key_file: new URL('localhost-key.pem', fixtures).pathname });
-    expect(t!.gw.browserUrl).toMatch(/^wss:\/\/127\.0\.0\.1:\d+$/);
-    const res = await handshake(t!.gw.browserUrl, { path: PHONE_PATH, protocols: [SUBPROTOCOL], origin: TEST_ORIGIN, ca: await readFile(certFile) });
+    expect(t.gw.browserUrl).toMatch(/^wss:\/\/127\.0\.0\.1:\d+$/);
+    const res = await handshake(t.gw.browserUrl, { path: PHONE_PATH, protocols: [SUBPROTOCOL], origin: TEST_ORIGIN, ca: await readFile(certFile) });
     expect(res.status).toBe(101);
   });
 });

@@ -273,7 +273,7 @@ describe('legacy refusals before the upgrade (IP → token → Origin)', () => {
   });
 
   test('legacy tokens follow the configured token rules: jwt_issuer is required of them too', async () => {
-    await t.restart({ jwt_issuer: 'https://crm.test' });
+    await t.start({ jwt_issuer: 'https://crm.test' }); // this test's gateway requires an issuer
     const issuerless = await mintToken({ secret: TEST_SECRET, extension: '2001', ttlSeconds: 60 });
     expect(await legacyRefusal(t.gw.browserUrl, { token: issuerless })).toMatchObject({ status: 401 });
     expect(tokenRefusals()).toEqual(['claims']);
@@ -281,7 +281,7 @@ describe('legacy refusals before the upgrade (IP → token → Origin)', () => {
   });
 
   test('the IP allow-list is checked before the token', async () => {
-    await t.restart({ allowed_browser_ips: ['192.0.2.1'] });
+    await t.start({ allowed_browser_ips: ['192.0.2.1'] }); // this test's gateway allows one other address
     expect(await legacyRefusal(t.gw.browserUrl, { token: undefined })).toEqual({ status: 403, body: 'address not in allowed_browser_ips' });
     expect(tokenRefusals()).toEqual([]);
   });

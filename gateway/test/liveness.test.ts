@@ -1,15 +1,12 @@
 import type { Socket } from 'node:net';
-import { afterEach, expect, test } from 'vitest';
-import { startTestGateway, type TestGateway } from '@gag/testkit/gateway';
+import { expect, test } from 'vitest';
+import { gatewayPerTestOnDemand } from '@gag/testkit/gateway';
 
-let t: TestGateway;
-afterEach(async () => {
-  await t.stop();
-});
+const t = gatewayPerTestOnDemand();
 
 test('a half-open browser (no pong) is dropped within two heartbeats and its call is hung up', async () => {
   const heartbeatIntervalMs = 200;
-  t = await startTestGateway({}, { heartbeatIntervalMs });
+  await t.start({}, { heartbeatIntervalMs });
   const phone = await t.phone('2001');
   const call = await t.asterisk.call('ws-ext-2001');
   const { callId } = await phone.next('incoming');
@@ -26,7 +23,7 @@ test('a half-open browser (no pong) is dropped within two heartbeats and its cal
 });
 
 test('a browser that answers pings stays online across many heartbeats', async () => {
-  t = await startTestGateway({}, { heartbeatIntervalMs: 50 });
+  await t.start({}, { heartbeatIntervalMs: 50 });
   const phone = await t.phone('2001');
   let pings = 0;
   phone.ws.on('ping', () => pings++);

@@ -4,20 +4,16 @@
  */
 import { once } from 'node:events';
 import type { Socket } from 'node:net';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { FRAME_BYTES } from '@gag/sdk/protocol';
 import { parseGroupsConfig } from '../src/config/groups.js';
-import { startTestGateway, type TestGateway } from '@gag/testkit/gateway';
+import { gatewayPerTestOnDemand } from '@gag/testkit/gateway';
 import { LegacyTestPhone } from './legacy-phone.js';
 import { TEST_ORIGIN, TestPhone } from '@gag/testkit/phone';
 import { roundTrip } from '@gag/testkit/round-trip';
 import { clientFrame, rawUpgrade } from './raw-peer.js';
 
-let t: TestGateway;
-afterEach(async () => {
-  await t.stop();
-  expect(t.gw.router.calls).toHaveLength(0);
-});
+const t = gatewayPerTestOnDemand();
 
 /** A masked client frame of any length (binary by default). */
 function clientFrameLong(payload: Buffer, opcode: 1 | 2 = 2): Buffer {
@@ -35,7 +31,7 @@ function pause(ws: object): void {
 
 describe('a peer cannot take the gateway down', () => {
   test('a bad message with a long multibyte value closes with 4000 and a reason of at most 123 bytes', async () => {
-    t = await startTestGateway();
+    await t.start();
     const phone = new TestPhone(t.gw.browserUrl);
     await new Promise((r) => phone.ws.once('open', r));
     phone.ws.send(JSON.stringify({ type: 'あ'.repeat(60) }));
@@ -47,7 +43,7 @@ describe('a peer cannot take the gateway down', () => {
   });
 
   test('a bad frame from a second legacy login after BUSY closes only that socket', async () => {
-    t = await startTestGateway();
+    await t.start();
     const token = await t.token('2001');
     const first = await LegacyTestPhone.connect(t.gw.browserUrl, { token });
     // Invalid UTF-8 in a TEXT frame, already in the buffer when the BUSY close starts.
@@ -61,7 +57,7 @@ describe('a peer cannot take the gateway down', () => {
 
   test('two callers to a sequential group whose member is a busy legacy phone do not freeze the gateway', async () => {
     const groups = parseGroupsConfig('gag_groups.json', { G01: { strategy: 'sequential', members: ['201'], timeout: 30 } });
-    t = await startTestGateway({}, { groups });
+    await t.start({}, { groups });
     const legacy = await LegacyTestPhone.connect(t.gw.browserUrl, { token: await t.token('201') });
     const a = await t.asterisk.call('ws-ext-G01');
     await legacy.next('RINGING');
@@ -79,7 +75,7 @@ describe('a peer cannot take the gateway down', () => {
 
 describe('nothing is left behind', () => {
   test('after the browser hangs up, no more audio from an Asterisk slow to close reaches it', async () => {
-    t = await startTestGateway();
+    await t.start();
     const phone = await t.phone('2001');
     // An Asterisk that keeps sending audio after HANGUP until the gateway cuts it.
     const asterisk = await rawUpgrade(t.gw.asteriskUrl, '/', { 'Sec-WebSocket-Protocol': 'media' });
@@ -107,7 +103,7 @@ describe('nothing is left behind', () => {
   });
 
   test('a phone we close that never answers our close frame leaves the registry at once', async () => {
-    t = await startTestGateway();
+    await t.start();
     const hello = clientFrameLong(Buffer.from(JSON.stringify({ type: 'hello', token: await t.token('2001') })), 1);
     const raw = await rawUpgrade(t.gw.browserUrl, '/phone', { Origin: TEST_ORIGIN, 'Sec-WebSocket-Protocol': 'gag.v1' }, hello);
     await expect.poll(() => t.gw.registry.sessionsFor('2001').length).toBe(1);
@@ -119,7 +115,7 @@ describe('nothing is left behind', () => {
   });
 
   test('a phone that answers one call stops ringing for the others', async () => {
-    t = await startTestGateway();
+    await t.start();
     const phone = await t.phone('2001');
     const a = await t.asterisk.call('ws-ext-2001');
     const ia = await phone.next('incoming');
@@ -133,7 +129,7 @@ describe('nothing is left behind', () => {
   });
 
   test('shutdown does not wait for a browser that stopped reading', async () => {
-    t = await startTestGateway();
+    await t.start();
     const phone = await t.phone('2001');
     pause(phone.ws);
     const started = Date.now();

@@ -7,31 +7,28 @@ import { NO_GROUPS, parseGroupsConfig } from '../src/config/groups.js';
 import { parseGatewayConfig } from '../src/config/load.js';
 import type { GatewayConfig, GatewayConfigInput } from '../src/config/schema.js';
 import { ConfigError } from '../src/errors.js';
-import { startTestGateway, type TestGateway } from '@gag/testkit/gateway';
+import { gatewayPerTest } from '@gag/testkit/gateway';
 import { handshake } from './handshake.js';
 import { TEST_ORIGIN, TestPhone } from '@gag/testkit/phone';
 
 const CRM2 = 'http://crm2.test';
-let t: TestGateway | undefined;
+const t = gatewayPerTest();
 const extra: Array<{ close(): unknown }> = [];
 afterEach(async () => {
   for (const x of extra.splice(0)) await x.close();
-  await t?.stop();
-  expect(t?.gw.router.calls ?? []).toHaveLength(0);
-  t = undefined;
 });
 
 /** The running config with `changes`, parsed as a reload would parse the file. */
 const edited = (changes: Partial<GatewayConfigInput>): GatewayConfig =>
-  parseGatewayConfig('goastgateway.json', { ...(t!.gw.config as GatewayConfigInput), ...changes });
+  parseGatewayConfig('goastgateway.json', { ...(t.gw.config as GatewayConfigInput), ...changes });
 
 const originStatus = async (origin: string) =>
-  (await handshake(t!.gw.browserUrl, { path: PHONE_PATH, protocols: [SUBPROTOCOL], origin })).status;
+  (await handshake(t.gw.browserUrl, { path: PHONE_PATH, protocols: [SUBPROTOCOL], origin })).status;
 
 /** A talking call on 2001 with a tone from Asterisk; resolves when the phone hears it. */
 async function talkingCall() {
-  const phone = await t!.phone('2001');
-  const call = await t!.asterisk.call('ws-ext-2001');
+  const phone = await t.phone('2001');
+  const call = await t.asterisk.call('ws-ext-2001');
   call.play(tone(440, { amplitude: 0.5 }));
   const { callId } = await phone.next('incoming');
   phone.send({ type: 'answer', callId });
@@ -52,7 +49,6 @@ async function expectAudioFlows({ phone, call }: Awaited<ReturnType<typeof talki
 
 describe('gateway.reload', () => {
   test('a new allowed origin admits a new browser while a call in progress keeps its audio', async () => {
-    t = await startTestGateway();
     const talking = await talkingCall();
     expect(await originStatus(CRM2)).toBe(403);
 
@@ -68,7 +64,6 @@ describe('gateway.reload', () => {
   });
 
   test('a narrower allowed_asterisk_ips refuses the next call and keeps the current one', async () => {
-    t = await startTestGateway();
     const talking = await talkingCall();
     await t.gw.reload(edited({ allowed_asterisk_ips: ['10.0.0.0/8'] }), NO_GROUPS);
     await expect(t.asterisk.call('ws-ext-2001')).rejects.toThrow('HTTP 403');
@@ -76,7 +71,6 @@ describe('gateway.reload', () => {
   });
 
   test('new Asterisk credentials apply to the next call', async () => {
-    t = await startTestGateway();
     await t.gw.reload(edited({ asterisk_username: 'asterisk', asterisk_password: 'new-password-0123456789' }), NO_GROUPS);
     await expect(t.asterisk.call('ws-ext-2001')).rejects.toThrow('HTTP 401');
     const authed = new FakeAsterisk({ url: t.gw.asteriskUrl, username: 'asterisk', password: 'new-password-0123456789' });
@@ -87,7 +81,6 @@ describe('gateway.reload', () => {
   });
 
   test('a new jwt_secret refuses tokens of the old one for new logins; phones online stay online', async () => {
-    t = await startTestGateway();
     const online = await t.phone('2001');
     const newSecret = 'rotated-secret-0123456789abcdef0123456789';
     await t.gw.reload(edited({ jwt_secret: newSecret }), NO_GROUPS);
@@ -104,7 +97,6 @@ describe('gateway.reload', () => {
   });
 
   test('new groups apply to the next call', async () => {
-    t = await startTestGateway();
     const [a, b] = [await t.phone('201'), await t.phone('202')];
     const groups = parseGroupsConfig('gag_groups.json', { G09: { strategy: 'ringall', members: ['201', '202'] } });
     await t.gw.reload(t.gw.config, groups);
@@ -115,7 +107,6 @@ describe('gateway.reload', () => {
   });
 
   test('a changed listen address is not applied: a warn line says a restart is needed', async () => {
-    t = await startTestGateway();
     const before = t.gw.asteriskUrl;
     await t.gw.reload(edited({ asterisk_addr: '127.0.0.1:1', cert_file: '/x.pem', key_file: '/x-key.pem' }), NO_GROUPS);
     const warning = t.logs.find((l) => l.msg === 'config change needs a restart to apply');
@@ -128,8 +119,7 @@ describe('gateway.reload', () => {
   });
 
   test('a new log_level applies to what happens after the reload', async () => {
-    t = await startTestGateway();
-    const debugLines = () => t!.logs.filter((l) => l.level === 20).length;
+    const debugLines = () => t.logs.filter((l) => l.level === 20).length;
     await t.gw.reload(edited({ log_level: 'INFO' }), NO_GROUPS);
     const before = debugLines();
     const phone = await t.phone('2001');
@@ -142,7 +132,6 @@ describe('gateway.reload', () => {
   });
 
   test('a key file that cannot be read refuses the reload; the old config stays', async () => {
-    t = await startTestGateway();
     const before = t.gw.config;
     const bad = edited({ allowed_origins: [CRM2], jwt_algorithms: ['HS256', 'RS256'], jwt_public_key_file: '/nonexistent/rs.pem' });
     const error = await t.gw.reload(bad, NO_GROUPS).catch((e: unknown) => e);

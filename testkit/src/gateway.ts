@@ -79,10 +79,10 @@ export async function startTestGateway(overrides: Partial<GatewayConfigInput> = 
   };
 }
 
-/** This test's gateway, from {@link gatewayPerTest}. */
+/** This test's gateway, from {@link gatewayPerTest} or {@link gatewayPerTestOnDemand}. */
 export interface PerTestGateway extends TestGateway {
-  /** Stop this test's gateway and start another with `overrides` for the rest of the test. */
-  restart(overrides?: Partial<GatewayConfigInput>, options?: TestGatewayOptions): Promise<void>;
+  /** Start this test's gateway with `overrides`, stopping the one running (if any) first. */
+  start(overrides?: Partial<GatewayConfigInput>, options?: TestGatewayOptions): Promise<void>;
 }
 
 /**
@@ -100,10 +100,29 @@ export interface PerTestGateway extends TestGateway {
  * });
  */
 export function gatewayPerTest(overrides: Partial<GatewayConfigInput> = {}, options: TestGatewayOptions = {}): PerTestGateway {
+  const t = perTest();
+  beforeEach(() => t.start(overrides, options));
+  return t;
+}
+
+/**
+ * As {@link gatewayPerTest}, for files whose tests each start their gateway with their own
+ * settings: nothing runs until a test calls `t.start(…)`; stopped and checked after each test.
+ *
+ * @example
+ * const t = gatewayPerTestOnDemand();
+ * test('a token without the issuer is refused', async () => {
+ *   await t.start({ jwt_issuer: 'https://crm.test' });
+ *   …
+ * });
+ */
+export function gatewayPerTestOnDemand(): PerTestGateway {
+  return perTest();
+}
+
+/** The per-test gateway: registers the stop-and-check after each test; started by `start()`. */
+function perTest(): PerTestGateway {
   let current: TestGateway | undefined;
-  beforeEach(async () => {
-    current = await startTestGateway(overrides, options);
-  });
   afterEach(async () => {
     const t = current;
     current = undefined;
@@ -113,7 +132,7 @@ export function gatewayPerTest(overrides: Partial<GatewayConfigInput> = {}, opti
     await expect.poll(() => t.gw.registry.all(), { timeout: 2_000 }).toHaveLength(0); // every session let go of its socket
   });
   const now = (): TestGateway => {
-    if (current === undefined) throw new Error('gatewayPerTest(): the gateway exists only while a test runs');
+    if (current === undefined) throw new Error('no gateway: it exists only while a test runs, once started');
     return current;
   };
   return {
@@ -129,9 +148,11 @@ export function gatewayPerTest(overrides: Partial<GatewayConfigInput> = {}, opti
     token: (extension, ttlSeconds) => now().token(extension, ttlSeconds),
     phone: (extension) => now().phone(extension),
     stop: () => now().stop(),
-    async restart(restartOverrides = {}, restartOptions = {}) {
-      await now().stop();
-      current = await startTestGateway(restartOverrides, restartOptions);
+    async start(overrides = {}, options = {}) {
+      const running = current;
+      current = undefined;
+      await running?.stop();
+      current = await startTestGateway(overrides, options);
     },
   };
 }
