@@ -76,10 +76,8 @@ export const OFFLINE: ClientState = { phase: 'offline' };
 export function nextClientState(from: ClientState, event: ClientEvent): ClientState {
   const phase = clientTransition(from.phase, event);
   if (phase === 'offline') return OFFLINE;
-  if (phase === 'closing') {
-    if (from.phase === 'offline' || from.phase === 'closing') throw new IllegalTransitionError(from.phase, event); // not in the table
-    return { phase, shown: from.phase };
-  }
+  // The table enters closing only from a live phase, which it shows until the socket closed.
+  if (phase === 'closing') return { phase, shown: from.phase as LivePhase };
   return { phase, run: 'run' in from ? from.run : {} };
 }
 

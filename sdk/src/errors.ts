@@ -7,7 +7,8 @@
 /**
  * Every error code GAG can raise, with what it means.
  * - `GAG_PROTOCOL` — a peer sent a message that does not parse or is not allowed now.
- * - `GAG_ILLEGAL_TRANSITION` — a call was driven through a transition its state does not allow (our bug).
+ * - `GAG_ILLEGAL_TRANSITION` — a state machine (a call's, the SDK connection's, a `<gag-phone>` tab's role) was
+ *   driven through a move its table does not have (our bug): an {@link IllegalTransitionError}.
  * - `GAG_OPTIONS_INVALID` — an options object passed to a constructor is wrong; the message names the option.
  * - `GAG_CONFIG_INVALID` — a gateway config file is wrong; `file`, `key` and `fix` say where and how to fix it.
  * - `GAG_TOKEN_INVALID` — a token failed verification (signature, algorithm, expiry, claims).
@@ -56,7 +57,12 @@ export class ProtocolError extends GagError {
   }
 }
 
-/** A transition the call machine does not allow: always a bug in GAG (code `GAG_ILLEGAL_TRANSITION`). */
+/**
+ * A move a state machine's table does not have (a call's, the SDK connection's, a `<gag-phone>`
+ * tab's role): always a bug in GAG (code `GAG_ILLEGAL_TRANSITION`); `from` and `event` name the move.
+ * @example
+ * window.addEventListener('error', ({ error }) => { if (error instanceof IllegalTransitionError) reportBug(`${error.from} --${error.event}`); });
+ */
 export class IllegalTransitionError extends GagError {
   override name = 'IllegalTransitionError';
   readonly from: string;

@@ -3,7 +3,7 @@
  * (`@gag/sdk`'s call-machine.ts): the roles, what moves a tab between them, and the data a role carries.
  * @packageDocumentation
  */
-import { GagError } from '@gag/sdk';
+import { IllegalTransitionError } from '@gag/sdk';
 
 /**
  * Where a tab stands:
@@ -47,11 +47,11 @@ export const canTabTransition = (from: TabRole, event: TabEvent): boolean => TAB
 
 /**
  * The role after `event` in role `from`.
- * @throws GagError `GAG_ILLEGAL_TRANSITION` when the table has no such move: a bug in the tabs' code.
+ * @throws IllegalTransitionError (`GAG_ILLEGAL_TRANSITION`) when the table has no such move: a bug in the tabs' code.
  */
 export function tabTransition(from: TabRole, event: TabEvent): TabRole {
   const to = TAB_TRANSITIONS[from][event];
-  if (to === undefined) throw new GagError('GAG_ILLEGAL_TRANSITION', `no transition from '${from}' on '${event}'`);
+  if (to === undefined) throw new IllegalTransitionError(from, event);
   return to;
 }
 
@@ -66,11 +66,11 @@ export type TabState =
 /**
  * The state after `event` in `from`: {@link tabTransition} for the role, and the data it carries.
  * `ringingThere` is the id of the call ringing in the leading tab, read only by `takeOver`.
- * @throws GagError `GAG_ILLEGAL_TRANSITION` when the table has no such move.
+ * @throws IllegalTransitionError (`GAG_ILLEGAL_TRANSITION`) when the table has no such move.
  */
 export function nextTabState(from: TabState, event: TabEvent, ringingThere?: string): TabState {
   const role = tabTransition(from.role, event);
-  if (role === 'taking-over') return { role, answerHere: ringingThere };
-  if (role === 'stealing') return { role, answerHere: 'answerHere' in from ? from.answerHere : undefined };
-  return { role };
+  if (role !== 'taking-over' && role !== 'stealing') return { role };
+  // Only takeOver enters taking-over, and only taking-over steals: the call comes along.
+  return { role, answerHere: role === 'taking-over' ? ringingThere : (from as { answerHere?: string }).answerHere };
 }

@@ -4,6 +4,7 @@
  * phone-tabs.test.ts drives the same moves through real Web Locks and BroadcastChannels.
  */
 import { describe, expect, test } from 'vitest';
+import { IllegalTransitionError } from '@gag/sdk';
 import { canTabTransition, nextTabState, tabTransition, type TabEvent, type TabRole, type TabState } from '../../src/tabs/role-machine.js';
 
 const ROLES: readonly TabRole[] = ['following', 'taking-over', 'stealing', 'leading', 'leaving', 'closed'];
@@ -39,7 +40,8 @@ describe("a tab's roles", () => {
 
   test.each(ILLEGAL)('%s does not take %s: it throws GAG_ILLEGAL_TRANSITION (a bug in the tabs)', (from, event) => {
     expect(canTabTransition(from, event)).toBe(false);
-    expect(() => tabTransition(from, event)).toThrow(expect.objectContaining({ name: 'GagError', code: 'GAG_ILLEGAL_TRANSITION' }));
+    expect(() => tabTransition(from, event)).toThrow(IllegalTransitionError);
+    expect(() => tabTransition(from, event)).toThrow(expect.objectContaining({ code: 'GAG_ILLEGAL_TRANSITION', from, event }));
   });
 
   test('closed is final, every other role can close, and the table covers every role and event', () => {
