@@ -6,8 +6,8 @@
  */
 import { createLogger, devConfig, mintToken, startGateway, type Gateway } from '@gag/gateway';
 import { FRAME_MS, frameSamplesOf, rateHzOf, type ServerMessage, type WireFormat } from '@gag/sdk/protocol';
-import { decodeSamples, encodeSamples, fillSineS16 } from '../src/index.js';
 import { TEST_ORIGIN, TestPhone } from '@gag/testkit/phone';
+import { decodeSamples, encodeSamples, fillSineS16 } from '../src/index.js';
 
 /** What the phone's microphone sends: a sine at amplitude 0.5 (−9.03 dBFS). */
 export const PHONE_TONE = { hz: 1_000, amplitude: 0.5 } as const;

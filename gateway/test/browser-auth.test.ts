@@ -3,11 +3,11 @@ import { readFile } from 'node:fs/promises';
 import { UnsecuredJWT } from 'jose';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { PHONE_PATH, SUBPROTOCOL } from '@gag/sdk/protocol';
-import type { GatewayConfigInput } from '../src/config/schema.js';
 import { TEST_SECRET, gatewayPerTestOnDemand, type TestGateway } from '@gag/testkit/gateway';
+import { TEST_ORIGIN, TestPhone } from '@gag/testkit/phone';
+import type { GatewayConfigInput } from '../src/config/schema.js';
 import { handshake } from './handshake.js';
 import { confusedToken, makeTestKeys, sign, type TestKeys } from './jwt-keys.js';
-import { TEST_ORIGIN, TestPhone } from '@gag/testkit/phone';
 
 const hs = new TextEncoder().encode(TEST_SECRET);
 let keys: TestKeys;

@@ -7,13 +7,13 @@ import { once } from 'node:events';
 import { vi } from 'vitest';
 import type { ServerMessage } from '@gag/sdk/protocol';
 import { FakeAmi, FakeAri, FakeAsterisk, type DialIdVia } from '@gag/e2e';
+import { TEST_SECRET, captureLogs, testConfig } from '@gag/testkit/gateway';
+import { TestPhone } from '@gag/testkit/phone';
 import { mintToken } from '../src/access/token.js';
 import type { GatewayConfigInput } from '../src/config/schema.js';
 import { createLogger } from '../src/log.js';
 import type { ReconnectPolicy } from '../src/originate/reconnect-policy.js';
 import { startGateway, type Gateway } from '../src/server.js';
-import { TEST_SECRET, captureLogs, testConfig } from '@gag/testkit/gateway';
-import { TestPhone } from '@gag/testkit/phone';
 
 export const ADMIN_TOKEN = 'admin-token-0123456789abcdef0123456789abcdef';
 export const AMI_SECRET = 'ami-secret-that-must-never-be-logged';

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { FRAME_BYTES } from '@gag/sdk/protocol';
 import { tone } from '@gag/e2e';
 import { analyseTone, floatToS16le, s16leToFloat, sineFloat } from '@gag/e2e/tones';
-import { AMI_SECRET, startClickToCall, type ClickToCall } from './click-fixture.js';
 import type { TestPhone } from '@gag/testkit/phone';
+import { AMI_SECRET, startClickToCall, type ClickToCall } from './click-fixture.js';
 
 let t: ClickToCall;
 afterEach(async () => {

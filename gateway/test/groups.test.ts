@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { parseGroupsConfig } from '../src/config/groups.js';
 import { startTestGateway, type TestGateway } from '@gag/testkit/gateway';
+import { parseGroupsConfig } from '../src/config/groups.js';
 
 // GoAstGateway's sample gag_groups.json, verbatim: G01 sequential and G02 ringall over 201 and 202, 30 s.
 import sample from './fixtures/gag_groups.json' with { type: 'json' };

@@ -6,11 +6,11 @@
 import { once } from 'node:events';
 import { afterEach, expect, test } from 'vitest';
 import WebSocket from 'ws';
+import { startTestGateway, type TestGateway } from '@gag/testkit/gateway';
+import type { TestPhone } from '@gag/testkit/phone';
 import { parseGroupsConfig } from '../src/config/groups.js';
 import { startClickToCall, type ClickToCall } from './click-fixture.js';
-import { startTestGateway, type TestGateway } from '@gag/testkit/gateway';
 import { LegacyTestPhone } from './legacy-phone.js';
-import type { TestPhone } from '@gag/testkit/phone';
 
 // GoAstGateway's sample: G01 sequential over 201 then 202.
 import sample from './fixtures/gag_groups.json' with { type: 'json' };

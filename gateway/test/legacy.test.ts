@@ -7,9 +7,9 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { FRAME_BYTES } from '@gag/sdk/protocol';
 import { tone } from '@gag/e2e';
 import { analyseTone, s16leToFloat } from '@gag/e2e/tones';
+import { TEST_SECRET, gatewayPerTest } from '@gag/testkit/gateway';
 import { mintToken } from '../src/access/token.js';
 import { HEARTBEAT_INTERVAL_MS } from '../src/net/heartbeat.js';
-import { TEST_SECRET, gatewayPerTest } from '@gag/testkit/gateway';
 import { LegacyTestPhone, legacyRefusal, type LegacyConnectOptions } from './legacy-phone.js';
 
 const t = gatewayPerTest();

@@ -4,8 +4,8 @@ import WebSocket from 'ws';
 import { afterEach, describe, expect, test } from 'vitest';
 import { FRAME_BYTES } from '@gag/sdk/protocol';
 import { tone } from '@gag/e2e';
-import { ADMIN_TOKEN, startClickToCall, type ClickToCall } from './click-fixture.js';
 import { TEST_ORIGIN } from '@gag/testkit/phone';
+import { ADMIN_TOKEN, startClickToCall, type ClickToCall } from './click-fixture.js';
 
 let t: ClickToCall;
 afterEach(async () => {

@@ -6,11 +6,11 @@ import { once } from 'node:events';
 import type { Socket } from 'node:net';
 import { describe, expect, test } from 'vitest';
 import { FRAME_BYTES } from '@gag/sdk/protocol';
-import { parseGroupsConfig } from '../src/config/groups.js';
 import { gatewayPerTestOnDemand } from '@gag/testkit/gateway';
-import { LegacyTestPhone } from './legacy-phone.js';
 import { TEST_ORIGIN, TestPhone } from '@gag/testkit/phone';
 import { roundTrip } from '@gag/testkit/round-trip';
+import { parseGroupsConfig } from '../src/config/groups.js';
+import { LegacyTestPhone } from './legacy-phone.js';
 import { clientFrame, rawUpgrade } from './raw-peer.js';
 
 const t = gatewayPerTestOnDemand();

@@ -2,14 +2,14 @@ import { once } from 'node:events';
 import { afterEach, describe, expect, test } from 'vitest';
 import { FakeAsterisk, tone } from '@gag/e2e';
 import { FRAME_BYTES, PHONE_PATH, SUBPROTOCOL } from '@gag/sdk/protocol';
+import { gatewayPerTest } from '@gag/testkit/gateway';
+import { TEST_ORIGIN, TestPhone } from '@gag/testkit/phone';
 import { mintToken } from '../src/access/token.js';
 import { NO_GROUPS, parseGroupsConfig } from '../src/config/groups.js';
 import { parseGatewayConfig } from '../src/config/load.js';
 import type { GatewayConfig, GatewayConfigInput } from '../src/config/schema.js';
 import { ConfigError } from '../src/errors.js';
-import { gatewayPerTest } from '@gag/testkit/gateway';
 import { handshake } from './handshake.js';
-import { TEST_ORIGIN, TestPhone } from '@gag/testkit/phone';
 
 const CRM2 = 'http://crm2.test';
 const t = gatewayPerTest();

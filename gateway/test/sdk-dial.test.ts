@@ -6,8 +6,8 @@ import { afterEach, expect, test, vi } from 'vitest';
 import { WebSocket as NodeWebSocket } from 'ws';
 import { DialError, GagClient, type Call } from '@gag/sdk';
 import { browserGlobals } from '@gag/testkit/browser-globals';
-import { startClickToCall, type ClickToCall } from './click-fixture.js';
 import { TEST_ORIGIN } from '@gag/testkit/phone';
+import { startClickToCall, type ClickToCall } from './click-fixture.js';
 
 let t: ClickToCall;
 let client: GagClient | undefined;

@@ -4,10 +4,10 @@
  * which would close the connection on a message it does not know, is never sent one.
  */
 import { afterEach, beforeEach, expect, test } from 'vitest';
+import { browserGlobals } from '@gag/testkit/browser-globals';
 import type { Call } from '../src/call.js';
 import { GagClient } from '../src/client.js';
 import { FEATURES } from '../src/protocol.js';
-import { browserGlobals } from '@gag/testkit/browser-globals';
 import { startGatewayStub, type GatewayStub } from './gateway-stub.js';
 
 let gateway: GatewayStub;

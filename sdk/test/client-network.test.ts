@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { browserGlobals, type FakeWindow } from '@gag/testkit/browser-globals';
 import { GagClient, type GagClientEvents, type GagClientOptions } from '../src/client.js';
 import { GagError } from '../src/errors.js';
 import { DefaultReconnectPolicy, type ReconnectPolicy } from '../src/reconnect-policy.js';
-import { browserGlobals, type FakeWindow } from '@gag/testkit/browser-globals';
 import { startGatewayStub, type GatewayStub } from './gateway-stub.js';
 
 /** The next `name` event's arguments, waited for with a bound. */

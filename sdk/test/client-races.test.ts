@@ -2,10 +2,10 @@
  * Races of the connection, from review: each pinned by a test that failed before its fix.
  */
 import { afterEach, beforeEach, expect, test } from 'vitest';
+import { browserGlobals } from '@gag/testkit/browser-globals';
 import type { Call } from '../src/call.js';
 import { GagClient } from '../src/client.js';
 import { DefaultReconnectPolicy } from '../src/reconnect-policy.js';
-import { browserGlobals } from '@gag/testkit/browser-globals';
 import { startGatewayStub, type GatewayStub } from './gateway-stub.js';
 
 const QUICK = new DefaultReconnectPolicy({ delaysMs: [10], jitter: 0 });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { browserGlobals, type FakeWindow } from '@gag/testkit/browser-globals';
 import { ReconnectLoop } from '../src/reconnect-loop.js';
 import type { ReconnectContext } from '../src/reconnect-policy.js';
-import { browserGlobals, type FakeWindow } from '@gag/testkit/browser-globals';
 
 let window: FakeWindow;
 let navigator: { onLine: boolean };

@@ -7,10 +7,10 @@
  */
 import { describe, expect, test } from 'vitest';
 import { FRAME_BYTES } from '@gag/sdk/protocol';
-import { BUSY_CLOSE_CODE } from '../../src/browser/legacy.js';
-import { LegacyTestPhone } from '../legacy-phone.js';
 import { TestPhone } from '@gag/testkit/phone';
 import { roundTrip } from '@gag/testkit/round-trip';
+import { BUSY_CLOSE_CODE } from '../../src/browser/legacy.js';
+import { LegacyTestPhone } from '../legacy-phone.js';
 import { healthyGateway, tcpOf } from './healthy-call.js';
 
 const g = healthyGateway();

@@ -9,8 +9,8 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { asteriskControl } from '@gag/e2e';
 import { encodeClientMessage, parseClientMessage, type ClientMessage } from '@gag/sdk/protocol';
-import { parseAsteriskMessage } from '../../src/asterisk/control.js';
 import { asteriskJsonMessage, asteriskTextMessage, clientMessageText, judgeAsterisk, judgeClient } from '@gag/testkit/fuzz';
+import { parseAsteriskMessage } from '../../src/asterisk/control.js';
 
 /** Runs per property: a few thousand messages in all, well under a second each. */
 const RUNS = 2_000;

@@ -10,9 +10,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect, vi } from 'vitest';
 import { FRAME_BYTES, FRAME_MS, WIRE_RATE_HZ } from '@gag/sdk/protocol';
 import { tone, type FakeCall } from '@gag/e2e';
 import { analyseTone, floatToS16le, s16leToFloat, sineFloat } from '@gag/e2e/tones';
-import type { GatewayConfig, GatewayConfigInput } from '../../src/config/schema.js';
 import { startTestGateway, type TestGateway, type TestGatewayOptions } from '@gag/testkit/gateway';
 import type { TestPhone } from '@gag/testkit/phone';
+import type { GatewayConfig, GatewayConfigInput } from '../../src/config/schema.js';
 import { mediaStart, RogueAsterisk } from './rogue-asterisk.js';
 
 /** The extension of the healthy call; bad inputs use others. */

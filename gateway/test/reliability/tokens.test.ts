@@ -9,9 +9,9 @@ import { UnsecuredJWT } from 'jose';
 import { beforeAll, describe, expect, onTestFinished, test } from 'vitest';
 import { MAX_TOKEN_CHARS } from '@gag/sdk/protocol';
 import { TEST_SECRET } from '@gag/testkit/gateway';
+import { TestPhone } from '@gag/testkit/phone';
 import { confusedToken, makeTestKeys, sign, type TestKeys } from '../jwt-keys.js';
 import { legacyRefusal } from '../legacy-phone.js';
-import { TestPhone } from '@gag/testkit/phone';
 import { healthyGateway } from './healthy-call.js';
 
 const g = healthyGateway();

@@ -8,9 +8,9 @@ import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { describe, expect, test } from 'vitest';
 import { PHONE_PATH, SUBPROTOCOL } from '@gag/sdk/protocol';
+import { TEST_ORIGIN } from '@gag/testkit/phone';
 import { MEDIA_SUBPROTOCOL } from '../../src/asterisk/listener.js';
 import { handshake, type HandshakeOptions } from '../handshake.js';
-import { TEST_ORIGIN } from '@gag/testkit/phone';
 import { healthyGateway } from './healthy-call.js';
 
 /**

@@ -4,11 +4,11 @@
  * connection says the gateway takes them, in-band tones in the outgoing frames otherwise.
  */
 import { afterEach, expect, test, vi } from 'vitest';
+import { decodeDtmf } from '@gag/e2e/tones';
 import { s16ToFloat } from '../../src/audio/pcm.js';
 import { Call } from '../../src/call.js';
 import type { CallTransport } from '../../src/call-events.js';
 import { FRAME_SAMPLES, WIRE_RATE_HZ } from '../../src/wire-units.js';
-import { decodeDtmf } from '@gag/e2e/tones';
 import { steadyMicrophone } from './steady-microphone.js';
 
 afterEach(() => {
