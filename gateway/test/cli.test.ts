@@ -245,22 +245,25 @@ describe('gag-gateway running', () => {
     expect(r.logs.find((l) => l.level === 60)).toMatchObject({ msg: 'unhandled rejection' });
   });
 
-  test('a port already in use is a runtime failure: fatal line, exit 1', async () => {
+  test('a port already in use is not a crash: no fatal line, exit 2 with one line naming the key (listen-errors.test.ts has the words)', async () => {
     const taken = createServer();
     taken.listen(0, '127.0.0.1');
     await once(taken, 'listening');
     const { port } = taken.address() as AddressInfo;
     const logs: Array<Record<string, unknown>> = [];
+    let stderr = '';
     const file = await write('goastgateway.json', { ...base, asterisk_addr: `127.0.0.1:${port}`, browser_addr: '127.0.0.1:0' });
     const code = await main(['-c', file], {
       stdout: () => undefined,
-      stderr: () => undefined,
+      stderr: (s) => (stderr += s),
       process: new EventEmitter(),
       logDestination: { write: (line: string) => void logs.push(JSON.parse(line)) },
     });
     taken.close();
-    expect(code).toBe(1);
-    expect(logs.find((l) => l.level === 60)).toMatchObject({ msg: 'start failed' });
+    expect(code).toBe(2);
+    expect(stderr.split('\n')).toHaveLength(2);
+    expect(stderr).toContain(`asterisk_addr: 127.0.0.1:${port} is already in use`);
+    expect(logs.filter((l) => l.level === 60)).toEqual([]);
   });
 
   test('a TLS file missing at start-up is a config error: exit 2, one line', async () => {
