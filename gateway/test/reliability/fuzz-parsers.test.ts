@@ -2,8 +2,8 @@
  * Property-based fuzzing of the parsers at the gateway's two edges (fast-check): whatever text
  * arrives, chan_websocket's control parser (plain text and JSON) and the gag.v1 client parser
  * either return a well-formed message or throw a `ProtocolError` (`GAG_PROTOCOL`); nothing else
- * escapes. The generators are the bench's (`bench/src/fuzz-messages.ts`), which runs ≥ 100,000
- * messages per side (`npm run bench -- --only fuzz`); here a few thousand keep `npm test` quick.
+ * escapes. The generators are the test kit's (`@gag/testkit/fuzz`), which the bench runs at
+ * ≥ 100,000 messages per side (`npm run bench -- --only fuzz`); here a few thousand keep `npm test` quick.
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
