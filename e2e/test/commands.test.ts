@@ -55,7 +55,8 @@ describe('the package bins, through the launchers npm links at install', () => {
     expect(help.stdout).toMatch(/^Usage: gag-gateway /);
   });
 
-  it('gag-fake-asterisk --help', async () => {
+  it('gag-fake-asterisk --version and --help', async () => {
+    expect(await run(FAKE_BIN, ['--version'])).toEqual({ code: 0, stdout: `${version('../package.json')}\n`, stderr: '' });
     const help = await run(FAKE_BIN, ['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Usage: gag-fake-asterisk /);

@@ -14,7 +14,7 @@ import { loadConfigFiles } from './access/credentials.js';
 import { devConfig, loadGatewayConfig } from './config/load.js';
 import type { GatewayConfig } from './config/schema.js';
 import { ConfigError } from './errors.js';
-import { createLogger, type Logger, type LogLevel } from './log.js';
+import { LOG_FORMATS, createLogger, type LogFormat, type Logger, type LogLevel } from './log.js';
 import { startGateway, type Gateway } from './server.js';
 
 /** GoAstGateway's default places (its README, 起動). */
@@ -33,6 +33,9 @@ Relays Asterisk chan_websocket calls to browsers logged in by JWT.
                       a file named here must exist)
       --check-config  validate both files and the files they name, then exit
                       (0 valid, 2 invalid)
+      --log-format F  json (one JSON object a line, for journald and log shippers)
+                      or pretty (readable lines with ISO times); default pretty
+                      when stdout is a terminal, json otherwise
   -h, --help          this help
   -v, --version       print the version
 
@@ -53,6 +56,8 @@ export interface CliIo {
   readonly process: ProcessEvents;
   /** Log lines (default stdout). */
   readonly logDestination?: DestinationStream;
+  /** Whether stdout is a terminal: then logs are readable lines unless `--log-format json`. */
+  readonly stdoutIsTTY?: boolean;
   /** Called once the gateway listens. */
   readonly onStarted?: (gateway: Gateway) => void;
 }
@@ -102,6 +107,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         config: { type: 'string', short: 'c' },
         groups: { type: 'string', short: 'g' },
         'check-config': { type: 'boolean' },
+        'log-format': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -113,6 +119,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return 2;
   }
   if (args.help === true) return io.stdout(USAGE), 0;
+  const logFormat = args['log-format'] ?? (io.stdoutIsTTY === true ? 'pretty' : 'json');
+  if (!(LOG_FORMATS as readonly string[]).includes(logFormat)) {
+    io.stderr(`gag-gateway: --log-format must be json or pretty, got "${logFormat}"\n`);
+    return 2;
+  }
   if (args.version === true) return io.stdout(`${version()}\n`), 0;
 
   const files: Files = {
@@ -134,11 +145,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stderr(`gag-gateway: ${e.message}\n`);
     return 2;
   }
-  return run(loaded.config, loaded.groups, files, io);
+  return run(loaded.config, loaded.groups, files, io, logFormat as LogFormat);
 }
 
-async function run(config: GatewayConfig, groups: GroupsConfig, files: Files, io: CliIo): Promise<number> {
-  const log = createLogger(config.log_level as LogLevel, io.logDestination);
+async function run(config: GatewayConfig, groups: GroupsConfig, files: Files, io: CliIo, format: LogFormat): Promise<number> {
+  const log = createLogger(config.log_level as LogLevel, io.logDestination, { format, colorize: io.stdoutIsTTY === true && io.logDestination === undefined });
   if (files.config === undefined) log.warn('no config file: loopback-only dev defaults with a random secret (pass -c goastgateway.json)');
   let exit!: (code: number) => void;
   const exited = new Promise<number>((resolve) => (exit = resolve));
@@ -205,6 +216,7 @@ export async function runFromProcess(): Promise<void> {
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
     process,
+    stdoutIsTTY: process.stdout.isTTY === true,
   });
   // After a fatal error the process state is unknown: leave now. Otherwise let stdout drain.
   if (code === 1) process.exit(1);

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import { pino, type Logger, type DestinationStream } from 'pino';
+import { PinoPretty } from 'pino-pretty';
 
 export type { Logger } from 'pino';
 
@@ -41,12 +42,34 @@ export const REDACT_PATHS: readonly string[] = [
   '*.admin_token',
 ];
 
+/** How log lines look: JSON for machines (journald, shippers), or one readable line for a person at a terminal. */
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
 /**
- * The root logger, JSON lines to `destination` (stdout by default), at `level` from the config.
+ * The human form of a line: local time in ISO form, the level, the message, then the fields
+ * (`2026-12-07T03:30:12.345+0000 INFO: gateway listening {"asterisk":"127.0.0.1:8765"}`).
+ */
+function prettyStream(destination: DestinationStream | undefined, colorize: boolean): DestinationStream {
+  return PinoPretty({
+    colorize,
+    translateTime: "SYS:yyyy-mm-dd'T'HH:MM:ss.lo",
+    ignore: 'pid,hostname,app',
+    singleLine: true,
+    sync: true,
+    ...(destination === undefined ? {} : { destination }),
+  });
+}
+
+/**
+ * The root logger at `level` from the config: JSON lines to `destination` (stdout by default),
+ * or with `format: 'pretty'` one readable line each (the CLI's choice on a terminal). Redaction
+ * applies to both forms.
  * @example
  * const log = createLogger(config.log_level as LogLevel);
  * log.info({ asterisk: '127.0.0.1:8765' }, 'gateway listening');
  */
-export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
-  return pino({ level, redact: { paths: [...REDACT_PATHS], censor: '[redacted]' }, base: { app: 'gag-gateway' } }, destination);
+export function createLogger(level: LogLevel, destination?: DestinationStream, options: { format?: LogFormat; colorize?: boolean } = {}): Logger {
+  const out = options.format === 'pretty' ? prettyStream(destination, options.colorize ?? false) : destination;
+  return pino({ level, redact: { paths: [...REDACT_PATHS], censor: '[redacted]' }, base: { app: 'gag-gateway' } }, out);
 }

@@ -49,7 +49,9 @@ const origins = [`http://localhost:${port}`, `http://127.0.0.1:${port}`, ...opti
 /** The token secret: yours from GAG_JWT_SECRET (to mint tokens in your own backend), else random. */
 const jwtSecret = process.env['GAG_JWT_SECRET'];
 
-const log = createLogger('info');
+// Only what needs attention, readable on a terminal: the start-up is the two URLs below.
+const tty = process.stdout.isTTY === true;
+const log = createLogger('warn', undefined, { format: tty ? 'pretty' : 'json', colorize: tty });
 // Click-to-call works in the demo too: a fake AMI rings the page back, and the "far end" is the
 // same tone-then-echo as the echo test. The secret only ever travels over loopback.
 const ami = await FakeAmi.start({ secret: 'demo-ami-secret' });

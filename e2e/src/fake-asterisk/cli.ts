@@ -7,6 +7,7 @@
  *     npx gag-fake-asterisk script answer-and-talk.json
  * @packageDocumentation
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { GagError, isWireFormat } from '@gag/sdk/protocol';
 import { FakeAsterisk, type FakeAsteriskOptions } from './client.js';
@@ -38,6 +39,7 @@ what the phone sent: strongest frequency, level, DTMF keys detected.
   --seconds N        hang up after N seconds of talk (default 10)
   --username U, --password P   Basic auth, as in websocket_client.conf
   -h, --help
+  -v, --version
 
 script: runs the steps of FILE.json in turn (the format: @gag/e2e README, "The CLI"); exit code 1 names
 the step that failed.
@@ -61,6 +63,7 @@ const OPTIONS = {
   username: { type: 'string' },
   password: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -73,6 +76,10 @@ const write = (line: string): void => void process.stdout.write(`${line}\n`);
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   const [command, target] = positionals;
+  if (values.version === true) {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    return write(pkg.version), 0;
+  }
   if (values.help === true || (command !== 'call' && command !== 'script') || target === undefined || positionals.length > 2) {
     process.stdout.write(USAGE);
     return values.help === true ? 0 : 2;
