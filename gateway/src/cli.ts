@@ -43,6 +43,9 @@ Signals: SIGHUP re-reads both files (listen addresses and TLS need a restart),
 SIGINT/SIGTERM hang up every call and stop.
 `;
 
+/** Every problem of a config error, a line each: `gag-gateway: file: key: what is wrong — how to fix it`. */
+const configErrorLines = (e: ConfigError): string => e.problems.map((p) => `gag-gateway: ${e.file}: ${p.key}: ${p.fix}\n`).join('');
+
 /** Where signals and process-wide failures are heard: `process`, or an EventEmitter in tests. */
 export type ProcessEvents = Pick<NodeJS.EventEmitter, 'on' | 'off'>;
 
@@ -87,7 +90,7 @@ async function reloadFromFiles(gateway: Gateway, files: Files, log: Logger): Pro
     await gateway.reload(config, groups);
   } catch (e) {
     if (!(e instanceof ConfigError)) return void log.error({ err: e }, 'config reload failed');
-    log.error({ file: e.file, key: e.key, fix: e.fix }, 'config reload refused; the old config stays');
+    log.error({ file: e.file, key: e.key, fix: e.fix, problems: e.problems }, 'config reload refused; the old config stays');
   }
 }
 
@@ -142,7 +145,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
-    io.stderr(`gag-gateway: ${e.message}\n`);
+    io.stderr(configErrorLines(e));
     return 2;
   }
   return run(loaded.config, loaded.groups, files, io, logFormat as LogFormat);
@@ -166,7 +169,7 @@ async function run(config: GatewayConfig, groups: GroupsConfig, files: Files, io
     try {
       gateway = await startGateway(config, { log, groups, ...(files.config === undefined ? {} : { configFile: files.config }) });
     } catch (e) {
-      if (e instanceof ConfigError) return io.stderr(`gag-gateway: ${e.message}\n`), 2;
+      if (e instanceof ConfigError) return io.stderr(configErrorLines(e)), 2;
       log.fatal({ err: e }, 'start failed');
       return 1;
     }

@@ -4,21 +4,40 @@
  */
 import { GagError } from '@gag/sdk/protocol';
 
+/** One thing wrong in a config file: the key (a dot path) and what to do. */
+export interface ConfigProblem {
+  readonly key: string;
+  readonly fix: string;
+}
+
 /**
- * A config file is wrong. The message reads `file: key: what is wrong — how to fix it`, and the
- * CLI prints it without a stack and exits with code 2.
+ * A config file is wrong. The message reads `file: key: what is wrong — how to fix it` for the
+ * first problem; `problems` lists every one (the CLI prints a line each, without a stack, and
+ * exits with code 2).
  */
 export class ConfigError extends GagError {
   override name = 'ConfigError';
   readonly file: string;
   readonly key: string;
   readonly fix: string;
-  /** @param options.cause what failed underneath, e.g. the listen error (its `code`: `EADDRINUSE`). */
-  constructor(details: { file: string; key: string; fix: string }, options?: { cause?: unknown }) {
+  /** Every problem found in the file, the first being `key` and `fix`. */
+  readonly problems: readonly ConfigProblem[];
+  /**
+   * @param details the (first) problem, and with `more` the ones after it.
+   * @param options.cause what failed underneath, e.g. the listen error (its `code`: `EADDRINUSE`).
+   */
+  constructor(details: { file: string; key: string; fix: string; more?: readonly ConfigProblem[] }, options?: { cause?: unknown }) {
     super('GAG_CONFIG_INVALID', `${details.file}: ${details.key}: ${details.fix}`, options);
     this.file = details.file;
     this.key = details.key;
     this.fix = details.fix;
+    this.problems = [{ key: details.key, fix: details.fix }, ...(details.more ?? [])];
+  }
+
+  /** One error for every problem of `file` (at least one). */
+  static of(file: string, problems: readonly [ConfigProblem, ...ConfigProblem[]]): ConfigError {
+    const [first, ...more] = problems;
+    return new ConfigError({ file, key: first.key, fix: first.fix, more });
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import * as v from 'valibot';
 import { ConfigError } from '../errors.js';
+import { problemsOf } from './issue-words.js';
 import { readJsonFile } from './json-file.js';
 
 const Extension = v.pipe(v.string(), v.regex(/^[\w.+-]{1,64}$/, 'each member is an extension, e.g. "201"'));
@@ -13,7 +14,7 @@ const GroupSchema = v.strictObject({
   strategy: v.picklist(['ringall', 'sequential'], 'must be "ringall" or "sequential"'),
   members: v.pipe(v.array(Extension), v.minLength(1, 'list at least one extension, e.g. ["201", "202"]')),
   /** Seconds: how long each member rings (sequential) or the group rings (ringall). */
-  timeout: v.optional(v.pipe(v.number('must be a number of seconds'), v.integer(), v.minValue(1, 'must be at least 1 (seconds)')), 30),
+  timeout: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1, 'must be at least 1 (seconds)')), 30),
 });
 
 const GroupsSchema = v.record(v.pipe(v.string(), v.regex(/^[\w.+-]{1,64}$/, 'group names are like extensions, e.g. "G01"')), GroupSchema);
@@ -33,9 +34,8 @@ export function parseGroupsConfig(file: string, json: unknown): GroupsConfig {
     for (const group of Object.values(r.output)) Object.freeze(group.members), Object.freeze(group);
     return Object.freeze(r.output);
   }
-  const [issue] = r.issues;
-  const key = v.getDotPath(issue) ?? '(top level)';
-  throw new ConfigError({ file, key, fix: issue.input === undefined ? 'is required' : issue.message });
+  const [first, ...rest] = problemsOf(r.issues, () => 'unknown key — a group has strategy, members and timeout');
+  throw ConfigError.of(file, [first!, ...rest]);
 }
 
 /**

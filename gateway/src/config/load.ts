@@ -1,7 +1,7 @@
 /**
  * Reads, validates and freezes the gateway config, and reads its TLS certificate and key (the
- * token keys are read by `access/keys.ts`; `access/credentials.ts` reads both). The first problem becomes a `ConfigError` naming the file,
- * the key and the fix.
+ * token keys are read by `access/keys.ts`; `access/credentials.ts` reads both). The problems
+ * become one `ConfigError` naming the file and, for each, the key and the fix.
  * @packageDocumentation
  */
 import { randomBytes } from 'node:crypto';
@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { createSecureContext } from 'node:tls';
 import * as v from 'valibot';
 import { ConfigError } from '../errors.js';
+import { problemsOf } from './issue-words.js';
 import { readJsonFile } from './json-file.js';
 import { GatewaySchema, type GatewayConfig, type GatewayConfigInput } from './schema.js';
 
@@ -42,19 +43,15 @@ function unknownKey(key: string): string {
 
 /**
  * Validate an already-parsed JSON value as read from `file`.
- * @throws ConfigError (`GAG_CONFIG_INVALID`) for the first problem.
+ * @throws ConfigError (`GAG_CONFIG_INVALID`) with every problem (`problems`), the first in its message.
  * @example
  * const config = parseGatewayConfig('goastgateway.json', JSON.parse(text));
  */
 export function parseGatewayConfig(file: string, json: unknown): GatewayConfig {
   const r = v.safeParse(GatewaySchema, json);
   if (r.success) return deepFreeze(r.output);
-  const [issue] = r.issues;
-  const key = v.getDotPath(issue) ?? '(top level)';
-  // A missing key is reported by the object, not by the key's own schema (and its message).
-  let fix = issue.input === undefined && issue.kind === 'schema' ? 'is required' : issue.message;
-  if (issue.type === 'strict_object' && issue.expected === 'never') fix = unknownKey(key);
-  throw new ConfigError({ file, key, fix });
+  const [first, ...rest] = problemsOf(r.issues, unknownKey);
+  throw ConfigError.of(file, [first!, ...rest]);
 }
 
 /**
