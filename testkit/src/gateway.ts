@@ -1,6 +1,8 @@
 /**
  * A gateway on loopback port 0 for one test, with its log lines captured, a token minter and a
- * fake Asterisk pointed at it. `stop()` closes everything and checks nothing is left over.
+ * fake Asterisk pointed at it; `stop()` closes everything. `gatewayPerTest()` and
+ * `gatewayPerTestOnDemand()` give each test its own and check, after it, that no call and no
+ * session is left over: the preamble gateway test files would otherwise each copy.
  */
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, expect } from 'vitest';
