@@ -1,24 +1,14 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { startTestGateway, type TestGateway } from '@gag/testkit/gateway';
+import { gatewayPerTestOnDemand } from '@gag/testkit/gateway';
 import { parseGroupsConfig } from '../src/config/groups.js';
 
 // GoAstGateway's sample gag_groups.json, verbatim: G01 sequential and G02 ringall over 201 and 202, 30 s.
 import sample from './fixtures/gag_groups.json' with { type: 'json' };
 
 const groups = parseGroupsConfig('gag_groups.json', sample);
-let t: TestGateway;
-let started: TestGateway | undefined;
-async function gateway(...args: Parameters<typeof startTestGateway>): Promise<TestGateway> {
-  started = await startTestGateway(...args);
-  return started;
-}
-
-afterEach(async () => {
-  vi.useRealTimers();
-  if (started === undefined) return;
-  await started.stop();
-  expect(started.gw.router.calls).toHaveLength(0);
-  started = undefined;
+const t = gatewayPerTestOnDemand();
+afterEach(() => {
+  vi.useRealTimers(); // before the kit stops the test's gateway
 });
 
 describe('groups from gag_groups.json', () => {
@@ -39,7 +29,7 @@ describe('groups from gag_groups.json', () => {
   });
 
   test('ringall rings every member with the group name; the first answer wins, the others hear answered_elsewhere', async () => {
-    t = await gateway({}, { groups });
+    await t.start({}, { groups });
     const [a, b] = [await t.phone('201'), await t.phone('202')];
     const call = await t.asterisk.call('ws-ext-G02', { params: { from: '0312345678' } });
     const [ia, ib] = [await a.next('incoming'), await b.next('incoming')];
@@ -56,7 +46,7 @@ describe('groups from gag_groups.json', () => {
   });
 
   test('sequential rings one member at a time, goes round, and ends at ring_timeout_ms (GoAstGateway looped forever)', async () => {
-    t = await gateway({ ring_timeout_ms: 90_000 }, { groups });
+    await t.start({ ring_timeout_ms: 90_000 }, { groups });
     const [a, b] = [await t.phone('201'), await t.phone('202')];
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const call = await t.asterisk.call('ws-ext-G01');
@@ -76,7 +66,7 @@ describe('groups from gag_groups.json', () => {
   });
 
   test('sequential skips a member who is offline and moves on when a member rejects', async () => {
-    t = await gateway({}, { groups });
+    await t.start({}, { groups });
     const b = await t.phone('202');
     const call = await t.asterisk.call('ws-ext-G01');
     const { callId } = await b.next('incoming'); // 201 is offline: 202 rings first
@@ -93,7 +83,7 @@ describe('groups from gag_groups.json', () => {
 
 describe('several phones of one extension', () => {
   test('both ring; the first answer wins and the other ends with answered_elsewhere', async () => {
-    t = await gateway();
+    await t.start();
     const desk = await t.phone('2001');
     const laptop = await t.phone('2001');
     const call = await t.asterisk.call('ws-ext-2001');
@@ -108,7 +98,7 @@ describe('several phones of one extension', () => {
   });
 
   test('a phone already in a call is busy: a second call rings only the idle phone, then gets HANGUP when none is idle', async () => {
-    t = await gateway();
+    await t.start();
     const desk = await t.phone('2001');
     const first = await t.asterisk.call('ws-ext-2001');
     desk.send({ type: 'answer', callId: (await desk.next('incoming')).callId });
