@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig } from 'vite';
 import { workletPlugin } from '../sdk/build/worklet-plugin.js';
 import { lazyCallMedia } from './build/lazy-call-media.js';
 import { tightTemplates } from './build/tight-templates.js';
@@ -24,7 +24,13 @@ const CSS_TARGET = ['chrome123', 'edge123', 'firefox120', 'safari17.5'];
  * gzipped). Its CommonJS file itself also carries `EventEmitter` as a named export, which is what
  * the SDK imports: taking that file directly needs no helper.
  */
-const resolve = { alias: [{ find: /^eventemitter3$/, replacement: createRequire(import.meta.url).resolve('eventemitter3') }] };
+const alias = [{ find: /^eventemitter3$/, replacement: createRequire(import.meta.url).resolve('eventemitter3') }];
+
+/**
+ * `@gag/sdk` from its TypeScript sources (its `source` export condition), not its library build:
+ * lazyCallMedia() replaces the SDK's source loader, and the worklets are bundled here.
+ */
+const resolve = { alias, conditions: ['source', ...defaultClientConditions] };
 
 export default defineConfig(({ mode }) =>
   mode === 'esm'

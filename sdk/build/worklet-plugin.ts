@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type { Plugin } from 'vite';
-import { bundleInMemory, type InMemoryBundle } from './bundle-in-memory.mjs';
+import { bundleInMemory, type InMemoryBundle } from '@gag/sdk/build/bundle-in-memory';
 
 const QUERY = '?worklet';
 /** Rollup's convention for virtual ids: the \0 keeps other plugins (TS transform, loaders) away. */
