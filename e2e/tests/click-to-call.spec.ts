@@ -31,3 +31,27 @@ test('a number the gateway does not allow shows why, and nothing is originated',
   await expect(phone.element.getByRole('alert')).toHaveText('This number cannot be called from here.');
   expect(gag.ami.originates.length).toBe(before);
 });
+
+test('a call back started through POST /api/calls rings the page and waits for a click: whoever holds the token cannot open the microphone', async ({ phone, gag }) => {
+  await expect.poll(() => gag.gateway.dialer.isReady(), { message: 'the gateway logged in to the fake AMI' }).toBe(true);
+  const api = gag.gateway.browserUrl.replace(/^ws/, 'http');
+  const res = await fetch(`${api}/api/calls`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${await gag.mintToken('2001')}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ number: '0312345678' }),
+    signal: AbortSignal.timeout(5_000),
+  });
+  expect(res.status).toBe(202);
+  const originate = await gag.ami.nextOriginate();
+  const callBack = await originate.call;
+  if (callBack === undefined) throw new Error('the fake AMI did not ring the extension back');
+  // It rings with Answer and Reject, like any call; nothing is answered and no microphone audio flows.
+  expect(await phone.expectRinging()).toMatchObject({ outbound: true, dialedNumber: '0312345678' });
+  await expect(phone.button('answer')).toBeVisible();
+  expect(callBack.commands).toEqual([]);
+  await phone.answer();
+  await callBack.answered;
+  await phone.expectTalking();
+  await phone.hangup();
+  await phone.expectEnded({ reason: 'hangup' });
+});

@@ -44,7 +44,23 @@ test('client.dial() resolves with the dialId, and the call back arrives marked o
   const dialing = await c.dial('03-1234-5678');
   expect(dialing).toEqual({ dialId: expect.any(String), number: '0312345678' });
   const call = await incoming;
-  expect(call).toMatchObject({ outbound: true, dialedNumber: '0312345678', dialId: dialing.dialId });
+  expect(call).toMatchObject({ outbound: true, dialedNumber: '0312345678', dialId: dialing.dialId, dialedHere: true });
+  call.reject();
+  await expect.poll(() => t.gw.router.calls.length).toBe(0);
+});
+
+test('a call back this client did not ask for (POST /api/calls with its token) is outbound but not dialedHere: it rings', async () => {
+  t = await startClickToCall({ backend: 'ami' });
+  const c = await online('2001');
+  const incoming = new Promise<Call>((resolve) => c.once('incoming', resolve));
+  const posted = await t.http('/api/calls', {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${await t.token('2001')}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ number: '0312345678' }),
+  });
+  expect(posted.status).toBe(202);
+  const call = await incoming;
+  expect(call).toMatchObject({ outbound: true, dialedNumber: '0312345678', dialedHere: false, state: 'ringing' });
   call.reject();
   await expect.poll(() => t.gw.router.calls.length).toBe(0);
 });

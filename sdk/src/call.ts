@@ -67,6 +67,12 @@ export class Call extends EventEmitter<CallEvents> {
   readonly format: WireFormat;
   /** True for the call back of this extension's own click-to-call: answering it dials `dialedNumber`. */
   readonly outbound: boolean;
+  /**
+   * True for the call back of a `dial()` made by this client (its dial id is one the gateway gave
+   * this client): the one kind of call to answer without a click. An `outbound` call back started
+   * elsewhere (the operations API, another device of the extension) is false and rings.
+   */
+  readonly dialedHere: boolean;
   /** The number a click-to-call dials once this call back is answered (with `outbound`). */
   readonly dialedNumber: string | null;
   /** Matches the `dialId` that `client.dial()` resolved with (with `outbound`). */
@@ -94,13 +100,14 @@ export class Call extends EventEmitter<CallEvents> {
   readonly #microphone: MediaTrackConstraints | undefined;
 
   /** @internal Calls are created by the client on `incoming`. */
-  constructor(incoming: Incoming, transport: CallTransport, microphone?: MediaTrackConstraints) {
+  constructor(incoming: Incoming, transport: CallTransport, microphone?: MediaTrackConstraints, dialedHere = false) {
     super();
     this.id = incoming.callId;
     this.extension = incoming.extension;
     this.callerNumber = incoming.callerNumber;
     this.callerName = incoming.callerName;
     this.outbound = incoming.outbound === true;
+    this.dialedHere = this.outbound && dialedHere;
     this.direction = this.outbound ? 'outbound' : 'inbound';
     this.dialedNumber = incoming.dialedNumber ?? null;
     this.dialId = incoming.dialId ?? null;

@@ -240,7 +240,7 @@ export class GagClient extends EventEmitter<GagClientEvents> {
         return;
       case 'incoming': {
         if (this.#calls.has(message.callId)) return void this.#log.warn({ callId: message.callId }, 'incoming repeated: ignored');
-        const call = new Call(message, this.#transport, this.#options.microphone);
+        const call = new Call(message, this.#transport, this.#options.microphone, this.#dials.isOwn(message.dialId, message.requestId));
         this.#calls.set(call.id, call);
         this.emit('incoming', call);
         this.#ring?.add(call); // after the listeners: a call they rejected at once does not ring

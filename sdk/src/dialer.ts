@@ -8,6 +8,8 @@ import type { DialErrorCode } from './protocol.js';
 
 /** How long a `dial` waits for the gateway's answer. */
 export const DIAL_TIMEOUT_MS = 10_000;
+/** How many of this client's accepted dial ids are remembered, to know their call backs. */
+export const OWN_DIALS_KEPT = 32;
 
 /** A click-to-call the gateway refused or could not start (code `GAG_DIAL_FAILED`). */
 export class DialError extends GagError {
@@ -41,10 +43,29 @@ interface Pending {
 export class DialRequests {
   #next = 0;
   readonly #pending = new Map<string, Pending>();
+  /** The request ids this client sent and the dial ids the gateway accepted, oldest first (bounded). */
+  readonly #asked: string[] = [];
+  readonly #accepted: string[] = [];
+
+  /**
+   * Whether a call back answers a `dial` of this client — its `incoming` echoes one of our request
+   * ids (it may come before the `dialing`), or carries a dial id the gateway gave us: only such a
+   * call back may be answered by itself. One started elsewhere (the operations API, another
+   * device of the extension) rings like any call.
+   */
+  isOwn(dialId: string | null | undefined, requestId: string | undefined): boolean {
+    return (requestId !== undefined && this.#asked.includes(requestId)) || (dialId !== null && dialId !== undefined && this.#accepted.includes(dialId));
+  }
+
+  static #keep(list: string[], id: string): void {
+    list.push(id);
+    if (list.length > OWN_DIALS_KEPT) list.shift();
+  }
 
   /** Send a `dial` with `send`; resolves on `dialing`, rejects with {@link DialError}. */
   request(send: (requestId: string) => void): Promise<Dialing> {
     const requestId = `d${++this.#next}`;
+    DialRequests.#keep(this.#asked, requestId);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.failed(requestId, 'timeout', 'no answer from the gateway'), DIAL_TIMEOUT_MS);
       this.#pending.set(requestId, { resolve, reject, timer });
@@ -55,7 +76,9 @@ export class DialRequests {
   /** The gateway accepted `requestId`. */
   dialing(requestId: string, dialing: Dialing): void {
     const p = this.#take(requestId);
-    p?.resolve(dialing);
+    if (p === undefined) return;
+    DialRequests.#keep(this.#accepted, dialing.dialId);
+    p.resolve(dialing);
   }
 
   /** The gateway refused `requestId` (or no answer came). */

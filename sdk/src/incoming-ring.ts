@@ -41,7 +41,7 @@ export class IncomingRing {
   /** Ring for `call` until it leaves `ringing`. */
   add(call: Call): void {
     // The call back of the user's own click-to-call does not ring: the user just asked for it.
-    if (call.state !== 'ringing' || call.outbound || this.#ringing.has(call)) return;
+    if (call.state !== 'ringing' || call.dialedHere || this.#ringing.has(call)) return;
     this.#ringing.add(call);
     const onState = (): void => {
       if (call.state === 'ringing') return;

@@ -157,6 +157,11 @@ const ServerMessageSchema = v.variant('type', [
     /** The `dialId` of the `dialing` this call belongs to (with `outbound`). */
     dialId: v.optional(CallId),
     /**
+     * The `requestId` of this client's own `dial` (with `outbound`, to the asking phone only; it
+     * may come before the `dialing`): the call back to answer without a click.
+     */
+    requestId: v.optional(RequestId),
+    /**
      * The codec of the call's audio, both ways (Asterisk's `c(…)`): the gateway relays it
      * unchanged. Absent from older gateways, which carry slin16 only.
      */

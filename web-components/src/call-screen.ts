@@ -85,7 +85,8 @@ export class CallScreen {
     call.on('dtmf', (digit) => this.#host.dispatchEvent(gagEvent('gag-dtmf', { callId: call.id, digit })));
     call.on('ended', (reason) => this.#onEnded(detail, reason));
     this.#host.dispatchEvent(gagEvent('gag-incoming', detail));
-    if (call.outbound || this.#hooks.answersHere(call)) return void this.answer();
+    // Only the call back of this page's own dial answers by itself; one started elsewhere rings.
+    if (call.dialedHere || this.#hooks.answersHere(call)) return void this.answer();
     this.#hooks.focus('.answer');
     this.#ringNotice.show();
   }
@@ -138,7 +139,7 @@ export class CallScreen {
   /** The desktop notification while the call rings and the tab is hidden. */
   #notice(): CallNotice | undefined {
     const call = this.#call;
-    if (call?.state !== 'ringing' || call.outbound) return undefined;
+    if (call?.state !== 'ringing' || call.dialedHere) return undefined;
     const t = this.#hooks.labels();
     const body = [call.callerNumber ?? t.unknownCaller, call.callerName, call.group && fill(t.group, call.group)];
     return { title: t.ringing, body: body.filter(Boolean).join('\n'), tag: call.id, onClick: () => this.#hooks.focus('.answer') };

@@ -50,7 +50,7 @@ export function renderCaller(t: Labels, call: Pick<Call, 'outbound' | 'dialedNum
  */
 export function renderCallActions(t: Labels, call: Call, shortcuts: boolean, panel: Panel | undefined, on: CallActions, renderPanel: (panel: Panel) => TemplateResult): TemplateResult {
   const hangup = html`<button class="hangup" part="button hangup" aria-keyshortcuts=${shortcuts ? SHORTCUTS.hangup : nothing} @click=${on.hangup}>${t.hangup}</button>`;
-  if (call.state === 'ringing' && !call.outbound) {
+  if (call.state === 'ringing' && !call.dialedHere) {
     return html`<div class="actions">
       <button class="answer" part="button answer" aria-keyshortcuts=${shortcuts ? SHORTCUTS.answer : nothing} @click=${on.answer}>${t.answer}</button>
       <button class="reject" part="button reject" aria-keyshortcuts=${shortcuts ? `Escape ${SHORTCUTS.hangup}` : 'Escape'} @click=${on.reject}>${t.reject}</button>

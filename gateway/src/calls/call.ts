@@ -15,8 +15,12 @@ import type { RingPlan } from './ring-plan.js';
 import { RingSteps } from './ring-steps.js';
 import type { CallerId } from './routing.js';
 
-/** The call back of a click-to-call: the user's own outbound call (`incoming.outbound`); `number` is dialled once the user answers. */
-export type OutboundCall = Pick<PendingDial, 'dialId' | 'number'>;
+/**
+ * The call back of a click-to-call: the user's own outbound call (`incoming.outbound`); `number`
+ * is dialled once the user answers. The phone that asked (`phoneId`) gets its `requestId` back
+ * in `incoming`, which tells its SDK the call is the answer to its own `dial` (to answer by itself).
+ */
+export type OutboundCall = Pick<PendingDial, 'dialId' | 'number' | 'phoneId' | 'requestId'>;
 
 /** What a call needs: its Asterisk leg, whom it is for, how to find phones, and whom to tell of its states. */
 export interface CallOptions {
@@ -297,6 +301,7 @@ export class Call {
       group: this.group,
       format: this.format,
       ...(this.outbound === undefined ? {} : { outbound: true, dialedNumber: this.outbound.number, dialId: this.outbound.dialId }),
+      ...(this.outbound?.requestId !== undefined && this.outbound.phoneId === phone.id ? { requestId: this.outbound.requestId } : {}),
     });
   }
 

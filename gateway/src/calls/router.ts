@@ -124,7 +124,7 @@ export class Router {
       plan,
       available,
       log,
-      outbound: dial === undefined ? undefined : { dialId: dial.dialId, number: dial.number },
+      outbound: dial === undefined ? undefined : { dialId: dial.dialId, number: dial.number, phoneId: dial.phoneId, requestId: dial.requestId },
       onState: (c, previous) => this.#onCallState(c, previous),
       keypad: this.#keypadFor(start),
     });
@@ -209,6 +209,7 @@ export class Router {
       extension,
       number: message.number,
       phoneId: phone.id,
+      requestId,
       via: 'ws',
       onLateFailure: (code, text) => phone.send({ type: 'dial_failed', requestId, code, message: text }),
     });

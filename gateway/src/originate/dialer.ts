@@ -31,6 +31,8 @@ export interface DialRequest {
   readonly number: string;
   /** The phone that asked (a `dial` message): the call back rings only it while it is online. */
   readonly phoneId: string | undefined;
+  /** The asking phone's `requestId`, echoed in the call back's `incoming` to that phone alone. */
+  readonly requestId?: string | undefined;
   readonly via: 'ws' | 'http';
   /** Told when Asterisk accepted the originate but the call back failed before reaching us. */
   readonly onLateFailure?: (code: DialErrorCode, message: string) => void;
@@ -47,6 +49,8 @@ export interface PendingDial {
   readonly extension: string;
   readonly number: string;
   readonly phoneId: string | undefined;
+  /** The `requestId` of the phone's `dial` (undefined for `POST /api/calls`). */
+  readonly requestId: string | undefined;
 }
 
 interface Entry extends PendingDial {
@@ -141,7 +145,7 @@ export class Dialer {
     const values = { ext: extension, number };
     const timeoutMs = config.ring_timeout_ms;
     // Pending before the originate: Asterisk may ring back before its answer reaches us.
-    this.#remember({ dialId, extension, number, phoneId: request.phoneId, via, onLateFailure: request.onLateFailure }, timeoutMs + PENDING_GRACE_MS);
+    this.#remember({ dialId, extension, number, phoneId: request.phoneId, requestId: request.requestId, via, onLateFailure: request.onLateFailure }, timeoutMs + PENDING_GRACE_MS);
     const result = await originator.originate({
       dialId,
       channel: fillTemplate(config.originate_channel_template, values),
@@ -171,7 +175,7 @@ export class Dialer {
     this.#forget(dialId);
     this.#claimed.add(dialId);
     if (this.#claimed.size > CLAIMED_DIAL_IDS_KEPT) this.#claimed.delete(this.#claimed.values().next().value ?? '');
-    return { dialId: entry.dialId, extension: entry.extension, number: entry.number, phoneId: entry.phoneId };
+    return { dialId: entry.dialId, extension: entry.extension, number: entry.number, phoneId: entry.phoneId, requestId: entry.requestId };
   }
 
   /** Whether an earlier call back already claimed `dialId` (one of the last {@link CLAIMED_DIAL_IDS_KEPT}). */
