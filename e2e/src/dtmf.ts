@@ -37,10 +37,13 @@ const MIN_STRETCH_MS = 30;
 export interface DecodedTone {
   /** The key, or `?` when the two strongest frequencies are not one row and one column. */
   readonly digit: string;
+  /** Where the tone starts in the signal, ms. */
   readonly startMs: number;
+  /** How long it lasts, ms. */
   readonly durationMs: number;
   /** Goertzel amplitudes of the row and column tones (a sine of amplitude A gives about A). */
   readonly rowAmplitude: number;
+  /** The column tone's amplitude, as `rowAmplitude`. */
   readonly columnAmplitude: number;
   /** How far the weaker of the pair stands above the third-strongest DTMF frequency, dB. */
   readonly marginDb: number;
@@ -50,6 +53,7 @@ export interface DecodedTone {
 export interface DtmfDecoding {
   /** The keys in order, e.g. `'123#'`. */
   readonly digits: string;
+  /** Each tone found, in order. */
   readonly tones: readonly DecodedTone[];
   /** Silence between consecutive tones, ms. */
   readonly gapsMs: readonly number[];

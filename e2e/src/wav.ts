@@ -48,6 +48,7 @@ export function wavFile(samples: Float32Array | Int16Array, rateHz: number): Buf
 
 /** What {@link readWav} read from a WAV file. */
 export interface WavAudio {
+  /** The file's sample rate, Hz. */
   readonly rateHz: number;
   /** Channels in the file: 1 or 2. */
   readonly channels: number;

@@ -6,7 +6,9 @@ import { GagError } from '@gag/sdk/protocol';
 
 /** One thing wrong in a config file: the key (a dot path) and what to do. */
 export interface ConfigProblem {
+  /** The key, as a dot path, e.g. `originate.ami_port`. */
   readonly key: string;
+  /** What is wrong and how to fix it, e.g. `must be a number of milliseconds, got the string "60000": remove the quotes`. */
   readonly fix: string;
 }
 
@@ -16,9 +18,13 @@ export interface ConfigProblem {
  * exits with code 2).
  */
 export class ConfigError extends GagError {
+  /** `'ConfigError'`. */
   override name = 'ConfigError';
+  /** The config file, as the CLI was given it. */
   readonly file: string;
+  /** The key of the first problem (a dot path). */
   readonly key: string;
+  /** What is wrong with the first problem and how to fix it. */
   readonly fix: string;
   /** Every problem found in the file, the first being `key` and `fix`. */
   readonly problems: readonly ConfigProblem[];
@@ -50,7 +56,9 @@ export type TokenRefusal = 'missing' | 'malformed' | 'signature' | 'algorithm' |
 
 /** A browser's token failed verification (code `GAG_TOKEN_INVALID`). */
 export class TokenError extends GagError {
+  /** `'TokenError'`. */
   override name = 'TokenError';
+  /** Why the token was refused, to log and count. */
   readonly reason: TokenRefusal;
   constructor(reason: TokenRefusal, message: string, options?: { cause?: unknown }) {
     super('GAG_TOKEN_INVALID', message, options);

@@ -10,7 +10,10 @@ export type { Logger } from 'pino';
 
 /** Log levels the config accepts (GoAstGateway wrote them in capitals: `"DEBUG"`). */
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
-/** A pino level name. */
+/**
+ * A pino level name.
+ * @useDeclaredType
+ */
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /**

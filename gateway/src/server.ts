@@ -52,11 +52,13 @@ export interface Gateway {
   readonly asteriskUrl: string;
   /** Where browsers connect (`ws(s)://host:port/phone` minus the path). */
   readonly browserUrl: string;
+  /** @internal The online phones (for the HTTP API and tests). */
   readonly registry: Registry;
+  /** @internal The calls and their routing (for the HTTP API and tests). */
   readonly router: Router;
   /** Click-to-call: checks, rate limit, originate, call-back matching. */
   readonly dialer: Dialer;
-  /** Call, presence and dial events, and the relay counters. */
+  /** @internal Call, presence and dial events, and the relay counters (for metrics, the monitor feed and tests). */
   readonly activity: Activity;
   /** The config in force (the latest reloaded one). */
   readonly config: GatewayConfig;

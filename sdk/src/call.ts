@@ -48,6 +48,7 @@ function eventFor(state: CallState, reason: EndReason): CallEvent {
  * });
  */
 export class Call extends EventEmitter<CallEvents> {
+  /** The call's id, as the gateway named it (the same in its logs and `/api/calls`). */
   readonly id: string;
   /**
    * `outbound` for the call back of this extension's own click-to-call (`client.dial()`, with
@@ -56,7 +57,9 @@ export class Call extends EventEmitter<CallEvents> {
   readonly direction: 'inbound' | 'outbound';
   /** The extension that was called. */
   readonly extension: string;
+  /** The caller's number, or null when Asterisk did not say. */
   readonly callerNumber: string | null;
+  /** The caller's name, or null when Asterisk did not say. */
   readonly callerName: string | null;
   /** The group (gag_groups.json) the call came through, or null. */
   readonly group: string | null;
@@ -119,14 +122,17 @@ export class Call extends EventEmitter<CallEvents> {
     this.#loadMedia().catch(() => undefined); // now, so that answer() need not wait; it reports a failure
   }
 
+  /** Where the call is: `ringing`, `talking` or `ended` (the `state` event tells each change). */
   get state(): CallState {
     return this.#state;
   }
 
+  /** Why the call ended, once `ended`; undefined before. */
   get endReason(): EndReason | undefined {
     return this.#endReason;
   }
 
+  /** Whether the microphone is muted (silence is sent instead). */
   get muted(): boolean {
     return this.#muted;
   }
@@ -179,6 +185,7 @@ export class Call extends EventEmitter<CallEvents> {
     this.#setMuted(true);
   }
 
+  /** Send the microphone again after {@link Call.mute}. */
   unmute(): void {
     this.#setMuted(false);
   }

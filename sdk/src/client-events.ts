@@ -9,7 +9,9 @@ export type ConnectionState = 'offline' | 'connecting' | 'online' | 'reconnectin
 
 /** Why the connection closed. */
 export interface Disconnect {
+  /** The WebSocket close code (see `CLOSE` in `@gag/sdk/protocol`). */
   readonly code: number;
+  /** The close reason the gateway gave, if any. */
   readonly reason: string;
   /** Whether the SDK reconnects after this close (see `CLOSE` in the protocol). */
   readonly retry: boolean;

@@ -73,6 +73,7 @@ export class GagClient extends EventEmitter<GagClientEvents> {
     }
   }
 
+  /** Where the connection is: `offline`, `connecting`, `online` or `reconnecting` (the `state` event tells each change). */
   get state(): ConnectionState {
     return shownState(this.#state);
   }

@@ -41,7 +41,9 @@ export type GagErrorCode =
  */
 export class GagError extends Error {
   // A literal name: `this.constructor.name` is mangled in a minified bundle.
+  /** The class's name, `'GagError'` (each subclass sets its own). */
   override name = 'GagError';
+  /** What went wrong, stable: branch on it, never on the message. */
   readonly code: GagErrorCode;
   constructor(code: GagErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -51,6 +53,7 @@ export class GagError extends Error {
 
 /** A peer's message that does not parse or is not allowed (code `GAG_PROTOCOL`). */
 export class ProtocolError extends GagError {
+  /** `'ProtocolError'`. */
   override name = 'ProtocolError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('GAG_PROTOCOL', message, options);
@@ -64,8 +67,11 @@ export class ProtocolError extends GagError {
  * window.addEventListener('error', ({ error }) => { if (error instanceof IllegalTransitionError) reportBug(`${error.from} --${error.event}`); });
  */
 export class IllegalTransitionError extends GagError {
+  /** `'IllegalTransitionError'`. */
   override name = 'IllegalTransitionError';
+  /** The state the machine was in. */
   readonly from: string;
+  /** The event the table has no move for in that state. */
   readonly event: string;
   constructor(from: string, event: string) {
     super('GAG_ILLEGAL_TRANSITION', `no transition from '${from}' on '${event}'`);

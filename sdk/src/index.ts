@@ -1,6 +1,6 @@
 /**
  * `@gag/sdk`: a browser phone for Asterisk over one WebSocket.
- * @packageDocumentation
+ * @module @gag/sdk
  */
 export { GagClient, type GagClientOptions, type GagClientEvents, type ConnectionState, type Disconnect } from './client.js';
 export { Call } from './call.js';
@@ -25,5 +25,11 @@ export type { CallState } from './call-machine.js';
 export type { EndReason } from './protocol.js';
 export type { WireFormat } from './wire-units.js';
 export type { GagLogger } from './logger.js';
-export { DefaultReconnectPolicy, type ReconnectPolicy, type ReconnectContext } from './reconnect-policy.js';
+export {
+  DefaultReconnectPolicy,
+  DEFAULT_RECONNECT_DELAYS_MS,
+  type DefaultReconnectPolicyOptions,
+  type ReconnectPolicy,
+  type ReconnectContext,
+} from './reconnect-policy.js';
 export { DialError, DIAL_TIMEOUT_MS, type Dialing } from './dialer.js';

@@ -6,9 +6,13 @@
 
 /** A pino-shaped logger; `console`-backed adapters work too. */
 export interface GagLogger {
+  /** Protocol messages and state changes: `obj` holds the data, `msg` is a constant sentence. */
   debug(obj: object, msg: string): void;
+  /** Lifecycle: connected, call answered, call ended. */
   info(obj: object, msg: string): void;
+  /** Something went wrong that the SDK recovers from (a reconnect, a ringtone the browser blocked). */
   warn(obj: object, msg: string): void;
+  /** A failure no pending call reports, e.g. a bug. */
   error(obj: object, msg: string): void;
 }
 

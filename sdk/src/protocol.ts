@@ -3,7 +3,7 @@
  * through `@gag/sdk/protocol`. Control messages are JSON in TEXT frames; audio is in BINARY
  * frames of the call's `format` (whole multiples of `frameBytesOf(format)`; slin16 when
  * `incoming` does not say), belonging to the session's one call in state `talking`. docs/protocol.md describes the same, for people.
- * @packageDocumentation
+ * @module @gag/sdk/protocol
  */
 import * as v from 'valibot';
 import { ProtocolError } from './errors.js';
@@ -38,7 +38,14 @@ export const MAX_CONTROL_MESSAGE_BYTES = 16_384;
  *   chan_websocket itself has neither a DTMF command nor a tone detector. Listed only when the
  *   gateway can (`originate` is `ami`); without it the SDK sends keys in-band, as tones.
  */
-export const FEATURES = { PING: 'ping', DIAL: 'dial', DTMF: 'dtmf' } as const;
+export const FEATURES = {
+  /** `ping`: the gateway answers `ping` with `pong`. */
+  PING: 'ping',
+  /** `dial`: click-to-call by call back. */
+  DIAL: 'dial',
+  /** `dtmf`: keys out of band, pressed on Asterisk's side of the call. */
+  DTMF: 'dtmf',
+} as const;
 
 /**
  * Why a `dial` was refused, in `dial_failed.code` (and the HTTP API's `error.code`). Stable:
@@ -58,6 +65,7 @@ export const DIAL_ERRORS = [
   'asterisk_login_failed',
   'originate_failed',
 ] as const;
+/** One of {@link DIAL_ERRORS}: why a `dial` was refused. */
 export type DialErrorCode = (typeof DIAL_ERRORS)[number];
 
 /**
@@ -81,24 +89,53 @@ export const END_REASONS = [
   'connection_lost',
   'failed',
 ] as const;
+/**
+ * One of {@link END_REASONS}: why a call ended.
+ * @example
+ * call.on('ended', (reason: EndReason) => { if (reason === 'answered_elsewhere') closePopup(); });
+ */
 export type EndReason = (typeof END_REASONS)[number];
 
 /**
  * Close codes GAG sends on the browser connection. 1000–1015 are standard (IANA); ours are
  * 4000–4999: 40xx protocol, 41xx auth, 42xx registration, 43xx liveness.
  * `retry`: whether the SDK reconnects by itself after it.
+ * @example
+ * ws.addEventListener('close', (e) => { if (e.code === CLOSE.TOKEN_INVALID.code) showLoginAgain(); });
  */
 export const CLOSE = {
-  NORMAL: { code: 1000, retry: false }, // the client said goodbye
-  GOING_AWAY: { code: 1001, retry: true }, // the gateway is shutting down
-  INTERNAL: { code: 1011, retry: true }, // a bug in the gateway
-  BAD_MESSAGE: { code: 4000, retry: false }, // unparsable, unknown or out-of-order control message
-  BAD_AUDIO_FRAME: { code: 4001, retry: false }, // binary length not a whole number of frames
-  HELLO_TIMEOUT: { code: 4002, retry: true }, // no hello within HELLO_TIMEOUT_MS
-  TOKEN_INVALID: { code: 4100, retry: false }, // bad signature, algorithm or claims: fix the token
-  TOKEN_EXPIRED: { code: 4101, retry: true }, // fetch a fresh token, then reconnect
-} as const satisfies Record<string, { code: number; retry: boolean }>;
+  /** 1000, no retry: the client said goodbye. */
+  NORMAL: closeCode({ code: 1000, retry: false }),
+  /** 1001, retry: the gateway is shutting down. */
+  GOING_AWAY: closeCode({ code: 1001, retry: true }),
+  /** 1011, retry: a bug in the gateway. */
+  INTERNAL: closeCode({ code: 1011, retry: true }),
+  /** 4000, no retry: an unparsable, unknown or out-of-order control message. */
+  BAD_MESSAGE: closeCode({ code: 4000, retry: false }),
+  /** 4001, no retry: a binary frame whose length is not a whole number of audio frames. */
+  BAD_AUDIO_FRAME: closeCode({ code: 4001, retry: false }),
+  /** 4002, retry: no `hello` within {@link HELLO_TIMEOUT_MS}. */
+  HELLO_TIMEOUT: closeCode({ code: 4002, retry: true }),
+  /** 4100, no retry: a bad signature, algorithm or claims: fix the token. */
+  TOKEN_INVALID: closeCode({ code: 4100, retry: false }),
+  /** 4101, retry: the token expired; fetch a fresh one, then reconnect. */
+  TOKEN_EXPIRED: closeCode({ code: 4101, retry: true }),
+};
+/** The name of an entry of {@link CLOSE}, e.g. `'TOKEN_EXPIRED'`. */
 export type CloseName = keyof typeof CLOSE;
+
+/** An entry of {@link CLOSE}: a WebSocket close code and whether the SDK reconnects after it. */
+export interface CloseCode {
+  /** The close code: 1000–1015 are standard (IANA), GAG's own are 4000–4999. */
+  readonly code: number;
+  /** Whether the SDK reconnects by itself after a close with this code. */
+  readonly retry: boolean;
+}
+
+/** A row of {@link CLOSE}, checked as a whole {@link CloseCode}. */
+function closeCode(entry: CloseCode): CloseCode {
+  return entry;
+}
 
 /** The entry of {@link CLOSE} for a received close code, if it is one of ours. */
 export function closeName(code: number): CloseName | undefined {
@@ -115,38 +152,86 @@ const RequestId = CallId;
 const DtmfDigits = v.pipe(v.string(), v.regex(/^[0-9A-D*#]+$/, 'must be 0-9, A-D, * or #'), v.maxLength(MAX_DTMF_DIGITS));
 
 const ClientMessageSchema = v.variant('type', [
-  v.object({ type: v.literal('hello'), token: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_TOKEN_CHARS)) }),
-  v.object({ type: v.literal('answer'), callId: CallId }),
-  v.object({ type: v.literal('reject'), callId: CallId }),
-  v.object({ type: v.literal('hangup'), callId: CallId }),
+  v.object({
+    /** The first message, once: log in. */
+    type: v.literal('hello'),
+    /** The JWT that names this phone's extension (at most {@link MAX_TOKEN_CHARS} characters). */
+    token: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_TOKEN_CHARS)),
+  }),
+  v.object({
+    /** Answer a ringing call. */
+    type: v.literal('answer'),
+    /** The `callId` of its `incoming`. */
+    callId: CallId,
+  }),
+  v.object({
+    /** Refuse a ringing call (the other phones of the extension go on ringing). */
+    type: v.literal('reject'),
+    /** The `callId` of its `incoming`. */
+    callId: CallId,
+  }),
+  v.object({
+    /** End the call this phone is talking in. */
+    type: v.literal('hangup'),
+    /** The `callId` of its `incoming`. */
+    callId: CallId,
+  }),
   /** Only to a gateway that listed `ping` in `welcome.features`. */
-  v.object({ type: v.literal('ping'), id: PingId }),
+  v.object({
+    /** Measure the round trip: the gateway answers with a `pong`. */
+    type: v.literal('ping'),
+    /** Chosen by the client (a counter), echoed in the `pong`. */
+    id: PingId,
+  }),
   /**
    * Only to a gateway that listed `dial`: ring this extension (the token's, never another), then
    * call `number` (digits, `+`, `*`, `#`; spaces, hyphens, dots and brackets are ignored).
    */
-  v.object({ type: v.literal('dial'), requestId: RequestId, number: v.pipe(v.string(), v.minLength(1), v.maxLength(64)) }),
+  v.object({
+    /** Click-to-call. */
+    type: v.literal('dial'),
+    /** Chosen by the client (1–64 characters), echoed in `dialing` or `dial_failed`. */
+    requestId: RequestId,
+    /** The number to call once this extension answers the call back. */
+    number: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  }),
   /**
    * Only to a gateway that listed `dtmf`, only while talking in `callId`: press these keys on
    * Asterisk's side of the call, in order (one message per `call.sendDtmf`).
    */
-  v.object({ type: v.literal('dtmf'), callId: CallId, digits: DtmfDigits }),
+  v.object({
+    /** Press keys on Asterisk's side of the call. */
+    type: v.literal('dtmf'),
+    /** The call this phone is talking in. */
+    callId: CallId,
+    /** The keys, in order: 1–{@link MAX_DTMF_DIGITS} of 0–9, `*`, `#`, A–D. */
+    digits: DtmfDigits,
+  }),
 ]);
 
 const ServerMessageSchema = v.variant('type', [
   v.object({
+    /** The answer to `hello`: the phone is logged in and rings for its extension's calls. */
     type: v.literal('welcome'),
+    /** The protocol version, 1 for `gag.v1`. */
     protocol: v.literal(1),
+    /** This connection's id at the gateway (as in its logs and `/api/sessions`). */
     sessionId: Text,
+    /** The extension the token names. */
     extension: Text,
     /** Optional features (see {@link FEATURES}); absent from older gateways. */
     features: v.optional(v.pipe(v.array(Text), v.maxLength(32))),
   }),
   v.object({
+    /** A call rings this phone. */
     type: v.literal('incoming'),
+    /** The call's id, named by every later message about it. */
     callId: CallId,
+    /** The extension the call is for. */
     extension: Text,
+    /** The caller's number, or null when Asterisk did not say. */
     callerNumber: v.nullable(Text),
+    /** The caller's name, or null when Asterisk did not say. */
     callerName: v.nullable(Text),
     /** The group from gag_groups.json the call came through, if any. */
     group: v.optional(v.nullable(Text), null),
@@ -167,20 +252,68 @@ const ServerMessageSchema = v.variant('type', [
      */
     format: v.optional(v.picklist(WIRE_FORMATS)),
   }),
-  v.object({ type: v.literal('answered'), callId: CallId }),
-  v.object({ type: v.literal('dtmf'), callId: CallId, digit: v.pipe(v.string(), v.regex(/^[0-9A-D*#]$/)) }),
-  v.object({ type: v.literal('ended'), callId: CallId, reason: v.picklist(END_REASONS) }),
+  v.object({
+    /** This phone's `answer` won: audio flows from now on. */
+    type: v.literal('answered'),
+    /** The call's id from `incoming`. */
+    callId: CallId,
+  }),
+  v.object({
+    /** The caller pressed a key (Asterisk's DTMF, out of band). */
+    type: v.literal('dtmf'),
+    /** The call's id from `incoming`. */
+    callId: CallId,
+    /** The key: 0–9, `*`, `#` or A–D. */
+    digit: v.pipe(v.string(), v.regex(/^[0-9A-D*#]$/)),
+  }),
+  v.object({
+    /** The call is over for this phone. */
+    type: v.literal('ended'),
+    /** The call's id from `incoming`. */
+    callId: CallId,
+    /** Why it ended (see {@link END_REASONS}). */
+    reason: v.picklist(END_REASONS),
+  }),
   /** The answer to a `ping`, with its `id`. */
-  v.object({ type: v.literal('pong'), id: PingId }),
+  v.object({
+    /** The answer to a `ping`. */
+    type: v.literal('pong'),
+    /** The `id` of the `ping`. */
+    id: PingId,
+  }),
   /** The `dial` with `requestId` was accepted: Asterisk rings this extension back shortly. */
-  v.object({ type: v.literal('dialing'), requestId: RequestId, dialId: CallId, number: Text }),
+  v.object({
+    /** A `dial` was accepted. */
+    type: v.literal('dialing'),
+    /** The `requestId` of the `dial`. */
+    requestId: RequestId,
+    /** The id of the click-to-call, repeated in the call back's `incoming`. */
+    dialId: CallId,
+    /** The number as the gateway will dial it (cleaned of spaces and punctuation). */
+    number: Text,
+  }),
   /** The `dial` with `requestId` was refused, or the call back could not be started. */
-  v.object({ type: v.literal('dial_failed'), requestId: RequestId, code: v.picklist(DIAL_ERRORS), message: Text }),
+  v.object({
+    /** A `dial` was refused or failed. */
+    type: v.literal('dial_failed'),
+    /** The `requestId` of the `dial`. */
+    requestId: RequestId,
+    /** Why (see {@link DIAL_ERRORS}). */
+    code: v.picklist(DIAL_ERRORS),
+    /** What went wrong, in English, for a log. */
+    message: Text,
+  }),
 ]);
 
-/** A message from the browser to the gateway. `hello` must come first, once. */
+/**
+ * A message from the browser to the gateway. `hello` must come first, once.
+ * @useDeclaredType
+ */
 export type ClientMessage = v.InferOutput<typeof ClientMessageSchema>;
-/** A message from the gateway to the browser. */
+/**
+ * A message from the gateway to the browser.
+ * @useDeclaredType
+ */
 export type ServerMessage = v.InferOutput<typeof ServerMessageSchema>;
 
 function parseWith<T>(schema: v.GenericSchema<unknown, T>, text: string, side: string): T {

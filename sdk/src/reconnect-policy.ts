@@ -16,6 +16,7 @@ export interface ReconnectContext {
 
 /** Decides the delay before the next attempt, or `null` to give up. */
 export interface ReconnectPolicy {
+  /** The delay in ms before the next attempt, or `null` to stop reconnecting. */
   nextRetryDelayMs(context: ReconnectContext): number | null;
 }
 
@@ -52,6 +53,7 @@ export class DefaultReconnectPolicy implements ReconnectPolicy {
     this.#random = options.random ?? Math.random;
   }
 
+  /** The table's delay for `retryCount` (the last one repeats) ± jitter; `null` once `maxElapsedMs` has passed. */
   nextRetryDelayMs(context: ReconnectContext): number | null {
     if (context.elapsedMs >= this.#maxElapsedMs || this.#delaysMs.length === 0) return null;
     const base = this.#delaysMs[Math.min(context.retryCount, this.#delaysMs.length - 1)] ?? 0;

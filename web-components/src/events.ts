@@ -7,8 +7,11 @@ import type { CallState, EndReason } from '@gag/sdk';
 
 /** Who is calling; for the call back of the user's own click-to-call, whom it dials. */
 export interface CallDetail {
+  /** The call's id, as the gateway named it (the same in its logs and `/api/calls`). */
   readonly callId: string;
+  /** The caller's number, or null when Asterisk did not say. */
   readonly callerNumber: string | null;
+  /** The caller's name, or null when Asterisk did not say. */
   readonly callerName: string | null;
   /** The group (queue) the call came through, if any. */
   readonly group: string | null;
@@ -48,17 +51,35 @@ export interface GagPhoneEventDetails {
    * The call is over. A tab whose ringing call another tab took over does not fire it (the call
    * goes on there; this tab follows it, and fires `gag-answered` and `gag-ended` with `here` false).
    */
-  'gag-ended': CallDetail & { readonly reason: EndReason };
+  'gag-ended': CallDetail & {
+    /** Why it ended, e.g. `remote_hangup` or `answered_elsewhere`. */
+    readonly reason: EndReason;
+  };
   /** The caller pressed a key during the call (Asterisk's DTMF). */
-  'gag-dtmf': { readonly callId: string; readonly digit: string };
+  'gag-dtmf': {
+    /** The call's id. */
+    readonly callId: string;
+    /** The key: 0–9, `*`, `#` or A–D. */
+    readonly digit: string;
+  };
   /** What the phone shows changed; `here`: the phone is in this tab (false: another tab's, as shown). */
-  'gag-state': { readonly state: PhoneView; readonly here: boolean };
+  'gag-state': {
+    /** What the phone shows now. */
+    readonly state: PhoneView;
+    /** Whether the phone is in this tab. */
+    readonly here: boolean;
+  };
   /**
    * Something failed; `message` is already in the phone's language and says what to do. Fires once
    * per error until it is over: a gateway that stays unreachable is one `gag-error`, not one per
    * retry; after the phone recovered (online again, a new call), the same failure fires again.
    */
-  'gag-error': { readonly code: string; readonly message: string };
+  'gag-error': {
+    /** The `GAG_*` code of the failure (see `GagErrorCode` in `@gag/sdk`), or `other` for an error that is not a `GagError`. */
+    readonly code: string;
+    /** What failed and what to do, in the phone's language. */
+    readonly message: string;
+  };
 }
 
 /** What the phone shows. */

@@ -93,7 +93,9 @@ import { hasTokenSource, tokenGetter, type TokenProvider } from './token-source.
  * @cssprop --gag-focus - the focus ring (default: `--gag-accent`)
  */
 export class GagPhone extends LitElement {
+  /** @internal The phone's styles; restyle it with the parts and custom properties above. */
   static override styles = styles;
+  /** @internal lit's reactive properties: the fields below. */
   static override properties = {
     server: { type: String },
     token: { type: String },
@@ -128,10 +130,13 @@ export class GagPhone extends LitElement {
   declare telLinks: boolean;
   /** Page-wide shortcuts: Alt+Shift+Y answers, Alt+Shift+H rejects or hangs up. */
   declare shortcuts: boolean;
+  /** @internal What the phone shows. */
   declare _view: PhoneView;
+  /** @internal Whether the dialer is offered now. */
   declare _canDial: boolean;
+  /** @internal Whether the browser blocked the ringtone (the "Enable sound" button shows). */
   declare _blocked: boolean;
-  /** The phone of the tab that holds it, while another tab does (tabs/); undefined while this tab does. */
+  /** @internal The phone of the tab that holds it, while another tab does (tabs/); undefined while this tab does. */
   declare _remote: RemotePhone | null | undefined;
 
   #connection: PhoneConnection | undefined;

@@ -1,6 +1,6 @@
 /**
  * `@gag/web-components`: `<gag-phone>` for bundlers. Importing it registers the element.
- * @packageDocumentation
+ * @module @gag/web-components
  */
 import { defineGagPhone } from './define.js';
 

@@ -14,7 +14,12 @@
  */
 
 /** The page-wide shortcuts, as `aria-keyshortcuts` spells them. */
-export const SHORTCUTS = { answer: 'Alt+Shift+Y', hangup: 'Alt+Shift+H' } as const;
+export const SHORTCUTS = {
+  /** Answer the ringing call. */
+  answer: 'Alt+Shift+Y',
+  /** Reject the ringing call, or hang up. */
+  hangup: 'Alt+Shift+H',
+} as const;
 
 /** The page-wide shortcut `e` is, if any. */
 export function shortcutOf(e: KeyboardEvent): keyof typeof SHORTCUTS | undefined {

@@ -32,6 +32,7 @@ export interface FakeAmiOptions {
 
 /** One action as received: its lines in order. */
 export interface AmiAction {
+  /** Every `Key: value` line of the action, in order. */
   readonly lines: ReadonlyArray<readonly [string, string]>;
   /** The first value of `key` (case-insensitive). */
   get(key: string): string | undefined;
@@ -39,13 +40,21 @@ export interface AmiAction {
 
 /** An `Action: Originate` as Asterisk read it. */
 export interface SeenOriginate {
+  /** `ActionID:`, echoed in the response and the OriginateResponse event. */
   readonly actionId: string;
+  /** `Channel:`, the channel rung first, e.g. `WebSocket/ws-ext-2001/c(slin16)n`. */
   readonly channel: string;
+  /** `Context:`, where the answered channel continues. */
   readonly context: string;
+  /** `Exten:`, the number it dials there. */
   readonly exten: string;
+  /** `Priority:`. */
   readonly priority: string;
+  /** `CallerID:`, if given. */
   readonly callerId: string | undefined;
+  /** `Timeout:` in ms, if given. */
   readonly timeoutMs: number | undefined;
+  /** `Async: true`: the response comes at once, the outcome later in an OriginateResponse event. */
   readonly async: boolean;
   /** `Variable:` lines, names as written (`__GAG_DIAL_ID`). */
   readonly variables: Readonly<Record<string, string>>;
@@ -116,6 +125,7 @@ export class FakeAmi extends EventEmitter<FakeAmiEvents> {
     return ami;
   }
 
+  /** The port it listens on (on 127.0.0.1), once started. */
   get port(): number {
     return portOf(this.#server);
   }

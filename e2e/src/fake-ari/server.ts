@@ -29,8 +29,11 @@ export interface FakeAriOptions {
 
 /** One request as received. */
 export interface AriRequest {
+  /** The HTTP method, e.g. `POST`. */
   readonly method: string;
+  /** The path, e.g. `/ari/channels`. */
   readonly path: string;
+  /** The query string's parameters. */
   readonly query: Readonly<Record<string, string>>;
   /** The parsed JSON body, or undefined. */
   readonly body: unknown;
@@ -40,22 +43,31 @@ export interface AriRequest {
 
 /** A `POST /ari/channels` that was accepted. */
 export interface SeenAriOriginate {
+  /** The request itself. */
   readonly request: AriRequest;
+  /** `endpoint`, the channel rung first, e.g. `WebSocket/ws-ext-2001/c(slin16)n`. */
   readonly endpoint: string;
+  /** `context`, where the answered channel continues. */
   readonly context: string;
+  /** `extension`, the number it dials there. */
   readonly extension: string;
+  /** `priority`. */
   readonly priority: string;
+  /** `callerId`, if given. */
   readonly callerId: string | undefined;
+  /** `timeout` in seconds, if given. */
   readonly timeoutS: number | undefined;
   /** The originated channel's formats (`formats`), e.g. `slin16`; Asterisk picks its own without it. */
   readonly formats: string | undefined;
   /** `variables` of the JSON body, names as written (`__GAG_DIAL_ID`). */
   readonly variables: Readonly<Record<string, string>>;
+  /** The call back, once the fake dialled it (undefined when nothing was dialled). */
   readonly call: Promise<FakeCall | undefined>;
 }
 
 /** Events of a {@link FakeAri}. */
 export interface FakeAriEvents {
+  /** An originate was accepted. `ari.on('originate', (seen) => {})` */
   originate: [originate: SeenAriOriginate];
 }
 
@@ -69,7 +81,9 @@ let channelCounter = 0;
  * ari.respondNext(500, 'Allocation failed');
  */
 export class FakeAri extends EventEmitter<FakeAriEvents> {
+  /** Every request received, in order. */
   readonly requests: AriRequest[] = [];
+  /** Every accepted originate, in order. */
   readonly originates: SeenAriOriginate[] = [];
   readonly #server: Server;
   readonly #options: FakeAriOptions;
@@ -87,6 +101,7 @@ export class FakeAri extends EventEmitter<FakeAriEvents> {
     server.on('request', (req, res) => void this.#onRequest(req, res));
   }
 
+  /** Listen on loopback port 0. */
   static async start(options: FakeAriOptions): Promise<FakeAri> {
     const server = createServer();
     const ari = new FakeAri(server, options);
@@ -112,6 +127,7 @@ export class FakeAri extends EventEmitter<FakeAriEvents> {
     return this.originates[index]!;
   }
 
+  /** Hang up every call back, cut every connection, stop listening. */
   async close(): Promise<void> {
     await Promise.all([...this.#calls].map((c) => c.hangup()));
     this.#server.closeAllConnections();

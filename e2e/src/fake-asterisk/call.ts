@@ -17,8 +17,14 @@ import { Player, type AudioSource } from './sources.js';
 
 /** How a call ended: who ended it and the WebSocket close code. */
 export interface CallEnd {
+  /**
+   * Who ended it: the app's HANGUP command (`app-hangup`), the app closing the socket
+   * (`app-close`), the caller ({@link FakeCall.hangup}), or a socket error (`error`).
+   */
   by: 'app-hangup' | 'app-close' | 'caller' | 'error';
+  /** The WebSocket close code, e.g. 1000. */
   code: number;
+  /** The close reason, `''` when none was given. */
   reason: string;
 }
 
@@ -56,9 +62,13 @@ const toBuffer = (data: RawData): Buffer =>
  * expect((await call.hangup()).code).toBe(1000);
  */
 export class FakeCall extends EventEmitter<FakeCallEvents> {
+  /** The websocket_client section the call was dialled through (`WebSocket/<connection id>`), e.g. `ws-ext-2001`. */
   readonly connectionId: string;
+  /** The channel's name as Asterisk would give it, e.g. `WebSocket/ws-ext-2001/0x…`. */
   readonly channel: string;
+  /** MEDIA_START's `channel_id`: Asterisk's start time and a sequence number. */
   readonly channelId: string;
+  /** The control-message format of the call (`f(…)`): `text` or `json`. */
   readonly format: ControlFormat;
   /** The media codec the call was dialled with (`c(…)`). */
   readonly codec: WireFormat;
@@ -96,6 +106,7 @@ export class FakeCall extends EventEmitter<FakeCallEvents> {
     addChannel(this);
   }
 
+  /** `ringing` until the app sends ANSWER, then `up`, then `ended`. */
   get state(): 'ringing' | 'up' | 'ended' {
     return this.#state;
   }
@@ -108,7 +119,14 @@ export class FakeCall extends EventEmitter<FakeCallEvents> {
    * at real time, and whether MEDIA_XOFF is in effect.
    * @example await expect.poll(() => call.queue.lengthFrames).toBe(0)
    */
-  get queue(): { readonly lengthFrames: number; readonly full: boolean; readonly paused: boolean } {
+  get queue(): {
+    /** Frames waiting to be played (GET_STATUS `queue_length`). */
+    readonly lengthFrames: number;
+    /** Between MEDIA_XOFF and MEDIA_XON (GET_STATUS `queue_full`). */
+    readonly full: boolean;
+    /** PAUSE_MEDIA in effect: the queue is not played. */
+    readonly paused: boolean;
+  } {
     return { lengthFrames: this.#queue.depthFrames, full: this.#queue.full, paused: this.#queue.paused };
   }
   /** BINARY frames sent to the app so far. */

@@ -20,7 +20,9 @@ export { FakeCall, type CallEnd, type FakeCallEvents } from './call.js';
 export interface FakeAsteriskOptions {
   /** The client's `uri`, e.g. `ws://127.0.0.1:8765` (the gateway's Asterisk port). */
   url: string;
+  /** The client's `username`: with `password`, sent as HTTP Basic auth, as chan_websocket does. */
   username?: string;
+  /** The client's `password` (see `username`). */
   password?: string;
   /** Control-message format of every call (`f(json)` in the dial string); default `text`. */
   format?: ControlFormat;
@@ -49,6 +51,7 @@ export interface DialOptions {
    * inherited, so it never arrives. JSON format only, like `channelVariables` (which follow them).
    */
   dialplanVariables?: Record<string, string>;
+  /** This call's control-message format, instead of the client's `format`. */
   format?: ControlFormat;
   /**
    * The media codec (`c(…)`): MEDIA_START's `format` and `optimal_frame_size` (20 ms of it), the

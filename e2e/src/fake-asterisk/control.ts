@@ -39,11 +39,28 @@ export const JSON_PARSE_ERROR_TEXT = 'Unable to parse JSON command';
 /** What one TEXT message from the app means to Asterisk. */
 export type AppMessage =
   /** A known command; `id` is the plain-text argument or the JSON `correlation_id`. */
-  | { readonly kind: 'command'; readonly command: AppCommand; readonly id: string | undefined }
+  | {
+      /** A known command. */
+      readonly kind: 'command';
+      /** Which one. */
+      readonly command: AppCommand;
+      /** The plain-text argument or the JSON `correlation_id`, if any. */
+      readonly id: string | undefined;
+    }
   /** Asterisk answers it with an ERROR notification carrying `errorText`; the call goes on. */
-  | { readonly kind: 'error'; readonly errorText: string }
+  | {
+      /** Not a command Asterisk knows, or malformed. */
+      readonly kind: 'error';
+      /** The text of Asterisk's ERROR notification. */
+      readonly errorText: string;
+    }
   /** Asterisk drops it without a reply (empty, or longer than {@link MAX_TEXT_MESSAGE_BYTES}). */
-  | { readonly kind: 'ignored'; readonly reason: string };
+  | {
+      /** Dropped without a reply. */
+      readonly kind: 'ignored';
+      /** Why, for a log. */
+      readonly reason: string;
+    };
 
 const isCommand = (name: string | undefined): name is AppCommand => (APP_COMMANDS as readonly string[]).includes(name ?? '');
 
@@ -85,6 +102,7 @@ export function parseAppMessage(text: string, format: ControlFormat): AppMessage
 
 /** The fields of MEDIA_START. */
 export interface MediaStartInfo {
+  /** The websocket_client section, e.g. `ws-ext-2001`. */
   readonly connectionId: string;
   /** e.g. `WebSocket/ws-ext-2001/0x7fbdd8005da0`. */
   readonly channel: string;
@@ -92,7 +110,9 @@ export interface MediaStartInfo {
   readonly channelId: string;
   /** Codec name, e.g. `slin16`. */
   readonly codec: string;
+  /** `optimal_frame_size`: 20 ms of the codec, in bytes (640 for slin16). */
   readonly optimalFrameBytes: number;
+  /** `ptime`: the frame duration, ms (20). */
   readonly ptimeMs: number;
   /** Sent in the JSON format only. */
   readonly channelVariables: Readonly<Record<string, string>>;
@@ -155,9 +175,13 @@ export function correlatedMessage(
 
 /** The driver state reported by STATUS. */
 export interface DriverStatus {
+  /** `queue_length`: the app's frames waiting to be played. */
   readonly queueLengthFrames: number;
+  /** `queue_full`: between MEDIA_XOFF and MEDIA_XON. */
   readonly queueFull: boolean;
+  /** `bulk_media`: a START_MEDIA_BUFFERING is in effect. */
   readonly bulkMedia: boolean;
+  /** `media_paused`: PAUSE_MEDIA is in effect. */
   readonly mediaPaused: boolean;
 }
 

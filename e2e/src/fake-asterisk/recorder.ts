@@ -13,6 +13,7 @@ import { decodeSamples } from './codec.js';
 
 /** A span of the received stream, in ms from its first accepted sample. */
 export interface StreamRange {
+  /** Inclusive; the start of the stream when omitted. */
   readonly fromMs?: number;
   /** Exclusive; the end of what was received when omitted. */
   readonly toMs?: number;

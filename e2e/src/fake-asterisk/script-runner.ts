@@ -22,13 +22,26 @@ export interface RunScriptOptions extends Omit<FakeAsteriskOptions, 'format'> {
 
 /** The step that failed: 1-based `step`, its `label` (`step 4 (expectAudio a)`) and what went wrong. */
 export interface StepFailure {
+  /** The step's number, from 1. */
   readonly step: number;
+  /** How the step is named in the log, e.g. `step 4 (expectAudio a)`. */
   readonly label: string;
+  /** What went wrong. */
   readonly message: string;
 }
 
 /** How a script went. */
-export type ScriptResult = { readonly passed: true } | { readonly passed: false; readonly failure: StepFailure };
+export type ScriptResult =
+  | {
+      /** Every step passed. */
+      readonly passed: true;
+    }
+  | {
+      /** A step failed; the script stopped there. */
+      readonly passed: false;
+      /** The step that failed. */
+      readonly failure: StepFailure;
+    };
 
 /** Defaults of the steps that wait. */
 const DEFAULT_TIMEOUT_MS = { expectAnswer: 15_000, expectAudio: 5_000, expectDtmf: 5_000, expectHangup: 5_000 } as const;

@@ -66,9 +66,15 @@ const STEP_SCHEMAS = {
 
 /** The kinds of step, in the order a step's keys are searched for its kind. */
 export const STEP_KINDS = Object.keys(STEP_SCHEMAS) as ReadonlyArray<StepKind>;
-/** A kind of step: `call`, `expectAnswer`, `play`, `dtmf`, `wait`, `expectAudio`, `expectDtmf`, `expectHangup`, `hangup`, `record`. */
+/**
+ * A kind of step: `call`, `expectAnswer`, `play`, `dtmf`, `wait`, `expectAudio`, `expectDtmf`, `expectHangup`, `hangup`, `record`.
+ * @useDeclaredType
+ */
 export type StepKind = keyof typeof STEP_SCHEMAS;
-/** One step of a script, checked. File paths (`wav`, `record`'s `file`) are absolute. */
+/**
+ * One step of a script, checked. File paths (`wav`, `record`'s `file`) are absolute.
+ * @useDeclaredType
+ */
 export type ScriptStep = { [K in StepKind]: v.InferOutput<(typeof STEP_SCHEMAS)[K]> }[StepKind];
 
 /** The keys a kind of step takes. */
@@ -91,7 +97,8 @@ export function stepLabel(index: number, step: ScriptStep): string {
  * Check a script: an array of steps, each a strict object of one kind; every step names a call
  * made by an earlier `call` step; relative files are resolved against `baseDir`, and every WAV
  * file is read and checked.
- * @param name how errors name the script, e.g. its path.
+ * @param options.name how errors name the script, e.g. its path.
+ * @param options.baseDir the folder relative file paths are resolved against.
  * @throws GagError `GAG_OPTIONS_INVALID`: `<name>: step 3 (play): 'tone' must be under 8000 Hz…`.
  * @example const steps = parseScript(JSON.parse(text), { name: 'call.json', baseDir: '.' });
  */

@@ -121,9 +121,13 @@ export interface EchoSource extends AudioSource {
  * ends. Declared here so the sources need not import the call that plays them.
  */
 export interface EchoedCall {
+  /** The call's media codec. */
   readonly codec: WireFormat;
+  /** Listen to the audio the app sends, a frame at a time. */
   on(event: 'audio', listener: (frame: Buffer) => void): unknown;
+  /** Stop listening to it. */
   off(event: 'audio', listener: (frame: Buffer) => void): unknown;
+  /** Told once when the call ends. */
   once(event: 'ended', listener: () => void): unknown;
 }
 

@@ -40,6 +40,7 @@ const sourceOf = (play: AudioSource | number): AudioSource => (typeof play === '
 export class AsteriskCall {
   /** The fake Asterisk's call underneath, for everything else (`received`, `on('audio')`…). */
   readonly fake: FakeCall;
+  /** The extension the call is for. */
   readonly extension: string;
 
   /** @internal Made by {@link GagAsterisk.call}. */

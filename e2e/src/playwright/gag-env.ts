@@ -17,7 +17,19 @@ const TOKEN_TTL_S = 600;
 const AMI = { ami_username: 'gag', ami_secret: 'e2e-ami-secret' } as const;
 
 /** Groups as written in `gag_groups.json`: `timeout` (seconds each member or the group rings) defaults to 30. */
-export type GroupsInput = Readonly<Record<string, { readonly strategy: 'ringall' | 'sequential'; readonly members: readonly string[]; readonly timeout?: number }>>;
+export type GroupsInput = Readonly<
+  Record<
+    string,
+    {
+      /** `ringall`: every member rings at once; `sequential`: one after the other, in order. */
+      readonly strategy: 'ringall' | 'sequential';
+      /** The extensions of the group, e.g. `['2001', '2002']`. */
+      readonly members: readonly string[];
+      /** Seconds each member (sequential) or the group (ringall) rings; default 30. */
+      readonly timeout?: number;
+    }
+  >
+>;
 
 /**
  * Check `groups` as the gateway checks `gag_groups.json` (defaults filled in); a mistake is
@@ -50,7 +62,9 @@ export interface GagEnvOptions {
 
 /** A change of config or groups for one test ({@link GagEnv.configure}). */
 export interface GatewayChanges {
+  /** Config keys to set on top of the worker's config, e.g. `{ ring_timeout_ms: 5_000 }`. */
   readonly config?: Partial<GatewayConfigInput>;
+  /** Groups to use instead of the worker's. */
   readonly groups?: GroupsInput;
 }
 

@@ -18,7 +18,7 @@
  *   await call.hangup();
  *   await phone.expectEnded({ reason: 'remote_hangup' });
  * });
- * @packageDocumentation
+ * @module @gag/e2e/playwright
  */
 import { test as base, expect, type BrowserContext, type ConsoleMessage, type Page, type Request as PageRequest, type Response as PageResponse } from '@playwright/test';
 import { GagError } from '@gag/sdk/protocol';

@@ -14,6 +14,7 @@ import { wavFile } from '../wav.js';
 
 /** A sine for the fake microphone. */
 export interface MicTone {
+  /** The tone's frequency, Hz. */
   readonly hz: number;
   /** Peak, 0–1 of full scale (default 0.5: RMS 0.354, −9 dBFS). */
   readonly amplitude?: number;
@@ -68,7 +69,12 @@ export function micToneWav(tone: MicTone): string {
  * // playwright.config.ts
  * export default defineConfig({ use: { launchOptions: gagLaunchOptions({ micWav: 'test/hello.wav' }) } });
  */
-export function gagLaunchOptions(options: GagLaunchOptions = {}): { executablePath?: string; args: string[] } {
+export function gagLaunchOptions(options: GagLaunchOptions = {}): {
+  /** `options.executablePath`, when given. */
+  executablePath?: string;
+  /** Chromium's command-line switches for the fake microphone and autoplay, after `options.args`. */
+  args: string[];
+} {
   if (options.micWav !== undefined && options.micTone !== undefined) {
     throw new GagError('GAG_OPTIONS_INVALID', "give 'micWav' or 'micTone', not both");
   }

@@ -23,7 +23,9 @@ export interface GagPageConfig {
 
 /** One `gag-*` event the page's phone dispatched (or `call-dtmf`: a key the caller pressed, from the SDK call). */
 export interface PhoneEvent {
+  /** The event's name, e.g. `gag-incoming`. */
   readonly type: string;
+  /** Its `detail`, as the page saw it. */
   readonly detail: Readonly<Record<string, unknown>>;
 }
 

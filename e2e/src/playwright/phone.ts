@@ -41,7 +41,9 @@ export interface CallerExpectation {
  * await phone.expectEnded({ reason: 'hangup' });
  */
 export class GagPhone {
+  /** The page the phone is on. */
   readonly page: Page;
+  /** The extension it is logged in as. */
   readonly extension: string;
   /** The `<gag-phone>` element (Playwright's locators pierce its shadow root). */
   readonly element: Locator;
@@ -128,7 +130,15 @@ export class GagPhone {
   }
 
   /** What the phone plays right now (one analyser window), or undefined outside a call. */
-  async playback(): Promise<{ samples: number[]; rateHz: number } | undefined> {
+  async playback(): Promise<
+    | {
+        /** The analyser's window of what is played, −1…1. */
+        samples: number[];
+        /** The audio's sample rate, Hz (the device's). */
+        rateHz: number;
+      }
+    | undefined
+  > {
     return this.element.evaluate(readPlayback).catch(() => undefined);
   }
 

@@ -16,6 +16,7 @@ export const CLOCK_TOLERANCE_S = 5;
 
 /** What a valid token says. */
 export interface TokenClaims {
+  /** The extension the phone logs in as (the token's `ext` claim). */
   readonly extension: string;
   /** Expiry, ms since the epoch. */
   readonly expiresAtMs: number;

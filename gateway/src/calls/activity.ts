@@ -12,7 +12,10 @@ import type { Call } from './call.js';
 import type { DtmfDigitResult } from './keypad.js';
 import { RelayTotals } from './relay-totals.js';
 
-/** Events of {@link Activity}. */
+/**
+ * Events of {@link Activity}.
+ * @internal Its listeners receive the gateway's own call and phone objects.
+ */
 export interface ActivityEvents {
   /** `call` moved from `previous` to `call.state` (ringing, talking, ended), or, still ringing, changed the phones it rings. */
   call: (call: Call, previous: CallState) => void;
@@ -28,6 +31,7 @@ export interface ActivityEvents {
  * The gateway's activity feed.
  * @example
  * activity.on('call', (call, previous) => log.debug({ callId: call.id, previous, state: call.state }, 'call state'));
+ * @internal Its events carry the gateway's own call and phone objects.
  */
 export class Activity extends EventEmitter<ActivityEvents> {
   /** The audio relayed since start (summed from each phone's and leg's own counters when read). */

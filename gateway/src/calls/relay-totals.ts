@@ -11,9 +11,13 @@ import type { Phone } from '../browser/phone.js';
 
 /** Totals of the audio relayed since start, in 20 ms frames of each call's codec and in bytes. */
 export interface RelayCounters {
+  /** Audio frames sent to browsers. */
   readonly framesToBrowser: number;
+  /** Bytes of audio sent to browsers. */
   readonly bytesToBrowser: number;
+  /** Audio frames sent to Asterisk. */
   readonly framesToAsterisk: number;
+  /** Bytes of audio sent to Asterisk. */
   readonly bytesToAsterisk: number;
   /** Not sent: the browser had more than MAX_BROWSER_BACKLOG_MS of audio unread. */
   readonly framesDroppedToBrowser: number;

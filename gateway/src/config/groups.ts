@@ -11,7 +11,9 @@ import { readJsonFile } from './json-file.js';
 const Extension = v.pipe(v.string(), v.regex(/^[\w.+-]{1,64}$/, 'each member is an extension, e.g. "201"'));
 
 const GroupSchema = v.strictObject({
+  /** `ringall`: every member rings at once; `sequential`: one after the other, in order. */
   strategy: v.picklist(['ringall', 'sequential'], 'must be "ringall" or "sequential"'),
+  /** The extensions of the group, e.g. `["201", "202"]`. */
   members: v.pipe(v.array(Extension), v.minLength(1, 'list at least one extension, e.g. ["201", "202"]')),
   /** Seconds: how long each member rings (sequential) or the group rings (ringall). */
   timeout: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1, 'must be at least 1 (seconds)')), 30),
@@ -19,7 +21,10 @@ const GroupSchema = v.strictObject({
 
 const GroupsSchema = v.record(v.pipe(v.string(), v.regex(/^[\w.+-]{1,64}$/, 'group names are like extensions, e.g. "G01"')), GroupSchema);
 
-/** One group. */
+/**
+ * One group of `gag_groups.json`: a call to the group's name rings its members.
+ * @useDeclaredType
+ */
 export type Group = Readonly<v.InferOutput<typeof GroupSchema>>;
 /** Every group by name, frozen. */
 export type GroupsConfig = Readonly<Record<string, Group>>;

@@ -70,7 +70,10 @@ export async function loadGatewayConfig(file: string): Promise<GatewayConfig> {
  * @example
  * const config = devConfig({ allowed_origins: ['http://localhost:8080'] });
  */
-export function devConfig(overrides: Partial<GatewayConfigInput> = {}): GatewayConfig & { readonly jwt_secret: string } {
+export function devConfig(overrides: Partial<GatewayConfigInput> = {}): GatewayConfig & {
+  /** The random HMAC secret tokens for this gateway are signed with (`mintToken`). */
+  readonly jwt_secret: string;
+} {
   const config = parseGatewayConfig('(built-in dev defaults)', { jwt_secret: randomBytes(32).toString('hex'), ...overrides });
   if (config.jwt_secret === undefined) throw new ConfigError({ file: '(built-in dev defaults)', key: 'jwt_secret', fix: 'must not be removed from the dev defaults' });
   return config as GatewayConfig & { readonly jwt_secret: string };

@@ -74,7 +74,9 @@ export const GatewaySchema = v.pipe(
     browser_addr: v.optional(Address(':8766'), '127.0.0.1:8766'),
     /** Accepted so GoAstGateway configs load, but unused: each call's control format is detected from its MEDIA_START. */
     asterisk_format: v.optional(v.picklist(['text', 'json'], 'must be "text" or "json"'), 'text'),
+    /** The channel variable that names the called extension (GoAstGateway's; Asterisk sends it in MEDIA_START). */
     extension_variable: v.optional(v.pipe(v.string(), v.minLength(1)), 'WS_EXTEN'),
+    /** A regular expression with one capture group that reads the extension from the connection id, e.g. `ws-ext-(\w+)`. */
     exten_search_pattern: v.optional(
       v.pipe(v.string(), v.check(compiles, 'must be a regular expression with one capture group, e.g. "ws-ext-(\\\\w+)"')),
       'ws-ext-(\\w+)',
@@ -83,13 +85,17 @@ export const GatewaySchema = v.pipe(
     cert_file: v.optional(FilePath),
     /** PEM private key of `cert_file`. */
     key_file: v.optional(FilePath),
+    /** Addresses (or CIDR ranges) Asterisk may connect from; others are refused with 403 before the upgrade. */
     allowed_asterisk_ips: v.optional(IpList, ['127.0.0.1', '::1']),
+    /** Addresses (or CIDR ranges) browsers may connect from; empty: any. */
     allowed_browser_ips: v.optional(IpList, []),
+    /** Origins of the pages allowed to open a phone, exactly, e.g. `https://crm.example.com`; empty: none (every browser is refused). */
     allowed_origins: v.optional(v.array(Origin), []),
     /** HMAC secret of HS* tokens; required while `jwt_algorithms` allows an HS algorithm. */
     jwt_secret: v.optional(
       v.pipe(v.string('must be a string'), v.minLength(32, 'too short — use at least 32 random characters (openssl rand -hex 32)')),
     ),
+    /** The lowest level logged: `trace`, `debug`, `info`, `warn`, `error`, `fatal` or `silent` (any case). */
     log_level: v.optional(
       v.pipe(v.string(), v.toLowerCase(), v.picklist(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`)),
       'info',
@@ -278,9 +284,15 @@ export const GatewaySchema = v.pipe(
   ),
 );
 
-/** The gateway's configuration, parsed and frozen. */
+/**
+ * The gateway's configuration, parsed and frozen.
+ * @useDeclaredType
+ */
 export type GatewayConfig = Readonly<v.InferOutput<typeof GatewaySchema>>;
-/** What a config file may contain (every key optional; `jwt_secret` is needed for HS* tokens). */
+/**
+ * What a config file may contain (every key optional; `jwt_secret` is needed for HS* tokens).
+ * @useDeclaredType
+ */
 export type GatewayConfigInput = v.InferInput<typeof GatewaySchema>;
 
 /** Keys whose change needs a restart: they shape the listening sockets. */

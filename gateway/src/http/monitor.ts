@@ -32,12 +32,50 @@ export const MAX_MONITOR_BACKLOG_BYTES = 1_048_576;
 /** Dashboards send nothing we read; anything larger than this closes them (1009). */
 const MAX_MONITOR_MESSAGE_BYTES = 1_024;
 
-/** One frame of the feed. */
+/** What every frame of the monitor feed carries. */
+export interface MonitorFrame {
+  /** The frame's number: the feed's frames are numbered in the order they happened. */
+  readonly seq: number;
+  /** When it happened, ISO 8601 (UTC). */
+  readonly at: string;
+}
+
+/**
+ * One frame of the feed.
+ * @example
+ * ws.onmessage = (e) => { const event: MonitorEvent = JSON.parse(e.data); if (event.type === 'call') render(event.call); };
+ */
 export type MonitorEvent =
-  | { readonly type: 'snapshot'; readonly seq: number; readonly at: string; readonly sessions: SessionView[]; readonly calls: CallView[] }
-  | { readonly type: 'presence'; readonly seq: number; readonly at: string; readonly online: boolean; readonly session: SessionView }
-  | { readonly type: 'call'; readonly seq: number; readonly at: string; readonly previous: CallState; readonly call: CallView }
-  | { readonly type: 'dial'; readonly seq: number; readonly at: string; readonly dial: DialActivity };
+  | (MonitorFrame & {
+      /** The first frame: who is online and which calls exist. */
+      readonly type: 'snapshot';
+      /** The logged-in browsers. */
+      readonly sessions: SessionView[];
+      /** The calls. */
+      readonly calls: CallView[];
+    })
+  | (MonitorFrame & {
+      /** A browser logged in or left. */
+      readonly type: 'presence';
+      /** Whether it logged in (true) or left. */
+      readonly online: boolean;
+      /** The browser. */
+      readonly session: SessionView;
+    })
+  | (MonitorFrame & {
+      /** A call changed state, or, still ringing, the phones it rings. */
+      readonly type: 'call';
+      /** The state before. */
+      readonly previous: CallState;
+      /** The call now. */
+      readonly call: CallView;
+    })
+  | (MonitorFrame & {
+      /** A click-to-call request was answered, or an accepted one failed later. */
+      readonly type: 'dial';
+      /** The request and its outcome. */
+      readonly dial: DialActivity;
+    });
 
 /** What the monitor reads and whom it lets in. */
 export interface MonitorOptions {

@@ -9,18 +9,27 @@ import type { Call } from '../calls/call.js';
 
 /** A call in `GET /api/calls` and the monitor feed. */
 export interface CallView {
+  /** The call's id (the `callId` its phones see). */
   readonly id: string;
   /** The extension (or group name) the call is for. */
   readonly extension: string;
+  /** The group from gag_groups.json the call came through, if any. */
   readonly group: string | null;
   /** `outbound`: the call back of the extension's own click-to-call. */
   readonly direction: 'inbound' | 'outbound';
+  /** The number an outbound call dials once answered. */
   readonly dialedNumber: string | null;
+  /** The caller's number, if Asterisk said. */
   readonly callerNumber: string | null;
+  /** The caller's name, if Asterisk said. */
   readonly callerName: string | null;
+  /** Where the call is: `routing`, `ringing`, `talking` or `ended`. */
   readonly state: CallState;
+  /** Why it ended, once `ended`. */
   readonly endReason: EndReason | null;
+  /** When Asterisk's call arrived, ISO 8601. */
   readonly startedAt: string;
+  /** When a phone answered, ISO 8601. */
   readonly answeredAt: string | null;
   /** Sessions the call rings now. */
   readonly ringingSessions: readonly string[];
@@ -34,11 +43,17 @@ export interface CallView {
 
 /** A logged-in browser in `GET /api/sessions` and the monitor feed. */
 export interface SessionView {
+  /** The session's id (the `sessionId` of its `welcome`). */
   readonly id: string;
+  /** The extension it is logged in as; null before it logged in. */
   readonly extension: string | null;
+  /** `gag.v1`, or the GoAstGateway `legacy` protocol. */
   readonly protocol: 'gag.v1' | 'legacy';
+  /** The browser's address. */
   readonly ip: string | null;
+  /** The browser's `User-Agent`. */
   readonly userAgent: string | null;
+  /** When it connected, ISO 8601. */
   readonly connectedAt: string;
   /** The call it is talking in, if any. */
   readonly callId: string | null;

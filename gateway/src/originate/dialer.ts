@@ -33,6 +33,7 @@ export interface DialRequest {
   readonly phoneId: string | undefined;
   /** The asking phone's `requestId`, echoed in the call back's `incoming` to that phone alone. */
   readonly requestId?: string | undefined;
+  /** How it came: a phone's `dial` message (`ws`) or `POST /api/calls` (`http`). */
   readonly via: 'ws' | 'http';
   /** Told when Asterisk accepted the originate but the call back failed before reaching us. */
   readonly onLateFailure?: (code: DialErrorCode, message: string) => void;
@@ -40,14 +41,34 @@ export interface DialRequest {
 
 /** The answer to a {@link DialRequest}. `message` is a sentence for the user. */
 export type DialOutcome =
-  | { readonly ok: true; readonly dialId: string; readonly number: string }
-  | { readonly ok: false; readonly code: DialErrorCode; readonly message: string; readonly retryAfterMs?: number };
+  | {
+      /** Accepted: Asterisk rings the extension back. */
+      readonly ok: true;
+      /** The id of this click-to-call, carried by the call back to match it. */
+      readonly dialId: string;
+      /** The number as it will be dialled (normalised). */
+      readonly number: string;
+    }
+  | {
+      /** Refused, or the originate failed. */
+      readonly ok: false;
+      /** Why, one of `DIAL_ERRORS`. */
+      readonly code: DialErrorCode;
+      /** A sentence for the user. */
+      readonly message: string;
+      /** With `rate_limited`: when the extension may ask again, in ms. */
+      readonly retryAfterMs?: number;
+    };
 
 /** An accepted dial waiting for its call back. */
 export interface PendingDial {
+  /** The id of this click-to-call. */
   readonly dialId: string;
+  /** The extension rung back. */
   readonly extension: string;
+  /** The normalised number to call once it answers. */
   readonly number: string;
+  /** The phone that asked, if it asked by `dial` (the call back rings only it while it is online). */
   readonly phoneId: string | undefined;
   /** The `requestId` of the phone's `dial` (undefined for `POST /api/calls`). */
   readonly requestId: string | undefined;
@@ -65,6 +86,7 @@ interface Entry extends PendingDial {
 
 /** A click-to-call request and its outcome, as the dialer reports it (metrics, the monitor feed). */
 export interface DialActivity {
+  /** The extension that asked. */
   readonly extension: string;
   /** The normalised number; undefined when it could not be read as one. */
   readonly number: string | undefined;
@@ -72,6 +94,7 @@ export interface DialActivity {
   readonly dialId: string | undefined;
   /** `accepted`, or why it was refused or failed. */
   readonly result: 'accepted' | DialErrorCode;
+  /** How it came: a phone's `dial` message (`ws`) or `POST /api/calls` (`http`). */
   readonly via: 'ws' | 'http';
 }
 

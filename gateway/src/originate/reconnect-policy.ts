@@ -11,11 +11,13 @@ export type RetryReason = 'connect_failed' | 'connection_lost' | 'login_failed';
 export interface RetryContext {
   /** Retries since the last successful login: 0 for the first. */
   readonly retryCount: number;
+  /** Why the last attempt ended: the connection failed, was lost, or the login was refused. */
   readonly reason: RetryReason;
 }
 
 /** Decides the delay before the next attempt; `null` stops retrying. */
 export interface ReconnectPolicy {
+  /** The delay in ms before the next attempt, or `null` to stop retrying. */
   nextRetryDelayMs(context: RetryContext): number | null;
 }
 
@@ -28,8 +30,11 @@ export const RETRY_JITTER = 0.2;
 
 /** Options of {@link BackoffPolicy}. */
 export interface BackoffOptions {
+  /** Delays by retry count, in ms; the last one repeats (default {@link DEFAULT_RETRY_DELAYS_MS}). */
   readonly delaysMs?: readonly number[];
+  /** The least delay after a refused login, in ms (default {@link LOGIN_FAILED_RETRY_MS}). */
   readonly loginFailedMs?: number;
+  /** Up to this fraction of a delay is added at random (default {@link RETRY_JITTER}). */
   readonly jitter?: number;
   /** A number in [0, 1); `Math.random` by default (tests pass a constant). */
   readonly random?: () => number;
@@ -53,6 +58,7 @@ export class BackoffPolicy implements ReconnectPolicy {
     this.#random = options.random ?? Math.random;
   }
 
+  /** The table's delay for `retryCount` (at least `loginFailedMs` after a refused login), plus jitter; never `null`. */
   nextRetryDelayMs({ retryCount, reason }: RetryContext): number {
     const last = this.#delaysMs[this.#delaysMs.length - 1] ?? 0;
     const base = reason === 'login_failed' ? Math.max(this.#loginFailedMs, last) : (this.#delaysMs[retryCount] ?? last);

@@ -49,14 +49,13 @@ export interface CallAudioStats {
 }
 
 /**
- * A call's audio graph. {@link CallAudio.start} builds it; {@link CallAudio.stop} tears it down.
+ * A call's audio graph, `call.audio` once the call is answered: the call builds it on answer and
+ * tears it down ({@link CallAudio.stop}) when it ends.
  * @example
- * const audio = await CallAudio.start({ onFrame: (frame) => socket.send(frame) });
- * socket.onmessage = (e) => { if (e.data instanceof ArrayBuffer) audio.play(e.data); };
- * audio.setMuted(true);
- * audio.setVolume(0.5);
- * await audio.setMicrophone(headsetId);
- * await audio.stop();
+ * const audio = call.audio; // undefined until answered
+ * audio?.setVolume(0.5);
+ * await audio?.setMicrophone(headsetId);
+ * const level = new Float32Array(audio?.diagnostics.playback.fftSize ?? 0); // a meter of what is played
  */
 export class CallAudio {
   /** The `AudioContext`'s rate: the device's, not the wire's. */
@@ -64,7 +63,12 @@ export class CallAudio {
   /** The call's codec on the wire. */
   readonly format: WireFormat;
   /** Taps for diagnostics and tests: what is played out (after the volume), and what the mic delivers (both AnalyserNode, fftSize 8192). */
-  readonly diagnostics: { readonly playback: AnalyserNode; readonly capture: AnalyserNode };
+  readonly diagnostics: {
+    /** What is played out, after the volume. */
+    readonly playback: AnalyserNode;
+    /** What the microphone delivers. */
+    readonly capture: AnalyserNode;
+  };
   readonly #context: AudioContext;
   readonly #graph: CallGraph;
   readonly #mic: Microphone;
@@ -214,6 +218,7 @@ export class CallAudio {
    * Counters from both worklets: frames sent and dropped, the microphone's energy, and the jitter
    * buffer's playout depth, target, underruns, concealment, drops and late frames (the material
    * of a `quality` event). Resolves with zeros once stopped.
+   * @internal The `quality` event of the call reports them.
    */
   async stats(): Promise<CallAudioStats> {
     if (this.#stopping !== undefined) return ZERO_STATS;

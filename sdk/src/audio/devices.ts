@@ -24,6 +24,7 @@ export interface AudioDevice {
  * @example call.on('deviceLost', (lost) => toast(`${lost.kind} unplugged: using ${lost.deviceId === null ? 'no microphone' : 'the default'}`))
  */
 export interface DeviceLost {
+  /** Which kind of device went away. */
   readonly kind: 'microphone' | 'output';
   /** The device that went away (`''`: the default one). */
   readonly lostDeviceId: string;
@@ -35,7 +36,9 @@ export interface DeviceLost {
 
 /** What {@link listAudioDevices} found. @example const { inputs, outputs, labelled } = await listAudioDevices(); */
 export interface AudioDevices {
+  /** The microphones, in the browser's order. */
   readonly inputs: readonly AudioDevice[];
+  /** The speakers and headsets; Firefox and Safari may list none ({@link canChooseAudioOutput}). */
   readonly outputs: readonly AudioDevice[];
   /** Whether the labels are known (the microphone permission was granted); without it browsers list at most one device of each kind. */
   readonly labelled: boolean;

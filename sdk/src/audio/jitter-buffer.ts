@@ -79,7 +79,7 @@ export interface JitterStats {
   readonly droppedFrames: number;
   /** Frames that arrived after the buffer had run dry (during concealment or the silence after it). */
   readonly lateFrames: number;
-  /** Whole frames accepted by {@link JitterBuffer.write}. */
+  /** Whole frames the jitter buffer accepted (`JitterBuffer.write`). */
   readonly framesReceived: number;
 }
 

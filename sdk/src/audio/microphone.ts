@@ -18,6 +18,7 @@ export const MICROPHONE_DEFAULTS: Readonly<MediaTrackConstraints> = { echoCancel
 export interface MicrophoneInfo {
   /** The device's id (from the track's settings); `''` if the browser does not say. */
   readonly deviceId: string;
+  /** The device's name, e.g. `Headset Microphone`; `''` until the microphone permission is granted. */
   readonly label: string;
 }
 

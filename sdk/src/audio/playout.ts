@@ -10,9 +10,10 @@ import { JitterBuffer, type JitterStats } from './jitter-buffer.js';
 import { Resampler } from './resampler.js';
 
 /**
- * Counters of a {@link Playout}: the jitter buffer's, all since construction. A call's `quality`
- * event carries them (see `CallQuality`).
+ * Counters of a call's playout: the jitter buffer's, all since the call was answered. A call's
+ * `quality` event carries them (see `CallQuality`).
  * @example call.on('quality', ({ depthMs, targetMs, underruns }) => console.log(depthMs, targetMs, underruns));
+ * @interface
  */
 export type PlayoutStats = JitterStats;
 

@@ -20,6 +20,7 @@ export type RingKind = 'ringtone' | 'ringback';
  * @example const pattern: RingPattern = { carrierHz: 400, modulationHz: 16, cadenceMs: [1_000, 2_000], amplitude: 0.25 };
  */
 export interface RingPattern {
+  /** The tone's frequency, Hz. */
   readonly carrierHz: number;
   /** Amplitude modulation at full depth; 0 for a plain tone. */
   readonly modulationHz: number;
@@ -126,7 +127,7 @@ export class Ringer {
 
   /**
    * Start ringing (a ring already playing is replaced). Resolves `'blocked'` when the browser did
-   * not let audio start within {@link AUTOPLAY_WAIT_MS} and this ring is still wanted: it is then
+   * not let audio start within half a second (`AUTOPLAY_WAIT_MS`) and this ring is still wanted: it is then
    * queued, and sounds as soon as {@link Ringer.unlock} is called from a click. Otherwise `'playing'`
    * (also when the ring was stopped meanwhile).
    * @throws when the browser has no Web Audio.
