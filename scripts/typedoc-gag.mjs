@@ -11,7 +11,9 @@
 //    (`v.InferOutput<typeof Schema>`) give an optional key's property one declaration twice, so
 //    typedoc warns about one comment (TypeStrong/typedoc#2358, #2437). A warning that lists two
 //    different places is a real conflict and still fails the build.
-import { makeRecursiveVisitor } from 'typedoc';
+// 3. House style §11: every exported function and class shows its use in an `@example` (checked
+//    with notDocumented).
+import { makeRecursiveVisitor, ReflectionKind } from 'typedoc';
 
 /** The packages whose types must be documented wherever they are named. */
 const PACKAGES = ['@gag/gateway', '@gag/sdk', '@gag/web-components', '@gag/e2e'];
@@ -21,7 +23,25 @@ const PLACES = /^The comments for .+ are declared at:\n/;
 /** @param {import('typedoc').Application} app */
 export function load(app) {
   checkExportsOfEveryPackage(app);
+  checkExamples(app);
   dropSamePlaceDuplicates(app.logger);
+}
+
+/** @param {import('typedoc').Application} app */
+function checkExamples(app) {
+  const validate = app.validate.bind(app);
+  app.validate = (project) => {
+    validate(project);
+    if (!app.options.getValue('validation').notDocumented) return;
+    for (const module of project.children ?? []) {
+      for (const exported of module.children ?? []) {
+        if (!exported.kindOf(ReflectionKind.Function | ReflectionKind.Class)) continue;
+        const comments = [exported.comment, ...(exported.signatures ?? []).map((s) => s.comment)];
+        if (comments.some((c) => c?.getTag('@example') !== undefined)) continue;
+        app.logger.validationWarning(`${exported.getFriendlyFullName()} has no @example (house style: every export shows its use)`);
+      }
+    }
+  };
 }
 
 /** @param {import('typedoc').Application} app */

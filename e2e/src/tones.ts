@@ -7,7 +7,10 @@
 /** Full scale of a signed 16-bit sample, as `pcm.ts` scales (÷32768). */
 const S16_FULL_SCALE = 32_768;
 
-/** A sine of `hz` at `amplitude` (0–1 of full scale), `count` samples at `rateHz`, starting at sample `offset`. */
+/**
+ * A sine of `hz` at `amplitude` (0–1 of full scale), `count` samples at `rateHz`, starting at sample `offset`.
+ * @example const second = sineFloat(440, 48_000, 48_000); // one second of 440 Hz at half scale
+ */
 export function sineFloat(hz: number, rateHz: number, count: number, amplitude = 0.5, offset = 0): Float32Array {
   const out = new Float32Array(count);
   const w = (2 * Math.PI * hz) / rateHz;
@@ -15,7 +18,10 @@ export function sineFloat(hz: number, rateHz: number, count: number, amplitude =
   return out;
 }
 
-/** Float samples (−1…1) to s16le bytes, clamped. */
+/**
+ * Float samples (−1…1) to s16le bytes, clamped.
+ * @example ws.send(floatToS16le(sineFloat(1000, 16_000, 320))); // one 20 ms slin16 frame of 1 kHz
+ */
 export function floatToS16le(samples: Float32Array): Buffer {
   const buf = Buffer.alloc(samples.length * 2);
   for (let i = 0; i < samples.length; i++) {
@@ -25,7 +31,10 @@ export function floatToS16le(samples: Float32Array): Buffer {
   return buf;
 }
 
-/** s16le bytes to float samples (−1…1). An odd trailing byte is ignored. */
+/**
+ * s16le bytes to float samples (−1…1). An odd trailing byte is ignored.
+ * @example call.on('audio', (frame) => meter.push(dbfs(s16leToFloat(frame))));
+ */
 export function s16leToFloat(bytes: Uint8Array): Float32Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Float32Array(bytes.byteLength >> 1);
@@ -33,7 +42,10 @@ export function s16leToFloat(bytes: Uint8Array): Float32Array {
   return out;
 }
 
-/** Root mean square of the samples (full-scale sine: 0.707). */
+/**
+ * Root mean square of the samples (full-scale sine: 0.707).
+ * @example rms(sineFloat(1000, 8_000, 8_000, 1)); // ≈ 0.707
+ */
 export function rms(samples: ArrayLike<number>): number {
   let sum = 0;
   for (let i = 0; i < samples.length; i++) {
@@ -43,7 +55,10 @@ export function rms(samples: ArrayLike<number>): number {
   return samples.length === 0 ? 0 : Math.sqrt(sum / samples.length);
 }
 
-/** Level in dB relative to full scale (RMS of a full-scale square = 0 dBFS). */
+/**
+ * Level in dB relative to full scale (RMS of a full-scale square = 0 dBFS).
+ * @example dbfs(sineFloat(1000, 8_000, 8_000, 0.5)); // ≈ −9
+ */
 export const dbfs = (samples: ArrayLike<number>): number => 20 * Math.log10(Math.max(rms(samples), 1e-10));
 
 /**
@@ -68,6 +83,7 @@ export function goertzelAmplitude(samples: ArrayLike<number>, hz: number, rateHz
 /**
  * The strongest frequency between `minHz` and `maxHz`: a coarse Goertzel scan, then a 1 Hz
  * refinement around the best bin.
+ * @example dominantFrequency(sineFloat(440, 16_000, 16_000), 16_000); // ≈ 440
  */
 export function dominantFrequency(samples: ArrayLike<number>, rateHz: number, minHz = 50, maxHz = rateHz / 2 - 50): number {
   const coarseStepHz = Math.max(5, rateHz / Math.max(samples.length, 1));
@@ -98,7 +114,12 @@ export interface ToneAnalysis {
   readonly purity: number;
 }
 
-/** Frequency, level and purity of the main tone in `samples`. */
+/**
+ * Frequency, level and purity of the main tone in `samples`.
+ * @example
+ * const { hz, levelDbfs, purity } = analyseTone(s16leToFloat(frames), 16_000);
+ * expect(Math.abs(hz - 440)).toBeLessThan(440 * 0.02);
+ */
 export function analyseTone(samples: ArrayLike<number>, rateHz: number): ToneAnalysis {
   const hz = dominantFrequency(samples, rateHz);
   const amplitude = goertzelAmplitude(samples, hz, rateHz);

@@ -16,6 +16,8 @@ export interface ConfigProblem {
  * A config file is wrong. The message reads `file: key: what is wrong — how to fix it` for the
  * first problem; `problems` lists every one (the CLI prints a line each, without a stack, and
  * exits with code 2).
+ * @example
+ * try { config = await loadGatewayConfig(file); } catch (e) { if (e instanceof ConfigError) for (const p of e.problems) console.error(`${e.file}: ${p.key}: ${p.fix}`); }
  */
 export class ConfigError extends GagError {
   /** `'ConfigError'`. */
@@ -54,7 +56,11 @@ export class ConfigError extends GagError {
  */
 export type TokenRefusal = 'missing' | 'malformed' | 'signature' | 'algorithm' | 'expired' | 'not_yet_valid' | 'claims';
 
-/** A browser's token failed verification (code `GAG_TOKEN_INVALID`). */
+/**
+ * A browser's token failed verification (code `GAG_TOKEN_INVALID`).
+ * @example
+ * try { await verify(token); } catch (e) { if (e instanceof TokenError) log.warn({ reason: e.reason }, 'token refused'); }
+ */
 export class TokenError extends GagError {
   /** `'TokenError'`. */
   override name = 'TokenError';

@@ -17,13 +17,17 @@ const TRANSITIONS: { readonly [S in CallState]: Readonly<Partial<Record<CallEven
   ended: {},
 };
 
-/** Whether `event` is allowed in state `from`; use it for peer input that can legitimately race. */
+/**
+ * Whether `event` is allowed in state `from`; use it for peer input that can legitimately race.
+ * @example if (!canTransition(call.state, 'answer')) return log.debug({ state: call.state }, 'late answer dropped');
+ */
 export const canTransition = (from: CallState, event: CallEvent): boolean =>
   TRANSITIONS[from][event] !== undefined;
 
 /**
  * The state after `event` in state `from`.
  * @throws IllegalTransitionError (`GAG_ILLEGAL_TRANSITION`) when the table has no such move: a bug in our code.
+ * @example transition('ringing', 'answer'); // 'talking'
  */
 export function transition(from: CallState, event: CallEvent): CallState {
   const to = TRANSITIONS[from][event];

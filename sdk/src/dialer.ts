@@ -11,7 +11,11 @@ export const DIAL_TIMEOUT_MS = 10_000;
 /** How many of this client's accepted dial ids are remembered, to know their call backs. */
 export const OWN_DIALS_KEPT = 32;
 
-/** A click-to-call the gateway refused or could not start (code `GAG_DIAL_FAILED`). */
+/**
+ * A click-to-call the gateway refused or could not start (code `GAG_DIAL_FAILED`).
+ * @example
+ * try { await client.dial('0312345678'); } catch (e) { if (e instanceof DialError && e.reason === 'number_not_allowed') showNotAllowed(); }
+ */
 export class DialError extends GagError {
   override name = 'DialError';
   /** The gateway's reason, e.g. `number_not_allowed`; `timeout` when no answer came. */

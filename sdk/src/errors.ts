@@ -51,7 +51,11 @@ export class GagError extends Error {
   }
 }
 
-/** A peer's message that does not parse or is not allowed (code `GAG_PROTOCOL`). */
+/**
+ * A peer's message that does not parse or is not allowed (code `GAG_PROTOCOL`).
+ * @example
+ * try { handle(parseClientMessage(text)); } catch (e) { if (e instanceof ProtocolError) ws.close(CLOSE.BAD_MESSAGE.code, e.message); }
+ */
 export class ProtocolError extends GagError {
   /** `'ProtocolError'`. */
   override name = 'ProtocolError';

@@ -137,7 +137,10 @@ function closeCode(entry: CloseCode): CloseCode {
   return entry;
 }
 
-/** The entry of {@link CLOSE} for a received close code, if it is one of ours. */
+/**
+ * The entry of {@link CLOSE} for a received close code, if it is one of ours.
+ * @example ws.addEventListener('close', (e) => { if (closeName(e.code) === 'TOKEN_EXPIRED') refreshTokenAndReconnect(); });
+ */
 export function closeName(code: number): CloseName | undefined {
   return (Object.keys(CLOSE) as CloseName[]).find((k) => CLOSE[k].code === code);
 }
@@ -344,12 +347,20 @@ export function parseClientMessage(text: string): ClientMessage {
 /**
  * Parse a TEXT frame from the gateway.
  * @throws ProtocolError (`GAG_PROTOCOL`) when it is not JSON or not a known message.
+ * @example
+ * ws.onmessage = (e) => { if (typeof e.data === 'string') { const msg = parseServerMessage(e.data); if (msg.type === 'incoming') ring(msg.callId); } };
  */
 export function parseServerMessage(text: string): ServerMessage {
   return parseWith(ServerMessageSchema, text, 'server');
 }
 
-/** The only way a client message becomes wire text. */
+/**
+ * The only way a client message becomes wire text.
+ * @example ws.send(encodeClientMessage({ type: 'answer', callId }));
+ */
 export const encodeClientMessage = (msg: ClientMessage): string => JSON.stringify(msg);
-/** The only way a server message becomes wire text. */
+/**
+ * The only way a server message becomes wire text.
+ * @example socket.send(encodeServerMessage({ type: 'answered', callId: call.id }));
+ */
 export const encodeServerMessage = (msg: ServerMessage): string => JSON.stringify(msg);

@@ -35,7 +35,10 @@ export const DEFAULT_WIRE_FORMAT: WireFormat = 'slin16';
 const RATE_HZ_OF: { readonly [F in WireFormat]: number } = { slin16: 16_000, slin: 8_000, ulaw: 8_000, alaw: 8_000 };
 const BYTES_PER_SAMPLE_OF: { readonly [F in WireFormat]: number } = { slin16: 2, slin: 2, ulaw: 1, alaw: 1 };
 
-/** Whether `name` (e.g. MEDIA_START's `format`) is one of {@link WIRE_FORMATS}. */
+/**
+ * Whether `name` (e.g. MEDIA_START's `format`) is one of {@link WIRE_FORMATS}.
+ * @example const format = isWireFormat(start.format) ? start.format : DEFAULT_WIRE_FORMAT;
+ */
 export const isWireFormat = (name: string): name is WireFormat => (WIRE_FORMATS as readonly string[]).includes(name);
 /** Sample rate of a format on the wire. @example rateHzOf('ulaw') // 8000 */
 export const rateHzOf = (format: WireFormat): number => RATE_HZ_OF[format];
@@ -47,9 +50,15 @@ export const frameSamplesOf = (format: WireFormat): number => (RATE_HZ_OF[format
  * @example frameBytesOf('ulaw') // 160
  */
 export const frameBytesOf = (format: WireFormat): number => frameSamplesOf(format) * BYTES_PER_SAMPLE_OF[format];
-/** Bytes in one sample of a format: 2 for slin and slin16, 1 for G.711. */
+/**
+ * Bytes in one sample of a format: 2 for slin and slin16, 1 for G.711.
+ * @example bytesPerSampleOf('ulaw'); // 1
+ */
 export const bytesPerSampleOf = (format: WireFormat): number => BYTES_PER_SAMPLE_OF[format];
-/** Frames of `format` that fill `bytes`, or 0 when `bytes` is not a non-zero whole number of frames. */
+/**
+ * Frames of `format` that fill `bytes`, or 0 when `bytes` is not a non-zero whole number of frames.
+ * @example wholeFramesOf('slin16', 1_280); // 2 (and 0 for 1_000)
+ */
 export function wholeFramesOf(format: WireFormat, bytes: number): number {
   const frameBytes = frameBytesOf(format);
   return bytes > 0 && bytes % frameBytes === 0 ? bytes / frameBytes : 0;

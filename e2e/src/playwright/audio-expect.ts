@@ -18,7 +18,10 @@ export interface ToneExpectation extends ToneCriteria {
 
 /**
  * Poll `read` (bounded) until it carries the tone; the last analysis is returned, and noted on
- * the test as an annotation (`what`) so a report shows what was measured.
+ * the test as an annotation (`what`) so a report shows what was measured. Fails the test (an
+ * `expect.poll` error) when the tone does not come within `timeoutMs`.
+ * @example
+ * await expectTone('my page plays', () => readMyPlayback(page), { hz: 440 });
  */
 export async function expectTone(what: string, read: () => Promise<{ samples: ArrayLike<number>; rateHz: number } | undefined>, expected: ToneExpectation): Promise<ToneAnalysis> {
   let heard: ToneAnalysis | undefined;

@@ -32,7 +32,11 @@ export type GroupsConfig = Readonly<Record<string, Group>>;
 /** No groups: every call rings its own extension. */
 export const NO_GROUPS: GroupsConfig = Object.freeze({});
 
-/** Validate parsed JSON as read from `file`. */
+/**
+ * Validate parsed JSON as read from `file`.
+ * @throws ConfigError (`GAG_CONFIG_INVALID`) listing every problem, each naming its group's key.
+ * @example const groups = parseGroupsConfig('gag_groups.json', { sales: { strategy: 'ringall', members: ['2001', '2002'] } });
+ */
 export function parseGroupsConfig(file: string, json: unknown): GroupsConfig {
   const r = v.safeParse(GroupsSchema, json);
   if (r.success) {
@@ -46,6 +50,8 @@ export function parseGroupsConfig(file: string, json: unknown): GroupsConfig {
 /**
  * Read `file`. A missing file is an error only when `required` (named with -g); GoAstGateway
  * treats the groups file as optional.
+ * @throws ConfigError (`GAG_CONFIG_INVALID`) when the file is not valid JSON or not valid groups, or is missing while `required`.
+ * @example const groups = await loadGroupsConfig('/usr/local/etc/gag_groups.json', { required: false });
  */
 export async function loadGroupsConfig(file: string, options: { required: boolean }): Promise<GroupsConfig> {
   const json = await readJsonFile(file, { missingFix: 'check the path given with -g', optional: !options.required });
