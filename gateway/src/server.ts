@@ -195,7 +195,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     log,
     registry,
     onRefused: (reason) => metrics.authFailure('browser', reason),
-    features: () => [FEATURES.PING, ...(dialer.enabled ? [FEATURES.DIAL] : []), ...(originator?.dtmf === undefined ? [] : [FEATURES.DTMF])],
+    features: () => [FEATURES.PING, FEATURES.TOKEN_REFRESH, ...(dialer.enabled ? [FEATURES.DIAL] : []), ...(originator?.dtmf === undefined ? [] : [FEATURES.DTMF])],
     ...(options.heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs: options.heartbeatIntervalMs }),
     onPhone: (phone) =>
       phone.once('ready', () => {
@@ -237,6 +237,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     if (next.log_level !== current.config.log_level) log.level = next.log_level;
     current = live(next, groups, keys, metrics);
     log.info({ changed, groupsChanged }, 'config reloaded');
+    // Every session's token against the new keys and checks: one refused ends as if it expired.
+    const verify = current.browser.verify;
+    await Promise.all(registry.all().map((phone) => phone.recheckToken(verify).catch((err: unknown) => phone.log.error({ err }, 'token recheck crashed'))));
   };
 
   return {

@@ -23,7 +23,7 @@ describe('click-to-call through AMI', () => {
   test('a dial rings the asker back marked outbound, the originate is exactly the configured one, and audio flows both ways', async () => {
     t = await startClickToCall({ backend: 'ami', config: { originate_caller_id: '"Web {ext}" <{ext}>' } });
     const phone = await t.phone('2001');
-    expect(phone.welcome.features).toEqual(['ping', 'dial', 'dtmf']); // dtmf: keys go out of band through the same AMI
+    expect(phone.welcome.features).toEqual(['ping', 'token_refresh', 'dial', 'dtmf']); // dtmf: keys go out of band through the same AMI
 
     phone.send({ type: 'dial', requestId: 'r1', number: '03-1234-5678' });
     const originate = await t.ami!.nextOriginate();

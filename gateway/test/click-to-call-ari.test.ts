@@ -26,7 +26,7 @@ describe('click-to-call through ARI', () => {
   test('POST /ari/channels with Basic auth rings the asker back marked outbound; answered, the call carries audio', async () => {
     t = await startClickToCall({ backend: 'ari', config: { originate_caller_id: '<{ext}>', ring_timeout_ms: 20_000 } });
     const phone = await t.phone('2001');
-    expect(phone.welcome.features).toEqual(['ping', 'dial']);
+    expect(phone.welcome.features).toEqual(['ping', 'token_refresh', 'dial']);
     phone.send({ type: 'dial', requestId: 'r1', number: '0312345678' });
     const originate = await t.ari!.nextOriginate();
     const { dialId } = await phone.next('dialing');

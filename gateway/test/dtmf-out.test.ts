@@ -38,7 +38,7 @@ describe('keys pressed on a phone reach Asterisk out of band', () => {
   test("with AMI the gateway lists dtmf, and the talking phone's digits reach the call's channel as PlayDTMF with Receive: true, one a digit, in order", async () => {
     t = await startClickToCall({ backend: 'ami' });
     const phone = await t.phone('2001');
-    expect(phone.welcome.features).toEqual([FEATURES.PING, FEATURES.DIAL, FEATURES.DTMF]);
+    expect(phone.welcome.features).toEqual([FEATURES.PING, FEATURES.TOKEN_REFRESH, FEATURES.DIAL, FEATURES.DTMF]);
     const { call, callId } = await talking(phone);
 
     // A fast typist: the second message arrives while the first digits are still with Asterisk.
@@ -98,7 +98,7 @@ describe('keys pressed on a phone reach Asterisk out of band', () => {
   test('with ARI the gateway does not list dtmf: ARI cannot reach a channel outside a Stasis application', async () => {
     t = await startClickToCall({ backend: 'ari' });
     const phone = await t.phone('2001');
-    expect(phone.welcome.features).toEqual([FEATURES.PING, FEATURES.DIAL]);
+    expect(phone.welcome.features).toEqual([FEATURES.PING, FEATURES.TOKEN_REFRESH, FEATURES.DIAL]);
     // A client that sends it anyway is not cut off: the keys have nowhere to go.
     const { call, callId } = await talking(phone);
     phone.send({ type: 'dtmf', callId, digits: '5' });

@@ -166,7 +166,7 @@ describe('operations API: calls and sessions', () => {
   test('without click-to-call, dial is not advertised and POST /api/calls answers 501 not_enabled', async () => {
     t = await startClickToCall({ backend: 'none' });
     const phone = await t.phone('2001');
-    expect(phone.welcome.features).toEqual(['ping']); // no dial without an originate backend
+    expect(phone.welcome.features).toEqual(['ping', 'token_refresh']); // no dial without an originate backend
     expect(await t.http('/api/calls', await withJwt('2001', json({ number: '0312345678' })))).toMatchObject({ status: 501, json: { error: { code: 'not_enabled' } } });
     phone.send({ type: 'dial', requestId: 'r1', number: '0312345678' });
     expect(await phone.next('dial_failed')).toMatchObject({ requestId: 'r1', code: 'not_enabled' });

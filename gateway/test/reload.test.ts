@@ -80,7 +80,7 @@ describe('gateway.reload', () => {
     expect((await phone.next('incoming')).extension).toBe('2001');
   });
 
-  test('a new jwt_secret refuses tokens of the old one for new logins; phones online stay online', async () => {
+  test('a new jwt_secret refuses tokens of the old one, for new logins and for the phones online (4101: they log in again)', async () => {
     const online = await t.phone('2001');
     const newSecret = 'rotated-secret-0123456789abcdef0123456789';
     await t.gw.reload(edited({ jwt_secret: newSecret }), NO_GROUPS);
@@ -89,10 +89,11 @@ describe('gateway.reload', () => {
     await once(stale.ws, 'open', { signal: AbortSignal.timeout(2_000) });
     stale.send({ type: 'hello', token: await t.token('2002') });
     expect((await stale.closed).code).toBe(4100);
-    const fresh = await TestPhone.login(t.gw.browserUrl, await mintToken({ secret: newSecret, extension: '2002', ttlSeconds: 60 }));
+    expect((await online.closed).code).toBe(4101); // its token no longer verifies (issue 15, item 3)
+    const fresh = await TestPhone.login(t.gw.browserUrl, await mintToken({ secret: newSecret, extension: '2001', ttlSeconds: 60 }));
     extra.push(fresh);
     const call = await t.asterisk.call('ws-ext-2001');
-    expect((await online.next('incoming')).extension).toBe('2001');
+    expect((await fresh.next('incoming')).extension).toBe('2001');
     await call.hangup();
   });
 

@@ -37,6 +37,10 @@ export const MAX_CONTROL_MESSAGE_BYTES = 16_384;
  *   talking in that call and presses them on Asterisk's side of the call (AMI `PlayDTMF`), where
  *   chan_websocket itself has neither a DTMF command nor a tone detector. Listed only when the
  *   gateway can (`originate` is `ami`); without it the SDK sends keys in-band, as tones.
+ * - `token_refresh` — the gateway takes `{ type: 'token', token }`: a fresh token for the same
+ *   extension, re-verified as `hello`'s, answered by `token_accepted` (a refused one closes the
+ *   connection with the code `hello` would have got). `welcome.tokenExpiresAt` says when the
+ *   session's token expires: without a refresh by then the session is closed with `TOKEN_EXPIRED`.
  */
 export const FEATURES = {
   /** `ping`: the gateway answers `ping` with `pong`. */
@@ -45,6 +49,8 @@ export const FEATURES = {
   DIAL: 'dial',
   /** `dtmf`: keys out of band, pressed on Asterisk's side of the call. */
   DTMF: 'dtmf',
+  /** `token_refresh`: a fresh token over the open connection (`token` → `token_accepted`). */
+  TOKEN_REFRESH: 'token_refresh',
 } as const;
 
 /**
@@ -147,6 +153,8 @@ export function closeName(code: number): CloseName | undefined {
 
 const CallId = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
 const Text = v.pipe(v.string(), v.maxLength(256));
+/** A moment as milliseconds since the epoch (a token's expiry). */
+const EpochMs = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
 /** Chosen by the client, echoed by the gateway: a counter. */
 const PingId = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
 /** Chosen by the client for a `dial`, echoed in `dialing` / `dial_failed`: 1–64 characters, as a call id. */
@@ -210,6 +218,16 @@ const ClientMessageSchema = v.variant('type', [
     /** The keys, in order: 1–{@link MAX_DTMF_DIGITS} of 0–9, `*`, `#`, A–D. */
     digits: DtmfDigits,
   }),
+  /**
+   * Only to a gateway that listed `token_refresh`, after `welcome`: a fresh token for this
+   * session, verified as `hello`'s and for the same extension; answered by `token_accepted`.
+   */
+  v.object({
+    /** Replace the session's token before it expires. */
+    type: v.literal('token'),
+    /** The fresh JWT (at most {@link MAX_TOKEN_CHARS} characters), naming the same extension. */
+    token: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_TOKEN_CHARS)),
+  }),
 ]);
 
 const ServerMessageSchema = v.variant('type', [
@@ -224,6 +242,11 @@ const ServerMessageSchema = v.variant('type', [
     extension: Text,
     /** Optional features (see {@link FEATURES}); absent from older gateways. */
     features: v.optional(v.pipe(v.array(Text), v.maxLength(32))),
+    /**
+     * When the token expires, ms since the epoch (the gateway's clock): without a `token` by then
+     * the session is closed with `TOKEN_EXPIRED`. Absent from older gateways.
+     */
+    tokenExpiresAt: v.optional(EpochMs),
   }),
   v.object({
     /** A call rings this phone. */
@@ -305,6 +328,13 @@ const ServerMessageSchema = v.variant('type', [
     code: v.picklist(DIAL_ERRORS),
     /** What went wrong, in English, for a log. */
     message: Text,
+  }),
+  /** The `token` was verified: the session now lives until its expiry. */
+  v.object({
+    /** A refreshed token was accepted. */
+    type: v.literal('token_accepted'),
+    /** The new token's expiry, ms since the epoch (the gateway's clock). */
+    tokenExpiresAt: EpochMs,
   }),
 ]);
 

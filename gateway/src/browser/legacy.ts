@@ -11,6 +11,7 @@
  * | ← `ANSWER`           | `answer` for the call offered to this phone              |
  * | ← `HANGUP`           | `hangup` for that call (a reject while it rings)         |
  * | → `BUSY`, then close | a second legacy login for the extension ({@link refuseBusy}) |
+ * | → `KICKED`, then close | the token expired, or a reload refused it (4101)          |
  *
  * Audio is raw slin16 in BINARY frames both ways. The token was checked before the upgrade (the
  * listener), so the phone is `ready` at once.
@@ -19,12 +20,14 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
 import type { RawData, WebSocket } from 'ws';
-import { FRAME_BYTES, IllegalTransitionError, type ServerMessage, type WireFormat } from '@gag/sdk/protocol';
+import { CLOSE, FRAME_BYTES, IllegalTransitionError, type ServerMessage, type WireFormat } from '@gag/sdk/protocol';
+import type { TokenVerifier } from '../access/token.js';
 import type { Logger } from '../log.js';
 import { startHeartbeat } from '../net/heartbeat.js';
 import { closeSocket } from '../net/ws-close.js';
 import { newPhoneStats, sendAudioOrDrop } from './audio-out.js';
 import type { Phone, PhoneEvents } from './phone.js';
+import { TokenLifetime, type TokenLapse } from './token-lifetime.js';
 
 /** The words of the legacy protocol (docs/legacy-protocol.md#words). */
 export const LEGACY_WORDS = {
@@ -36,6 +39,11 @@ export const LEGACY_WORDS = {
   ANSWER: 'ANSWER',
   /** Gateway → browser: the extension is already online; the connection closes. */
   BUSY: 'BUSY',
+  /**
+   * Gateway → browser: the session is over (its token expired, or a reload refused it); the
+   * connection closes. A word the webphone already knows: the protocol has no refresh.
+   */
+  KICKED: 'KICKED',
 } as const;
 
 /**
@@ -68,6 +76,10 @@ export interface LegacySessionOptions {
   readonly remoteAddress: string | undefined;
   readonly userAgent: string | undefined;
   readonly heartbeatIntervalMs?: number | undefined;
+  /** The token from `?token=`, kept to verify it again on reload (never logged). */
+  readonly token: string;
+  /** The token's `exp`, ms since the epoch: the session ends then (the protocol has no refresh). */
+  readonly tokenExpiresAtMs: number;
 }
 
 /**
@@ -117,6 +129,11 @@ export class LegacySession extends EventEmitter<PhoneEvents> implements Phone {
    */
   readonly #partial = Buffer.alloc(FRAME_BYTES);
   #partialBytes = 0;
+  /** Whether the current call is answered here (`talkingIn`): a lapsed token lets it finish. */
+  #talking = false;
+  readonly #options: LegacySessionOptions;
+  /** Watches the token from `start()` on. */
+  #lifetime: TokenLifetime | undefined;
   readonly #stopHeartbeat: () => void;
   // binaryType is ws's default 'nodebuffer': every message, TEXT or BINARY, is one Buffer.
   readonly #onWsMessage = (data: RawData, isBinary: boolean): void => this.#onMessage(data as Buffer, isBinary);
@@ -126,6 +143,7 @@ export class LegacySession extends EventEmitter<PhoneEvents> implements Phone {
   constructor(ws: WebSocket, options: LegacySessionOptions) {
     super();
     this.#ws = ws;
+    this.#options = options;
     this.extension = options.extension;
     this.remoteAddress = options.remoteAddress;
     this.userAgent = options.userAgent;
@@ -145,11 +163,23 @@ export class LegacySession extends EventEmitter<PhoneEvents> implements Phone {
     this.#setPhase('ready');
     this.log.info({ ip: this.remoteAddress, protocol: this.protocol }, 'browser online');
     this.emit('ready');
+    // A `ready` listener may have closed it (TypeScript does not see that through emit).
+    if ((this.#phase as LegacyPhase) !== 'ready') return;
+    const { token, tokenExpiresAtMs, extension } = this.#options;
+    this.#lifetime = new TokenLifetime(token, { extension, expiresAtMs: tokenExpiresAtMs }, (why) => this.#lapse(why));
   }
 
-  /** One line: no other call is offered while one rings or talks here (the router skips this phone). */
+  /**
+   * One line: no other call is offered while one rings or talks here (the router skips this
+   * phone), nor once the token lapsed.
+   */
   get canTakeCall(): boolean {
-    return this.#callId === undefined;
+    return this.#callId === undefined && this.#lifetime?.lapsed !== true;
+  }
+
+  /** Verify the token again with a reload's verifier: one it refuses ends the session as an expired one. */
+  recheckToken(verify: TokenVerifier): Promise<void> {
+    return this.#lifetime?.recheck(verify) ?? Promise.resolve();
   }
 
   /** Tell the phone about a call, in the words it knows; a message it has no word for is dropped. */
@@ -171,8 +201,15 @@ export class LegacySession extends EventEmitter<PhoneEvents> implements Phone {
     }
   }
 
-  /** Nothing to do: the router rings this phone for slin16 calls only, so its audio is always slin16. */
-  talkingIn(_format: WireFormat | undefined): void {}
+  /**
+   * The router rings this phone for slin16 calls only, so its audio is always slin16: this only
+   * tells whether it talks, and the end of a call a lapsed token was allowed to finish.
+   */
+  talkingIn(format: WireFormat | undefined): void {
+    this.#talking = format !== undefined;
+    // The call's `HANGUP` went first: now the session ends.
+    if (!this.#talking && this.#lifetime?.lapsed === true) queueMicrotask(() => this.#kick());
+  }
 
   /** Audio towards the phone; a phone that does not keep up loses frames rather than growing our memory (false). */
   sendAudio(frames: Buffer): boolean {
@@ -253,6 +290,24 @@ export class LegacySession extends EventEmitter<PhoneEvents> implements Phone {
     this.emit('audio', frames);
   }
 
+  /**
+   * The token expired (the legacy protocol has no refresh) or a reload refused it: no call is
+   * offered from now on. Idle or ringing, the phone is told `KICKED` and closed at once (a call
+   * ringing it goes on ringing the others); talking, it finishes the call first.
+   */
+  #lapse(why: TokenLapse): void {
+    if (this.#phase !== 'ready') return;
+    this.log.info({ reason: why, talking: this.#talking, protocol: this.protocol }, why === 'expired' ? 'token expired: session ends' : 'token no longer verifies after reload: session ends');
+    if (!this.#talking) this.#kick();
+  }
+
+  /** `KICKED`, then close with 4101 (TOKEN_EXPIRED), which the webphone shows as a closed connection. */
+  #kick(): void {
+    if (this.#phase !== 'ready' || this.#talking || this.#lifetime?.lapsed !== true) return;
+    this.#sendWord(LEGACY_WORDS.KICKED);
+    this.#close(CLOSE.TOKEN_EXPIRED.code, 'token expired or revoked: log in again');
+  }
+
   #close(code: number, reason: string): void {
     if (this.#phase === 'closed') return;
     this.log.info({ code, reason }, 'closing browser connection');
@@ -274,6 +329,7 @@ export class LegacySession extends EventEmitter<PhoneEvents> implements Phone {
     const announced = this.#phase === 'ready';
     this.#setPhase('closed');
     this.#stopHeartbeat();
+    this.#lifetime?.dispose();
     this.#ws.off('message', this.#onWsMessage);
     this.#ws.off('close', this.#onWsClose);
     // The error listener stays: a closing socket can still fail, and an unheard 'error' would crash.

@@ -88,7 +88,8 @@ export class BrowserListener {
     if (!this.#originAllowed(req, policy)) return refuseUpgrade(socket, 403, 'origin not in allowed_origins');
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
       const phone = new BrowserSession(ws, {
-        verify: policy.verify,
+        // The current policy's, so a refreshed token (and a late hello) is checked after a reload as a new login would be.
+        verify: (token) => this.#options.policy().verify(token),
         log: log.child({ side: 'browser', connId: `b${++nextConnId}` }),
         remoteAddress: ip,
         userAgent: req.headers['user-agent'],
@@ -151,6 +152,8 @@ export class BrowserListener {
         remoteAddress: ip,
         userAgent: req.headers['user-agent'],
         heartbeatIntervalMs: this.#options.heartbeatIntervalMs,
+        token: queryOf(req).get('token') ?? '',
+        tokenExpiresAtMs: claims.expiresAtMs,
       });
       this.#options.onPhone(phone);
       phone.start();

@@ -6,6 +6,7 @@
  */
 import type { EventEmitter } from 'eventemitter3';
 import type { ClientMessage, ServerMessage, WireFormat } from '@gag/sdk/protocol';
+import type { TokenVerifier } from '../access/token.js';
 import type { Logger } from '../log.js';
 import type { PhoneStats } from './audio-out.js';
 
@@ -53,4 +54,9 @@ export interface Phone extends EventEmitter<PhoneEvents> {
    * as `AsteriskLeg.sendAudio` reports it the other way.
    */
   sendAudio(frames: Buffer): boolean;
+  /**
+   * Verify the phone's token again (a reload's keys and checks). One that no longer verifies is
+   * treated as expired: the phone stops ringing and is closed (now, or when its call ends).
+   */
+  recheckToken(verify: TokenVerifier): Promise<void>;
 }

@@ -23,13 +23,14 @@ import {
   type ServerMessage,
   type WireFormat,
 } from '@gag/sdk/protocol';
-import type { TokenVerifier } from '../access/token.js';
+import type { TokenClaims, TokenVerifier } from '../access/token.js';
 import { TokenError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { startHeartbeat } from '../net/heartbeat.js';
 import { closeSocket } from '../net/ws-close.js';
 import { newPhoneStats, sendAudioOrDrop } from './audio-out.js';
 import type { Phone, PhoneEvents } from './phone.js';
+import { TokenLifetime, type TokenLapse } from './token-lifetime.js';
 
 /**
  * A browser with this much not yet sent to it has stopped reading (audio past its small backlog is
@@ -73,8 +74,6 @@ export interface BrowserSessionOptions {
 export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
   readonly id = randomUUID();
   readonly protocol = 'gag.v1';
-  /** A gag.v1 phone can ring for several calls at once (it has call ids). */
-  readonly canTakeCall = true;
   /** The SDK speaks every codec the gateway relays (`incoming.format` tells it which). */
   readonly formats = WIRE_FORMATS;
   readonly connectedAtMs = Date.now();
@@ -94,6 +93,10 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
   #lastFormat: WireFormat = DEFAULT_WIRE_FORMAT;
   readonly #helloTimer: NodeJS.Timeout;
   readonly #stopHeartbeat: () => void;
+  /** The token and its expiry, from `welcome` on (docs/protocol.md#token-lifetime). */
+  #lifetime: TokenLifetime | undefined;
+  /** Counts `token` messages: a verdict on an older one that arrives after a newer one's is not applied. */
+  #refreshes = 0;
 
   constructor(ws: WebSocket, options: BrowserSessionOptions) {
     super();
@@ -119,6 +122,24 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
   }
 
   /**
+   * A gag.v1 phone can ring for several calls at once (it has call ids), while its token is
+   * good: one that expired or was revoked is offered no new call.
+   */
+  get canTakeCall(): boolean {
+    return this.#lifetime?.lapsed !== true;
+  }
+
+  /** When this session's token expires, ms since the epoch (undefined before `welcome`). */
+  get tokenExpiresAtMs(): number | undefined {
+    return this.#lifetime?.expiresAtMs;
+  }
+
+  /** Verify the token again with a reload's verifier: one it refuses ends the session as an expired one. */
+  recheckToken(verify: TokenVerifier): Promise<void> {
+    return this.#lifetime?.recheck(verify) ?? Promise.resolve();
+  }
+
+  /**
    * Send a control message (dropped if the connection is closing). A browser that has left
    * {@link MAX_UNREAD_BYTES} unread is cut instead: its messages would otherwise pile up here.
    */
@@ -137,6 +158,8 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
   talkingIn(format: WireFormat | undefined): void {
     this.#talkingFormat = format;
     if (format !== undefined) this.#lastFormat = format;
+    // The call a lapsed token was allowed to finish is over (its `ended` is sent): now the session ends.
+    else if (this.#lifetime?.lapsed === true) queueMicrotask(() => this.#endLapsed());
   }
 
   /** Send audio. A browser that does not keep up loses frames rather than growing our memory; false then. */
@@ -172,6 +195,11 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
     if (message.type === 'hello') return this.close('BAD_MESSAGE', 'hello sent twice');
     // Answered here, not routed: the SDK measures the round trip for its quality events.
     if (message.type === 'ping') return this.send({ type: 'pong', id: message.id });
+    if (message.type === 'token') return void this.#refresh(message.token);
+    if (message.type === 'dial' && this.#lifetime?.lapsed === true) {
+      // Only a talking session outlives its token, to finish that call: it may start no other.
+      return this.send({ type: 'dial_failed', requestId: message.requestId, code: 'not_enabled', message: 'token expired: log in again to dial' });
+    }
     this.#log.debug({ type: message.type }, 'from browser');
     this.emit('message', message);
   }
@@ -199,9 +227,18 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
       this.#log = this.#log.child({ exten: claims.extension });
       this.#setPhase('ready');
       const features = this.#options.features?.() ?? [];
-      this.send({ type: 'welcome', protocol: 1, sessionId: this.id, extension: claims.extension, ...(features.length === 0 ? {} : { features: [...features] }) });
+      this.send({
+        type: 'welcome',
+        protocol: 1,
+        sessionId: this.id,
+        extension: claims.extension,
+        ...(features.length === 0 ? {} : { features: [...features] }),
+        tokenExpiresAt: claims.expiresAtMs,
+      });
       this.#log.info({ ip: this.remoteAddress }, 'browser online');
       this.emit('ready');
+      // After `ready`: a token already past its time (verified within the clock skew) ends a registered phone.
+      if ((this.#phase as SessionPhase) === 'ready') this.#lifetime = new TokenLifetime(token, claims, (why) => this.#lapse(why));
     } catch (e) {
       if (!(e instanceof TokenError)) {
         this.#log.error({ err: e }, 'token verification crashed');
@@ -211,6 +248,55 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
       this.#options.onAuthFailure?.(e.reason);
       this.close(e.reason === 'expired' ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID', e.message);
     }
+  }
+
+  /**
+   * A fresh token (`token`): verified exactly as `hello`'s, and it must name the same extension.
+   * Accepted, the session lives until its expiry; refused, the session closes with the code
+   * `hello` would have got.
+   */
+  async #refresh(token: string): Promise<void> {
+    const refresh = ++this.#refreshes;
+    let claims: TokenClaims;
+    try {
+      claims = await this.#options.verify(token);
+    } catch (e) {
+      if (this.#phase !== 'ready') return;
+      if (!(e instanceof TokenError)) {
+        this.#log.error({ err: e }, 'token verification crashed');
+        return this.close('INTERNAL', 'internal error');
+      }
+      this.#log.warn({ reason: e.reason, ip: this.remoteAddress }, 'refused: token refresh');
+      this.#options.onAuthFailure?.(e.reason);
+      return this.close(e.reason === 'expired' ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID', e.message);
+    }
+    if (this.#phase !== 'ready' || refresh !== this.#refreshes) return;
+    if (claims.extension !== this.#extension) {
+      this.#log.warn({ reason: 'claims', ip: this.remoteAddress }, 'refused: token refresh names another extension');
+      this.#options.onAuthFailure?.('claims');
+      return this.close('TOKEN_INVALID', "token refused: claim 'ext' names another extension than this session's");
+    }
+    this.#lifetime?.renew(token, claims);
+    this.#log.debug({ tokenExpiresAt: claims.expiresAtMs }, 'token refreshed');
+    this.send({ type: 'token_accepted', tokenExpiresAt: claims.expiresAtMs });
+  }
+
+  /**
+   * The token expired without a refresh, or a reload refused it: no new call rings here from now
+   * on (`canTakeCall`). Idle, the session closes at once; the calls ringing it go on ringing the
+   * other phones. Talking, it finishes the call and closes when the call ends.
+   */
+  #lapse(why: TokenLapse): void {
+    if (this.#phase !== 'ready') return;
+    const talking = this.#talkingFormat !== undefined;
+    this.#log.info({ reason: why, talking }, why === 'expired' ? 'token expired: session ends' : 'token no longer verifies after reload: session ends');
+    if (!talking) this.#endLapsed();
+  }
+
+  /** Close a session whose token lapsed (4101: the SDK reconnects with a fresh token). */
+  #endLapsed(): void {
+    if (this.#phase !== 'ready' || this.#lifetime?.lapsed !== true || this.#talkingFormat !== undefined) return;
+    this.close('TOKEN_EXPIRED', 'token expired or revoked: log in again with a fresh token');
   }
 
   /** The only place the phase changes; an illegal move is our bug. */
@@ -226,6 +312,7 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
     this.#setPhase('closed');
     clearTimeout(this.#helloTimer);
     this.#stopHeartbeat();
+    this.#lifetime?.dispose();
     if (wasReady) this.#log.info({ code }, 'browser offline');
     this.emit('closed', code);
     this.removeAllListeners();
