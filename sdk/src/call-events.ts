@@ -7,7 +7,12 @@ import type { CallState } from './call-machine.js';
 import type { CallQuality } from './call-quality.js';
 import type { EndReason } from './protocol.js';
 
-/** Events of a {@link Call}. Every listener runs after the call's state is updated. */
+/**
+ * Events of a {@link Call}. Every listener runs after the call's state is updated.
+ * @example
+ * call.on('state', (state) => (status.textContent = state));
+ * call.on('ended', (reason) => log.info({ callId: call.id, reason }, 'call ended'));
+ */
 export interface CallEvents {
   /** The state changed; fires once per transition. @example call.on('state', (state, previous) => {}) */
   state: (state: CallState, previous: CallState) => void;

@@ -4,10 +4,16 @@
  */
 import type { Call } from './call.js';
 
-/** Where the connection is. */
+/**
+ * Where the connection is.
+ * @example client.on('state', (state: ConnectionState) => (dot.className = state));
+ */
 export type ConnectionState = 'offline' | 'connecting' | 'online' | 'reconnecting';
 
-/** Why the connection closed. */
+/**
+ * Why the connection closed.
+ * @example client.on('disconnected', ({ code, retry }) => { if (!retry) showSignedOut(code); });
+ */
 export interface Disconnect {
   /** The WebSocket close code (see `CLOSE` in `@gag/sdk/protocol`). */
   readonly code: number;

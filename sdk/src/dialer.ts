@@ -6,7 +6,10 @@
 import { GagError } from './errors.js';
 import type { DialErrorCode } from './protocol.js';
 
-/** How long a `dial` waits for the gateway's answer. */
+/**
+ * How long a `dial` waits for the gateway's answer; then it fails with a {@link DialError} whose `reason` is `timeout`.
+ * @example spinner.title = `Calling… (up to ${DIAL_TIMEOUT_MS / 1000} s)`;
+ */
 export const DIAL_TIMEOUT_MS = 10_000;
 /** How many of this client's accepted dial ids are remembered, to know their call backs. */
 export const OWN_DIALS_KEPT = 32;
@@ -26,7 +29,12 @@ export class DialError extends GagError {
   }
 }
 
-/** What an accepted `dial` tells. */
+/**
+ * What an accepted `dial` tells.
+ * @example
+ * const { dialId, number } = await client.dial('03-1234-5678');
+ * client.on('incoming', (call) => { if (call.dialId === dialId) showCalling(number); });
+ */
 export interface Dialing {
   /** Matches `call.dialId` of the call back. */
   readonly dialId: string;

@@ -4,7 +4,12 @@
  * @packageDocumentation
  */
 
-/** A pino-shaped logger; `console`-backed adapters work too. */
+/**
+ * A pino-shaped logger; `console`-backed adapters work too.
+ * @example
+ * const logger: GagLogger = { debug: () => {}, info: (o, m) => console.info(m, o), warn: (o, m) => console.warn(m, o), error: (o, m) => console.error(m, o) };
+ * new GagClient({ url, getToken, logger });
+ */
 export interface GagLogger {
   /** Protocol messages and state changes: `obj` holds the data, `msg` is a constant sentence. */
   debug(obj: object, msg: string): void;

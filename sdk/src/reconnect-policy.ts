@@ -4,7 +4,10 @@
  * @packageDocumentation
  */
 
-/** What the policy knows when it decides. */
+/**
+ * What the policy knows when it decides.
+ * @example const giveUpAfterTokenErrors: ReconnectPolicy = { nextRetryDelayMs: (ctx) => (ctx.closeCode === 4100 ? null : 2_000) };
+ */
 export interface ReconnectContext {
   /** Attempts already made since the connection dropped (0 before the first). */
   readonly retryCount: number;
@@ -14,13 +17,19 @@ export interface ReconnectContext {
   readonly closeCode: number;
 }
 
-/** Decides the delay before the next attempt, or `null` to give up. */
+/**
+ * Decides the delay before the next attempt, or `null` to give up.
+ * @example new GagClient({ url, getToken, reconnectPolicy: { nextRetryDelayMs: ({ retryCount }) => (retryCount < 5 ? 1_000 : null) } });
+ */
 export interface ReconnectPolicy {
   /** The delay in ms before the next attempt, or `null` to stop reconnecting. */
   nextRetryDelayMs(context: ReconnectContext): number | null;
 }
 
-/** Options of {@link DefaultReconnectPolicy}. */
+/**
+ * Options of {@link DefaultReconnectPolicy}.
+ * @example new DefaultReconnectPolicy({ delaysMs: [0, 1_000, 5_000], maxElapsedMs: 600_000 });
+ */
 export interface DefaultReconnectPolicyOptions {
   /** Base delays by attempt; the last one repeats. */
   readonly delaysMs?: readonly number[];
@@ -32,7 +41,10 @@ export interface DefaultReconnectPolicyOptions {
   readonly random?: () => number;
 }
 
-/** Back-off table of the default policy: quick first tries (a gateway restart), then every 15 s. */
+/**
+ * Back-off table of the default policy: quick first tries (a gateway restart), then every 15 s.
+ * @example new DefaultReconnectPolicy({ delaysMs: DEFAULT_RECONNECT_DELAYS_MS.slice(0, 4) }); // at most 2 s apart
+ */
 export const DEFAULT_RECONNECT_DELAYS_MS: readonly number[] = [0, 500, 1_000, 2_000, 4_000, 8_000, 15_000];
 
 /**

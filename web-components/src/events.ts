@@ -5,7 +5,10 @@
  */
 import type { CallState, EndReason } from '@gag/sdk';
 
-/** Who is calling; for the call back of the user's own click-to-call, whom it dials. */
+/**
+ * Who is calling; for the call back of the user's own click-to-call, whom it dials.
+ * @example phone.addEventListener('gag-incoming', (e) => { if (e.detail.here) openCustomer(e.detail.callerNumber); });
+ */
 export interface CallDetail {
   /** The call's id, as the gateway named it (the same in its logs and `/api/calls`). */
   readonly callId: string;
@@ -38,7 +41,10 @@ export const callDetail = ({ id, callerNumber, callerName, group, outbound, dial
   here,
 });
 
-/** Detail of each `gag-*` event. */
+/**
+ * Detail of each `gag-*` event; each is also in `HTMLElementEventMap`, so listeners are typed.
+ * @example phone.addEventListener('gag-ended', (e) => crm.logCall(e.detail.callId, e.detail.reason));
+ */
 export interface GagPhoneEventDetails {
   /**
    * A call rings (`here`: in this tab): open the customer's record. The tab that takes a ringing
@@ -82,7 +88,10 @@ export interface GagPhoneEventDetails {
   };
 }
 
-/** What the phone shows. */
+/**
+ * What the phone shows.
+ * @example phone.addEventListener('gag-state', (e) => (badge.dataset.state = e.detail.state));
+ */
 export type PhoneView = 'offline' | 'connecting' | 'reconnecting' | 'online' | Exclude<CallState, 'routing' | 'ended'>;
 
 /** Build one of our events. */

@@ -13,7 +13,10 @@
  * @packageDocumentation
  */
 
-/** The page-wide shortcuts, as `aria-keyshortcuts` spells them. */
+/**
+ * The page-wide shortcuts, as `aria-keyshortcuts` spells them (with the `shortcuts` attribute).
+ * @example help.textContent = `Answer: ${SHORTCUTS.answer}, hang up: ${SHORTCUTS.hangup}`;
+ */
 export const SHORTCUTS = {
   /** Answer the ringing call. */
   answer: 'Alt+Shift+Y',
