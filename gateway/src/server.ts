@@ -100,6 +100,7 @@ function live(config: GatewayConfig, groups: GroupsConfig, tokenKeys: TokenKeys,
       acl: new IpAcl(config.allowed_browser_ips),
       allowedOrigins: config.allowed_origins,
       verify: createTokenVerifier(config, tokenKeys),
+      limits: config,
     },
   };
 }
@@ -195,6 +196,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     log,
     registry,
     onRefused: (reason) => metrics.authFailure('browser', reason),
+    onLimit: (limit) => metrics.connectionRefused(limit),
     features: () => [FEATURES.PING, FEATURES.TOKEN_REFRESH, ...(dialer.enabled ? [FEATURES.DIAL] : []), ...(originator?.dtmf === undefined ? [] : [FEATURES.DTMF])],
     ...(options.heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs: options.heartbeatIntervalMs }),
     onPhone: (phone) =>

@@ -126,6 +126,10 @@ export const CLOSE = {
   TOKEN_INVALID: closeCode({ code: 4100, retry: false }),
   /** 4101, retry: the token expired; fetch a fresh one, then reconnect. */
   TOKEN_EXPIRED: closeCode({ code: 4101, retry: true }),
+  /** 4200, no retry: the extension already has `max_sessions_per_extension` sessions online; close one first. */
+  EXTENSION_FULL: closeCode({ code: 4200, retry: false }),
+  /** 4201, no retry: this token already holds `max_sessions_per_token` sessions; give each device its own token. */
+  TOKEN_IN_USE: closeCode({ code: 4201, retry: false }),
 };
 /** The name of an entry of {@link CLOSE}, e.g. `'TOKEN_EXPIRED'`. */
 export type CloseName = keyof typeof CLOSE;

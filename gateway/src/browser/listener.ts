@@ -19,6 +19,8 @@ import type { Logger } from '../log.js';
 import { offeredProtocols, queryOf, refuseUpgrade } from '../net/upgrade.js';
 import { closeAllClients } from '../net/ws-close.js';
 import { createWsServer } from '../net/ws-server.js';
+import { SampledWarn } from '../sampled-log.js';
+import { Admission, type ConnectionLimit, type LimitsConfig } from './admission.js';
 import { LegacySession, refuseBusy } from './legacy.js';
 import type { Phone } from './phone.js';
 import type { Registry } from './registration.js';
@@ -33,6 +35,8 @@ export interface BrowserPolicy {
   readonly allowedOrigins: readonly string[];
   /** Checks a token against the whole config (`jwt_algorithms`, keys, `jwt_issuer`, `jwt_audience`). */
   readonly verify: TokenVerifier;
+  /** Connections before login and sessions per extension and per token (browser/admission.ts). */
+  readonly limits: LimitsConfig;
 }
 
 /** What the browser listener needs: the current policy and where new phones go. */
@@ -41,7 +45,7 @@ export interface BrowserListenerOptions {
   readonly log: Logger;
   readonly heartbeatIntervalMs?: number;
   /** Who is online, for the legacy rule "one connection per extension" (a second legacy login gets `BUSY`). */
-  readonly registry: Pick<Registry, 'legacyOnline'>;
+  readonly registry: Pick<Registry, 'legacyOnline' | 'phonesFor'>;
   /**
    * A connection is open. A `gag.v1` session is not yet authenticated (`ready` follows its
    * `hello`); a legacy one was authenticated before the upgrade and fires `ready` as soon as this
@@ -50,6 +54,8 @@ export interface BrowserListenerOptions {
   readonly onPhone: (phone: Phone) => void;
   /** A browser was refused before or at login: `ip_not_allowed`, `origin_not_allowed` or a token refusal reason. */
   readonly onRefused?: (reason: string) => void;
+  /** A connection was refused by a limit (counted in `/metrics`; logged as one sampled line). */
+  readonly onLimit?: (limit: ConnectionLimit) => void;
   /** Optional features `welcome` lists (e.g. `dial` when click-to-call is on). */
   readonly features?: () => readonly string[];
 }
@@ -67,9 +73,14 @@ export class BrowserListener {
   readonly #options: BrowserListenerOptions;
   /** Set by close(): a legacy upgrade still checking its token is then refused with 503. */
   #closing = false;
+  readonly #admission: Admission;
+  /** One warn line per interval for every limit refusal, never one per refusal. */
+  readonly #limitLog: SampledWarn;
 
   constructor(options: BrowserListenerOptions) {
     this.#options = options;
+    this.#admission = new Admission(() => options.policy().limits);
+    this.#limitLog = new SampledWarn(options.log.child({ side: 'browser' }), 'connections refused: limit');
     this.#wss = createWsServer({ maxPayloadBytes: MAX_BROWSER_MESSAGE_BYTES, subprotocol: SUBPROTOCOL });
   }
 
@@ -86,6 +97,8 @@ export class BrowserListener {
     // Without our subprotocol the client is GoAstGateway's webphone (docs/legacy-protocol.md#connection).
     if (!offeredProtocols(req).includes(SUBPROTOCOL)) return void this.#upgradeLegacy(req, socket, head, policy);
     if (!this.#originAllowed(req, policy)) return refuseUpgrade(socket, 403, 'origin not in allowed_origins');
+    const pending = this.#admitPending(socket, ip);
+    if (pending === undefined) return;
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
       const phone = new BrowserSession(ws, {
         // The current policy's, so a refreshed token (and a late hello) is checked after a reload as a new login would be.
@@ -96,9 +109,41 @@ export class BrowserListener {
         ...(this.#options.heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs: this.#options.heartbeatIntervalMs }),
         ...(this.#options.features === undefined ? {} : { features: this.#options.features }),
         ...(this.#options.onRefused === undefined ? {} : { onAuthFailure: this.#options.onRefused }),
+        admit: (extension, token) => {
+          const place = this.#admission.admitSession(token, this.#options.registry.phonesFor(extension).length);
+          if (place.ok) return place;
+          this.#limited(place.limit, ip, extension);
+          return place.limit === 'sessions_per_extension'
+            ? { ok: false, close: 'EXTENSION_FULL', reason: `extension ${extension} has ${policy.limits.max_sessions_per_extension} sessions online (max_sessions_per_extension)` }
+            : { ok: false, close: 'TOKEN_IN_USE', reason: `this token holds ${policy.limits.max_sessions_per_token} sessions (max_sessions_per_token): one token per device` };
+        },
       });
+      phone.once('ready', pending).once('closed', pending);
       this.#options.onPhone(phone);
     });
+  }
+
+  /** Connections that have not logged in yet (gag.v1 before `welcome`, legacy while its token is checked). */
+  get pending(): number {
+    return this.#admission.pending;
+  }
+
+  /**
+   * A place for a connection that has not logged in, or undefined once the upgrade was refused:
+   * HTTP 503 when the gateway has `max_pending_connections`, 429 when this address has `max_pending_per_ip`.
+   */
+  #admitPending(socket: Duplex, ip: string | undefined): (() => void) | undefined {
+    const place = this.#admission.admitPending(ip);
+    if (place.ok) return place.release;
+    this.#limited(place.limit, ip, undefined);
+    if (place.limit === 'pending_total') refuseUpgrade(socket, 503, 'too many connections waiting to log in: try again shortly', { 'Retry-After': '5' });
+    else refuseUpgrade(socket, 429, 'too many connections from this address waiting to log in (max_pending_per_ip)', { 'Retry-After': '5' });
+    return undefined;
+  }
+
+  #limited(limit: ConnectionLimit, ip: string | undefined, exten: string | undefined): void {
+    this.#options.onLimit?.(limit);
+    this.#limitLog.count(limit, exten === undefined ? { ip } : { ip, exten });
   }
 
   /** Exact match against `allowed_origins`; a missing Origin is refused. Logs the refusal. */
@@ -121,6 +166,8 @@ export class BrowserListener {
     // unhandled 'error' (a crash). The listener stays on a refused socket, which is destroyed.
     const onSocketError = (err: Error): void => log.debug({ ip, err: err.message, side: 'browser' }, 'upgrade socket error');
     socket.on('error', onSocketError);
+    const pending = this.#admitPending(socket, ip);
+    if (pending === undefined) return;
     let claims: TokenClaims;
     try {
       claims = await policy.verify(queryOf(req).get('token') ?? undefined);
@@ -132,6 +179,8 @@ export class BrowserListener {
       this.#options.onRefused?.(e.reason);
       log.warn({ ip, reason: e.reason, side: 'browser', protocol: 'legacy' }, 'refused: token');
       return refuseUpgrade(socket, 401, e.message);
+    } finally {
+      pending(); // logged in or refused: no longer waiting
     }
     // The client may have given up while the token was checked: nothing is left to answer.
     if (socket.destroyed || !socket.writable) {
@@ -163,6 +212,7 @@ export class BrowserListener {
   /** Close every browser (1001: the SDK reconnects); an upgrade still checking its token gets 503. */
   async close(): Promise<void> {
     this.#closing = true;
+    this.#limitLog.close();
     await closeAllClients(this.#wss, CLOSE.GOING_AWAY.code, 'gateway shutting down');
   }
 }

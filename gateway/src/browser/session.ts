@@ -63,6 +63,11 @@ export interface BrowserSessionOptions {
   readonly features?: () => readonly string[];
   /** A token was refused, with the refusal's reason (counted, never the token). */
   readonly onAuthFailure?: (reason: string) => void;
+  /**
+   * Asked once the token is accepted, before `welcome`: a place for the session (released when it
+   * closes) or the close that refuses it (a limit: browser/admission.ts; the caller logs it, sampled).
+   */
+  readonly admit?: (extension: string, token: string) => { readonly ok: true; readonly release: () => void } | { readonly ok: false; readonly close: CloseName; readonly reason: string };
 }
 
 /**
@@ -97,6 +102,8 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
   #lifetime: TokenLifetime | undefined;
   /** Counts `token` messages: a verdict on an older one that arrives after a newer one's is not applied. */
   #refreshes = 0;
+  /** Gives back this session's place under the limits (set at login). */
+  #releasePlace: (() => void) | undefined;
 
   constructor(ws: WebSocket, options: BrowserSessionOptions) {
     super();
@@ -171,10 +178,15 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
   close(name: CloseName, reason: string): void {
     if (this.#phase === 'closed') return;
     this.#log.info({ code: CLOSE[name].code, reason }, 'closing browser connection');
+    this.#closeNow(name, reason);
+  }
+
+  /** Close without a line of its own (a refusal that is logged sampled, by the caller). */
+  #closeNow(name: CloseName, reason: string): void {
     closeSocket(this.#ws, CLOSE[name].code, reason);
-    // Let go now: a peer that never answers the close frame must not keep ringing (ws cuts it after 30 s).
+    // Let go now: a peer that never answers the close frame must not keep ringing; its socket is
+    // cut CLOSE_GRACE_MS later (net/ws-server.ts), not after ws's 30 s.
     this.#onClose(CLOSE[name].code);
-    // The closing handshake normally completes at once; a peer still closing at the next beat is cut.
   }
 
   #onMessage(data: Buffer, isBinary: boolean): void {
@@ -223,6 +235,9 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
     try {
       const claims = await this.#options.verify(token);
       if (this.#phase !== 'verifying') return; // closed while verifying
+      const place = this.#options.admit?.(claims.extension, token);
+      if (place !== undefined && !place.ok) return this.#closeNow(place.close, place.reason);
+      this.#releasePlace = place?.release;
       this.#extension = claims.extension;
       this.#log = this.#log.child({ exten: claims.extension });
       this.#setPhase('ready');
@@ -313,6 +328,7 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
     clearTimeout(this.#helloTimer);
     this.#stopHeartbeat();
     this.#lifetime?.dispose();
+    this.#releasePlace?.();
     if (wasReady) this.#log.info({ code }, 'browser offline');
     this.emit('closed', code);
     this.removeAllListeners();

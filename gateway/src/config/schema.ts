@@ -42,6 +42,10 @@ const Origin = v.pipe(
   }, 'write each origin exactly as the browser sends it: scheme://host[:port], no path or trailing slash, e.g. "https://crm.example.com"'),
 );
 
+/** A whole number of things, at least `min`. */
+const Count = (min: number) =>
+  v.pipe(v.number('must be a number'), v.integer('must be an integer'), v.minValue(min, `must be at least ${min}`));
+
 const NonEmpty = (fix: string) => v.pipe(v.string('must be a string'), v.minLength(1, fix));
 const FilePath = NonEmpty('must not be empty — write the path of the file, or remove the key');
 const ChannelVariable = v.pipe(
@@ -197,6 +201,15 @@ export const GatewaySchema = v.pipe(
     ),
     /** Calls back one extension may ask for per minute. */
     dial_rate_limit_per_min: v.optional(v.pipe(v.number('must be a number'), v.integer('must be an integer'), v.minValue(1, 'must be at least 1')), 6),
+    // Connection limits (browser/admission.ts): every socket holds a file descriptor (docs/deploy.md, LimitNOFILE).
+    /** Browser connections that have not logged in yet, in total; past it an upgrade gets HTTP 503. */
+    max_pending_connections: v.optional(Count(1), 512),
+    /** Browser connections not logged in yet from one address; past it an upgrade gets HTTP 429. */
+    max_pending_per_ip: v.optional(Count(1), 64),
+    /** Logged-in gag.v1 sessions of one extension (tabs, desks); past it a login is closed with 4200. */
+    max_sessions_per_extension: v.optional(Count(1), 20),
+    /** Logged-in gag.v1 sessions with one and the same token; past it a login is closed with 4201. */
+    max_sessions_per_token: v.optional(Count(1), 10),
   }),
   v.forward(
     v.partialCheck(

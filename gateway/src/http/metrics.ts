@@ -10,6 +10,7 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry as PromRegistry } from 'prom-client';
 import { BasicAuth } from '../access/basic-auth.js';
 import { IpAcl } from '../access/ip-acl.js';
+import { CONNECTION_LIMITS, type ConnectionLimit } from '../browser/admission.js';
 import type { Registry } from '../browser/registration.js';
 import type { Activity } from '../calls/activity.js';
 import type { Call } from '../calls/call.js';
@@ -46,6 +47,7 @@ export class GatewayMetrics {
   readonly #prom = new PromRegistry();
   readonly #loop: IntervalHistogram;
   readonly #authFailures: Counter<'side' | 'reason'>;
+  readonly #limitRefusals: Counter<'reason'>;
   readonly #onCall: (call: Call, previous: string) => void;
   readonly #onDial: (dial: DialActivity) => void;
   readonly #onDtmf: (result: DtmfDigitResult) => void;
@@ -109,6 +111,13 @@ export class GatewayMetrics {
       labelNames: ['side', 'reason'] as const,
       registers,
     });
+    this.#limitRefusals = new Counter({
+      name: 'gag_connections_refused_total',
+      help: 'Browser connections refused by a limit, by reason: pending_total (HTTP 503), pending_per_ip (429), sessions_per_extension (close 4200), sessions_per_token (4201).',
+      labelNames: ['reason'] as const,
+      registers,
+    });
+    for (const reason of CONNECTION_LIMITS) this.#limitRefusals.inc({ reason }, 0);
     const dials = new Counter({
       name: 'gag_dial_requests_total',
       help: 'Click-to-call requests, by result (accepted or the dial error code) and how they came (ws, http).',
@@ -174,6 +183,11 @@ export class GatewayMetrics {
   /** Count a refusal. `reason` is a fixed word (a TokenRefusal, AsteriskRefusal or AdminRefusal), never input. */
   authFailure(side: AuthSide, reason: string): void {
     this.#authFailures.inc({ side, reason });
+  }
+
+  /** Count a connection refused by a limit. */
+  connectionRefused(limit: ConnectionLimit): void {
+    this.#limitRefusals.inc({ reason: limit });
   }
 
   /** An IP allow-list that counts what it refuses (for the Asterisk listener, which does not report). */

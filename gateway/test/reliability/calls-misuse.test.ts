@@ -13,7 +13,9 @@ import { BUSY_CLOSE_CODE } from '../../src/browser/legacy.js';
 import { LegacyTestPhone } from '../legacy-phone.js';
 import { healthyGateway, tcpOf } from './healthy-call.js';
 
-const g = healthyGateway();
+// Row 80 logs in 30 phones at once with one token: past the session limits' defaults (20 per
+// extension, 10 per token), which connection-limits.test.ts tests.
+const g = healthyGateway({ max_sessions_per_extension: 30, max_sessions_per_token: 30 });
 const noCall = (callId: string) => expect.objectContaining({ msg: 'message for no call of this session', callId });
 
 describe('call ids that are not the sender’s', () => {
