@@ -23,7 +23,8 @@ const GroupsSchema = v.record(v.pipe(v.string(), v.regex(/^[\w.+-]{1,64}$/, 'gro
 
 /**
  * One group of `gag_groups.json`: a call to the group's name rings its members.
- * @useDeclaredType
+ * @example const sales: Group = { strategy: 'sequential', members: ['2001', '2002'], timeout: 20 };
+ * @interface
  */
 export type Group = Readonly<v.InferOutput<typeof GroupSchema>>;
 /** Every group by name, frozen. */

@@ -298,13 +298,15 @@ export const GatewaySchema = v.pipe(
 );
 
 /**
- * The gateway's configuration, parsed and frozen.
- * @useDeclaredType
+ * The gateway's configuration, parsed and frozen: every key of `goastgateway.json`, defaults filled in.
+ * @example const config = await loadGatewayConfig('/usr/local/etc/goastgateway.json'); config.ring_timeout_ms; // 60000 unless set
+ * @interface
  */
 export type GatewayConfig = Readonly<v.InferOutput<typeof GatewaySchema>>;
 /**
  * What a config file may contain (every key optional; `jwt_secret` is needed for HS* tokens).
- * @useDeclaredType
+ * @example const config = parseGatewayConfig('inline', { browser_addr: ':8766', allowed_origins: ['https://crm.example.com'] } satisfies GatewayConfigInput);
+ * @interface
  */
 export type GatewayConfigInput = v.InferInput<typeof GatewaySchema>;
 
