@@ -4,7 +4,10 @@
  */
 import { GagError } from '@gag/sdk/protocol';
 
-/** One thing wrong in a config file: the key (a dot path) and what to do. */
+/**
+ * One thing wrong in a config file: the key (a dot path) and what to do.
+ * @example for (const { key, fix } of error.problems) console.error(`goastgateway.json: ${key}: ${fix}`);
+ */
 export interface ConfigProblem {
   /** The key, as a dot path, e.g. `originate.ami_port`. */
   readonly key: string;
@@ -53,6 +56,7 @@ export class ConfigError extends GagError {
  * Why a token was refused; `reason` is logged and counted, never the token. `algorithm`: not in
  * `jwt_algorithms` (or `none`); `signature`: no key of ours signed it; `claims`: `ext` or `exp`
  * missing, or `iss`/`aud` not the configured `jwt_issuer`/`jwt_audience`.
+ * @example if (e instanceof TokenError && e.reason === 'expired') refusals.inc({ reason: e.reason });
  */
 export type TokenRefusal = 'missing' | 'malformed' | 'signature' | 'algorithm' | 'expired' | 'not_yet_valid' | 'claims';
 

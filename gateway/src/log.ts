@@ -12,6 +12,7 @@ export type { Logger } from 'pino';
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 /**
  * A pino level name.
+ * @example const log = createLogger('debug' satisfies LogLevel);
  * @useDeclaredType
  */
 export type LogLevel = (typeof LOG_LEVELS)[number];

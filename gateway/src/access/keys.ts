@@ -11,7 +11,10 @@ import { createLocalJWKSet, importSPKI, type CryptoKey, type JSONWebKeySet, type
 import { isHmac, type GatewayConfig } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 
-/** Verification keys, built once per config. */
+/**
+ * Verification keys, built once per config.
+ * @example const keys: TokenKeys = await loadTokenKeys(config, 'goastgateway.json');
+ */
 export interface TokenKeys {
   /** The HMAC key of HS* tokens (`jwt_secret`). */
   readonly secret: Uint8Array | undefined;
@@ -21,7 +24,10 @@ export interface TokenKeys {
   readonly jwks: JWTVerifyGetKey | undefined;
 }
 
-/** The config keys the token keys come from. */
+/**
+ * The config keys the token keys come from.
+ * @example await loadTokenKeys({ jwt_secret: undefined, jwt_algorithms: ['RS256'], jwt_public_key_file: '/etc/gag/jwt.pub', jwt_jwks_file: undefined } satisfies KeyConfig, 'inline');
+ */
 export type KeyConfig = Pick<GatewayConfig, 'jwt_secret' | 'jwt_algorithms' | 'jwt_public_key_file' | 'jwt_jwks_file'>;
 
 /** What a public key can verify: the JWK `kty`/`crv` that jose's key selection matches on. */

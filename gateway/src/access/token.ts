@@ -14,7 +14,10 @@ import { hmacKeys, type TokenKeys } from './keys.js';
 /** Clock skew tolerated between the token issuer and the gateway. */
 export const CLOCK_TOLERANCE_S = 5;
 
-/** What a valid token says. */
+/**
+ * What a valid token says.
+ * @example const { extension, expiresAtMs }: TokenClaims = await verify(token);
+ */
 export interface TokenClaims {
   /** The extension the phone logs in as (the token's `ext` claim). */
   readonly extension: string;
@@ -25,10 +28,14 @@ export interface TokenClaims {
 /**
  * Verifies one browser token; built once per config by {@link createTokenVerifier}.
  * @throws TokenError (`GAG_TOKEN_INVALID`) with a `reason` to log and count.
+ * @example const verify: TokenVerifier = createTokenVerifier(config, await loadTokenKeys(config, file));
  */
 export type TokenVerifier = (token: string | undefined) => Promise<TokenClaims>;
 
-/** The config keys a verifier follows. */
+/**
+ * The config keys a verifier follows.
+ * @example createTokenVerifier({ jwt_algorithms: ['HS256'], jwt_issuer: 'crm', jwt_audience: undefined } satisfies VerifierConfig, keys);
+ */
 export type VerifierConfig = Pick<GatewayConfig, 'jwt_algorithms' | 'jwt_audience' | 'jwt_issuer'>;
 
 function refusalOf(e: unknown): TokenRefusal {

@@ -9,7 +9,10 @@
 import type { AsteriskLeg } from '../asterisk/leg.js';
 import type { Phone } from '../browser/phone.js';
 
-/** Totals of the audio relayed since start, in 20 ms frames of each call's codec and in bytes. */
+/**
+ * Totals of the audio relayed since start, in 20 ms frames of each call's codec and in bytes.
+ * @example const { framesToBrowser, framesDroppedToBrowser }: RelayCounters = totals; const lossRatio = framesDroppedToBrowser / (framesToBrowser + framesDroppedToBrowser);
+ */
 export interface RelayCounters {
   /** Audio frames sent to browsers. */
   readonly framesToBrowser: number;

@@ -32,7 +32,10 @@ export const MAX_MONITOR_BACKLOG_BYTES = 1_048_576;
 /** Dashboards send nothing we read; anything larger than this closes them (1009). */
 const MAX_MONITOR_MESSAGE_BYTES = 1_024;
 
-/** What every frame of the monitor feed carries. */
+/**
+ * What every frame of the monitor feed carries.
+ * @example ws.onmessage = (e) => { const { seq, at }: MonitorFrame = JSON.parse(e.data); console.log(seq, at); };
+ */
 export interface MonitorFrame {
   /** The frame's number: the feed's frames are numbered in the order they happened. */
   readonly seq: number;

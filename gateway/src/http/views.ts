@@ -7,7 +7,10 @@ import type { CallState, EndReason } from '@gag/sdk/protocol';
 import type { Phone } from '../browser/phone.js';
 import type { Call } from '../calls/call.js';
 
-/** A call in `GET /api/calls` and the monitor feed. */
+/**
+ * A call in `GET /api/calls` and the monitor feed.
+ * @example const { calls } = (await (await fetch(`${base}/api/calls`, { headers })).json()) as { calls: CallView[] };
+ */
 export interface CallView {
   /** The call's id (the `callId` its phones see). */
   readonly id: string;
@@ -41,7 +44,10 @@ export interface CallView {
   readonly framesToAsterisk: number;
 }
 
-/** A logged-in browser in `GET /api/sessions` and the monitor feed. */
+/**
+ * A logged-in browser in `GET /api/sessions` and the monitor feed.
+ * @example const { sessions } = (await (await fetch(`${base}/api/sessions`, { headers })).json()) as { sessions: SessionView[] };
+ */
 export interface SessionView {
   /** The session's id (the `sessionId` of its `welcome`). */
   readonly id: string;

@@ -20,10 +20,14 @@ export const PENDING_GRACE_MS = 30_000;
  * How many claimed dial ids are remembered, so that one arriving again is told apart from an
  * unknown one: Asterisk's leaked `v()` sends an old `dial=` with later calls on the same section
  * (calls/routing.ts), for as long as that section gets no call with its own `v()`.
+ * @example if (dialer.claimedBefore(dialId)) log.debug({ dialId }, 'leaked dial id'); // one of the last CLAIMED_DIAL_IDS_KEPT
  */
 export const CLAIMED_DIAL_IDS_KEPT = 1_000;
 
-/** One request, from an authenticated user. */
+/**
+ * One request, from an authenticated user.
+ * @example const outcome = await gateway.dialer.dial({ extension: '2001', number: '03-1234-5678', phoneId: undefined, via: 'http' } satisfies DialRequest);
+ */
 export interface DialRequest {
   /** From the verified token: the only extension that can be rung back. */
   readonly extension: string;
@@ -39,7 +43,10 @@ export interface DialRequest {
   readonly onLateFailure?: (code: DialErrorCode, message: string) => void;
 }
 
-/** The answer to a {@link DialRequest}. `message` is a sentence for the user. */
+/**
+ * The answer to a {@link DialRequest}. `message` is a sentence for the user.
+ * @example const outcome = await dialer.dial(request); if (!outcome.ok) reply(409, { code: outcome.code, message: outcome.message });
+ */
 export type DialOutcome =
   | {
       /** Accepted: Asterisk rings the extension back. */
@@ -60,7 +67,10 @@ export type DialOutcome =
       readonly retryAfterMs?: number;
     };
 
-/** An accepted dial waiting for its call back. */
+/**
+ * An accepted dial waiting for its call back.
+ * @example const pending: PendingDial | undefined = dialer.claim(dialId, '2001'); // the call back's match, once
+ */
 export interface PendingDial {
   /** The id of this click-to-call. */
   readonly dialId: string;
@@ -84,7 +94,10 @@ interface Entry extends PendingDial {
   failedEarly: string | undefined;
 }
 
-/** A click-to-call request and its outcome, as the dialer reports it (metrics, the monitor feed). */
+/**
+ * A click-to-call request and its outcome, as the dialer reports it (metrics, the monitor feed).
+ * @example monitor.onmessage = (e) => { const ev = JSON.parse(e.data); if (ev.type === 'dial') show((ev.dial as DialActivity).result); };
+ */
 export interface DialActivity {
   /** The extension that asked. */
   readonly extension: string;

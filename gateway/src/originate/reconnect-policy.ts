@@ -4,10 +4,16 @@
  * @packageDocumentation
  */
 
-/** Why the connection is being retried. */
+/**
+ * Why the connection is being retried.
+ * @example const delayMs = policy.nextRetryDelayMs({ retryCount: 0, reason: 'login_failed' satisfies RetryReason });
+ */
 export type RetryReason = 'connect_failed' | 'connection_lost' | 'login_failed';
 
-/** What a policy decides from. */
+/**
+ * What a policy decides from.
+ * @example new BackoffPolicy().nextRetryDelayMs({ retryCount: 0, reason: 'connect_failed' } satisfies RetryContext); // 0
+ */
 export interface RetryContext {
   /** Retries since the last successful login: 0 for the first. */
   readonly retryCount: number;
@@ -15,20 +21,35 @@ export interface RetryContext {
   readonly reason: RetryReason;
 }
 
-/** Decides the delay before the next attempt; `null` stops retrying. */
+/**
+ * Decides the delay before the next attempt; `null` stops retrying.
+ * @example await startGateway(config, { amiReconnectPolicy: { nextRetryDelayMs: ({ retryCount }) => (retryCount < 3 ? 1_000 : null) } });
+ */
 export interface ReconnectPolicy {
   /** The delay in ms before the next attempt, or `null` to stop retrying. */
   nextRetryDelayMs(context: RetryContext): number | null;
 }
 
-/** Delays of the default policy, by retry count; the last one repeats. */
+/**
+ * Delays of the default policy, by retry count; the last one repeats.
+ * @example new BackoffPolicy({ delaysMs: DEFAULT_RETRY_DELAYS_MS.slice(0, 3) }); // retry every 2 s at most
+ */
 export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [0, 1_000, 2_000, 5_000, 10_000, 30_000];
-/** Refused credentials do not fix themselves: try again this rarely (a reload of manager.conf may). */
+/**
+ * Refused credentials do not fix themselves: try again this rarely (a reload of manager.conf may).
+ * @example new BackoffPolicy({ loginFailedMs: LOGIN_FAILED_RETRY_MS * 5 }); // every 5 minutes
+ */
 export const LOGIN_FAILED_RETRY_MS = 60_000;
-/** Up to this fraction of a delay is added at random, so gateways restarted together do not retry in step. */
+/**
+ * Up to this fraction of a delay is added at random, so gateways restarted together do not retry in step.
+ * @example new BackoffPolicy({ jitter: RETRY_JITTER / 2 });
+ */
 export const RETRY_JITTER = 0.2;
 
-/** Options of {@link BackoffPolicy}. */
+/**
+ * Options of {@link BackoffPolicy}.
+ * @example new BackoffPolicy({ delaysMs: [0, 100], jitter: 0, random: () => 0 }); // a test's quick, exact policy
+ */
 export interface BackoffOptions {
   /** Delays by retry count, in ms; the last one repeats (default {@link DEFAULT_RETRY_DELAYS_MS}). */
   readonly delaysMs?: readonly number[];
