@@ -11,6 +11,7 @@ import { goertzelAmplitude, rms } from './tones.js';
 /**
  * The sixteen keys in the order of the row × column frequencies (ITU-T Q.23). The receiver keeps
  * its own table rather than the SDK generator's: a check must not share the constants it checks.
+ * @example DTMF_KEYS.indexOf('5'); // 5: row 1 (770 Hz), column 1 (1336 Hz)
  */
 export const DTMF_KEYS = '123A456B789C*0#D';
 const ROW_HZ = [697, 770, 852, 941] as const;
@@ -33,7 +34,10 @@ const STEP_MS = 5;
 /** Asterisk's dsp.c wants a key on for at least 40 ms; a stretch of windows spanning 30 ms counts. */
 const MIN_STRETCH_MS = 30;
 
-/** One key tone found in the signal. */
+/**
+ * One key tone found in the signal.
+ * @example for (const t of decodeDtmf(samples, 8_000).tones) console.log(t.digit, t.startMs, t.durationMs);
+ */
 export interface DecodedTone {
   /** The key, or `?` when the two strongest frequencies are not one row and one column. */
   readonly digit: string;
@@ -49,7 +53,10 @@ export interface DecodedTone {
   readonly marginDb: number;
 }
 
-/** What {@link decodeDtmf} found. */
+/**
+ * What {@link decodeDtmf} found.
+ * @example expect(decodeDtmf(s16leToFloat(bytes), 8_000).digits).toBe('123#');
+ */
 export interface DtmfDecoding {
   /** The keys in order, e.g. `'123#'`. */
   readonly digits: string;

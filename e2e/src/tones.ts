@@ -102,7 +102,10 @@ export function dominantFrequency(samples: ArrayLike<number>, rateHz: number, mi
   return bestHz;
 }
 
-/** What {@link analyseTone} found in a signal. */
+/**
+ * What {@link analyseTone} found in a signal.
+ * @example const { hz, levelDbfs }: ToneAnalysis = analyseTone(samples, 16_000);
+ */
 export interface ToneAnalysis {
   /** The strongest frequency, to 1 Hz. */
   readonly hz: number;
@@ -143,7 +146,10 @@ export function fillSineS16(out: Int16Array, hz: number, rateHz: number, amplitu
   }
 }
 
-/** What a tone must be, for {@link isTone}. */
+/**
+ * What a tone must be, for {@link isTone}.
+ * @example isTone(analyseTone(samples, 16_000), { hz: 440, dbfs: -9 } satisfies ToneCriteria);
+ */
 export interface ToneCriteria {
   /** Its frequency; matched within 2 % (at least 5 Hz). */
   readonly hz: number;

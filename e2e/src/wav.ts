@@ -46,7 +46,10 @@ export function wavFile(samples: Float32Array | Int16Array, rateHz: number): Buf
   return Buffer.concat([header, data]);
 }
 
-/** What {@link readWav} read from a WAV file. */
+/**
+ * What {@link readWav} read from a WAV file.
+ * @example const { rateHz, samples } = readWav(readFileSync('recording.wav'));
+ */
 export interface WavAudio {
   /** The file's sample rate, Hz. */
   readonly rateHz: number;

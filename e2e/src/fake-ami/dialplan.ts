@@ -9,7 +9,10 @@
  */
 import type { FakeAsterisk, FakeCall } from '../fake-asterisk/client.js';
 
-/** How the call back carries the dial id: URI parameter `dial` (default) or the inherited channel variable `__GAG_DIAL_ID` (JSON format). */
+/**
+ * How the call back carries the dial id: URI parameter `dial` (default) or the inherited channel variable `__GAG_DIAL_ID` (JSON format).
+ * @example await FakeAmi.start({ asterisk, dialIdVia: 'variable' });
+ */
 export type DialIdVia = 'param' | 'variable';
 
 /** The channel variable the originate sets (with `__`, so it is inherited). */

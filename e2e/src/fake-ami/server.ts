@@ -15,7 +15,10 @@ import { listenOnLoopback, portOf } from '../loopback.js';
 import { ringBack, type DialIdVia } from './dialplan.js';
 import { playDtmf } from './play-dtmf.js';
 
-/** Options of {@link FakeAmi}. */
+/**
+ * Options of {@link FakeAmi}.
+ * @example const ami = await FakeAmi.start({ asterisk, username: 'gag', secret: 'gag-secret' });
+ */
 export interface FakeAmiOptions {
   /**
    * Dials the call back, as the dialplan would. May be set later through the `asterisk` property
@@ -30,7 +33,10 @@ export interface FakeAmiOptions {
   readonly dialIdVia?: DialIdVia;
 }
 
-/** One action as received: its lines in order. */
+/**
+ * One action as received: its lines in order.
+ * @example ami.actions.map((action) => action.get('Action')); // ['Login', 'Originate']
+ */
 export interface AmiAction {
   /** Every `Key: value` line of the action, in order. */
   readonly lines: ReadonlyArray<readonly [string, string]>;
@@ -38,7 +44,10 @@ export interface AmiAction {
   get(key: string): string | undefined;
 }
 
-/** An `Action: Originate` as Asterisk read it. */
+/**
+ * An `Action: Originate` as Asterisk read it.
+ * @example const seen = await ami.nextOriginate(); expect(seen.exten).toBe('0312345678');
+ */
 export interface SeenOriginate {
   /** `ActionID:`, echoed in the response and the OriginateResponse event. */
   readonly actionId: string;
@@ -62,7 +71,10 @@ export interface SeenOriginate {
   readonly call: Promise<FakeCall | undefined>;
 }
 
-/** Events of a {@link FakeAmi}. */
+/**
+ * Events of a {@link FakeAmi}.
+ * @example ami.on('login', (ok) => { if (!ok) console.warn("the gateway's AMI login was refused"); });
+ */
 export interface FakeAmiEvents {
   /** A Login action was answered. `ami.on('login', (ok) => {})` */
   login: [ok: boolean];

@@ -12,7 +12,10 @@ import type { FakeAsterisk, FakeCall } from '../fake-asterisk/client.js';
 import { ringBack, type DialIdVia } from '../fake-ami/dialplan.js';
 import { listenOnLoopback, portOf } from '../loopback.js';
 
-/** Options of {@link FakeAri}. */
+/**
+ * Options of {@link FakeAri}.
+ * @example const ari = await FakeAri.start({ asterisk, username: 'gag', password: 'gag-secret' });
+ */
 export interface FakeAriOptions {
   /**
    * Dials the call back, as the dialplan would. May be set later through the `asterisk` property
@@ -27,7 +30,10 @@ export interface FakeAriOptions {
   readonly dialIdVia?: DialIdVia;
 }
 
-/** One request as received. */
+/**
+ * One request as received.
+ * @example expect(ari.requests.map((r) => `${r.method} ${r.path}`)).toContain('POST /ari/channels');
+ */
 export interface AriRequest {
   /** The HTTP method, e.g. `POST`. */
   readonly method: string;
@@ -41,7 +47,10 @@ export interface AriRequest {
   readonly authorized: boolean;
 }
 
-/** A `POST /ari/channels` that was accepted. */
+/**
+ * A `POST /ari/channels` that was accepted.
+ * @example const seen = await ari.nextOriginate(); expect(seen.extension).toBe('0312345678');
+ */
 export interface SeenAriOriginate {
   /** The request itself. */
   readonly request: AriRequest;
@@ -65,7 +74,10 @@ export interface SeenAriOriginate {
   readonly call: Promise<FakeCall | undefined>;
 }
 
-/** Events of a {@link FakeAri}. */
+/**
+ * Events of a {@link FakeAri}.
+ * @example ari.on('originate', (seen) => console.log(seen.endpoint));
+ */
 export interface FakeAriEvents {
   /** An originate was accepted. `ari.on('originate', (seen) => {})` */
   originate: [originate: SeenAriOriginate];

@@ -15,7 +15,10 @@ import { PlayoutQueue, type QueueNotice } from './playout-queue.js';
 import { Recorder } from './recorder.js';
 import { Player, type AudioSource } from './sources.js';
 
-/** How a call ended: who ended it and the WebSocket close code. */
+/**
+ * How a call ended: who ended it and the WebSocket close code.
+ * @example const { by, code } = await call.hangup(); // { by: 'caller', code: 1000, reason: '' }
+ */
 export interface CallEnd {
   /**
    * Who ended it: the app's HANGUP command (`app-hangup`), the app closing the socket
@@ -28,7 +31,10 @@ export interface CallEnd {
   reason: string;
 }
 
-/** Events of a {@link FakeCall}; listeners run after the call's state is updated. */
+/**
+ * Events of a {@link FakeCall}; listeners run after the call's state is updated.
+ * @example call.on('ended', (end) => console.log(end.by, end.code));
+ */
 export interface FakeCallEvents {
   /** The app sent ANSWER: media starts. `call.on('answered', () => {})` */
   answered: [];

@@ -16,7 +16,10 @@ import type { ControlFormat } from './control.js';
 
 export { FakeCall, type CallEnd, type FakeCallEvents } from './call.js';
 
-/** Options of a {@link FakeAsterisk}: the `websocket_client.conf` entry it dials. */
+/**
+ * Options of a {@link FakeAsterisk}: the `websocket_client.conf` entry it dials.
+ * @example new FakeAsterisk({ url: 'ws://127.0.0.1:8765', username: 'asterisk', password: 'secret', format: 'json' });
+ */
 export interface FakeAsteriskOptions {
   /** The client's `uri`, e.g. `ws://127.0.0.1:8765` (the gateway's Asterisk port). */
   url: string;
@@ -35,7 +38,10 @@ export interface FakeAsteriskOptions {
   leakUriParams?: boolean;
 }
 
-/** Per-call dial options. */
+/**
+ * Per-call dial options.
+ * @example await asterisk.call('ws-ext-2001', { params: { from: '0312345678' }, codec: 'ulaw' });
+ */
 export interface DialOptions {
   /** URI parameters (`v(k=v,…)`), URL-encoded into `/?k=v&…`. */
   params?: Record<string, string>;
@@ -60,7 +66,10 @@ export interface DialOptions {
   codec?: WireFormat;
 }
 
-/** The WebSocket subprotocol chan_websocket asks for (`protocols = media`). */
+/**
+ * The WebSocket subprotocol chan_websocket asks for (`protocols = media`).
+ * @example new WebSocket(url, MEDIA_SUBPROTOCOL); // as chan_websocket connects
+ */
 export const MEDIA_SUBPROTOCOL = 'media';
 const HANDSHAKE_TIMEOUT_MS = 5_000;
 /** Asterisk names channels by a unique id `<start time>.<counter>`: one counter per process. */

@@ -10,7 +10,10 @@ import type { WireFormat } from '@gag/sdk/protocol';
 import type { FakeAsterisk, FakeCall } from './client.js';
 import type { ControlFormat } from './control.js';
 
-/** Who calls an extension, and how it is dialled. */
+/**
+ * Who calls an extension, and how it is dialled.
+ * @example const call = await dialExtension(asterisk, '2001', { from: '0312345678', name: 'Tanaka', format: 'json' });
+ */
 export interface ExtensionDialOptions {
   /** The caller's number: URI parameter `from` (text) or channel variable `GAG_CALLER_NUM` (JSON). */
   readonly from?: string;

@@ -12,7 +12,10 @@
 import { QUEUE_LENGTH_XOFF_LEVEL, QUEUE_LENGTH_XON_LEVEL } from './control.js';
 import type { Recorder } from './recorder.js';
 
-/** The most frames the queue holds (chan_websocket's `QUEUE_LENGTH_MAX`): 20 s of audio. */
+/**
+ * The most frames the queue holds (chan_websocket's `QUEUE_LENGTH_MAX`): 20 s of audio.
+ * @example await expect.poll(() => call.queue.lengthFrames).toBeLessThanOrEqual(QUEUE_LENGTH_MAX);
+ */
 export const QUEUE_LENGTH_MAX = 1_000;
 
 /** A point in the queue an app asked to hear about, reported when playout gets there. */

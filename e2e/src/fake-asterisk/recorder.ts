@@ -11,7 +11,10 @@ import { analyseTone, type ToneAnalysis } from '../tones.js';
 import { wavFile } from '../wav.js';
 import { decodeSamples } from './codec.js';
 
-/** A span of the received stream, in ms from its first accepted sample. */
+/**
+ * A span of the received stream, in ms from its first accepted sample.
+ * @example const lastSecond: StreamRange = { fromMs: 1_000, toMs: 2_000 };
+ */
 export interface StreamRange {
   /** Inclusive; the start of the stream when omitted. */
   readonly fromMs?: number;

@@ -14,13 +14,19 @@ import { echo, sequence, silence, tone, type AudioSource } from './sources.js';
 import { speechLike } from './speech.js';
 import { wavSource } from './wav-source.js';
 
-/** Options of {@link runScript}: the gateway's Asterisk side, and where progress goes. */
+/**
+ * Options of {@link runScript}: the gateway's Asterisk side, and where progress goes.
+ * @example const result = await runScript(steps, { url: 'ws://127.0.0.1:8765', log: (line) => console.log(line) });
+ */
 export interface RunScriptOptions extends Omit<FakeAsteriskOptions, 'format'> {
   /** Called with one line per step and one per call at the end (default: nothing). */
   readonly log?: (line: string) => void;
 }
 
-/** The step that failed: 1-based `step`, its `label` (`step 4 (expectAudio a)`) and what went wrong. */
+/**
+ * The step that failed: 1-based `step`, its `label` (`step 4 (expectAudio a)`) and what went wrong.
+ * @example if (!result.passed) console.error(`${result.failure.label}: ${result.failure.message}`);
+ */
 export interface StepFailure {
   /** The step's number, from 1. */
   readonly step: number;
@@ -30,7 +36,10 @@ export interface StepFailure {
   readonly message: string;
 }
 
-/** How a script went. */
+/**
+ * How a script went.
+ * @example const result: ScriptResult = await runScript(parseScript(json), { url }); process.exitCode = result.passed ? 0 : 1;
+ */
 export type ScriptResult =
   | {
       /** Every step passed. */

@@ -64,16 +64,21 @@ const STEP_SCHEMAS = {
   record: v.strictObject({ record: CallName, file: v.pipe(v.string(), v.minLength(1)) }),
 } as const;
 
-/** The kinds of step, in the order a step's keys are searched for its kind. */
+/**
+ * The kinds of step, in the order a step's keys are searched for its kind.
+ * @example STEP_KINDS.includes('expectAudio'); // true
+ */
 export const STEP_KINDS = Object.keys(STEP_SCHEMAS) as ReadonlyArray<StepKind>;
 /**
  * A kind of step: `call`, `expectAnswer`, `play`, `dtmf`, `wait`, `expectAudio`, `expectDtmf`, `expectHangup`, `hangup`, `record`.
  * @useDeclaredType
+ * @example const kind: StepKind = 'expectHangup';
  */
 export type StepKind = keyof typeof STEP_SCHEMAS;
 /**
  * One step of a script, checked. File paths (`wav`, `record`'s `file`) are absolute.
  * @useDeclaredType
+ * @example const steps: ScriptStep[] = parseScript([{ call: '2001', as: 'a' }, { expectAnswer: 'a' }, { hangup: 'a' }]);
  */
 export type ScriptStep = { [K in StepKind]: v.InferOutput<(typeof STEP_SCHEMAS)[K]> }[StepKind];
 

@@ -108,7 +108,10 @@ export function clipSource(render: (rateHz: number) => Float32Array, loop: boole
 /** Audio the app sent longer ago than the delay plus this is dropped: the echo queue is bounded. */
 const ECHO_MAX_BACKLOG_MS = 1_000;
 
-/** An {@link echo} source, with its queue's counters. */
+/**
+ * An {@link echo} source, with its queue's counters.
+ * @example const back = echo(call, { delayMs: 500 }); call.play(back); back.droppedFrames; // 0 while the app keeps up
+ */
 export interface EchoSource extends AudioSource {
   /** Frames received from the app and not played yet. */
   readonly queuedFrames: number;
@@ -119,6 +122,7 @@ export interface EchoSource extends AudioSource {
 /**
  * What {@link echo} reads of a call (a `FakeCall`): its codec and the audio the app sends, until it
  * ends. Declared here so the sources need not import the call that plays them.
+ * @example call.play(echo(call)); // a FakeCall is an EchoedCall
  */
 export interface EchoedCall {
   /** The call's media codec. */

@@ -16,7 +16,10 @@
 import { GagError } from '@gag/sdk/protocol';
 import { clipSource, type AudioSource } from './sources.js';
 
-/** Options of {@link speechLike} and {@link speechLikeSignal}. */
+/**
+ * Options of {@link speechLike} and {@link speechLikeSignal}.
+ * @example call.play(speechLike({ seed: 2, levelDbfs: -20 }));
+ */
 export interface SpeechLikeOptions {
   /** Which signal: the same seed gives the same samples (at the same rate). Default 1. */
   readonly seed?: number;

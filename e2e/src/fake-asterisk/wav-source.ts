@@ -10,7 +10,10 @@ import { Resampler } from '@gag/sdk/resampler';
 import { readWav } from '../wav.js';
 import { clipSource, type AudioSource } from './sources.js';
 
-/** Options of {@link wavSource}. */
+/**
+ * Options of {@link wavSource}.
+ * @example call.play(wavSource('test/hello.wav', { loop: false, gainDb: -6 }));
+ */
 export interface WavSourceOptions {
   /** Play it again from the start when it ends (default `true`); `false`: silence after it. */
   readonly loop?: boolean;

@@ -16,13 +16,17 @@ import { expectTone, type ToneExpectation } from './audio-expect.js';
  * How a call is dialled (as GAG's documented dialplans dial: see {@link dialExtension}) and what
  * the caller says. `format: 'json'` dials docs/migrating-from-goastgateway.md's JSON dialplan:
  * `f(json)` to the one client `ws-ext-endpoint`, the extension in channel variable `WS_EXTEN`.
+ * @example const call = await asterisk.call('2001', { from: '0312345678', name: 'Tanaka', play: 440 });
  */
 export interface CallOptions extends ExtensionDialOptions {
   /** What the caller sends once answered: an audio source, or the Hz of a tone at amplitude 0.5. Default: silence. */
   readonly play?: AudioSource | number;
 }
 
-/** The level of a sine at amplitude 0.5, the level of the test tones: RMS 0.354, −9.03 dBFS. */
+/**
+ * The level of a sine at amplitude 0.5, the level of the test tones: RMS 0.354, −9.03 dBFS.
+ * @example await phone.expectAudio({ hz: 440, dbfs: TONE_DBFS });
+ */
 export const TONE_DBFS = 20 * Math.log10(0.5 / Math.SQRT2);
 /** The stretch of received audio an audio check analyses: the latest half second. */
 const LISTEN_MS = 500;

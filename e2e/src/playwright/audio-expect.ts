@@ -10,7 +10,10 @@ import { analyseTone, isTone, type ToneAnalysis, type ToneCriteria } from '../to
 
 export { isTone };
 
-/** What a tone must be, and how long to wait for it. */
+/**
+ * What a tone must be, and how long to wait for it.
+ * @example await call.expectAudio({ hz: 1000, dbfs: -9, timeoutMs: 10_000 });
+ */
 export interface ToneExpectation extends ToneCriteria {
   /** How long to wait for it (default 5 s). */
   readonly timeoutMs?: number;

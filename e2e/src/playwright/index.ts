@@ -37,7 +37,10 @@ export { NetworkLink } from './network-link.js';
 export type { GagPageConfig, PhoneEvent } from './page-probe.js';
 export { GagPhone, type CallerExpectation, type EndReason } from './phone.js';
 
-/** Options for the whole worker (`test.use({ … })` at the top of a file, or `use` in the config). */
+/**
+ * Options for the whole worker (`test.use({ … })` at the top of a file, or `use` in the config).
+ * @example test.use({ gagGateway: { ring_timeout_ms: 20_000 }, gagGroups: { sales: { strategy: 'ringall', members: ['2001', '2002'] } } });
+ */
 export interface GagWorkerOptions {
   /**
    * Gateway config on top of the test defaults, e.g. `{ ring_timeout_ms: 20_000 }`. Click-to-call
@@ -54,7 +57,10 @@ export interface GagWorkerOptions {
   gagLogLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
-/** Options per test. */
+/**
+ * Options per test.
+ * @example test.use({ gagPage: '/crm.html', gagExtension: '2002' });
+ */
 export interface GagTestOptions {
   /**
    * The page under test: a path on the page server (a file of `gagStaticDir`) or the URL of your
@@ -67,7 +73,10 @@ export interface GagTestOptions {
   gagPageQuery: boolean;
 }
 
-/** How {@link GagFixtures.openPhone} opens another phone. */
+/**
+ * How {@link GagFixtures.openPhone} opens another phone.
+ * @example const desk = await openPhone({ extension: '2002', url: '/desk.html' });
+ */
 export interface OpenPhoneOptions {
   /** Default: `gagExtension`. */
   readonly extension?: string;
@@ -77,7 +86,10 @@ export interface OpenPhoneOptions {
   readonly waitOnline?: boolean;
 }
 
-/** The test fixtures. */
+/**
+ * The test fixtures.
+ * @example test('rings', async ({ asterisk, phone }) => { await asterisk.call('2001'); await phone.expectRinging(); });
+ */
 export interface GagFixtures {
   /** The fake Asterisk: `await asterisk.call('2001', { from, name })`. Every call is hung up after the test. */
   asterisk: GagAsterisk;
@@ -94,7 +106,10 @@ export interface GagInternalFixtures {
   _gagReset: void;
 }
 
-/** The worker fixtures. */
+/**
+ * The worker fixtures.
+ * @example test('the gateway is up', async ({ gag }) => { expect(gag.gatewayUrl).toMatch(/^ws:/); });
+ */
 export interface GagWorkerFixtures {
   /** The gateway, page server and network of this worker. */
   gag: GagEnv;
@@ -173,6 +188,12 @@ function watchProblems(page: Page): { readonly list: string[]; stop(): void } {
 /**
  * `test` with the GAG fixtures: `gag` (worker), `asterisk`, `phone`, `openPhone`. Config changes
  * made with `gag.configure()` are undone after each test.
+ * @example
+ * test('an answered call carries audio both ways', async ({ asterisk, phone }) => {
+ *   await asterisk.call('2001', { play: 440 });
+ *   await phone.answer();
+ *   await phone.expectAudio({ hz: 440 });
+ * });
  */
 export const test = base.extend<GagTestOptions & GagFixtures & GagInternalFixtures, GagWorkerOptions & GagWorkerFixtures>({
   gagGateway: [{}, { scope: 'worker', option: true }],

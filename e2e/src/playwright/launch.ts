@@ -12,7 +12,10 @@ import { GagError } from '@gag/sdk/protocol';
 import { sineFloat } from '../tones.js';
 import { wavFile } from '../wav.js';
 
-/** A sine for the fake microphone. */
+/**
+ * A sine for the fake microphone.
+ * @example gagLaunchOptions({ micTone: { hz: 700, amplitude: 0.25 } });
+ */
 export interface MicTone {
   /** The tone's frequency, Hz. */
   readonly hz: number;
@@ -20,7 +23,10 @@ export interface MicTone {
   readonly amplitude?: number;
 }
 
-/** Options of {@link gagLaunchOptions}. */
+/**
+ * Options of {@link gagLaunchOptions}.
+ * @example export default defineConfig({ use: { launchOptions: gagLaunchOptions({ micTone: { hz: 700 }, executablePath: '/usr/bin/chromium' }) } });
+ */
 export interface GagLaunchOptions {
   /** A WAV file (PCM 16-bit) the browser plays in a loop as its microphone. */
   readonly micWav?: string;
@@ -32,7 +38,10 @@ export interface GagLaunchOptions {
   readonly args?: readonly string[];
 }
 
-/** The fake microphone when none is chosen: 1 kHz at amplitude 0.5. */
+/**
+ * The fake microphone when none is chosen: 1 kHz at amplitude 0.5.
+ * @example await call.expectAudio({ hz: DEFAULT_MIC_TONE.hz }); // the browser's fake microphone reaches Asterisk
+ */
 export const DEFAULT_MIC_TONE: Required<MicTone> = { hz: 1_000, amplitude: 0.5 };
 /** The rate of the WAV files written for a {@link MicTone}; two seconds of it, looped. */
 const MIC_WAV_RATE_HZ = 48_000;

@@ -9,6 +9,7 @@
 /**
  * What the fixtures tell the page under test, as `window.gagConfig` (set before the page's own
  * scripts run) and as the query parameters `server`, `ext` and `token-url`.
+ * @example const client = new GagClient({ url: config.server, getToken: () => fetch(config.tokenUrl).then((r) => r.text()) });
  */
 export interface GagPageConfig {
   /** The gateway, e.g. `ws://localhost:41235`: `<gag-phone server>`, `new GagClient({ url })`. */
@@ -21,7 +22,10 @@ export interface GagPageConfig {
   readonly token: string;
 }
 
-/** One `gag-*` event the page's phone dispatched (or `call-dtmf`: a key the caller pressed, from the SDK call). */
+/**
+ * One `gag-*` event the page's phone dispatched (or `call-dtmf`: a key the caller pressed, from the SDK call).
+ * @example const dtmf = (await phone.events()).filter((e: PhoneEvent) => e.type === 'gag-dtmf');
+ */
 export interface PhoneEvent {
   /** The event's name, e.g. `gag-incoming`. */
   readonly type: string;

@@ -17,10 +17,16 @@ const BUTTONS = {
   keypad: /^(Keypad|キーパッド)$/,
 } as const;
 
-/** How a call ended, as `gag-ended` says (the SDK's `EndReason`). */
+/**
+ * How a call ended, as `gag-ended` says (the SDK's `EndReason`).
+ * @example await phone.expectEnded({ reason: 'remote_hangup' satisfies EndReason });
+ */
 export type EndReason = 'hangup' | 'remote_hangup' | 'caller_hangup' | 'rejected' | 'answered_elsewhere' | 'timeout' | 'connection_lost' | 'failed';
 
-/** Who the phone should show as calling. */
+/**
+ * Who the phone should show as calling.
+ * @example await phone.expectRinging({ from: '0312345678', name: 'Tanaka' });
+ */
 export interface CallerExpectation {
   /** The caller's number, shown and in `gag-incoming`'s `callerNumber`. */
   readonly from?: string;
