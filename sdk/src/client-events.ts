@@ -44,4 +44,14 @@ export interface GagClientEvents {
    * @example client.on('audioBlocked', () => (soundButton.hidden = false))
    */
   audioBlocked: () => void;
+  /**
+   * The session's token expires at `expiresAt` (ms since the epoch, the gateway's clock): fires
+   * once per token, 60 s ahead (at 90 % of the remaining lifetime for a shorter token). With
+   * `getToken` the client fetches and sends a fresh token by itself; with a fixed `token`, give
+   * it a fresh one with `client.updateToken(token)` before then, or the gateway ends the session
+   * (close 4101) and the client reconnects with the token it has. Only from a gateway that
+   * offers token refresh.
+   * @example client.on('tokenWillExpire', async () => client.updateToken(await fetchToken()))
+   */
+  tokenWillExpire: (info: { expiresAt: number }) => void;
 }

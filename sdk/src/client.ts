@@ -20,6 +20,7 @@ import { ReconnectLoop } from './reconnect-loop.js';
 import { DefaultReconnectPolicy } from './reconnect-policy.js';
 import { DialError, DialRequests, type Dialing } from './dialer.js';
 import { RttProbe } from './rtt-probe.js';
+import { TokenRefresher } from './token-refresh.js';
 
 export type { GagClientOptions } from './client-options.js';
 export type { ConnectionState, Disconnect, GagClientEvents } from './client-events.js';
@@ -51,6 +52,9 @@ export class GagClient extends EventEmitter<GagClientEvents> {
   /** Loaded with the call media at the first ring (or unlock): an idle phone does not carry it. */
   readonly #ringer = new DeferredRinger(loadCallMedia);
   readonly #ring: IncomingRing | undefined;
+  /** The fixed token (the `token` option, or the latest `updateToken`); reconnects use it without `getToken`. */
+  #token: string | undefined;
+  readonly #refresher: TokenRefresher;
   /** Frames not sent because the connection was backed up. */
   framesDropped = 0;
 
@@ -60,6 +64,13 @@ export class GagClient extends EventEmitter<GagClientEvents> {
     checkClientOptions(options);
     this.#options = options;
     this.#log = options.logger ?? silentLogger;
+    this.#token = options.token;
+    this.#refresher = new TokenRefresher({
+      getToken: options.getToken,
+      send: (token) => this.#sendToken(token),
+      willExpire: (expiresAt) => this.emit('tokenWillExpire', { expiresAt }),
+      log: this.#log,
+    });
     this.#loop = new ReconnectLoop(options.reconnectPolicy ?? new DefaultReconnectPolicy(), {
       scheduled: (info) => {
         this.#go('drop');
@@ -156,12 +167,32 @@ export class GagClient extends EventEmitter<GagClientEvents> {
     return this.#dials.request((requestId) => this.#send({ type: 'dial', requestId, number }));
   }
 
+  /**
+   * Give the session a fresh token (for a client with a fixed `token`, on `tokenWillExpire`): sent
+   * over the open connection when the gateway offers token refresh, so calls go on undisturbed,
+   * and used by every later reconnect. With `getToken`, reconnects still ask `getToken`.
+   * @throws GagError `GAG_OPTIONS_INVALID` when `token` is not a non-empty string.
+   * @example client.on('tokenWillExpire', async () => client.updateToken(await fetchToken()));
+   */
+  updateToken(token: string): void {
+    if (typeof token !== 'string' || token === '') throw new GagError('GAG_OPTIONS_INVALID', `token: must be a non-empty string. Got ${typeof token}`);
+    this.#token = token;
+    this.#sendToken(token);
+  }
+
+  /** Send `token` on the open connection; false when offline or the gateway does not take it (an older one would close with 4000). */
+  #sendToken(token: string): boolean {
+    if (shownState(this.#state) !== 'online' || !this.#features.has(FEATURES.TOKEN_REFRESH)) return false;
+    this.#send({ type: 'token', token });
+    return true;
+  }
+
   /** One connection attempt: resolves on `welcome`, rejects when it closes first. */
   async #attempt(): Promise<void> {
     const run = runOf(this.#state);
     let token: string;
     try {
-      token = this.#options.getToken !== undefined ? await this.#options.getToken() : this.#options.token!;
+      token = this.#options.getToken !== undefined ? await this.#options.getToken() : this.#token!;
     } catch (cause) {
       // While reconnecting, a token endpoint that failed once is retried like a dropped connection.
       if (run !== undefined && runOf(this.#state) === run) {
@@ -236,9 +267,12 @@ export class GagClient extends EventEmitter<GagClientEvents> {
         this.#extension = message.extension;
         this.#features = new Set(message.features ?? []);
         this.#go('welcome');
+        this.#refresher.start(this.#features.has(FEATURES.TOKEN_REFRESH) ? message.tokenExpiresAt : undefined);
         welcomed();
         this.emit('connected', { extension: message.extension, sessionId: message.sessionId });
         return;
+      case 'token_accepted':
+        return this.#refresher.accepted(message.tokenExpiresAt);
       case 'incoming': {
         if (this.#calls.has(message.callId)) return void this.#log.warn({ callId: message.callId }, 'incoming repeated: ignored');
         const call = new Call(message, this.#transport, this.#options.microphone, this.#dials.isOwn(message.dialId, message.requestId));
@@ -274,6 +308,7 @@ export class GagClient extends EventEmitter<GagClientEvents> {
     const wasOnline = shownState(this.#state) === 'online';
     this.#ws = undefined;
     this.#features = new Set();
+    this.#refresher.stop();
     this.#rtt.cancelAll();
     this.#dials.cancelAll();
     for (const call of [...this.#calls.values()]) call.end('connection_lost');
