@@ -5,9 +5,15 @@
  */
 import { IllegalTransitionError } from './errors.js';
 
-/** Where a call is: found no phone yet, ringing phones, talking, or over. */
+/**
+ * Where a call is: found no phone yet, ringing phones, talking, or over.
+ * @example call.on('state', (state: CallState) => { if (state === 'talking') startTimer(); });
+ */
 export type CallState = 'routing' | 'ringing' | 'talking' | 'ended';
-/** What can happen to a call; `next` rings the next phones of a group. */
+/**
+ * What can happen to a call; `next` rings the next phones of a group.
+ * @example const next = transition('ringing', 'answer' satisfies CallEvent); // 'talking'
+ */
 export type CallEvent = 'ring' | 'next' | 'answer' | 'reject' | 'timeout' | 'hangup' | 'fail';
 
 const TRANSITIONS: { readonly [S in CallState]: Readonly<Partial<Record<CallEvent, CallState>>> } = {

@@ -21,6 +21,7 @@
  * - `GAG_OUTDATED` — a file of GAG's code that loads when needed (next to the drop-in
  *   `gag-phone.js`) is no longer on the server: the gateway was upgraded after the page loaded.
  *   Reload the page.
+ * @example try { await call.answer(); } catch (e) { const code: GagErrorCode | undefined = e instanceof GagError ? e.code : undefined; if (code === 'GAG_MEDIA') showMicHelp(); }
  */
 export type GagErrorCode =
   | 'GAG_PROTOCOL'

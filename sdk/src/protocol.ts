@@ -13,15 +13,30 @@ export * from './wire-units.js';
 export * from './call-machine.js';
 export * from './errors.js';
 
-/** The WebSocket subprotocol a `gag.v1` client asks for; without it the gateway speaks the legacy protocol. */
+/**
+ * The WebSocket subprotocol a `gag.v1` client asks for; without it the gateway speaks the legacy protocol.
+ * @example const ws = new WebSocket(`${server}${PHONE_PATH}`, SUBPROTOCOL);
+ */
 export const SUBPROTOCOL = 'gag.v1';
-/** The path of the browser endpoint (the same as GoAstGateway's). */
+/**
+ * The path of the browser endpoint (the same as GoAstGateway's).
+ * @example const ws = new WebSocket(`wss://gw.example.com:8766${PHONE_PATH}`, SUBPROTOCOL);
+ */
 export const PHONE_PATH = '/phone';
-/** The first message (`hello`, with the token) must arrive within this time after the upgrade. */
+/**
+ * The first message (`hello`, with the token) must arrive within this time after the upgrade.
+ * @example ws.onopen = () => ws.send(encodeClientMessage({ type: 'hello', token })); // within HELLO_TIMEOUT_MS
+ */
 export const HELLO_TIMEOUT_MS = 5_000;
-/** Longest token the gateway reads; a longer one is refused without being parsed. */
+/**
+ * Longest token the gateway reads; a longer one is refused without being parsed.
+ * @example if (token.length > MAX_TOKEN_CHARS) throw new GagError('GAG_OPTIONS_INVALID', 'token too long');
+ */
 export const MAX_TOKEN_CHARS = 8_192;
-/** Largest control message either side accepts. */
+/**
+ * Largest control message either side accepts.
+ * @example new WebSocketServer({ noServer: true, maxPayload: Math.max(MAX_CONTROL_MESSAGE_BYTES, 64 * FRAME_BYTES) });
+ */
 export const MAX_CONTROL_MESSAGE_BYTES = 16_384;
 
 /**
@@ -41,6 +56,7 @@ export const MAX_CONTROL_MESSAGE_BYTES = 16_384;
  *   extension, re-verified as `hello`'s, answered by `token_accepted` (a refused one closes the
  *   connection with the code `hello` would have got). `welcome.tokenExpiresAt` says when the
  *   session's token expires: without a refresh by then the session is closed with `TOKEN_EXPIRED`.
+ * @example if (welcome.features?.includes(FEATURES.DIAL)) showDialer();
  */
 export const FEATURES = {
   /** `ping`: the gateway answers `ping` with `pong`. */
@@ -62,6 +78,7 @@ export const FEATURES = {
  * - `asterisk_unreachable` — the gateway cannot reach Asterisk's AMI or ARI now.
  * - `asterisk_login_failed` — Asterisk refused the gateway's AMI or ARI credentials.
  * - `originate_failed` — Asterisk refused or could not start the call back.
+ * @example const label: Record<DialErrorCode, string> = Object.fromEntries(DIAL_ERRORS.map((c) => [c, t(c)])) as never;
  */
 export const DIAL_ERRORS = [
   'not_enabled',
@@ -84,6 +101,7 @@ export type DialErrorCode = (typeof DIAL_ERRORS)[number];
  * - `timeout` — nobody answered within the ring timeout.
  * - `connection_lost` — the connection to the gateway (or the gateway's to Asterisk) broke.
  * - `failed` — the gateway could not carry the call (a bug or a peer's protocol error).
+ * @example const counts = new Map(END_REASONS.map((r) => [r, 0]));
  */
 export const END_REASONS = [
   'hangup',
@@ -131,10 +149,16 @@ export const CLOSE = {
   /** 4201, no retry: this token already holds `max_sessions_per_token` sessions; give each device its own token. */
   TOKEN_IN_USE: closeCode({ code: 4201, retry: false }),
 };
-/** The name of an entry of {@link CLOSE}, e.g. `'TOKEN_EXPIRED'`. */
+/**
+ * The name of an entry of {@link CLOSE}, e.g. `'TOKEN_EXPIRED'`.
+ * @example const name: CloseName | undefined = closeName(event.code); // 'TOKEN_EXPIRED'
+ */
 export type CloseName = keyof typeof CLOSE;
 
-/** An entry of {@link CLOSE}: a WebSocket close code and whether the SDK reconnects after it. */
+/**
+ * An entry of {@link CLOSE}: a WebSocket close code and whether the SDK reconnects after it.
+ * @example const { code, retry }: CloseCode = CLOSE.TOKEN_EXPIRED; // 4101, true
+ */
 export interface CloseCode {
   /** The close code: 1000–1015 are standard (IANA), GAG's own are 4000–4999. */
   readonly code: number;
@@ -345,11 +369,13 @@ const ServerMessageSchema = v.variant('type', [
 /**
  * A message from the browser to the gateway. `hello` must come first, once.
  * @useDeclaredType
+ * @example const msg: ClientMessage = { type: 'answer', callId }; ws.send(encodeClientMessage(msg));
  */
 export type ClientMessage = v.InferOutput<typeof ClientMessageSchema>;
 /**
  * A message from the gateway to the browser.
  * @useDeclaredType
+ * @example const msg: ServerMessage = parseServerMessage(text); if (msg.type === 'ended') console.log(msg.reason);
  */
 export type ServerMessage = v.InferOutput<typeof ServerMessageSchema>;
 

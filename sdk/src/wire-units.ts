@@ -5,19 +5,35 @@
  * @packageDocumentation
  */
 
-/** Sample rate of slin16 on both legs. */
+/**
+ * Sample rate of slin16 on both legs.
+ * @example new Resampler(context.sampleRate, WIRE_RATE_HZ); // the microphone to slin16
+ */
 export const WIRE_RATE_HZ = 16_000;
-/** Packet time of one frame. */
+/**
+ * Packet time of one frame.
+ * @example const framesPerSecond = 1000 / FRAME_MS; // 50
+ */
 export const FRAME_MS = 20;
-/** Samples in one frame: 20 ms at 16 kHz. */
+/**
+ * Samples in one frame: 20 ms at 16 kHz.
+ * @example const frame = new Int16Array(FRAME_SAMPLES); // 320 samples: 20 ms of slin16
+ */
 export const FRAME_SAMPLES = (WIRE_RATE_HZ * FRAME_MS) / 1000;
-/** Bytes in one frame: 20 ms of slin16 mono (2 bytes a sample). */
+/**
+ * Bytes in one frame: 20 ms of slin16 mono (2 bytes a sample).
+ * @example if (data.byteLength % FRAME_BYTES !== 0) ws.close(CLOSE.BAD_AUDIO_FRAME.code);
+ */
 export const FRAME_BYTES = FRAME_SAMPLES * 2;
-/** Asterisk closes the socket and hangs up on a larger message (chan_websocket, Media). */
+/**
+ * Asterisk closes the socket and hangs up on a larger message (chan_websocket, Media).
+ * @example new WebSocketServer({ noServer: true, maxPayload: MAX_ASTERISK_MESSAGE_BYTES });
+ */
 export const MAX_ASTERISK_MESSAGE_BYTES = 65_500;
 /**
  * Most DTMF keys one `call.sendDtmf` takes and one `dtmf` message carries: as many as the in-band
  * generator holds (`DTMF_QUEUE_DIGITS`), and as many as the gateway keeps waiting for Asterisk in a call.
+ * @example if (digits.length > MAX_DTMF_DIGITS) throw new GagError('GAG_OPTIONS_INVALID', 'too many keys');
  */
 export const MAX_DTMF_DIGITS = 64;
 
@@ -25,11 +41,18 @@ export const MAX_DTMF_DIGITS = 64;
  * The codecs a call may carry, as Asterisk names them in MEDIA_START's `format` (the `c(…)` dial
  * option): slin16 (16 kHz s16le), slin (8 kHz s16le), ulaw and alaw (G.711, 8 kHz, a byte a sample).
  * The gateway relays them unchanged; the browser encodes and decodes.
+ * @example const select = WIRE_FORMATS.map((f) => new Option(f)); // slin16, slin, ulaw, alaw
  */
 export const WIRE_FORMATS = ['slin16', 'slin', 'ulaw', 'alaw'] as const;
-/** One of {@link WIRE_FORMATS}. */
+/**
+ * One of {@link WIRE_FORMATS}.
+ * @example const format: WireFormat = call.format; frameBytesOf(format); // 640 for slin16, 160 for ulaw
+ */
 export type WireFormat = (typeof WIRE_FORMATS)[number];
-/** The format of a call whose `incoming` does not say (older gateways carry slin16 only). */
+/**
+ * The format of a call whose `incoming` does not say (older gateways carry slin16 only).
+ * @example const format = incoming.format ?? DEFAULT_WIRE_FORMAT; // older gateways carry slin16 only
+ */
 export const DEFAULT_WIRE_FORMAT: WireFormat = 'slin16';
 
 const RATE_HZ_OF: { readonly [F in WireFormat]: number } = { slin16: 16_000, slin: 8_000, ulaw: 8_000, alaw: 8_000 };
