@@ -106,6 +106,10 @@ export class FakeAsterisk {
   /** Asterisk's start time, the first half of every channel_id. */
   readonly #startS = Math.floor(Date.now() / 1000);
 
+  /**
+   * A client for the gateway's Asterisk port; nothing connects until {@link FakeAsterisk.call}.
+   * @throws GagError `GAG_OPTIONS_INVALID` when `url` is not a ws:// or wss:// URL.
+   */
   constructor(options: FakeAsteriskOptions) {
     if (!/^wss?:\/\//.test(options.url)) {
       throw new GagError('GAG_OPTIONS_INVALID', `'url' must be a ws:// or wss:// URL. Got '${options.url}'`);

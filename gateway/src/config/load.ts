@@ -67,6 +67,7 @@ export async function loadGatewayConfig(file: string): Promise<GatewayConfig> {
 /**
  * Safe local defaults for running without a file: both listeners on loopback, plain ws://, a
  * random secret that lives only in this process.
+ * @throws ConfigError (`GAG_CONFIG_INVALID`) when an override is not a valid config key or value.
  * @example
  * const config = devConfig({ allowed_origins: ['http://localhost:8080'] });
  */
