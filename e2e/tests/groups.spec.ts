@@ -1,8 +1,8 @@
 /** gag_groups.json in real browsers: a ringall group rings two phones at once, a sequential one in turn. */
-import type { GroupsConfig } from '@gag/gateway';
+import type { GroupsInput } from '@gag/e2e/playwright';
 import { expect, test } from './fixtures.js';
 
-const GROUPS: GroupsConfig = {
+const GROUPS: GroupsInput = {
   sales: { strategy: 'ringall', members: ['2001', '2002'], timeout: 30 },
   support: { strategy: 'sequential', members: ['2001', '2002'], timeout: 1 },
 };
@@ -47,7 +47,7 @@ test('groups written as in gag_groups.json, without a timeout, ring for its defa
   await gag.configure({ groups: { sales: { strategy: 'ringall', members: ['2001'] } } });
   const call = await asterisk.call('sales', { from: '0312345678' });
   await phone.expectRinging({ from: '0312345678' });
-  expect(gag.gateway.groups['sales']).toEqual({ strategy: 'ringall', members: ['2001'], timeout: 30 });
+  expect(gag.gateway.groups.get('sales')).toEqual({ strategy: 'ringall', members: ['2001'], timeout: 30 });
   await phone.answer();
   await call.expectAnswered();
   await call.hangup();
@@ -55,6 +55,6 @@ test('groups written as in gag_groups.json, without a timeout, ring for its defa
 });
 
 test('a group the gateway would refuse is refused by gag.configure(), naming the key and the fix', async ({ gag }) => {
-  const wrong = { sales: { strategy: 'round-robin', members: ['2001'] } } as unknown as GroupsConfig;
+  const wrong = { sales: { strategy: 'round-robin', members: ['2001'] } } as unknown as GroupsInput;
   await expect(gag.configure({ groups: wrong })).rejects.toThrow('gag.configure({ groups }): sales.strategy: must be "ringall" or "sequential"');
 });

@@ -139,7 +139,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     loaded = await loadBoth(files);
     if (args['check-config'] === true) {
       await loadConfigFiles(loaded.config, files.config ?? DEV_DEFAULTS);
-      const count = Object.keys(loaded.groups).length;
+      const count = loaded.groups.size;
       io.stdout(`${files.config ?? DEV_DEFAULTS}: ok\n${files.groups}: ${count === 0 && !existsSync(files.groups) ? 'absent, no groups' : `ok, ${count} group(s)`}\n`);
       return 0;
     }

@@ -30,7 +30,10 @@ import { createOriginator } from './originate/backend.js';
 import { Dialer } from './originate/dialer.js';
 import type { ReconnectPolicy } from './originate/reconnect-policy.js';
 
-/** Options of {@link startGateway} beyond the config. */
+/**
+ * Options of {@link startGateway} beyond the config.
+ * @example const gw = await startGateway(config, { configFile: '/usr/local/etc/goastgateway.json', groups: await loadGroupsConfig(groupsFile, { required: false }) });
+ */
 export interface GatewayOptions {
   /** The config file's name, for error messages. */
   readonly configFile?: string;
@@ -46,7 +49,13 @@ export interface GatewayOptions {
   readonly amiReconnectPolicy?: ReconnectPolicy;
 }
 
-/** A running gateway. */
+/**
+ * A running gateway.
+ * @example
+ * const gw = await startGateway(devConfig());
+ * console.log(`browsers: ${gw.browserUrl}/phone, Asterisk: ${gw.asteriskUrl}`);
+ * process.once('SIGTERM', () => void gw.close());
+ */
 export interface Gateway {
   /** Where Asterisk connects (`ws://host:port`). */
   readonly asteriskUrl: string;
@@ -233,7 +242,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     const restart = RESTART_KEYS.filter((k) => next[k] !== config[k]);
     if (restart.length > 0) log.warn({ keys: restart }, 'config change needs a restart to apply');
     const changed = changedKeys(current.config, next);
-    const groupsChanged = JSON.stringify(current.groups) !== JSON.stringify(groups);
+    const groupsChanged = JSON.stringify([...current.groups]) !== JSON.stringify([...groups]);
     // Only a changed log_level moves the level (a logger passed in options keeps its own).
     // Loggers already bound to a call or connection keep theirs: pino children copy the level.
     if (next.log_level !== current.config.log_level) log.level = next.log_level;

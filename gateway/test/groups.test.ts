@@ -13,7 +13,7 @@ afterEach(() => {
 
 describe('groups from gag_groups.json', () => {
   test("GoAstGateway's sample loads unchanged", () => {
-    expect(groups).toEqual({
+    expect(Object.fromEntries(groups)).toEqual({
       G01: { strategy: 'sequential', members: ['201', '202'], timeout: 30 },
       G02: { strategy: 'ringall', members: ['201', '202'], timeout: 30 },
     });

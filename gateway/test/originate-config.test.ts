@@ -12,7 +12,7 @@ describe('click-to-call and operations config', () => {
       ari_url: 'http://127.0.0.1:8088',
       originate_channel_template: 'Local/{ext}@inhouse',
       originate_context: 'outgoing',
-      dial_number_pattern: '0\\d{9,10}',
+      dial_number_pattern: '(?!010|0570|0180|0990)0[1-9]\\d{8}|0[5789]0\\d{8}', // docs/click-to-call.md#which-numbers
       dial_rate_limit_per_min: 6,
     });
     const config = parseGatewayConfig('goastgateway.json', SECRET);

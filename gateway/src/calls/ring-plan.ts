@@ -28,7 +28,7 @@ const SECOND_MS = 1_000;
 
 /** The plan for a call to `extension`: the group of that name if there is one. */
 export function ringPlanFor(extension: string, groups: GroupsConfig, ringTimeoutMs: number): RingPlan {
-  const group = Object.hasOwn(groups, extension) ? groups[extension] : undefined;
+  const group = groups.get(extension);
   if (group === undefined) {
     return { group: null, steps: [{ extensions: [extension], durationMs: ringTimeoutMs }], loop: false, maxRingMs: ringTimeoutMs };
   }

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import * as v from 'valibot';
-import { ConfigError } from '../errors.js';
+import { ConfigError, type ConfigProblem } from '../errors.js';
 import { problemsOf } from './issue-words.js';
 import { readJsonFile } from './json-file.js';
 
@@ -19,7 +19,7 @@ const GroupSchema = v.strictObject({
   timeout: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1, 'must be at least 1 (seconds)')), 30),
 });
 
-const GroupsSchema = v.record(v.pipe(v.string(), v.regex(/^[\w.+-]{1,64}$/, 'group names are like extensions, e.g. "G01"')), GroupSchema);
+const GroupName = v.pipe(v.string(), v.regex(/^[\w.+-]{1,64}$/, 'group names are like extensions, e.g. "G01"'));
 
 /**
  * One group of `gag_groups.json`: a call to the group's name rings its members.
@@ -27,11 +27,15 @@ const GroupsSchema = v.record(v.pipe(v.string(), v.regex(/^[\w.+-]{1,64}$/, 'gro
  * @interface
  */
 export type Group = Readonly<v.InferOutput<typeof GroupSchema>>;
-/** Every group by name, frozen. */
-export type GroupsConfig = Readonly<Record<string, Group>>;
+/**
+ * Every group by name. A Map, not an object: any name an extension can have is a group name,
+ * `__proto__` and `constructor` included (an object's record would drop or inherit them).
+ * @example const groups: GroupsConfig = await loadGroupsConfig(file, { required: true }); [...groups.keys()]; // ['sales', …]
+ */
+export type GroupsConfig = ReadonlyMap<string, Group>;
 
 /** No groups: every call rings its own extension. */
-export const NO_GROUPS: GroupsConfig = Object.freeze({});
+export const NO_GROUPS: GroupsConfig = new Map();
 
 /**
  * Validate parsed JSON as read from `file`.
@@ -39,13 +43,25 @@ export const NO_GROUPS: GroupsConfig = Object.freeze({});
  * @example const groups = parseGroupsConfig('gag_groups.json', { sales: { strategy: 'ringall', members: ['2001', '2002'] } });
  */
 export function parseGroupsConfig(file: string, json: unknown): GroupsConfig {
-  const r = v.safeParse(GroupsSchema, json);
-  if (r.success) {
-    for (const group of Object.values(r.output)) Object.freeze(group.members), Object.freeze(group);
-    return Object.freeze(r.output);
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw ConfigError.of(file, [{ key: '(top level)', fix: 'must be an object of groups by name, e.g. {"sales": {"strategy": "ringall", "members": ["2001"]}}' }]);
   }
-  const [first, ...rest] = problemsOf(r.issues, () => 'unknown key — a group has strategy, members and timeout');
-  throw ConfigError.of(file, [first!, ...rest]);
+  const groups = new Map<string, Group>();
+  const problems: ConfigProblem[] = [];
+  // Entry by entry (JSON.parse makes even "__proto__" an own key), so every name is kept as written.
+  for (const [name, raw] of Object.entries(json)) {
+    const checked = v.safeParse(GroupName, name);
+    if (!checked.success) {
+      problems.push({ key: name, fix: checked.issues[0].message });
+      continue;
+    }
+    const r = v.safeParse(GroupSchema, raw);
+    if (r.success) groups.set(name, Object.freeze({ ...r.output, members: Object.freeze(r.output.members) as string[] }));
+    else for (const p of problemsOf(r.issues, () => 'unknown key — a group has strategy, members and timeout')) problems.push({ key: p.key === '(top level)' ? name : `${name}.${p.key}`, fix: p.fix });
+  }
+  const [first, ...rest] = problems;
+  if (first !== undefined) throw ConfigError.of(file, [first, ...rest]);
+  return groups;
 }
 
 /**

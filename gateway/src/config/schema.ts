@@ -18,6 +18,7 @@ export const isHmac = (alg: string): boolean => alg.startsWith('HS');
 
 const compiles = (pattern: string): boolean => {
   try {
+    new RegExp(pattern); // on its own first: `a)|(b` compiles only inside the wrapper below
     return new RegExp(`(?:${pattern})|`).exec('')!.length > 1;
   } catch {
     return false;
@@ -59,12 +60,23 @@ const placeholdersOk = (text: string, allowed: readonly string[]): boolean => (t
 const printable = (s: string): boolean => /^[\x20-\x7e\u00a0-\uffff]*$/.test(s);
 const fullMatchCompiles = (pattern: string): boolean => {
   try {
-    new RegExp(`^(?:${pattern})$`, 'u'); // Unicode mode: a stray `{` or `]` is an error, not a literal
+    // The bare pattern first: `0\d{9})|(.*` compiles only once wrapped, as `^(?:0\d{9})|(.*)$`, and
+    // would then allow any number (issue 15). Unicode mode: a stray `{` or `]` is an error, not a literal.
+    new RegExp(pattern, 'u');
+    new RegExp(`^(?:${pattern})$`, 'u');
     return true;
   } catch {
     return false;
   }
 };
+/**
+ * The default `dial_number_pattern`: Japanese national numbers only (docs/click-to-call.md#which-numbers).
+ * Fixed lines and free dial 0120 (10 digits: 0, then 1–9), mobiles 070/080/090, IP phones 050 and
+ * free dial 0800 (11 digits). Refused: the international prefix 010, carrier selection and
+ * carrier-routed international (00XY: 0033, 0041, 0061, 0070, 0077, 0088, 0091 …; every number
+ * starting 00), `+`, and the caller-paid services 0570 (navi dial), 0180 and 0990.
+ */
+export const DEFAULT_DIAL_NUMBER_PATTERN = '(?!010|0570|0180|0990)0[1-9]\\d{8}|0[5789]0\\d{8}';
 /** The originate backends (`originate`): `none` turns click-to-call off. */
 export const ORIGINATE_BACKENDS = ['none', 'ami', 'ari'] as const;
 
@@ -194,10 +206,14 @@ export const GatewaySchema = v.pipe(
         v.check((s) => placeholdersOk(s, ['{ext}', '{number}']) && printable(s), 'may use only {ext} and {number}, on one line, e.g. "\\"Web {ext}\\" <{ext}>"'),
       ),
     ),
-    /** Numbers a user may call: a regular expression the whole normalised number must match. */
+    /** Numbers a user may call: a regular expression the whole normalised number must match; default {@link DEFAULT_DIAL_NUMBER_PATTERN}. */
     dial_number_pattern: v.optional(
-      v.pipe(v.string('must be a string'), v.minLength(1, 'must not be empty'), v.check(fullMatchCompiles, 'must be a regular expression, e.g. "0\\d{9,10}" (national numbers only)')),
-      '0\\d{9,10}',
+      v.pipe(
+        v.string('must be a string'),
+        v.minLength(1, 'must not be empty'),
+        v.check(fullMatchCompiles, 'must be a regular expression that compiles on its own (balanced brackets), matched against the whole number, e.g. "0[1-9]\\d{8}|0[789]0\\d{8}" — remove the key for the safe default (national numbers only)'),
+      ),
+      DEFAULT_DIAL_NUMBER_PATTERN,
     ),
     /** Calls back one extension may ask for per minute. */
     dial_rate_limit_per_min: v.optional(v.pipe(v.number('must be a number'), v.integer('must be an integer'), v.minValue(1, 'must be at least 1')), 6),

@@ -48,6 +48,9 @@ export interface AssetsOptions {
   readonly dir?: string | undefined;
 }
 
+/** Browsers run the files only as what `Content-Type` says they are, never sniffed into something else. */
+const NOSNIFF = { 'X-Content-Type-Options': 'nosniff' } as const;
+
 /**
  * Serves the `<gag-phone>` bundle and its hashed companions, each read once and kept.
  * @example
@@ -63,14 +66,19 @@ export class Assets {
     this.#dir = options.dir ?? componentDir();
   }
 
-  /** Serve `GET /gag-phone.js` and `/<name>.<hash>.js`; returns false if the request is not for an asset. */
+  /** Serve `GET`/`HEAD /gag-phone.js` and `/<name>.<hash>.js` (any other method: 405); returns false if the request is not for an asset. */
   handle(req: IncomingMessage, res: ServerResponse, path: string): boolean {
-    if (path === `/${PHONE_FILE}`) {
+    const hashed = HASHED_NAME.exec(path);
+    if (path !== `/${PHONE_FILE}` && hashed === null) return false;
+    // Files are only read (issue 15: POST, PUT and TRACE were answered 200 with the bundle).
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain', ...NOSNIFF }).end('only GET and HEAD\n');
+      return true;
+    }
+    if (hashed === null) {
       void this.#phoneAsset().then((asset) => this.#send(req, res, asset, 'no-cache'));
       return true;
     }
-    const hashed = HASHED_NAME.exec(path);
-    if (hashed === null) return false;
     const [, name = '', hash = ''] = hashed;
     void this.#hashedAsset(name, hash).then((asset) => this.#send(req, res, asset?.hash === hash ? asset : undefined, IMMUTABLE));
     return true;
@@ -114,12 +122,12 @@ export class Assets {
   #send(req: IncomingMessage, res: ServerResponse, asset: Asset | undefined, cacheControl: string): void {
     if (asset === undefined) {
       // CORS on the 404 too: the bundle checks a file it could not load, to tell "gone" from a network failure.
-      res.writeHead(404, { 'Content-Type': 'text/plain', 'Access-Control-Allow-Origin': '*' }).end(`not built: run \`npm run build\`\n`);
+      res.writeHead(404, { 'Content-Type': 'text/plain', 'Access-Control-Allow-Origin': '*', ...NOSNIFF }).end(`not built: run \`npm run build\`\n`);
       return;
     }
     const etag = `"${asset.hash}"`;
     if (req.headers['if-none-match'] === etag) {
-      res.writeHead(304, { ETag: etag, 'Cache-Control': cacheControl }).end();
+      res.writeHead(304, { ETag: etag, 'Cache-Control': cacheControl, ...NOSNIFF }).end();
       return;
     }
     res
@@ -130,6 +138,7 @@ export class Assets {
         // Any CRM page may load the script (and its worklet, fetched in CORS mode); the WebSocket itself checks Origin.
         'Access-Control-Allow-Origin': '*',
         'Cross-Origin-Resource-Policy': 'cross-origin',
+        ...NOSNIFF,
       })
       .end(req.method === 'HEAD' ? undefined : asset.body);
   }

@@ -29,7 +29,7 @@ const patterns = new Map<string, RegExp>();
 
 /**
  * Whether the normalised `number` matches `dial_number_pattern` as a whole.
- * @example numberAllowed('0312345678', config); // true with the default "0\\d{9,10}"
+ * @example numberAllowed('0312345678', config); // true with the default (national numbers only)
  */
 export function numberAllowed(number: string, config: Pick<GatewayConfig, 'dial_number_pattern'>): boolean {
   let re = patterns.get(config.dial_number_pattern);
