@@ -242,7 +242,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     const restart = RESTART_KEYS.filter((k) => next[k] !== config[k]);
     if (restart.length > 0) log.warn({ keys: restart }, 'config change needs a restart to apply');
     const changed = changedKeys(current.config, next);
-    const groupsChanged = JSON.stringify(current.groups) !== JSON.stringify(groups);
+    const groupsChanged = JSON.stringify([...current.groups]) !== JSON.stringify([...groups]);
     // Only a changed log_level moves the level (a logger passed in options keeps its own).
     // Loggers already bound to a call or connection keep theirs: pino children copy the level.
     if (next.log_level !== current.config.log_level) log.level = next.log_level;
