@@ -4,7 +4,7 @@
  */
 export { startGateway, type Gateway, type GatewayOptions } from './server.js';
 export { loadGatewayConfig, parseGatewayConfig, devConfig } from './config/load.js';
-export type { GatewayConfig, GatewayConfigInput } from './config/schema.js';
+export { DEFAULT_DIAL_NUMBER_PATTERN, type GatewayConfig, type GatewayConfigInput } from './config/schema.js';
 export { createTokenVerifier, mintToken, verifyToken, type TokenClaims, type TokenVerifier, type VerifierConfig } from './access/token.js';
 export { loadTokenKeys, type KeyConfig, type TokenKeys } from './access/keys.js';
 export { loadGroupsConfig, parseGroupsConfig, type GroupsConfig, type Group } from './config/groups.js';

@@ -75,6 +75,7 @@ const fullMatchCompiles = (pattern: string): boolean => {
  * free dial 0800 (11 digits). Refused: the international prefix 010, carrier selection and
  * carrier-routed international (00XY: 0033, 0041, 0061, 0070, 0077, 0088, 0091 …; every number
  * starting 00), `+`, and the caller-paid services 0570 (navi dial), 0180 and 0990.
+ * @example new RegExp(`^(?:${DEFAULT_DIAL_NUMBER_PATTERN})$`).test('0312345678'); // true (and false for '0570000000')
  */
 export const DEFAULT_DIAL_NUMBER_PATTERN = '(?!010|0570|0180|0990)0[1-9]\\d{8}|0[5789]0\\d{8}';
 /** The originate backends (`originate`): `none` turns click-to-call off. */
