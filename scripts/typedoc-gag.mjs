@@ -33,8 +33,10 @@ function checkExamples(app) {
   app.validate = (project) => {
     validate(project);
     if (!app.options.getValue('validation').notDocumented) return;
+    const exports = (container) =>
+      (container.children ?? []).flatMap((child) => (child.kindOf(ReflectionKind.Namespace) ? exports(child) : [child]));
     for (const module of project.children ?? []) {
-      for (const exported of module.children ?? []) {
+      for (const exported of exports(module)) {
         if (!exported.kindOf(ReflectionKind.Function | ReflectionKind.Class)) continue;
         const comments = [exported.comment, ...(exported.signatures ?? []).map((s) => s.comment)];
         if (comments.some((c) => c?.getTag('@example') !== undefined)) continue;

@@ -4,6 +4,9 @@
  * Wire shapes follow docs/chan-websocket.md and the `_create_event_*` builders of
  * `channels/chan_websocket.c`; JSON is compact with keys in Asterisk's order, which
  * `JSON.stringify` reproduces (jansson with `AST_JSON_COMPACT`).
+ * @example
+ * import { asteriskControl } from '@gag/e2e';
+ * asteriskControl.parseAppMessage('ANSWER', 'text'); // { kind: 'command', command: 'ANSWER', id: undefined }
  * @packageDocumentation
  */
 
