@@ -16,7 +16,10 @@ const TOKEN_TTL_S = 600;
 /** The fake AMI's login (loopback only). */
 const AMI = { ami_username: 'gag', ami_secret: 'e2e-ami-secret' } as const;
 
-/** Groups as written in `gag_groups.json`: `timeout` (seconds each member or the group rings) defaults to 30. */
+/**
+ * Groups as written in `gag_groups.json`: `timeout` (seconds each member or the group rings) defaults to 30.
+ * @example test.use({ gagGroups: { sales: { strategy: 'sequential', members: ['2001', '2002'], timeout: 10 } } satisfies GroupsInput });
+ */
 export type GroupsInput = Readonly<
   Record<
     string,
@@ -60,7 +63,10 @@ export interface GagEnvOptions {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
-/** A change of config or groups for one test ({@link GagEnv.configure}). */
+/**
+ * A change of config or groups for one test ({@link GagEnv.configure}).
+ * @example await gag.configure({ config: { ring_timeout_ms: 5_000 } } satisfies GatewayChanges);
+ */
 export interface GatewayChanges {
   /** Config keys to set on top of the worker's config, e.g. `{ ring_timeout_ms: 5_000 }`. */
   readonly config?: Partial<GatewayConfigInput>;
