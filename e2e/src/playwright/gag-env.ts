@@ -91,10 +91,13 @@ export interface GagEnv {
   readonly ami: FakeAmi;
   /** Origin of the page server, e.g. `http://localhost:41234`. */
   readonly pageOrigin: string;
-  /** The page server's token endpoint for `extension`: GET answers a fresh JWT as text. */
-  tokenUrl(extension: string): string;
-  /** A fresh token for `extension`, signed with the gateway's secret. */
-  mintToken(extension: string): Promise<string>;
+  /**
+   * The page server's token endpoint for `extension`: GET answers a fresh JWT as text, valid
+   * `ttlSeconds` when given (short tokens, to watch them being refreshed), else 10 minutes.
+   */
+  tokenUrl(extension: string, options?: { readonly ttlSeconds?: number }): string;
+  /** A fresh token for `extension`, signed with the gateway's secret, valid `ttlSeconds` (default 10 minutes). */
+  mintToken(extension: string, ttlSeconds?: number): Promise<string>;
   /** Serve `body` at `path` from the page origin (a page or script a test builds). */
   serve(path: string, contentType: string, body: string | Buffer): void;
   /** Let phones on pages from `origin` in (`allowed_origins`), for the rest of the worker. */
@@ -123,7 +126,7 @@ export async function startGagEnv(options: GagEnvOptions): Promise<GagEnvControl
   let network: NetworkLink | undefined;
   const gatewayUrl = (): string => `ws://localhost:${network?.port ?? 0}`;
   let secret = '';
-  const mint = (extension: string): Promise<string> => mintToken({ secret, extension, ttlSeconds: TOKEN_TTL_S });
+  const mint = (extension: string, ttlSeconds = TOKEN_TTL_S): Promise<string> => mintToken({ secret, extension, ttlSeconds });
   const pages = await PageServer.start({ staticDir: options.staticDir, mintToken: mint, gatewayUrl });
   const origins = [pages.origin, pages.origin.replace('localhost', '127.0.0.1'), ...options.allowedOrigins];
 
@@ -173,7 +176,8 @@ export async function startGagEnv(options: GagEnvOptions): Promise<GagEnvControl
     network,
     ami,
     pageOrigin: pages.origin,
-    tokenUrl: (extension) => `${pages.origin}${TOKEN_PATH}?ext=${encodeURIComponent(extension)}`,
+    tokenUrl: (extension, options = {}) =>
+      `${pages.origin}${TOKEN_PATH}?ext=${encodeURIComponent(extension)}${options.ttlSeconds === undefined ? '' : `&ttl=${options.ttlSeconds}`}`,
     mintToken: mint,
     serve: (path, contentType, body) => pages.serve(path, contentType, body),
     async allowOrigin(origin) {

@@ -11,15 +11,18 @@ import { extname, resolve, sep } from 'node:path';
 import { listenOnLoopback, portOf } from '../loopback.js';
 import { phonePageHtml } from '../phone-page.js';
 
-/** The path of the token endpoint: `GET /token?ext=2001` answers a fresh JWT as text. */
+/**
+ * The path of the token endpoint: `GET /token?ext=2001` answers a fresh JWT as text; `&ttl=5`
+ * makes it expire in 5 s (the default is the env's, 10 minutes).
+ */
 export const TOKEN_PATH = '/token';
 
 /** What the server needs from the fixtures. */
 export interface PageServerOptions {
   /** A folder served at `/` (e.g. `examples/`), or undefined. */
   readonly staticDir: string | undefined;
-  /** A fresh token for `extension`. */
-  readonly mintToken: (extension: string) => Promise<string>;
+  /** A fresh token for `extension`, valid `ttlSeconds` (default: the env's). */
+  readonly mintToken: (extension: string, ttlSeconds?: number) => Promise<string>;
   /** The gateway URL pages use (`ws://localhost:<port>`). */
   readonly gatewayUrl: () => string;
 }
@@ -87,7 +90,8 @@ export class PageServer {
       res.setHeader('Access-Control-Allow-Origin', req.headers.origin ?? '*');
       res.setHeader('Access-Control-Allow-Credentials', 'true');
       res.setHeader('Vary', 'Origin');
-      return send(200, 'text/plain; charset=utf-8', await this.#options.mintToken(extension));
+      const ttl = Number(url.searchParams.get('ttl') ?? NaN);
+      return send(200, 'text/plain; charset=utf-8', await this.#options.mintToken(extension, Number.isInteger(ttl) && ttl > 0 ? ttl : undefined));
     }
     const file = await this.#readStatic(url.pathname);
     if (file !== undefined) return send(200, CONTENT_TYPES[extname(file.path)] ?? 'application/octet-stream', file.body);
