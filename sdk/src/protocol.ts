@@ -38,6 +38,33 @@ export const MAX_TOKEN_CHARS = 8_192;
  * @example new WebSocketServer({ noServer: true, maxPayload: Math.max(MAX_CONTROL_MESSAGE_BYTES, 64 * FRAME_BYTES) });
  */
 export const MAX_CONTROL_MESSAGE_BYTES = 16_384;
+/**
+ * Longest text field of a message (an extension, a caller's number or name, a group), in UTF-16
+ * code units as JavaScript counts `length`.
+ * @example boundText(name).length <= MAX_TEXT_CHARS; // always true
+ */
+export const MAX_TEXT_CHARS = 256;
+
+/** C0 and C1 control characters and DEL: never shown, and a caller's name may carry them. */
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/**
+ * `text` without control characters, cut at whole characters (never half a surrogate pair) to at
+ * most `maxChars` UTF-16 code units. The gateway bounds a caller's number and name with it before
+ * `incoming`; the SDK bounds the optional display fields it receives the same way, rather than
+ * refusing the message (issue 15: a 300-character name made the call unanswerable).
+ * @example boundText('Tanaka\u0007 Taro'); // 'Tanaka Taro'
+ */
+export function boundText(text: string, maxChars: number = MAX_TEXT_CHARS): string {
+  const clean = text.replace(CONTROL_CHARS, '');
+  if (clean.length <= maxChars) return clean;
+  let out = '';
+  for (const ch of clean) {
+    if (out.length + ch.length > maxChars) break;
+    out += ch;
+  }
+  return out;
+}
 
 /**
  * Optional features a gateway lists in `welcome.features`, beyond the base `gag.v1`. A client
@@ -180,7 +207,9 @@ export function closeName(code: number): CloseName | undefined {
 }
 
 const CallId = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
-const Text = v.pipe(v.string(), v.maxLength(256));
+const Text = v.pipe(v.string(), v.maxLength(MAX_TEXT_CHARS));
+/** An optional text only shown to people (a caller's number or name, a group): bounded, never refused. */
+const DisplayText = v.pipe(v.string(), v.transform((s) => boundText(s)));
 /** A moment as milliseconds since the epoch (a token's expiry). */
 const EpochMs = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
 /** Chosen by the client, echoed by the gateway: a counter. */
@@ -284,11 +313,11 @@ const ServerMessageSchema = v.variant('type', [
     /** The extension the call is for. */
     extension: Text,
     /** The caller's number, or null when Asterisk did not say. */
-    callerNumber: v.nullable(Text),
+    callerNumber: v.nullable(DisplayText),
     /** The caller's name, or null when Asterisk did not say. */
-    callerName: v.nullable(Text),
+    callerName: v.nullable(DisplayText),
     /** The group from gag_groups.json the call came through, if any. */
-    group: v.optional(v.nullable(Text), null),
+    group: v.optional(v.nullable(DisplayText), null),
     /** True on the call back of this extension's own `dial`: answering it calls `dialedNumber`. */
     outbound: v.optional(v.boolean()),
     /** The number the call back dials once answered (with `outbound`). */

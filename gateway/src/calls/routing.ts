@@ -7,6 +7,7 @@
  * earlier call's query string. A channel variable is always the call's own, so it wins.
  * @packageDocumentation
  */
+import { boundText } from '@gag/sdk/protocol';
 import type { MediaStart } from '../asterisk/leg.js';
 import type { GatewayConfig } from '../config/schema.js';
 import { DIAL_ID_VARIABLE } from '../originate/originator.js';
@@ -80,13 +81,20 @@ export function routingOf(start: MediaStart, params: URLSearchParams, config: Ga
   const param = (name: string): string | undefined => nonEmpty(uri.get(name));
   return {
     extension: variable(config.extension_variable) ?? param(EXTENSION_PARAM) ?? fromConnection,
+    // Asterisk passes whatever the caller's side sent: bounded to what the SDK reads (issue 15).
     caller: {
-      number: variable(config.caller_number_variable) ?? param(config.caller_number_param) ?? null,
-      name: variable(config.caller_name_variable) ?? param(config.caller_name_param) ?? null,
+      number: displayed(variable(config.caller_number_variable) ?? param(config.caller_number_param)),
+      name: displayed(variable(config.caller_name_variable) ?? param(config.caller_name_param)),
     },
     dialId: variable(DIAL_ID_VARIABLE) ?? param(DIAL_ID_PARAM),
     leaked,
   };
+}
+
+/** A caller field as `incoming` carries it: control characters removed, at most MAX_TEXT_CHARS; null when empty. */
+function displayed(text: string | undefined): string | null {
+  const bounded = text === undefined ? '' : boundText(text);
+  return bounded === '' ? null : bounded;
 }
 
 /** What the URI parameters are checked against: facts that cannot leak. */

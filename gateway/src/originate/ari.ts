@@ -10,8 +10,14 @@ import { DIAL_ID_VARIABLE_SET, type OriginateRequest, type OriginateResult, type
 
 /** A request to ARI must be answered within this. */
 export const ARI_REQUEST_TIMEOUT_MS = 5_000;
-/** `/readyz` waits this long for `GET /ari/asterisk/ping`. */
+/** The background readiness check waits this long for `GET /ari/asterisk/ping`. */
 export const ARI_PING_TIMEOUT_MS = 1_000;
+/**
+ * How often ARI is pinged in the background. `/readyz` and `/metrics` read the last answer: an
+ * anonymous `/readyz` must never make a request to Asterisk (issue 15: 300 requests made 300
+ * authenticated pings, and a slow ARI let anyone flip readiness).
+ */
+export const ARI_READY_INTERVAL_MS = 5_000;
 /** How much of an ARI error's message reaches the log and the user. */
 const MAX_DETAIL_CHARS = 200;
 
@@ -54,6 +60,9 @@ export class AriOriginator implements Originator {
   readonly #base: URL;
   readonly #authorization: string;
   readonly #log: Logger;
+  /** The last ping's answer; pending until the first one settles. */
+  #ready: Promise<boolean> = Promise.resolve(false);
+  #pingTimer: NodeJS.Timeout | undefined;
 
   constructor(options: AriOriginatorOptions) {
     this.#base = new URL('/ari/', options.url);
@@ -61,7 +70,16 @@ export class AriOriginator implements Originator {
     this.#log = options.log.child({ backend: 'ari' });
   }
 
-  start(): void {}
+  /** Ping ARI now and every {@link ARI_READY_INTERVAL_MS}; {@link AriOriginator.isReady} reads the answer. */
+  start(): void {
+    this.#ready = this.#ping();
+    this.#pingTimer = setInterval(() => {
+      const next = this.#ping();
+      // Swapped in once answered, so a check in flight never makes readiness wait for Asterisk.
+      void next.then(() => (this.#ready = next));
+    }, ARI_READY_INTERVAL_MS);
+    this.#pingTimer.unref();
+  }
 
   async originate(request: OriginateRequest): Promise<OriginateResult> {
     const url = new URL('channels', this.#base);
@@ -103,7 +121,12 @@ export class AriOriginator implements Originator {
     return { ok: false, code: 'originate_failed', detail: `Asterisk refused the originate (HTTP ${res.status}${message === '' ? '' : `: ${message}`})` };
   }
 
-  async isReady(): Promise<boolean> {
+  /** The last background ping's answer (the first one is awaited): never a request of its own. */
+  isReady(): Promise<boolean> {
+    return this.#ready;
+  }
+
+  async #ping(): Promise<boolean> {
     try {
       const res = await fetch(new URL('asterisk/ping', this.#base), {
         headers: { Authorization: this.#authorization, Accept: 'application/json' },
@@ -117,6 +140,7 @@ export class AriOriginator implements Originator {
   }
 
   close(): Promise<void> {
+    clearInterval(this.#pingTimer);
     return Promise.resolve();
   }
 }

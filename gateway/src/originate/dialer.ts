@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { DialErrorCode } from '@gag/sdk/protocol';
 import type { GatewayConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
+import { SampledWarn } from '../sampled-log.js';
 import { fillTemplate, normaliseNumber, numberAllowed } from './dial-policy.js';
 import type { Originator } from './originator.js';
 import { RateLimiter } from './rate-limit.js';
@@ -135,10 +136,13 @@ export class Dialer {
   /** The last {@link CLAIMED_DIAL_IDS_KEPT} claimed dial ids, oldest first. */
   readonly #claimed = new Set<string>();
   readonly #log: Logger;
+  /** Refusals a user can cause at any rate: one warn line per interval with the counts by code. */
+  readonly #refusals: SampledWarn;
 
   constructor(options: DialerOptions) {
     this.#options = options;
     this.#log = options.log.child({ module: 'dialer' });
+    this.#refusals = new SampledWarn(this.#log, 'dial refused');
     if (options.originator !== undefined) options.originator.onLateFailure = (dialId, detail) => this.#lateFailure(dialId, detail);
   }
 
@@ -164,18 +168,19 @@ export class Dialer {
     const config = this.#options.config();
     const number = normaliseNumber(request.number);
     const refuse = (code: DialErrorCode, message: string, extra: { retryAfterMs?: number } = {}): DialOutcome => {
-      this.#log.warn({ exten: extension, number, code, via }, 'dial refused');
+      this.#refusals.count(code, { exten: extension, number, via });
       this.#options.onDial({ extension, number, dialId: undefined, result: code, via });
       return { ok: false, code, message, ...extra };
     };
     if (originator === undefined) return refuse('not_enabled', 'click-to-call is not enabled on this gateway');
-    if (number === undefined || !numberAllowed(number, config)) {
-      return refuse('number_not_allowed', 'this number may not be called from here');
-    }
+    // Every request counts, a refused number too (issue 15): probing the pattern is as limited as calling.
     const rate = this.#limiter.take(extension, config.dial_rate_limit_per_min);
     if (!rate.ok) {
       const seconds = Math.ceil(rate.retryAfterMs / 1_000);
       return refuse('rate_limited', `too many calls: try again in ${seconds} s`, { retryAfterMs: rate.retryAfterMs });
+    }
+    if (number === undefined || !numberAllowed(number, config)) {
+      return refuse('number_not_allowed', 'this number may not be called from here');
     }
     const dialId = randomUUID();
     const values = { ext: extension, number };
@@ -221,6 +226,7 @@ export class Dialer {
 
   /** Forget every pending dial. */
   close(): void {
+    this.#refusals.close();
     for (const dialId of [...this.#pending.keys()]) this.#forget(dialId);
     this.#claimed.clear();
   }

@@ -1,6 +1,6 @@
 /**
  * Per-extension rate limit of click-to-call (`dial_rate_limit_per_min`): a sliding window of the
- * last minute's accepted requests. Memory stays bounded: an extension keeps at most `limit`
+ * last minute's requests (the dialer counts refused numbers too). Memory stays bounded: an extension keeps at most `limit`
  * timestamps, and extensions quiet for a minute are forgotten.
  * @packageDocumentation
  */
