@@ -115,3 +115,33 @@ test('with a fixed token and no updateToken() the gateway ends the session at ex
   await vi.advanceTimersByTimeAsync(PAST_FIRST_LAPSE_MS);
   expect(await disconnected).toMatchObject({ code: 4101, retry: true });
 });
+
+test('a getToken that keeps failing is retried before the expiry; the 4101 close then reconnects with a fresh token', async () => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+  await t.start();
+  stubBrowser();
+  let calls = 0;
+  let failing = false;
+  const getToken = vi.fn(async () => {
+    calls++;
+    if (failing) throw new Error('token endpoint down');
+    return t.token('2001', TTL_S);
+  });
+  const c = new GagClient({ url: t.gw.browserUrl, getToken, ringtone: false });
+  client = c;
+  await c.connect();
+  const firstSession = session().id;
+  failing = true;
+  const disconnected = new Promise<{ code: number; retry: boolean }>((resolve) => c.once('disconnected', resolve));
+  await vi.advanceTimersByTimeAsync(PAST_FIRST_LAPSE_MS);
+  expect(await disconnected).toMatchObject({ code: 4101, retry: true });
+  expect(calls).toBeGreaterThanOrEqual(3); // the first refresh and its retries, all before the expiry
+  expect(calls).toBeLessThanOrEqual(1 + 4);
+
+  failing = false;
+  const connected = new Promise<void>((resolve) => c.once('connected', () => resolve()));
+  await vi.advanceTimersByTimeAsync(1_000); // the reconnect policy's first delays are at most 0.5 s (+20 %)
+  await connected;
+  expect(c.state).toBe('online');
+  expect(session().id).not.toBe(firstSession);
+});

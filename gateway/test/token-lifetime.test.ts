@@ -186,4 +186,25 @@ describe('legacy webphone sessions and their token', () => {
     expect(phone.words).toContain('KICKED');
     expect(t.logs.find((l) => l.msg === 'token expired: session ends')).toMatchObject({ level: 30, protocol: 'legacy', talking: false });
   });
+
+  test('a talking legacy session finishes its call: HANGUP, then KICKED and 4101', async () => {
+    await t.start();
+    fakeClock();
+    const phone = await LegacyTestPhone.connect(t.gw.browserUrl, { token: await t.token('2001', SHORT_TTL_S) });
+    extra.push(phone);
+    const call = await t.asterisk.call('ws-ext-2001');
+    await phone.next('RINGING');
+    phone.ws.send('ANSWER');
+    await call.answered;
+
+    vi.advanceTimersByTime(PAST_SHORT_LAPSE_MS);
+    expect(t.logs.find((l) => l.msg === 'token expired: session ends')).toMatchObject({ protocol: 'legacy', talking: true });
+    expect(t.gw.registry.phonesFor('2001')).toHaveLength(1);
+    expect(call.state).toBe('up');
+    vi.useRealTimers();
+    await call.hangup();
+    await phone.next('HANGUP');
+    await phone.next('KICKED');
+    expect(await phone.closed).toMatchObject({ code: CLOSE.TOKEN_EXPIRED.code });
+  });
 });
