@@ -68,6 +68,20 @@ test('past max_pending_connections every address gets 503 before the upgrade; a 
   await phone.next('ended');
 });
 
+test('a handshake ws refuses itself (a bad Sec-WebSocket-Version) gives its pending slot back', async () => {
+  await t.start({ max_pending_connections: 2 });
+  for (let i = 0; i < 5; i++) {
+    const refused = await rawUpgrade(t.gw.browserUrl, PHONE_PATH, { Origin: TEST_ORIGIN, 'Sec-WebSocket-Protocol': SUBPROTOCOL, 'Sec-WebSocket-Version': '12' }).then(
+      () => 'upgraded',
+      (e: Error) => e.message,
+    );
+    expect(refused).toBe('upgrade answered 400');
+  }
+  // Both slots are free: two silent peers are still let in (before, the third handshake got 503).
+  await silentPeer();
+  await silentPeer();
+});
+
 test('past max_sessions_per_extension a login is closed with 4200 (no retry); the others still ring', async () => {
   await t.start({ max_sessions_per_extension: 2 });
   const a = await t.phone('2001');

@@ -17,6 +17,8 @@ export const MIN_TOKEN_REFRESH_LEAD_MS = 3_000;
 const MIN_REFRESH_DELAY_MS = 1_000;
 /** Failed `getToken` calls retried before the expiry; after that the gateway's 4101 close reconnects with a fresh token. */
 export const TOKEN_REFRESH_RETRIES = 3;
+/** The longest delay `setTimeout` keeps (2^31 - 1 ms); a longer one fires at once. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 /**
  * When to refresh a token that expires at `expiresAtMs`, as a delay from `nowMs`: 60 s ahead, or
@@ -86,6 +88,13 @@ export class TokenRefresher {
 
   #schedule(delayMs: number): void {
     clearTimeout(this.#timer);
+    // A timer longer than 2^31 - 1 ms (24.8 days) fires at once in browsers and Node: a long
+    // token is watched in steps, the refresh due only when the whole wait is over.
+    if (delayMs > MAX_TIMER_MS) {
+      const dueAtMs = Date.now() + delayMs;
+      this.#timer = setTimeout(() => this.#schedule(dueAtMs - Date.now()), MAX_TIMER_MS);
+      return;
+    }
     this.#timer = setTimeout(() => void this.#refresh(), delayMs);
   }
 

@@ -134,7 +134,12 @@ export class BrowserListener {
    */
   #admitPending(socket: Duplex, ip: string | undefined): (() => void) | undefined {
     const place = this.#admission.admitPending(ip);
-    if (place.ok) return place.release;
+    if (place.ok) {
+      // ws may refuse the upgrade itself (a bad key or version, a closing server, a half-closed
+      // socket) without ever making a session: the socket's end gives the slot back then too.
+      socket.once('close', place.release);
+      return place.release;
+    }
     this.#limited(place.limit, ip, undefined);
     if (place.limit === 'pending_total') refuseUpgrade(socket, 503, 'too many connections waiting to log in: try again shortly', { 'Retry-After': '5' });
     else refuseUpgrade(socket, 429, 'too many connections from this address waiting to log in (max_pending_per_ip)', { 'Retry-After': '5' });

@@ -92,8 +92,9 @@ export class TokenLifetime {
     clearTimeout(this.#timer);
     const dueAtMs = this.#expiresAtMs + CLOCK_TOLERANCE_S * 1000;
     const waitMs = dueAtMs - Date.now();
-    if (waitMs <= 0) return this.#lapse('expired');
-    this.#timer = setTimeout(() => (waitMs > MAX_TIMER_MS ? this.#arm() : this.#lapse('expired')), Math.min(waitMs, MAX_TIMER_MS));
+    // Already due (a login that stalled past the token's last second): still through the timer,
+    // so the lapse reaches a session that holds this object, never one still constructing it.
+    this.#timer = setTimeout(() => (waitMs > MAX_TIMER_MS ? this.#arm() : this.#lapse('expired')), Math.min(Math.max(waitMs, 0), MAX_TIMER_MS));
   }
 
   #lapse(why: TokenLapse): void {
