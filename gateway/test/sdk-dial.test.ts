@@ -3,7 +3,6 @@
  * click-to-call, from the request to the call back marked outbound.
  */
 import { afterEach, expect, test, vi } from 'vitest';
-import { WebSocket as NodeWebSocket } from 'ws';
 import { DialError, GagClient, type Call } from '@gag/sdk';
 import { browserGlobals } from '@gag/testkit/browser-globals';
 import { TEST_ORIGIN } from '@gag/testkit/phone';
@@ -20,16 +19,7 @@ afterEach(async () => {
 });
 
 async function online(extension: string): Promise<GagClient> {
-  browserGlobals();
-  // The `ws` client sends no Origin unless told: a browser always does.
-  vi.stubGlobal(
-    'WebSocket',
-    class extends NodeWebSocket {
-      constructor(url: string, protocols: string[]) {
-        super(url, protocols, { origin: TEST_ORIGIN });
-      }
-    },
-  );
+  browserGlobals({ origin: TEST_ORIGIN }); // the SDK's sockets send the page's Origin, as a browser's do
   const c = new GagClient({ url: t.gw.browserUrl, token: await t.token(extension), ringtone: false });
   await c.connect();
   client = c;

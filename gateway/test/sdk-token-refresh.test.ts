@@ -5,7 +5,6 @@
  * both sides, so jose sees the tokens expire too); the sockets are real.
  */
 import { afterEach, expect, test, vi } from 'vitest';
-import { WebSocket as NodeWebSocket } from 'ws';
 import { GagClient } from '@gag/sdk';
 import { browserGlobals } from '@gag/testkit/browser-globals';
 import { gatewayPerTestOnDemand } from '@gag/testkit/gateway';
@@ -26,18 +25,8 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-function stubBrowser(): void {
-  browserGlobals();
-  // The `ws` client sends no Origin unless told: a browser always does.
-  vi.stubGlobal(
-    'WebSocket',
-    class extends NodeWebSocket {
-      constructor(url: string, protocols: string[]) {
-        super(url, protocols, { origin: TEST_ORIGIN });
-      }
-    },
-  );
-}
+/** The SDK in Node as in a page: its sockets send the page's Origin. */
+const stubBrowser = (): void => void browserGlobals({ origin: TEST_ORIGIN });
 
 /** The gateway's one session for 2001. */
 function session(): BrowserSession {

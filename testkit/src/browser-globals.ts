@@ -27,11 +27,23 @@ export class FakeWindow extends EventTarget {
 /**
  * Install the browser globals the client needs in Node: `WebSocket` (the `ws` client, a real
  * WebSocket), a `window` and a `navigator`. Undone by `vi.unstubAllGlobals()`.
+ * @param options.origin the `Origin` every socket sends, as a page's would (the `ws` client sends
+ * none unless told), for a gateway that checks `allowed_origins`.
  */
-export function browserGlobals(): { window: FakeWindow; navigator: { onLine: boolean } } {
+export function browserGlobals(options: { origin?: string } = {}): { window: FakeWindow; navigator: { onLine: boolean } } {
   const window = new FakeWindow();
   const navigator = { onLine: true };
-  vi.stubGlobal('WebSocket', WebSocket);
+  const { origin } = options;
+  vi.stubGlobal(
+    'WebSocket',
+    origin === undefined
+      ? WebSocket
+      : class extends WebSocket {
+          constructor(url: string, protocols: string[]) {
+            super(url, protocols, { origin });
+          }
+        },
+  );
   vi.stubGlobal('window', window);
   vi.stubGlobal('navigator', navigator);
   return { window, navigator };
