@@ -55,3 +55,22 @@ test('a call back started through POST /api/calls rings the page and waits for a
   await phone.hangup();
   await phone.expectEnded({ reason: 'hangup' });
 });
+
+test('a call back started through POST /api/calls that names the page\'s session answers by itself there, as the page\'s own dial would', async ({ phone, gag }) => {
+  await expect.poll(() => gag.gateway.dialer.isReady(), { message: 'the gateway logged in to the fake AMI' }).toBe(true);
+  const [session] = gag.gateway.registry.phonesFor('2001');
+  const res = await fetch(`${gag.gateway.browserUrl.replace(/^ws/, 'http')}/api/calls`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${await gag.mintToken('2001')}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ number: '0312345678', session: session!.id }),
+    signal: AbortSignal.timeout(5_000),
+  });
+  expect(res.status).toBe(202);
+  const callBack = await (await gag.ami.nextOriginate()).call;
+  if (callBack === undefined) throw new Error('the fake AMI did not ring the extension back');
+  await callBack.answered; // answered by the page itself, no click
+  await phone.expectTalking();
+  await expect(phone.button('answer')).toHaveCount(0);
+  await phone.hangup();
+  await phone.expectEnded({ reason: 'hangup' });
+});

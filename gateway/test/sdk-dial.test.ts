@@ -55,6 +55,21 @@ test('a call back this client did not ask for (POST /api/calls with its token) i
   await expect.poll(() => t.gw.router.calls.length).toBe(0);
 });
 
+test("POST /api/calls naming this client's session (welcome.sessionId) makes the call back its own: dialedHere, and only it rings", async () => {
+  t = await startClickToCall({ backend: 'ami' });
+  const c = await online('2001');
+  const [session] = t.gw.registry.phonesFor('2001');
+  const incoming = new Promise<Call>((resolve) => c.once('incoming', resolve));
+  const api = (body: object): Promise<{ status: number; json: unknown }> =>
+    t.token('2001').then((token) => t.http('/api/calls', { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) }));
+  expect(await api({ number: '0312345678', session: 'not-a-session' })).toMatchObject({ status: 422, json: { error: { code: 'session_not_found' } } });
+  expect((await api({ number: '0312345678', session: session!.id })).status).toBe(202);
+  const call = await incoming;
+  expect(call).toMatchObject({ outbound: true, dialedNumber: '0312345678', dialedHere: true });
+  call.reject();
+  await expect.poll(() => t.gw.router.calls.length).toBe(0);
+});
+
 test('a number outside the allow-list rejects with DialError number_not_allowed', async () => {
   t = await startClickToCall({ backend: 'ami' });
   const c = await online('2001');

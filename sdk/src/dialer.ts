@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { GagError } from './errors.js';
-import type { DialErrorCode } from './protocol.js';
+import { API_DIAL_REQUEST_ID, type DialErrorCode } from './protocol.js';
 
 /**
  * How long a `dial` waits for the gateway's answer; then it fails with a {@link DialError} whose `reason` is `timeout`.
@@ -66,6 +66,8 @@ export class DialRequests {
    * device of the extension) rings like any call.
    */
   isOwn(dialId: string | null | undefined, requestId: string | undefined): boolean {
+    // API_DIAL_REQUEST_ID: `POST /api/calls` named this very session (only it knows its id).
+    if (requestId === API_DIAL_REQUEST_ID) return true;
     return (requestId !== undefined && this.#asked.includes(requestId)) || (dialId !== null && dialId !== undefined && this.#accepted.includes(dialId));
   }
 

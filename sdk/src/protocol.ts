@@ -216,6 +216,14 @@ const EpochMs = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number
 const PingId = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
 /** Chosen by the client for a `dial`, echoed in `dialing` / `dial_failed`: 1–64 characters, as a call id. */
 const RequestId = CallId;
+/**
+ * The `requestId` an `incoming` carries when `POST /api/calls` named this session (`session`:
+ * its `welcome.sessionId`): a call back the page asked for through its backend, to answer without
+ * a click like the answer to its own `dial`. A client's own request ids never take this value.
+ * @example const askedThroughApi = incoming.requestId === API_DIAL_REQUEST_ID;
+ */
+export const API_DIAL_REQUEST_ID = 'api';
+
 /** Keys of a `dtmf` message: 1–{@link MAX_DTMF_DIGITS} of 0–9, `*`, `#`, A–D (upper case). */
 const DtmfDigits = v.pipe(v.string(), v.regex(/^[0-9A-D*#]+$/, 'must be 0-9, A-D, * or #'), v.maxLength(MAX_DTMF_DIGITS));
 

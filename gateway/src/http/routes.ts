@@ -10,7 +10,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as v from 'valibot';
-import type { DialErrorCode } from '@gag/sdk/protocol';
+import { API_DIAL_REQUEST_ID, type DialErrorCode } from '@gag/sdk/protocol';
 import type { BrowserPolicy } from '../browser/listener.js';
 import type { Registry } from '../browser/registration.js';
 import type { Router } from '../calls/router.js';
@@ -53,7 +53,11 @@ const DIAL_STATUS: Readonly<Record<DialErrorCode, number>> = {
 };
 
 /** The body of `POST /api/calls`: strict, so `{"extension": …}` is refused, never ignored. */
-const DialBody = v.strictObject({ number: v.pipe(v.string(), v.minLength(1), v.maxLength(64)) });
+const DialBody = v.strictObject({
+  number: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  /** The `welcome.sessionId` of the user's page that asked: the call back rings only there and answers by itself. */
+  session: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64))),
+});
 
 const CALL_PATH = /^\/api\/calls\/([\w-]{1,64})$/;
 
@@ -197,7 +201,16 @@ export class Routes {
       const fix = issue.type === 'strict_object' ? 'unknown key: the body names the number only; the extension is the token\'s' : issue.message;
       return sendError(res, 400, 'bad_request', `${key}: ${fix}`);
     }
-    const outcome = await this.#options.dialer.dial({ extension, number: parsed.output.number, phoneId: undefined, via: 'http' });
+    // Without `session` the call back rings every phone of the extension and needs a click there:
+    // whoever holds the token must not be able to open the agent's microphone. Naming the page's
+    // own session (which only that page knows) lets it answer by itself, as its own dial would.
+    let asker: { phoneId: string; requestId: string } | undefined;
+    if (parsed.output.session !== undefined) {
+      const phone = this.#options.registry.phonesFor(extension).find((p) => p.id === parsed.output.session);
+      if (phone === undefined) return sendError(res, 422, 'session_not_found', `no phone of extension ${extension} is online with that session (welcome.sessionId)`);
+      asker = { phoneId: phone.id, requestId: API_DIAL_REQUEST_ID };
+    }
+    const outcome = await this.#options.dialer.dial({ extension, number: parsed.output.number, phoneId: asker?.phoneId, requestId: asker?.requestId, via: 'http' });
     if (outcome.ok) return sendJson(res, 202, { dialId: outcome.dialId, extension, number: outcome.number });
     const retry: Record<string, string> = outcome.retryAfterMs === undefined ? {} : { 'Retry-After': String(Math.ceil(outcome.retryAfterMs / 1_000)) };
     sendError(res, DIAL_STATUS[outcome.code], outcome.code, outcome.message, retry);
