@@ -5,7 +5,7 @@
  * variants of `[inhouse]`, and sections with a wrong or no password.
  * @packageDocumentation
  */
-import { readCookbook } from '../src/real-asterisk/cookbook.js';
+import { readCookbook, substituteOnce } from '../src/real-asterisk/cookbook.js';
 
 /** The cookbook's credentials (placeholders an admin replaces; fine on loopback). */
 export const DOC_SECRET = 'change-me-openssl-rand-hex-16';
@@ -32,10 +32,8 @@ function context(conf: string, name: string): string {
   return conf.slice(start, next < 0 ? undefined : next + 1);
 }
 
-function replaceOnce(text: string, from: string, to: string, where: string): string {
-  if (!text.includes(from)) throw new Error(`docs/asterisk.md: ${where} no longer has "${from}": update e2e/asterisk/test-dialplan.ts`);
-  return text.replace(from, to);
-}
+const replaceOnce = (text: string, from: string, to: string, where: string): string =>
+  substituteOnce(text, from, to, `docs/asterisk.md: ${where}`, 'e2e/asterisk/test-dialplan.ts');
 
 /** The config files of one test run. */
 export function labFiles(cookbookPath: string, ports: LabPorts): Record<string, string> {

@@ -18,7 +18,7 @@ import { devConfig, mintToken, startGateway, type Gateway } from '@gag/gateway';
 import { PHONE_PATH, SUBPROTOCOL, encodeClientMessage, parseServerMessage } from '@gag/sdk/protocol';
 import { findNginx } from '../scripts/nginx.mjs';
 import { freePort } from '../src/loopback.js';
-import { readCookbook } from '../src/real-asterisk/cookbook.js';
+import { readCookbook, substituteOnce } from '../src/real-asterisk/cookbook.js';
 
 const DEPLOY_DOC = fileURLToPath(new URL('../../docs/deploy.md', import.meta.url));
 const NGINX = findNginx();
@@ -26,10 +26,7 @@ const ORIGIN = 'https://crm.example.test';
 /** Bound on nginx coming up. */
 const START_TIMEOUT_MS = 10_000;
 
-function replaceOnce(text: string, from: string, to: string): string {
-  if (!text.includes(from)) throw new Error(`docs/deploy.md's nginx site no longer has "${from}": update e2e/test/deploy-nginx.test.ts`);
-  return text.replace(from, to);
-}
+const replaceOnce = (text: string, from: string, to: string): string => substituteOnce(text, from, to, "docs/deploy.md's nginx site", 'e2e/test/deploy-nginx.test.ts');
 
 /** Wait (bounded) until something accepts TCP on `port`. */
 async function accepting(port: number): Promise<void> {

@@ -30,3 +30,15 @@ export function readCookbook(path: string, lang = 'ini'): Record<string, string>
   }
   return files;
 }
+
+/**
+ * `text` (a doc's snippet) with `from` replaced by `to` once: how a test adapts a printed snippet
+ * (ports, names, paths). When the doc no longer has `from`, the test stops and says so, naming
+ * `where` (the doc and its snippet) and `update` (the test to change), instead of running
+ * something else than the doc prints.
+ * @example const site = substituteOnce(text, 'listen 443 ssl;', `listen 127.0.0.1:${port} ssl;`, "docs/deploy.md's nginx site", 'e2e/test/deploy-nginx.test.ts');
+ */
+export function substituteOnce(text: string, from: string, to: string, where: string, update: string): string {
+  if (!text.includes(from)) throw new Error(`${where} no longer has "${from}": update ${update}`);
+  return text.replace(from, to);
+}
