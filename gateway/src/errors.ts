@@ -2,7 +2,7 @@
  * The gateway's own errors. Every one is a `GagError` with a stable code (see `@gag/sdk/protocol`).
  * @packageDocumentation
  */
-import { GagError } from '@gag/sdk/protocol';
+import { GagError, type TokenRefusal } from '@gag/sdk/protocol';
 
 /**
  * One thing wrong in a config file: the key (a dot path) and what to do.
@@ -53,12 +53,11 @@ export class ConfigError extends GagError {
 }
 
 /**
- * Why a token was refused; `reason` is logged and counted, never the token. `algorithm`: not in
- * `jwt_algorithms` (or `none`); `signature`: no key of ours signed it; `claims`: `ext` or `exp`
- * missing, or `iss`/`aud` not the configured `jwt_issuer`/`jwt_audience`.
+ * Why a token was refused (declared in `@gag/sdk/protocol`: the browser hears it in the close
+ * reason); `reason` is logged and counted, never the token.
  * @example if (e instanceof TokenError && e.reason === 'expired') refusals.inc({ reason: e.reason });
  */
-export type TokenRefusal = 'missing' | 'malformed' | 'signature' | 'algorithm' | 'expired' | 'not_yet_valid' | 'claims';
+export type { TokenRefusal };
 
 /**
  * A browser's token failed verification (code `GAG_TOKEN_INVALID`).

@@ -10,6 +10,7 @@ import { QUALITY_INTERVAL_MS } from './call-quality.js';
 import { loadCallMedia } from './call-media-loader.js';
 import type { ConnectionState, Disconnect, GagClientEvents } from './client-events.js';
 import { OFFLINE, canClientTransition, nextClientState, runOf, shownState, type ClientEvent, type ClientState } from './client-machine.js';
+import { closeError } from './client-refusal.js';
 import { checkClientOptions, phoneUrl, type GagClientOptions } from './client-options.js';
 import { DeferredRinger } from './deferred-ringer.js';
 import { GagError } from './errors.js';
@@ -104,7 +105,9 @@ export class GagClient extends EventEmitter<GagClientEvents> {
    * client reconnects by itself after a drop (see `reconnectPolicy`), with a fresh token from
    * `getToken`, until a close code says not to or `disconnect()` is called. While the browser is
    * offline it waits for the network instead of spending attempts, and tries at once when it is back.
-   * @throws GagError `GAG_TOKEN_INVALID` (token refused), `GAG_NOT_CONNECTED` (unreachable or refused).
+   * @throws TokenRefusedError `GAG_TOKEN_INVALID` (token refused, with its `reason`), GagError
+   *   `GAG_TOKEN_INVALID` (`getToken` failed), `GAG_REFUSED` (the gateway refused this page's origin or
+   *   address), `GAG_NOT_CONNECTED` (unreachable).
    */
   connect(): Promise<void> {
     if (this.#state.phase !== 'offline') return Promise.reject(new GagError('GAG_NOT_CONNECTED', `already ${shownState(this.#state)}`));
@@ -207,15 +210,18 @@ export class GagClient extends EventEmitter<GagClientEvents> {
     ws.binaryType = 'arraybuffer';
     this.#ws = ws;
     return new Promise<void>((resolve, reject) => {
-      ws.onopen = () => this.#send({ type: 'hello', token });
+      let opened = false;
+      ws.onopen = () => {
+        opened = true;
+        this.#send({ type: 'hello', token });
+      };
       ws.onmessage = (e: MessageEvent<string | ArrayBuffer>) => {
         if (this.#ws === ws) this.#onMessage(e.data, resolve);
       };
       ws.onclose = (e) => {
         if (this.#ws !== ws) return reject(new GagError('GAG_NOT_CONNECTED', 'replaced by a newer connection'));
-        const info = this.#onClose(e.code, e.reason);
-        const code = e.code === CLOSE.TOKEN_INVALID.code || e.code === CLOSE.TOKEN_EXPIRED.code ? 'GAG_TOKEN_INVALID' : 'GAG_NOT_CONNECTED';
-        reject(new GagError(code, info.reason === '' ? `connection closed (${info.code}): gateway unreachable or refused the page's origin` : info.reason));
+        this.#onClose(e.code, e.reason);
+        void closeError(this.#url, e.code, e.reason, opened).then(reject);
       };
     });
   }

@@ -11,8 +11,12 @@
  *   driven through a move its table does not have (our bug): an {@link IllegalTransitionError}.
  * - `GAG_OPTIONS_INVALID` — an options object passed to a constructor is wrong; the message names the option.
  * - `GAG_CONFIG_INVALID` — a gateway config file is wrong; `file`, `key` and `fix` say where and how to fix it.
- * - `GAG_TOKEN_INVALID` — a token failed verification (signature, algorithm, expiry, claims).
- * - `GAG_NOT_CONNECTED` — an action needs the gateway connection, which is not open.
+ * - `GAG_TOKEN_INVALID` — a token failed verification (signature, algorithm, expiry, claims); when the
+ *   gateway refused it, a {@link TokenRefusedError} whose `reason` says why.
+ * - `GAG_NOT_CONNECTED` — an action needs the gateway connection, which is not open (or the gateway
+ *   cannot be reached).
+ * - `GAG_REFUSED` — the gateway answered but refused the connection before it opened (HTTP 403):
+ *   the page's origin is not in `allowed_origins`, or the browser's address not in `allowed_browser_ips`.
  * - `GAG_CALL_STATE` — a call action (answer, hangup…) is not possible in the call's state.
  * - `GAG_DIAL_FAILED` — a click-to-call was refused or failed; the error's `reason` is the gateway's `dial_failed` code.
  * - `GAG_MEDIA` — the microphone or the audio output could not be started or chosen (also: this
@@ -33,7 +37,8 @@ export type GagErrorCode =
   | 'GAG_CALL_STATE'
   | 'GAG_DIAL_FAILED'
   | 'GAG_MEDIA'
-  | 'GAG_OUTDATED';
+  | 'GAG_OUTDATED'
+  | 'GAG_REFUSED';
 
 /**
  * Base of every error GAG throws.
@@ -82,5 +87,31 @@ export class IllegalTransitionError extends GagError {
     super('GAG_ILLEGAL_TRANSITION', `no transition from '${from}' on '${event}'`);
     this.from = from;
     this.event = event;
+  }
+}
+
+/**
+ * Why the gateway refused a token (`reason` of a {@link TokenRefusedError}): `missing`, `malformed`;
+ * `signature` (no key of the gateway signed it: another `jwt_secret`), `algorithm` (not in
+ * `jwt_algorithms`); `expired`, `not_yet_valid` (its `nbf`/`iat` is ahead: the clocks differ);
+ * `claims` (`ext` missing, or `iss`/`aud` not the gateway's `jwt_issuer`/`jwt_audience`).
+ * @example if (e instanceof TokenRefusedError && e.reason === 'expired') await refreshSession();
+ */
+export type TokenRefusal = 'missing' | 'malformed' | 'signature' | 'algorithm' | 'expired' | 'not_yet_valid' | 'claims';
+
+/**
+ * The gateway refused the token (code `GAG_TOKEN_INVALID`); `reason` says why, when the gateway
+ * said (gateways before this field close without it).
+ * @example
+ * try { await client.connect(); } catch (e) { if (e instanceof TokenRefusedError) console.warn('token refused:', e.reason); }
+ */
+export class TokenRefusedError extends GagError {
+  /** `'TokenRefusedError'`. */
+  override name = 'TokenRefusedError';
+  /** Why the token was refused; undefined when the gateway did not say. */
+  readonly reason: TokenRefusal | undefined;
+  constructor(reason: TokenRefusal | undefined, message: string) {
+    super('GAG_TOKEN_INVALID', message);
+    this.reason = reason;
   }
 }

@@ -20,7 +20,7 @@ export {
 } from './audio/devices.js';
 export type { MicrophoneInfo } from './audio/microphone.js';
 export { Ringer, RING_PATTERNS, type RingKind, type RingPattern } from './audio/ringer.js';
-export { GagError, IllegalTransitionError, type GagErrorCode } from './errors.js';
+export { GagError, IllegalTransitionError, TokenRefusedError, type GagErrorCode, type TokenRefusal } from './errors.js';
 export type { CallState } from './call-machine.js';
 export type { EndReason } from './protocol.js';
 export type { WireFormat } from './wire-units.js';

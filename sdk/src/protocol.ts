@@ -6,7 +6,7 @@
  * @module @gag/sdk/protocol
  */
 import * as v from 'valibot';
-import { ProtocolError } from './errors.js';
+import { ProtocolError, type TokenRefusal } from './errors.js';
 import { MAX_DTMF_DIGITS, WIRE_FORMATS } from './wire-units.js';
 
 export * from './wire-units.js';
@@ -197,6 +197,24 @@ export interface CloseCode {
 function closeCode(entry: CloseCode): CloseCode {
   return entry;
 }
+
+export type { TokenRefusal } from './errors.js';
+
+const TOKEN_REFUSALS: readonly TokenRefusal[] = ['missing', 'malformed', 'signature', 'algorithm', 'expired', 'not_yet_valid', 'claims'];
+
+/**
+ * The close reason of a refused token (`TOKEN_INVALID`, or `TOKEN_EXPIRED` for `expired`):
+ * `token refused: ` and the refusal with spaces for `_`. The gateway writes nothing else in it,
+ * so that the browser can tell the user what to fix ({@link tokenRefusalOf}).
+ * @example ws.close(CLOSE.TOKEN_INVALID.code, tokenRefusalReason('not_yet_valid')); // 'token refused: not yet valid'
+ */
+export const tokenRefusalReason = (refusal: TokenRefusal): string => `token refused: ${refusal.replaceAll('_', ' ')}`;
+
+/**
+ * The refusal a close reason names ({@link tokenRefusalReason}), if it names one.
+ * @example tokenRefusalOf(event.reason) // 'signature'
+ */
+export const tokenRefusalOf = (reason: string): TokenRefusal | undefined => TOKEN_REFUSALS.find((r) => tokenRefusalReason(r) === reason);
 
 /**
  * The entry of {@link CLOSE} for a received close code, if it is one of ours.

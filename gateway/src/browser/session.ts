@@ -18,6 +18,7 @@ import {
   ProtocolError,
   encodeServerMessage,
   parseClientMessage,
+  tokenRefusalReason,
   type ClientMessage,
   type CloseName,
   type ServerMessage,
@@ -261,7 +262,7 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
       }
       this.#log.warn({ reason: e.reason, ip: this.remoteAddress }, 'refused: token');
       this.#options.onAuthFailure?.(e.reason);
-      this.close(e.reason === 'expired' ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID', e.message);
+      this.close(e.reason === 'expired' ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID', tokenRefusalReason(e.reason));
     }
   }
 
@@ -283,13 +284,13 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
       }
       this.#log.warn({ reason: e.reason, ip: this.remoteAddress }, 'refused: token refresh');
       this.#options.onAuthFailure?.(e.reason);
-      return this.close(e.reason === 'expired' ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID', e.message);
+      return this.close(e.reason === 'expired' ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID', tokenRefusalReason(e.reason));
     }
     if (this.#phase !== 'ready' || refresh !== this.#refreshes) return;
     if (claims.extension !== this.#extension) {
       this.#log.warn({ reason: 'claims', ip: this.remoteAddress }, 'refused: token refresh names another extension');
       this.#options.onAuthFailure?.('claims');
-      return this.close('TOKEN_INVALID', "token refused: claim 'ext' names another extension than this session's");
+      return this.close('TOKEN_INVALID', tokenRefusalReason('claims'));
     }
     this.#lifetime?.renew(token, claims);
     this.#log.debug({ tokenExpiresAt: claims.expiresAtMs }, 'token refreshed');

@@ -45,13 +45,13 @@ describe('hello with a bad token', () => {
     {
       name: 'without ext (missing claim)',
       make: () => sign(hs, { alg: 'HS256' }, { sub: 'tanaka' }),
-      close: { code: 4100, reason: "token refused: claim 'ext' (the extension) is missing or not a string" },
+      close: { code: 4100, reason: 'token refused: claims' },
       log: { msg: 'refused: token', side: 'browser', reason: 'claims' },
     },
     {
       name: 'with an ext that is a path',
       make: () => sign(hs, { alg: 'HS256' }, { ext: '../2001' }),
-      close: { code: 4100, reason: "token refused: claim 'ext' (the extension) is missing or not a string" },
+      close: { code: 4100, reason: 'token refused: claims' },
       log: { msg: 'refused: token', side: 'browser', reason: 'claims' },
     },
     {
