@@ -39,6 +39,16 @@ describe('chan_websocket control messages', () => {
     expect(start.event === 'MEDIA_START' && start.channelVariables).toEqual({ WS_EXTEN: '2001', GAG_DIAL_ID: 'd-1', X: '1' });
   });
 
+  test('STATUS, the answer to GET_STATUS, parses into the queue length and XOFF in both formats', () => {
+    // As chan_websocket.c's _create_event_STATUS() prints it (Asterisk 23.4.1).
+    const text = 'STATUS channel_id:1795403872.2 queue_length:12 xon_level:800 xoff_level:900 queue_full:false bulk_media:false media_paused:false';
+    expect(parseAsteriskMessage(text)).toEqual({ event: 'STATUS', queueLengthFrames: 12, queueFull: false });
+    const json = '{"event":"STATUS","channel_id":"1.2","queue_length":901,"xon_level":800,"xoff_level":900,"queue_full":true,"bulk_media":false,"media_paused":false}';
+    expect(parseAsteriskMessage(json)).toEqual({ event: 'STATUS', queueLengthFrames: 901, queueFull: true });
+    expect(() => parseAsteriskMessage('STATUS queue_length:-1')).toThrow(/queue_length/);
+    expect(encodeAsteriskCommand('GET_STATUS', 'json')).toBe('{"command":"GET_STATUS"}');
+  });
+
   test('DTMF_END, XOFF/XON and ERROR parse in both formats', () => {
     expect(parseAsteriskMessage('DTMF_END digit:5 channel_id:1.2')).toEqual({ event: 'DTMF_END', digit: '5' });
     expect(parseAsteriskMessage('{"event":"DTMF_END","channel_id":"1.2","digit":"#"}')).toEqual({ event: 'DTMF_END', digit: '#' });

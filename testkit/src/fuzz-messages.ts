@@ -107,6 +107,8 @@ export function wellFormedAsteriskEvent(event: unknown): boolean {
       return true;
     case 'ERROR':
       return within(e['message'], 0, 256);
+    case 'STATUS':
+      return typeof e['queueLengthFrames'] === 'number' && Number.isSafeInteger(e['queueLengthFrames']) && e['queueLengthFrames'] >= 0 && typeof e['queueFull'] === 'boolean';
     case 'OTHER':
       return typeof e['name'] === 'string' && /^[A-Z_]{1,64}$/.test(e['name']);
     default:

@@ -7,7 +7,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { WebSocket, type RawData } from 'ws';
-import { DEFAULT_WIRE_FORMAT, GagError, type WireFormat } from '@gag/sdk/protocol';
+import { DEFAULT_WIRE_FORMAT, FRAME_MS, GagError, type WireFormat } from '@gag/sdk/protocol';
 import { addChannel, removeChannel } from './channels.js';
 import * as control from './control.js';
 import type { AppCommand, ControlFormat } from './control.js';
@@ -85,6 +85,7 @@ export class FakeCall extends EventEmitter<FakeCallEvents> {
   /** What the app sent, as Asterisk would take it. */
   readonly received: Recorder;
   readonly #commands: AppCommand[] = [];
+  #statusRequests = 0;
   #dtmfReceived = '';
   readonly #ws: WebSocket;
   // After ANSWER, "one frame every 20 ms" (docs/chan-websocket.md#media); the same clock plays the app's queue.
@@ -96,12 +97,16 @@ export class FakeCall extends EventEmitter<FakeCallEvents> {
   #end!: (end: CallEnd) => void;
 
   /** @internal Made by `FakeAsterisk.call()` (client.ts). */
-  constructor(ws: WebSocket, init: { connectionId: string; channel: string; channelId: string; format: ControlFormat; codec?: WireFormat }) {
+  constructor(ws: WebSocket, init: { connectionId: string; channel: string; channelId: string; format: ControlFormat; codec?: WireFormat; clockSkew?: number }) {
     super();
     ({ connectionId: this.connectionId, channel: this.channel, channelId: this.channelId, format: this.format } = init);
     this.codec = init.codec ?? DEFAULT_WIRE_FORMAT;
     this.received = new Recorder(this.codec);
-    this.#player = new Player((frame) => this.#ws.readyState === WebSocket.OPEN && this.#ws.send(frame), this.codec, () => this.#queue.tick());
+    const clockSkew = init.clockSkew ?? 0;
+    if (!(Math.abs(clockSkew) < 0.1)) throw new GagError('GAG_OPTIONS_INVALID', `'clockSkew' must be between -0.1 and 0.1. Got '${clockSkew}'`);
+    // The channel timer's 20 ms on a clock `clockSkew` fast is that much shorter on ours.
+    const slotMs = FRAME_MS / (1 + clockSkew);
+    this.#player = new Player((frame) => this.#ws.readyState === WebSocket.OPEN && this.#ws.send(frame), this.codec, () => this.#queue.tick(), slotMs);
     this.#ws = ws;
     this.answered = new Promise<void>((resolve, reject) => (this.#answer = { resolve, reject }));
     this.answered.catch(() => {}); // a call that is never answered must not raise an unhandled rejection
@@ -116,9 +121,17 @@ export class FakeCall extends EventEmitter<FakeCallEvents> {
   get state(): 'ringing' | 'up' | 'ended' {
     return this.#state;
   }
-  /** Every known command received, in order, e.g. `['ANSWER', 'HANGUP']`. */
+  /**
+   * Every known command received, in order, e.g. `['ANSWER', 'HANGUP']`, except `GET_STATUS`: a
+   * question that changes nothing, which the gateway asks every second of a call (counted in
+   * {@link statusRequests}). The `command` event hears every one.
+   */
   get commands(): readonly string[] {
     return this.#commands;
+  }
+  /** GET_STATUS commands received (each answered with STATUS). */
+  get statusRequests(): number {
+    return this.#statusRequests;
   }
   /**
    * Asterisk's queue of the app's frames, as GET_STATUS reports it: frames waiting to be played
@@ -227,7 +240,8 @@ export class FakeCall extends EventEmitter<FakeCallEvents> {
     if (message.kind === 'ignored') return;
     if (message.kind === 'error') return this.#sendText(control.errorMessage(this.channelId, message.errorText, this.format));
     const { command, id } = message;
-    this.#commands.push(command);
+    if (command === 'GET_STATUS') this.#statusRequests++;
+    else this.#commands.push(command);
     const answering = command === 'ANSWER' && this.#state === 'ringing';
     if (answering) {
       this.#state = 'up';

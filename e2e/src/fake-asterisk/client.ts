@@ -64,6 +64,14 @@ export interface DialOptions {
    * frames played and the frames taken. Default `slin16`.
    */
   codec?: WireFormat;
+  /**
+   * How far the channel's media clock is off the machine's, as a fraction: `0.001` runs it 0.1 %
+   * fast, `-0.001` 0.1 % slow. That clock plays the app's queue and sends Asterisk's frames, as
+   * chan_websocket's channel timer does, so an app whose audio clock runs 0.1 % ahead of Asterisk
+   * is `clockSkew: -0.001` (its queue grows by a frame every 20 s unless the app paces itself).
+   * Between -0.1 and 0.1; default 0.
+   */
+  clockSkew?: number;
 }
 
 /**
@@ -141,7 +149,7 @@ export class FakeAsterisk {
     const channelId = `${this.#startS}.${(channelCounter += 2)}`; // the caller's channel takes the odd ones
     // A pointer-like hex id, 16-byte aligned as Asterisk's `%p` of the channel's private data.
     const channel = `WebSocket/${connectionId}/0x7f${randomBytes(5).toString('hex').slice(0, -1)}0`;
-    const call = new FakeCall(ws, { connectionId, channel, channelId, format, codec });
+    const call = new FakeCall(ws, { connectionId, channel, channelId, format, codec, clockSkew: options.clockSkew ?? 0 });
     this.#calls.add(call);
     call.once('ended', () => this.#calls.delete(call));
     // The dial string holds this call's own v() only, even when the URI carries a leaked one.

@@ -212,14 +212,18 @@ export class Player {
   #t0Ms = 0;
   #timer: NodeJS.Timeout | undefined;
   #playing = false;
+  /** One slot on the channel's clock, in ms of ours (FRAME_MS unless the fake's clock is skewed). */
+  readonly #slotMs: number;
 
   /**
    * @param codec the call's codec (default slin16): frames are 20 ms of it.
    * @param onSlot called once per 20 ms slot, after its frame is sent: the channel's media clock,
    * which also plays the app's queued frames (PlayoutQueue).
+   * @param slotMs one slot in ms of the machine's clock: FRAME_MS, or a skewed channel clock's 20 ms.
    */
-  constructor(send: (frame: Buffer) => void, codec: WireFormat = DEFAULT_WIRE_FORMAT, onSlot: () => void = () => {}) {
+  constructor(send: (frame: Buffer) => void, codec: WireFormat = DEFAULT_WIRE_FORMAT, onSlot: () => void = () => {}, slotMs = FRAME_MS) {
     this.#send = send;
+    this.#slotMs = slotMs;
     this.#onSlot = onSlot;
     this.#codec = codec;
     this.#rateHz = rateHzOf(codec);
@@ -253,8 +257,8 @@ export class Player {
   readonly #tick = (): void => {
     this.#timer = undefined;
     const now = performance.now();
-    while (this.#playing && this.#t0Ms + this.#slots * FRAME_MS <= now) this.#slot();
-    if (this.#playing) this.#timer = setTimeout(this.#tick, this.#t0Ms + this.#slots * FRAME_MS - now);
+    while (this.#playing && this.#t0Ms + this.#slots * this.#slotMs <= now) this.#slot();
+    if (this.#playing) this.#timer = setTimeout(this.#tick, this.#t0Ms + this.#slots * this.#slotMs - now);
   };
 
   #slot(): void {

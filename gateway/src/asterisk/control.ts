@@ -34,7 +34,12 @@ export type AsteriskEvent =
   | { readonly event: 'DTMF_END'; readonly digit: string }
   | { readonly event: 'MEDIA_XOFF' | 'MEDIA_XON' }
   | { readonly event: 'ERROR'; readonly message: string }
-  /** STATUS, QUEUE_DRAINED, MEDIA_MARK_PROCESSED…: known to Asterisk, unused by the gateway. */
+  /**
+   * The answer to GET_STATUS: how many frames the app sent wait in Asterisk's playout queue, and
+   * whether MEDIA_XOFF is in force (docs/chan-websocket.md#notifications).
+   */
+  | { readonly event: 'STATUS'; readonly queueLengthFrames: number; readonly queueFull: boolean }
+  /** QUEUE_DRAINED, MEDIA_MARK_PROCESSED…: known to Asterisk, unused by the gateway. */
   | { readonly event: 'OTHER'; readonly name: string };
 
 const Int = v.pipe(v.union([v.number(), v.pipe(v.string(), v.regex(/^\d+$/), v.transform(Number))]), v.integer(), v.minValue(1));
@@ -50,6 +55,11 @@ const MediaStartFields = v.object({
   ptime: v.optional(Int),
   channel_variables: v.optional(v.record(v.string(), v.pipe(v.unknown(), v.transform(String))), {}),
 });
+
+const Count = v.pipe(v.union([v.number(), v.pipe(v.string(), v.regex(/^\d+$/), v.transform(Number))]), v.integer(), v.minValue(0));
+const Flag = v.union([v.boolean(), v.pipe(v.picklist(['true', 'false']), v.transform((s) => s === 'true'))]);
+// STATUS's other keys (xon_level, bulk_media…) are not needed; older releases lack channel_id.
+const StatusFields = v.object({ queue_length: Count, queue_full: v.optional(Flag, false) });
 
 const DtmfFields = v.object({ digit: v.pipe(v.string(), v.regex(/^[0-9A-D*#]$/, 'digit must be 0-9, A-D, * or #')) });
 
@@ -114,6 +124,10 @@ function toEvent(name: string, fields: unknown, format: ControlFormat, rest: str
       return { event: name };
     case 'ERROR':
       return { event: name, message: rest.slice(0, 256) };
+    case 'STATUS': {
+      const f = checked(StatusFields, fields, name);
+      return { event: name, queueLengthFrames: f.queue_length, queueFull: f.queue_full };
+    }
     default:
       if (!/^[A-Z_]{1,64}$/.test(name)) throw new ProtocolError('not a chan_websocket event');
       return { event: 'OTHER', name };

@@ -32,6 +32,8 @@ export interface AsteriskLegEvents {
   audio: (frame: Buffer) => void;
   /** The caller pressed a key. */
   dtmf: (digit: string) => void;
+  /** Asterisk's answer to {@link AsteriskLeg.requestStatus}: its playout queue of our audio. */
+  status: (queueLengthFrames: number, queueFull: boolean) => void;
   /** The socket is closed; fires once, last. */
   closed: (code: number, reason: string) => void;
 }
@@ -106,6 +108,11 @@ export class AsteriskLeg extends EventEmitter<AsteriskLegEvents> {
   /** Let Asterisk answer the channel; audio starts flowing both ways. */
   answer(): void {
     this.#command('ANSWER');
+  }
+
+  /** Ask Asterisk how many of our frames wait in its playout queue (GET_STATUS); `status` answers. */
+  requestStatus(): void {
+    if (this.#state === 'media') this.#command('GET_STATUS');
   }
 
   /** End the call. Before answer, Dial() returns and the dialplan continues. */
@@ -224,6 +231,9 @@ export class AsteriskLeg extends EventEmitter<AsteriskLegEvents> {
         return;
       case 'ERROR':
         this.#log.warn({ message: event.message }, 'asterisk reported an error');
+        return;
+      case 'STATUS':
+        this.emit('status', event.queueLengthFrames, event.queueFull);
         return;
       case 'OTHER':
         this.#log.debug({ name: event.name }, 'asterisk event ignored');

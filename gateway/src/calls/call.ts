@@ -14,6 +14,7 @@ import { Keypad, type KeypadOptions } from './keypad.js';
 import type { RingPlan } from './ring-plan.js';
 import { RingSteps } from './ring-steps.js';
 import type { CallerId } from './routing.js';
+import { UplinkPace, type UplinkPaceStats } from './uplink-pace.js';
 
 /**
  * The call back of a click-to-call: the user's own outbound call (`incoming.outbound`); `number`
@@ -78,6 +79,8 @@ export class Call {
   readonly #options: CallOptions;
   readonly #log: Logger;
   readonly #keypad: Keypad | undefined;
+  /** Keeps Asterisk's queue of the browser's audio flat while talking (issue 22). */
+  #pace: UplinkPace | undefined;
 
   constructor(options: CallOptions) {
     this.#options = options;
@@ -108,6 +111,11 @@ export class Call {
   /** The phones ringing now. */
   get ringing(): readonly Phone[] {
     return [...this.#ringing];
+  }
+
+  /** What the uplink pacer did (frames taken out and added, Asterisk's last queue length), once answered. */
+  get uplinkPace(): Readonly<UplinkPaceStats> | undefined {
+    return this.#pace?.stats;
   }
 
   /** The Asterisk leg's counters (frames in and out, drops). */
@@ -213,7 +221,7 @@ export class Call {
    * frame, sent or dropped (`AsteriskLeg.stats`); false when it dropped them or they were not for it.
    */
   audioFromBrowser(phone: Phone, frames: Buffer): boolean {
-    return this.#talkingWith === phone && this.#state === 'talking' && this.#leg.sendAudio(frames);
+    return this.#talkingWith === phone && this.#state === 'talking' && (this.#pace?.relay(frames) ?? this.#leg.sendAudio(frames));
   }
 
   /** The caller pressed a key: the answering phone hears of it. */
@@ -309,6 +317,7 @@ export class Call {
     this.#clearTimers();
     this.answeredAtMs = Date.now();
     this.#leg.answer();
+    this.#pace = new UplinkPace(this.#leg, this.format, this.#log);
     const winner = this.#talkingWith;
     // The phone checks the length of the audio it receives, and counts what it sends, in the call's codec.
     winner?.talkingIn(this.format);
@@ -321,6 +330,7 @@ export class Call {
   #enterEnded(): void {
     this.#clearTimers();
     this.#keypad?.close();
+    this.#pace?.close();
     const reason = this.#endReason ?? 'failed';
     for (const phone of this.#ringing) phone.send({ type: 'ended', callId: this.id, reason });
     this.#talkingWith?.send({ type: 'ended', callId: this.id, reason });
@@ -329,7 +339,7 @@ export class Call {
     // Asterisk hangs up on its own when it closed the socket; otherwise tell it.
     if (this.#leg.isOpen) this.#leg.hangup();
     const talkedMs = this.answeredAtMs === undefined ? 0 : Date.now() - this.answeredAtMs;
-    this.#log.info({ reason, talkedMs, framesIn: this.#leg.stats.framesIn, framesOut: this.#leg.stats.framesOut }, 'call ended');
+    this.#log.info({ reason, talkedMs, framesIn: this.#leg.stats.framesIn, framesOut: this.#leg.stats.framesOut, uplinkPace: this.#pace?.stats }, 'call ended');
   }
 
   #clearTimers(): void {
