@@ -29,8 +29,8 @@ export const UPLINK_WINDOW_SAMPLES = 5;
  * Asterisk's 20 ms tick never finds it empty when a frame is a little late.
  */
 export const UPLINK_TARGET_FRAMES = 2;
-/** A standing queue this big is brought back to the target: 3 frames over it (60 ms). */
-export const UPLINK_HIGH_FRAMES = UPLINK_TARGET_FRAMES + 3;
+/** A standing queue this big is brought back to the target: 2 frames over it (40 ms). */
+export const UPLINK_HIGH_FRAMES = UPLINK_TARGET_FRAMES + 2;
 /** A standing queue this small (empty at some answer) is brought back up before Asterisk's tick goes hungry. */
 export const UPLINK_LOW_FRAMES = 0;
 /** Frames heard before a correction acts: the quietest of them sets the floor. */
@@ -54,6 +54,8 @@ export interface UplinkPaceStats {
   framesAdded: number;
   /** The last `queue_length` Asterisk reported, or -1 before the first. */
   lastQueueFrames: number;
+  /** STATUS answers received. */
+  statusAnswers: number;
 }
 
 /**
@@ -65,7 +67,7 @@ export interface UplinkPaceStats {
  * call.once('ended', () => pace.close());
  */
 export class UplinkPace {
-  readonly stats: UplinkPaceStats = { framesTakenOut: 0, framesAdded: 0, lastQueueFrames: -1 };
+  readonly stats: UplinkPaceStats = { framesTakenOut: 0, framesAdded: 0, lastQueueFrames: -1, statusAnswers: 0 };
   readonly #leg: PacedLeg;
   readonly #format: WireFormat;
   readonly #frameBytes: number;
@@ -140,6 +142,7 @@ export class UplinkPace {
 
   #status(queueLengthFrames: number): void {
     this.stats.lastQueueFrames = queueLengthFrames;
+    this.stats.statusAnswers++;
     // While a correction is under way the queue does not show it yet: measure afresh after it.
     if (this.#debtFrames !== 0) return;
     this.#window.push(queueLengthFrames);
