@@ -62,9 +62,9 @@ export class BrowserPhone {
     });
   }
 
-  /** Connect, send `hello`, resolve on `welcome`. */
-  static async login(browserUrl: string, origin: string, token: string, timeoutMs: number): Promise<BrowserPhone> {
-    const ws = new WebSocket(`${browserUrl}${PHONE_PATH}`, [SUBPROTOCOL], { origin, perMessageDeflate: false, handshakeTimeout: timeoutMs });
+  /** Connect (trusting only `ca` over wss:// when given), send `hello`, resolve on `welcome`. */
+  static async login(browserUrl: string, origin: string, token: string, timeoutMs: number, ca?: Buffer): Promise<BrowserPhone> {
+    const ws = new WebSocket(`${browserUrl}${PHONE_PATH}`, [SUBPROTOCOL], { origin, perMessageDeflate: false, handshakeTimeout: timeoutMs, ...(ca && { ca }) });
     const phone = new BrowserPhone(ws);
     try {
       await deadline(

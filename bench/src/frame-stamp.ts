@@ -1,5 +1,5 @@
 /**
- * What the bench writes into each 640-byte frame so that the far side can measure the relay:
+ * What the bench writes into each 640-byte frame (a message of several frames: into each) so that the far side can measure the relay:
  * the gateway relays audio bytes unchanged (house style §7), so the stamp survives the trip.
  *
  * | bytes | field                                                        |
@@ -12,17 +12,19 @@
  * Sender and receiver are the same process, so both ends read one clock.
  * @packageDocumentation
  */
+import { FRAME_BYTES } from '@gag/sdk/protocol';
 import { Samples } from './samples.js';
 
 const SEQ_OFFSET = 0;
 const CALL_OFFSET = 4;
 const SENT_AT_OFFSET = 8;
+const STAMP_BYTES = 16;
 
-/** Write the stamp into `frame` (its first 16 bytes). */
-export function stampFrame(frame: Buffer, seq: number, callIndex: number, sentAtMs: number): void {
-  frame.writeUInt32LE(seq >>> 0, SEQ_OFFSET);
-  frame.writeUInt32LE(callIndex, CALL_OFFSET);
-  frame.writeDoubleLE(sentAtMs, SENT_AT_OFFSET);
+/** Write the stamp into the frame at byte `at` of `frames` (its first 16 bytes). */
+export function stampFrame(frames: Buffer, seq: number, callIndex: number, sentAtMs: number, at = 0): void {
+  frames.writeUInt32LE(seq >>> 0, at + SEQ_OFFSET);
+  frames.writeUInt32LE(callIndex, at + CALL_OFFSET);
+  frames.writeDoubleLE(sentAtMs, at + SENT_AT_OFFSET);
 }
 
 /**
@@ -64,18 +66,22 @@ export class DirectionStats {
     if (this.inWindow(atMs)) this.skippedBackpressure++;
   }
 
-  /** A frame arrived on the socket of call `callIndex` at `nowMs`. */
-  received(frame: Buffer, callIndex: number, nowMs: number): void {
-    const from = frame.readUInt32LE(CALL_OFFSET);
+  /** A message of one or more stamped frames arrived on the socket of call `callIndex` at `nowMs`. */
+  received(frames: Buffer, callIndex: number, nowMs: number): void {
+    for (let at = 0; at + STAMP_BYTES <= frames.length; at += FRAME_BYTES) this.#receivedOne(frames, at, callIndex, nowMs);
+  }
+
+  #receivedOne(frames: Buffer, at: number, callIndex: number, nowMs: number): void {
+    const from = frames.readUInt32LE(at + CALL_OFFSET);
     if (from !== callIndex) {
       this.misrouted++;
       return;
     }
-    const seq = frame.readUInt32LE(SEQ_OFFSET);
+    const seq = frames.readUInt32LE(at + SEQ_OFFSET);
     const next = this.#nextSeq[callIndex]!;
     if (seq < next) this.reordered++;
     else this.#nextSeq[callIndex] = seq + 1;
-    const sentAtMs = frame.readDoubleLE(SENT_AT_OFFSET);
+    const sentAtMs = frames.readDoubleLE(at + SENT_AT_OFFSET);
     if (!this.inWindow(sentAtMs)) return;
     this.receivedInWindow++;
     this.latencyMs.add(nowMs - sentAtMs);

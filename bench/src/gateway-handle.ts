@@ -5,7 +5,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { ChildMessage, GatewaySnapshot, ReadyMessage, RequestOp } from './ipc.js';
+import type { ChildArgs, ChildMessage, GatewaySnapshot, ReadyMessage, RequestOp } from './ipc.js';
 
 const CHILD_PATH = fileURLToPath(new URL('./gateway-process.js', import.meta.url));
 const START_TIMEOUT_MS = 15_000;
@@ -25,6 +25,8 @@ export interface GatewayHandleOptions {
   readonly cpuProfileDir?: string;
   /** Origins the gateway allows besides the bench's own (a page a real browser loads). */
   readonly extraOrigins?: readonly string[];
+  /** goastgateway.json keys over the bench's dev defaults (e.g. `cert_file`, `key_file`, `browser_packet_ms`). */
+  readonly config?: Readonly<Record<string, unknown>>;
 }
 
 export class GatewayHandle {
@@ -76,7 +78,8 @@ export class GatewayHandle {
   static async start(options: GatewayHandleOptions = {}): Promise<GatewayHandle> {
     const execArgv = ['--expose-gc'];
     if (options.cpuProfileDir !== undefined) execArgv.push('--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir);
-    const child = fork(CHILD_PATH, [...(options.extraOrigins ?? [])], { execArgv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' });
+    const args: ChildArgs = { extraOrigins: options.extraOrigins ?? [], config: options.config ?? {} };
+    const child = fork(CHILD_PATH, [JSON.stringify(args)], { execArgv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' });
     live.add(child);
     const stderr: string[] = [];
     child.stderr?.setEncoding('utf8');

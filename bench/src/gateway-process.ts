@@ -6,8 +6,8 @@
  * @packageDocumentation
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { devConfig, startGateway, type Gateway } from '@gag/gateway';
-import type { GatewaySnapshot, ReadyMessage, RequestMessage, ResponseMessage } from './ipc.js';
+import { devConfig, startGateway, type Gateway, type GatewayConfigInput } from '@gag/gateway';
+import type { ChildArgs, GatewaySnapshot, ReadyMessage, RequestMessage, ResponseMessage } from './ipc.js';
 
 /** The Origin the bench's browsers send. */
 const BENCH_ORIGIN = 'http://bench.test';
@@ -58,13 +58,15 @@ function snapshot(gw: Gateway, loopDelay: ReturnType<typeof monitorEventLoopDela
 
 async function main(): Promise<void> {
   if (process.send === undefined) throw new Error('gateway-process.js is started by the bench (child_process.fork), not by hand');
+  const args = JSON.parse(process.argv[2] ?? '{"extraOrigins":[],"config":{}}') as ChildArgs;
   const config = devConfig({
     asterisk_addr: '127.0.0.1:0',
     browser_addr: '127.0.0.1:0',
-    // Extra origins on the command line: the browser benchmark's page server (a real page).
-    allowed_origins: [BENCH_ORIGIN, ...process.argv.slice(2)],
+    // Extra origins from the parent: the browser benchmark's page server (a real page).
+    allowed_origins: [BENCH_ORIGIN, ...args.extraOrigins],
     // warn: refusals and peer errors still show (the parent counts them); nothing per call.
     log_level: 'warn',
+    ...(args.config as Partial<GatewayConfigInput>),
   });
   const gw = await startGateway(config);
   const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });

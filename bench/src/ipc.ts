@@ -4,6 +4,14 @@
  * @packageDocumentation
  */
 
+/** The child's one command-line argument, as JSON. */
+export interface ChildArgs {
+  /** Origins allowed besides the bench's own. */
+  readonly extraOrigins: readonly string[];
+  /** goastgateway.json keys over the dev defaults. */
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
 /** Sent once by the child when the gateway listens. */
 export interface ReadyMessage {
   readonly type: 'ready';

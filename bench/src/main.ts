@@ -14,12 +14,17 @@ import { measureBundles, type BundleResult } from './bundle-size.js';
 import { runChurn, type ChurnResult } from './churn-bench.js';
 import { findProfile, summariseProfile, type ProfileSummary } from './cpu-profile.js';
 import { fuzzTable, runFuzz, type FuzzResult } from './fuzz-bench.js';
-import { runRelay, type RelayResult } from './relay-bench.js';
+import type { RelayResult } from './relay-bench.js';
+import { runRelaySuite, unknownVariant } from './relay-suite.js';
+import { DEFAULT_VARIANTS } from './relay-target.js';
 import { browserTable, churnTable, profileTable, relayTable, setupTable } from './report.js';
+import { relayFloorTable } from './report-floor.js';
 import { runSetup, type SetupResult } from './setup-bench.js';
 
 const USAGE = `npm run bench -- [options]
-  --calls 50,200,500,1000   concurrent calls of the relay load runs
+  --calls 50,200            concurrent calls of the relay load runs
+  --relay-variants ${DEFAULT_VARIANTS}
+                            relay: what each N runs, in this order (also gag-wss-60, gag-ws-40)
   --warmup-ms 2000          relay: frames flow this long before the window
   --window-ms 10000         relay: measurement window per N
   --setup-calls 1000        setup latency: calls   --setup-lanes 4   in flight at once
@@ -28,7 +33,7 @@ const USAGE = `npm run bench -- [options]
   --browser-onsets 10       browser: tone onsets timed through the SDK loop (one a second)
   --fuzz-messages 100000    fuzz: generated messages per side through the parsers   --fuzz-seed 42
   --only relay,setup,churn,browser,fuzz  run only these (add 'profile' for the profiled run alone)
-  --profile                 also run the relay at --profile-calls (200) with the gateway under --cpu-prof
+  --profile                 also run the relay at --profile-calls (200), gag-wss-20, with the gateway under --cpu-prof
   --help`;
 
 const BENCHMARKS = ['relay', 'setup', 'churn', 'browser', 'fuzz', 'profile'] as const;
@@ -41,6 +46,7 @@ const RESULTS_DIR = fileURLToPath(new URL('../results/', import.meta.url));
 
 interface Options {
   readonly calls: readonly number[];
+  readonly relayVariants: readonly string[];
   readonly warmupMs: number;
   readonly windowMs: number;
   readonly setupCalls: number;
@@ -69,7 +75,8 @@ function parseOptions(argv: readonly string[]): Options | undefined {
   const { values } = parseArgs({
     args: [...argv],
     options: {
-      calls: { type: 'string', default: '50,200,500,1000' },
+      calls: { type: 'string', default: '50,200' },
+      'relay-variants': { type: 'string', default: DEFAULT_VARIANTS },
       'warmup-ms': { type: 'string', default: '2000' },
       'window-ms': { type: 'string', default: '10000' },
       'setup-calls': { type: 'string', default: '1000' },
@@ -88,11 +95,15 @@ function parseOptions(argv: readonly string[]): Options | undefined {
     strict: true,
   });
   if (values.help) return undefined;
+  const relayVariants = values['relay-variants'].split(',').map((s) => s.trim());
+  const badVariant = unknownVariant(relayVariants);
+  if (badVariant !== undefined) throw new UsageError(badVariant);
   const only = new Set(values.only.split(',').map((s) => s.trim()));
   if (values.profile) only.add('profile');
   for (const name of only) if (!(BENCHMARKS as readonly string[]).includes(name)) throw new UsageError(`'--only' takes ${BENCHMARKS.join(', ')}. Got '${name}'`);
   return {
     calls: values.calls.split(',').map((s) => positiveInt('calls', s.trim())),
+    relayVariants,
     warmupMs: positiveInt('warmup-ms', values['warmup-ms']),
     windowMs: positiveInt('window-ms', values['window-ms']),
     setupCalls: positiveInt('setup-calls', values['setup-calls']),
@@ -155,11 +166,9 @@ async function main(): Promise<number> {
   console.log(`# GAG bench — ${results.startedAt}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   try {
     if (options.only.has('relay')) {
-      for (const calls of options.calls) {
-        progress(`relay N=${calls}: setting up, then ${options.warmupMs} ms warm-up + ${options.windowMs} ms window`);
-        results.relay.push(await runRelay({ calls, warmupMs: options.warmupMs, windowMs: options.windowMs }));
-      }
+      results.relay = await runRelaySuite({ calls: options.calls, variants: options.relayVariants, warmupMs: options.warmupMs, windowMs: options.windowMs }, progress);
       console.log(relayTable(results.relay));
+      console.log(relayFloorTable(results.relay));
     }
     if (options.only.has('setup')) {
       progress(`setup: ${options.setupCalls} calls, ${options.setupLanes} in flight`);
@@ -188,7 +197,8 @@ async function main(): Promise<number> {
       const dir = `${RESULTS_DIR}profiles/${stamp}`;
       await mkdir(dir, { recursive: true });
       progress(`profile: relay N=${options.profileCalls} with the gateway under --cpu-prof`);
-      const relay = await runRelay({ calls: options.profileCalls, warmupMs: options.warmupMs, windowMs: options.windowMs, cpuProfileDir: dir });
+      const [relay] = await runRelaySuite({ calls: [options.profileCalls], variants: ['gag-wss-20'], warmupMs: options.warmupMs, windowMs: options.windowMs, cpuProfileDir: dir }, progress);
+      if (relay === undefined) throw new Error('the profiled relay run returned nothing');
       const file = relay.gatewayPid === undefined ? undefined : await findProfile(dir, relay.gatewayPid);
       const summary = file === undefined ? undefined : await summariseProfile(file, relay.windowHrtimeUs.start, relay.windowHrtimeUs.end, relay.gateway.framesRelayed);
       results.profile = { relay, summary };

@@ -1,28 +1,32 @@
 /**
- * Relay load at N concurrent calls: N browsers logged in, N calls rung and answered, then one
- * stamped 640-byte frame every 20 ms in each direction of every call for a warm-up and a
- * measurement window. The gateway runs in its own process (fresh for each N, so its idle RSS is
- * its own); the load generator is this process.
+ * Relay load at N concurrent calls through one relay variant (relay-target.ts: ours or the bare
+ * relay, wss:// or ws:// towards the browsers, gag.v1 or legacy, 20/40/60 ms packets): N browsers
+ * logged in, N calls rung and answered, then stamped 640-byte frames every 20 ms from "Asterisk"
+ * and one packet every packet time from each browser, for a warm-up and a measurement window.
+ * The relay runs in its own process (fresh for each run, so its idle RSS is its own), measured
+ * through `/proc`; the load generator is this process.
  * @packageDocumentation
  */
 import { FRAME_BYTES, FRAME_MS } from '@gag/sdk/protocol';
 import type { AsteriskCall } from './asterisk-call.js';
 import { delay, runPool, until } from './bounded.js';
 import type { BrowserPhone } from './browser-phone.js';
-import { loginPhone, ringAndAnswer, type AnsweredCall } from './call-flow.js';
+import { loginLegacyPhone, loginPhone, ringAndAnswer, type AnsweredCall } from './call-flow.js';
 import { FrameClock } from './frame-clock.js';
 import { DirectionStats, stampFrame } from './frame-stamp.js';
-import { GatewayHandle } from './gateway-handle.js';
+import type { LegacyPhone } from './legacy-phone.js';
 import { machineBusyPercentOfCore, machineTimes } from './machine-load.js';
-import type { GatewaySnapshot } from './ipc.js';
+import { readProc, type ProcSample } from './proc-stats.js';
+import { startTarget, variantLabel, type RelayVariant, type TargetNeeds } from './relay-target.js';
 import { summarise, type Summary } from './samples.js';
 
 export interface RelayOptions {
   readonly calls: number;
   readonly warmupMs: number;
   readonly windowMs: number;
-  /** Run the gateway with `--cpu-prof` into this directory. */
-  readonly cpuProfileDir?: string;
+  readonly variant: RelayVariant;
+  /** The TLS chain, the bare relay's script and an optional `--cpu-prof` directory for ours. */
+  readonly needs: TargetNeeds;
 }
 
 export interface DirectionResult {
@@ -37,6 +41,8 @@ export interface DirectionResult {
 }
 
 export interface RelayResult {
+  readonly variant: RelayVariant;
+  readonly label: string;
   readonly calls: number;
   readonly established: number;
   readonly setupFailures: number;
@@ -48,12 +54,15 @@ export interface RelayResult {
   readonly windowMs: number;
   /** Frames the generator sent in the window, % of N × 2 directions × one per 20 ms. */
   readonly offeredPercent: number;
+  /** The relay process (ours or the bare relay); fields from IPC are NaN for the bare relay. */
   readonly gateway: {
     readonly cpuPercentOfCore: number;
     /** The part of cpuPercentOfCore spent in the kernel (system time: socket syscalls, loopback TCP). */
     readonly cpuSystemPercentOfCore: number;
     readonly cpuMsPerCallSecond: number;
+    /** CPU per 20 ms frame of audio relayed (a 40 ms packet is two). */
     readonly cpuUsPerRelayedFrame: number;
+    /** 20 ms frames that arrived at the generator in the window, both ways. */
     readonly framesRelayed: number;
     readonly framesDroppedBacklog: number;
     readonly rssIdleBytes: number;
@@ -82,7 +91,7 @@ export interface RelayResult {
   readonly machineBusyPercentOfCore: number;
   /** Of that, what neither the gateway nor the generator used (other work on the machine). */
   readonly otherPercentOfCore: number;
-  /** Read over IPC after every call was hung up and every browser closed. */
+  /** Read over IPC after every call was hung up and every browser closed (NaN: the bare relay cannot say). */
   readonly leftAfter: { readonly calls: number; readonly sessions: number };
   /** The gateway process, and the window on its hrtime clock (for cutting its `--cpu-prof` profile). */
   readonly gatewayPid: number | undefined;
@@ -98,7 +107,8 @@ const TEARDOWN_POLL_MS = 100;
 /** Extensions of the relay run: 10000, 10001, … */
 const EXTENSION_BASE = 10_000;
 
-const cpuUs = (s: GatewaySnapshot): number => s.cpuUserUs + s.cpuSystemUs;
+const cpuUs = (s: ProcSample): number => s.cpuUserUs + s.cpuSystemUs;
+type LoadPhone = BrowserPhone | LegacyPhone;
 const firstDistinct = (errors: readonly Error[], max = 5): string[] => [...new Set(errors.map((e) => e.message))].slice(0, max);
 
 function directionResult(d: DirectionStats): DirectionResult {
@@ -115,27 +125,31 @@ function directionResult(d: DirectionStats): DirectionResult {
 
 export async function runRelay(options: RelayOptions): Promise<RelayResult> {
   const n = options.calls;
-  const gw = await GatewayHandle.start(options.cpuProfileDir === undefined ? {} : { cpuProfileDir: options.cpuProfileDir });
-  const phones: BrowserPhone[] = [];
+  const { variant } = options;
+  const target = await startTarget(variant, options.needs);
+  const gw = target.endpoints;
+  const phones: LoadPhone[] = [];
   const calls: AsteriskCall[] = [];
   try {
-    const idle = await gw.gc();
+    await target.snapshot(true); // ours: two forced GCs, so that idle is idle
+    const idle = readProc(target.pid);
     const extension = (i: number): string => String(EXTENSION_BASE + i);
     const setupStartMs = performance.now();
-    const logins = await runPool(n, SETUP_CONCURRENCY, (i) => loginPhone(gw.ready, extension(i), SETUP_TIMEOUT_MS));
+    const login: (at: typeof gw, extension: string, timeoutMs: number) => Promise<LoadPhone> = variant.protocol === 'legacy' ? loginLegacyPhone : loginPhone;
+    const logins = await runPool(n, SETUP_CONCURRENCY, (i) => login(gw, extension(i), SETUP_TIMEOUT_MS));
     for (const p of logins) if (!(p instanceof Error)) phones.push(p);
     const answered = await runPool(n, SETUP_CONCURRENCY, async (i) => {
       const phone = logins[i]!;
       if (phone instanceof Error) throw phone;
-      return ringAndAnswer(gw.ready, phone, extension(i), SETUP_TIMEOUT_MS);
+      return ringAndAnswer(gw, phone, extension(i), SETUP_TIMEOUT_MS);
     });
     const setupWallMs = performance.now() - setupStartMs;
-    const ok: Array<{ index: number; phone: BrowserPhone; answered: AnsweredCall }> = [];
+    const ok: Array<{ index: number; phone: LoadPhone; answered: AnsweredCall }> = [];
     const failures: Error[] = [];
     answered.forEach((r, index) => {
       if (r instanceof Error) return void failures.push(r);
       calls.push(r.call);
-      ok.push({ index, phone: logins[index] as BrowserPhone, answered: r });
+      ok.push({ index, phone: logins[index] as LoadPhone, answered: r });
     });
 
     const expectedPerDirection = (ok.length * options.windowMs) / FRAME_MS;
@@ -145,11 +159,15 @@ export async function runRelay(options: RelayOptions): Promise<RelayResult> {
     // One buffer for every send: a client ws copies the payload while masking it (Sender.frame
     // merges a read-only Buffer into a new one), so reusing it cannot corrupt a queued frame.
     const frame = Buffer.alloc(FRAME_BYTES);
+    // The browsers send one packet of `framesPerPacket` frames every packet time.
+    const framesPerPacket = variant.packetMs / FRAME_MS;
+    const packet = Buffer.alloc(FRAME_BYTES * framesPerPacket);
     for (const { index, phone, answered: { call } } of ok) {
       phone.onAudio = (f) => toBrowser.received(f, index, performance.now());
       call.onAudio = (f) => toAsterisk.received(f, index, performance.now());
       let seqToBrowser = 0;
       let seqToAsterisk = 0;
+      let tick = 0;
       clock.add(
         {
           sendFrame() {
@@ -159,12 +177,15 @@ export async function runRelay(options: RelayOptions): Promise<RelayResult> {
               seqToBrowser++;
               toBrowser.sent(atMs);
             } else toBrowser.skipped(atMs);
+            if (++tick % framesPerPacket !== 0) return;
             atMs = performance.now();
-            stampFrame(frame, seqToAsterisk, index, atMs);
-            if (phone.sendAudio(frame)) {
-              seqToAsterisk++;
-              toAsterisk.sent(atMs);
-            } else toAsterisk.skipped(atMs);
+            for (let k = 0; k < framesPerPacket; k++) stampFrame(packet, seqToAsterisk + k, index, atMs, k * FRAME_BYTES);
+            const sent = phone.sendAudio(packet);
+            for (let k = 0; k < framesPerPacket; k++) {
+              if (sent) toAsterisk.sent(atMs);
+              else toAsterisk.skipped(atMs);
+            }
+            if (sent) seqToAsterisk += framesPerPacket;
           },
         },
         index,
@@ -173,8 +194,9 @@ export async function runRelay(options: RelayOptions): Promise<RelayResult> {
 
     clock.start();
     await delay(options.warmupMs);
-    const before = await gw.snapshot();
-    await gw.resetLoopDelay();
+    const before = readProc(target.pid);
+    const beforeIpc = await target.snapshot();
+    await target.resetLoopDelay();
     const windowStartMs = performance.now();
     for (const d of [toBrowser, toAsterisk]) {
       d.windowStartMs = windowStartMs;
@@ -184,7 +206,8 @@ export async function runRelay(options: RelayOptions): Promise<RelayResult> {
     const genCpuBefore = process.cpuUsage();
     const machineBefore = machineTimes();
     await delay(options.windowMs);
-    const after = await gw.snapshot();
+    const after = readProc(target.pid);
+    const afterIpc = await target.snapshot();
     const genCpu = process.cpuUsage(genCpuBefore);
     const machineBusy = machineBusyPercentOfCore(machineBefore, machineTimes());
     const genElapsedMs = performance.now() - windowStartMs;
@@ -204,22 +227,26 @@ export async function runRelay(options: RelayOptions): Promise<RelayResult> {
       DRAIN_POLL_MS,
     );
 
-    const settled = await gw.gc();
+    const settled = await target.snapshot(true);
+    const settledProc = readProc(target.pid);
 
-    // The callers hang up, then the browsers leave: the gateway must forget them all.
+    // The callers hang up, then the browsers leave: ours must forget them all.
     for (const call of calls) call.hangup();
-    await until(async () => (await gw.snapshot()).calls === 0, TEARDOWN_MAX_MS, TEARDOWN_POLL_MS);
+    await until(async () => ((await target.snapshot())?.calls ?? 0) === 0, TEARDOWN_MAX_MS, TEARDOWN_POLL_MS);
     for (const phone of phones) phone.close();
-    await until(async () => (await gw.snapshot()).sessions === 0, TEARDOWN_MAX_MS, TEARDOWN_POLL_MS);
-    const left = await gw.snapshot();
+    await until(async () => ((await target.snapshot())?.sessions ?? 0) === 0, TEARDOWN_MAX_MS, TEARDOWN_POLL_MS);
+    const left = await target.snapshot();
 
-    const elapsedUs = after.hrtimeUs - before.hrtimeUs;
+    const elapsedUs = after.atUs - before.atUs;
     const gatewayCpuUs = cpuUs(after) - cpuUs(before);
-    const framesRelayed = after.sessionFramesIn - before.sessionFramesIn + (after.sessionFramesOut - before.sessionFramesOut);
+    const framesRelayed = toBrowser.receivedInWindow + toAsterisk.receivedInWindow;
     const callSeconds = (ok.length * elapsedUs) / 1e6;
     const gatewayPercent = (gatewayCpuUs / elapsedUs) * 100;
     const generatorPercent = ((genCpu.user + genCpu.system) / 1000 / genElapsedMs) * 100;
+    const perCall = (bytes: number): number => (ok.length === 0 ? NaN : bytes / ok.length);
     return {
+      variant,
+      label: variantLabel(variant),
       calls: n,
       established: ok.length,
       setupFailures: failures.length,
@@ -235,17 +262,17 @@ export async function runRelay(options: RelayOptions): Promise<RelayResult> {
         cpuMsPerCallSecond: callSeconds === 0 ? NaN : gatewayCpuUs / 1000 / callSeconds,
         cpuUsPerRelayedFrame: framesRelayed === 0 ? NaN : gatewayCpuUs / framesRelayed,
         framesRelayed,
-        framesDroppedBacklog: after.sessionFramesDroppedBacklog - before.sessionFramesDroppedBacklog,
+        framesDroppedBacklog: afterIpc === undefined || beforeIpc === undefined ? NaN : afterIpc.sessionFramesDroppedBacklog - beforeIpc.sessionFramesDroppedBacklog,
         rssIdleBytes: idle.rssBytes,
         rssLoadedBytes: after.rssBytes,
-        rssPerCallBytes: ok.length === 0 ? NaN : (after.rssBytes - idle.rssBytes) / ok.length,
-        heapUsedLoadedBytes: after.heapUsedBytes,
-        rssAfterGcBytes: settled.rssBytes,
-        rssPerCallAfterGcBytes: ok.length === 0 ? NaN : (settled.rssBytes - idle.rssBytes) / ok.length,
-        heapUsedAfterGcBytes: settled.heapUsedBytes,
-        loopDelayP99Ms: after.loopDelayP99Ms,
-        loopDelayMaxMs: after.loopDelayMaxMs,
-        logCounts: Object.fromEntries(gw.logCounts),
+        rssPerCallBytes: perCall(after.rssBytes - idle.rssBytes),
+        heapUsedLoadedBytes: afterIpc?.heapUsedBytes ?? NaN,
+        rssAfterGcBytes: settledProc.rssBytes,
+        rssPerCallAfterGcBytes: settled === undefined ? NaN : perCall(settledProc.rssBytes - idle.rssBytes),
+        heapUsedAfterGcBytes: settled?.heapUsedBytes ?? NaN,
+        loopDelayP99Ms: afterIpc?.loopDelayP99Ms ?? NaN,
+        loopDelayMaxMs: afterIpc?.loopDelayMaxMs ?? NaN,
+        logCounts: Object.fromEntries(target.logCounts),
       },
       toBrowser: directionResult(toBrowser),
       toAsterisk: directionResult(toAsterisk),
@@ -256,16 +283,16 @@ export async function runRelay(options: RelayOptions): Promise<RelayResult> {
       },
       machineBusyPercentOfCore: machineBusy,
       otherPercentOfCore: Math.max(0, machineBusy - gatewayPercent - generatorPercent),
-      leftAfter: { calls: left.calls, sessions: left.sessions },
-      gatewayPid: gw.pid,
-      windowHrtimeUs: { start: before.hrtimeUs, end: after.hrtimeUs },
+      leftAfter: { calls: left?.calls ?? NaN, sessions: left?.sessions ?? NaN },
+      gatewayPid: target.pid,
+      windowHrtimeUs: { start: beforeIpc?.hrtimeUs ?? NaN, end: afterIpc?.hrtimeUs ?? NaN },
     };
   } catch (err) {
-    gw.kill();
+    target.kill();
     throw err;
   } finally {
     for (const call of calls) call.ws.terminate();
     for (const phone of phones) phone.terminate();
-    await gw.stop();
+    await target.stop();
   }
 }

@@ -62,6 +62,7 @@ function relayVerdict(r: RelayResult): string {
 
 export function relayTable(results: readonly RelayResult[]): string {
   const headers = [
+    'relay',
     'calls (N)',
     'setup fail',
     'offered (% of frames)',
@@ -81,6 +82,7 @@ export function relayTable(results: readonly RelayResult[]): string {
     'vs targets',
   ];
   const rows = results.map((r) => [
+    r.label,
     String(r.calls),
     String(r.setupFailures),
     num(r.offeredPercent, 0),
@@ -93,7 +95,7 @@ export function relayTable(results: readonly RelayResult[]): string {
     pct(r.toAsterisk.latencyMs),
     pair(r.toBrowser.lost, r.toAsterisk.lost),
     pair(r.toBrowser.reordered, r.toAsterisk.reordered),
-    String(r.gateway.framesDroppedBacklog),
+    num(r.gateway.framesDroppedBacklog, 0),
     num(r.generator.cpuPercentOfCore),
     `${num(r.generator.lagMs.p99, 1)} / ${num(r.generator.lagMs.max, 1)}`,
     num(r.otherPercentOfCore),
@@ -102,10 +104,11 @@ export function relayTable(results: readonly RelayResult[]): string {
   const notes = [
     `Targets: ${TARGETS.relayCalls} concurrent calls on one core (gw CPU ≤ ${TARGETS.relayCpuPercentOfCore} %), p99 added latency ≤ ${TARGETS.relayP99Ms} ms each way, ` +
       `${TARGETS.relayLostFrames} lost frames, RSS ≤ ${TARGETS.rssPerCallBytes / 1000} KB per call (judged on the live figure).`,
-    '- Frames: 640 B every 20 ms each way per call. Figures cover the measurement window only (after the warm-up).',
+    '- Frames: 640 B every 20 ms from "Asterisk"; from each browser one packet every packet time (20 ms: one frame, 40 ms: two). Figures cover the measurement window only (after the warm-up).',
+    '- wss = TLS on the browser leg with a certificate from a CA made for the run (as deployed); ws = plain. The Asterisk leg is ws:// on loopback.',
     '- offered = frames the generator actually sent, % of nominal (N × 2 directions × 50/s); below 100 when it could not keep up.',
     '- latency = one-way, generator send → generator receive through the gateway (loopback, one clock): it includes the generator\'s own receive delay.',
-    '- gw = the gateway process alone: CPU from its process.cpuUsage(); µs/frame = per frame it relayed (either direction).',
+    '- gw = the relay process alone (ours or the bare relay): CPU and RSS from /proc; µs/frame = per 20 ms frame it relayed (either direction).',
     '- RSS/call = (RSS − idle RSS) / N with every call up: while frames flow (live), and after two forced GCs. A call = one browser session + one Asterisk leg.',
     '- gen = this process, the load generator: it sends and receives every frame itself (4 ws messages per call per 20 ms, client masking',
     '  included) on the same 2 cores. gen lag = how late its one shared frame timer ran. When gen CPU nears 100 % or gen lag p99 exceeds a',
@@ -127,9 +130,9 @@ export function relayTable(results: readonly RelayResult[]): string {
         `setup ${num(r.setupWallMs / 1000, 1)} s (incoming p99 ${num(r.setupIncomingMs.p99, 1)} ms at 50 in flight); ` +
         `idle RSS ${num(r.gateway.rssIdleBytes / MIB, 1)} MiB`,
     );
-    notes.push(`N=${r.calls}: ${extra.join('; ')}`);
+    notes.push(`${r.label} N=${r.calls}: ${extra.join('; ')}`);
   }
-  return `${table('Relay load (gateway in its own process, 640-byte frames every 20 ms both ways)', headers, rows)}\n${notes.join('\n')}`;
+  return `${table('Relay load (each relay in its own process, 640-byte frames every 20 ms both ways)', headers, rows)}\n${notes.join('\n')}`;
 }
 
 export function setupTable(r: SetupResult): string {

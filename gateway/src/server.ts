@@ -110,6 +110,7 @@ function live(config: GatewayConfig, groups: GroupsConfig, tokenKeys: TokenKeys,
       allowedOrigins: config.allowed_origins,
       verify: createTokenVerifier(config, tokenKeys),
       limits: config,
+      packetMs: config.browser_packet_ms,
     },
   };
 }

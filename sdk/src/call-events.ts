@@ -6,6 +6,7 @@ import type { DeviceLost } from './audio/devices.js';
 import type { CallState } from './call-machine.js';
 import type { CallQuality } from './call-quality.js';
 import type { EndReason } from './protocol.js';
+import type { PacketMs } from './wire-units.js';
 
 /**
  * Events of a {@link Call}. Every listener runs after the call's state is updated.
@@ -48,6 +49,8 @@ export interface CallTransport {
    * already waiting: 200 ms of the call's format).
    */
   sendAudio(frame: ArrayBuffer, maxBacklogBytes: number): boolean;
+  /** Audio per message on this connection (`welcome.packetMs`): the call sends packets of it. */
+  packetMs(): PacketMs;
   forget(callId: string): void;
   /** One ping to the gateway: the round trip in ms, or null (no support, no answer in time, aborted). */
   measureRtt(timeoutMs: number, signal: AbortSignal): Promise<number | null>;

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import { EventEmitter } from 'eventemitter3';
+import { PacketGatherer } from './audio-packets.js';
 import type { CallAudio } from './audio/call-audio.js';
 import { canChooseAudioOutput } from './audio/devices.js';
 import { DTMF_QUEUE_DIGITS, isDtmfDigits } from './audio/dtmf.js';
@@ -100,6 +101,8 @@ export class Call extends EventEmitter<CallEvents> {
   readonly #transport: CallTransport;
   /** {@link MAX_SEND_BACKLOG_MS} of the call's format, in bytes. */
   readonly #maxBacklogBytes: number;
+  /** The microphone's frames, gathered into packets of the connection's packet time. */
+  readonly #packets: PacketGatherer;
   readonly #microphone: MediaTrackConstraints | undefined;
 
   /** @internal Calls are created by the client on `incoming`. */
@@ -118,6 +121,7 @@ export class Call extends EventEmitter<CallEvents> {
     this.format = incoming.format ?? DEFAULT_WIRE_FORMAT;
     this.#maxBacklogBytes = (MAX_SEND_BACKLOG_MS / FRAME_MS) * frameBytesOf(this.format);
     this.#transport = transport;
+    this.#packets = new PacketGatherer(frameBytesOf(this.format), transport.packetMs());
     this.#microphone = microphone;
     this.#loadMedia().catch(() => undefined); // now, so that answer() need not wait; it reports a failure
   }
@@ -325,12 +329,15 @@ export class Call extends EventEmitter<CallEvents> {
   async #startAudio(): Promise<void> {
     // The AudioContext is created in CallAudio.start(): after this await, which resolves at once
     // when the module loaded while the call rang, well within the click's activation.
+    const packets = this.#packets;
     this.#audioStarting ??= this.#loadMedia().then(({ CallAudio }) => CallAudio.start({
       format: this.format,
       onFrame: (frame) => {
         if (this.#state !== 'talking') return;
-        if (this.#transport.sendAudio(frame, this.#maxBacklogBytes)) this.#framesSent++;
-        else this.#framesRefused++;
+        const packet = packets.add(frame);
+        if (packet === undefined) return;
+        if (this.#transport.sendAudio(packet, this.#maxBacklogBytes)) this.#framesSent += packets.framesPerPacket;
+        else this.#framesRefused += packets.framesPerPacket;
       },
       microphone: this.#microphone,
       microphoneId: this.#microphoneId,

@@ -17,6 +17,7 @@ import { GagError } from './errors.js';
 import { IncomingRing } from './incoming-ring.js';
 import { silentLogger, type GagLogger } from './logger.js';
 import { CLOSE, FEATURES, SUBPROTOCOL, closeName, encodeClientMessage, parseServerMessage, type ClientMessage, type ServerMessage } from './protocol.js';
+import { FRAME_MS, packetTimeOf, type PacketMs } from './wire-units.js';
 import { ReconnectLoop } from './reconnect-loop.js';
 import { DefaultReconnectPolicy } from './reconnect-policy.js';
 import { DialError, DialRequests, type Dialing } from './dialer.js';
@@ -47,6 +48,8 @@ export class GagClient extends EventEmitter<GagClientEvents> {
   #state: ClientState = OFFLINE;
   #extension: string | undefined;
   #features: ReadonlySet<string> = new Set();
+  /** Audio per message on this connection, from its `welcome` (20 from an older gateway). */
+  #packetMs: PacketMs = FRAME_MS;
   readonly #loop: ReconnectLoop;
   readonly #rtt = new RttProbe();
   readonly #dials = new DialRequests();
@@ -248,6 +251,7 @@ export class GagClient extends EventEmitter<GagClientEvents> {
       ws.send(frame);
       return true;
     },
+    packetMs: () => this.#packetMs,
     forget: (callId) => void this.#calls.delete(callId),
     measureRtt: (timeoutMs, signal) => (shownState(this.#state) === 'online' ? this.measureRtt({ timeoutMs, signal }) : Promise.resolve(null)),
   };
@@ -272,6 +276,7 @@ export class GagClient extends EventEmitter<GagClientEvents> {
         if (!canClientTransition(this.#state.phase, 'welcome')) return void this.#log.warn({ phase: this.#state.phase }, 'welcome repeated: ignored');
         this.#extension = message.extension;
         this.#features = new Set(message.features ?? []);
+        this.#packetMs = packetTimeOf(message.packetMs);
         this.#go('welcome');
         this.#refresher.start(this.#features.has(FEATURES.TOKEN_REFRESH) ? message.tokenExpiresAt : undefined);
         welcomed();

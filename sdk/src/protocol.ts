@@ -330,6 +330,13 @@ const ServerMessageSchema = v.variant('type', [
      * the session is closed with `TOKEN_EXPIRED`. Absent from older gateways.
      */
     tokenExpiresAt: v.optional(EpochMs),
+    /**
+     * Audio per message towards this gateway, ms: one of `PACKET_TIMES_MS`, a whole number of
+     * 20 ms frames. The SDK sends packets of this length and the gateway sends the same.
+     * Absent: 20 (older gateways). A client that does not know the value sends 20 ms; the gateway
+     * takes any whole number of frames.
+     */
+    packetMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1_000))),
   }),
   v.object({
     /** A call rings this phone. */

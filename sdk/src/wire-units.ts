@@ -26,6 +26,24 @@ export const FRAME_SAMPLES = (WIRE_RATE_HZ * FRAME_MS) / 1000;
  */
 export const FRAME_BYTES = FRAME_SAMPLES * 2;
 /**
+ * Packet times a gateway may choose for the browser leg (`welcome.packetMs`, the gateway's
+ * `browser_packet_ms`): audio per message, a whole number of 20 ms frames. Fewer, larger messages
+ * cost the relay less CPU and add latency (docs/performance.md#packet-time).
+ * @example const framesPerPacket = packetMs / FRAME_MS; // 2 at 40 ms
+ */
+export const PACKET_TIMES_MS = [20, 40, 60] as const;
+/**
+ * One of {@link PACKET_TIMES_MS}.
+ * @example const packetMs: PacketMs = 40;
+ */
+export type PacketMs = (typeof PACKET_TIMES_MS)[number];
+/**
+ * The packet time a gateway's `welcome.packetMs` asks for: one of {@link PACKET_TIMES_MS}, or
+ * {@link FRAME_MS} when it says nothing (an older gateway) or a time this SDK does not know.
+ * @example const packetMs = packetTimeOf(welcome.packetMs); // 20 from an older gateway
+ */
+export const packetTimeOf = (ms: number | undefined): PacketMs => ((PACKET_TIMES_MS as readonly (number | undefined)[]).includes(ms) ? (ms as PacketMs) : FRAME_MS);
+/**
  * Asterisk closes the socket and hangs up on a larger message (chan_websocket, Media).
  * @example new WebSocketServer({ noServer: true, maxPayload: MAX_ASTERISK_MESSAGE_BYTES });
  */

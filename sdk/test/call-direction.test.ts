@@ -8,7 +8,7 @@ const transport: CallTransport = {
   sendControl: () => undefined,
   sendDtmf: () => false,
   sendAudio: () => false,
-  forget: () => undefined,
+  packetMs: () => 20, forget: () => undefined,
   measureRtt: () => Promise.resolve(null),
 };
 const fromOutside = { type: 'incoming', callId: 'c1', extension: '2001', callerNumber: '0312345678', callerName: null, group: null } as const;

@@ -116,7 +116,7 @@ describe('CaptureFramer with DTMF', () => {
 });
 
 describe('Call.sendDtmf', () => {
-  const transport: CallTransport = { sendControl: () => undefined, sendDtmf: () => false, sendAudio: () => true, forget: () => undefined, measureRtt: async () => null };
+  const transport: CallTransport = { sendControl: () => undefined, sendDtmf: () => false, sendAudio: () => true, packetMs: () => 20, forget: () => undefined, measureRtt: async () => null };
   const incoming = { type: 'incoming', callId: 'c1', extension: '2001', callerNumber: null, callerName: null, group: null } as const;
   const codeOf = (f: () => void): string | undefined => {
     try {

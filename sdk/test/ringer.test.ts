@@ -111,7 +111,7 @@ class FakeRinger implements RingerLike {
   }
 }
 
-const transport: CallTransport = { sendControl: () => undefined, sendDtmf: () => false, sendAudio: () => true, forget: () => undefined, measureRtt: async () => null };
+const transport: CallTransport = { sendControl: () => undefined, sendDtmf: () => false, sendAudio: () => true, packetMs: () => 20, forget: () => undefined, measureRtt: async () => null };
 const incoming = (callId: string): Call =>
   new Call({ type: 'incoming', callId, extension: '2001', callerNumber: '0312345678', callerName: null, group: null }, transport);
 

@@ -13,6 +13,8 @@ export class TestPhone {
   readonly audio: Buffer[] = [];
   readonly ws: WebSocket;
   readonly closed: Promise<{ code: number; reason: string }>;
+  /** The gateway's `welcome`, once {@link TestPhone.login} has logged in. */
+  welcome: Extract<ServerMessage, { type: 'welcome' }> | undefined;
   #waiters: Array<{ match: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }> = [];
 
   constructor(url: string, options: { origin?: string | null; protocols?: string[] } = {}) {
@@ -33,7 +35,7 @@ export class TestPhone {
     const phone = new TestPhone(url);
     await once(phone.ws, 'open', { signal: AbortSignal.timeout(2_000) });
     phone.send({ type: 'hello', token });
-    await phone.next('welcome');
+    phone.welcome = await phone.next('welcome');
     return phone;
   }
 

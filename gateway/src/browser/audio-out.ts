@@ -1,12 +1,14 @@
 /**
  * Audio towards a browser, whatever protocol it speaks (`gag.v1` in `session.ts`, GoAstGateway's
- * words in `legacy.ts`): whole frames are sent, or dropped when the browser has not read
- * {@link MAX_BROWSER_BACKLOG_MS} of audio (late audio is worse than lost audio). Each frame is
- * counted once, here, as sent or dropped; the gateway's totals are summed from these counters.
+ * words in `legacy.ts`): whole frames are sent in packets of the session's packet time (20 ms:
+ * each frame as it comes; 40 or 60 ms: Asterisk's 20 ms frames gathered into one message), or
+ * dropped when the browser has not read {@link MAX_BROWSER_BACKLOG_MS} of audio (late audio is
+ * worse than lost audio). Each frame is counted once, here, as sent or dropped; the gateway's
+ * totals are summed from these counters.
  * @packageDocumentation
  */
 import type { WebSocket } from 'ws';
-import { FRAME_MS, frameBytesOf, type WireFormat } from '@gag/sdk/protocol';
+import { FRAME_MS, frameBytesOf, type PacketMs, type WireFormat } from '@gag/sdk/protocol';
 
 /** A browser that has not read this much audio loses the newest frames (those queued are still sent). */
 export const MAX_BROWSER_BACKLOG_MS = 200;
@@ -27,21 +29,76 @@ export interface PhoneStats {
 /** A fresh set of {@link PhoneStats}. */
 export const newPhoneStats = (): PhoneStats => ({ framesIn: 0, framesOut: 0, bytesOut: 0, framesDroppedBacklog: 0 });
 
+/** ws's send options for audio, made once (not per frame). */
+const BINARY = { binary: true } as const;
+
 /**
- * Send whole frames of `format` to a browser and count them, or drop and count them when it
- * already has more than {@link backlogBytesOf} `format` unread: its memory and ours stay bounded.
- * Returns false when the frames were dropped.
+ * One browser's outgoing audio: whole frames of the call's codec, gathered into packets of
+ * `packetMs`, sent or dropped and counted. A packet held when a call ends is sent by {@link AudioOut.flush}.
  * @example
- * return sendAudioOrDrop(ws, frames, 'slin16', this.stats);
+ * const out = new AudioOut(ws, 40);
+ * out.send(frame, 'slin16'); // held: half a packet
+ * out.send(frame, 'slin16'); // one 1,280-byte message
  */
-export function sendAudioOrDrop(ws: WebSocket, frames: Buffer, format: WireFormat, stats: PhoneStats): boolean {
-  const count = frames.length / frameBytesOf(format);
-  if (ws.bufferedAmount > backlogBytesOf(format)) {
-    stats.framesDroppedBacklog += count;
-    return false;
+export class AudioOut {
+  readonly stats = newPhoneStats();
+  readonly #ws: WebSocket;
+  readonly #framesPerPacket: number;
+  /** The packet being gathered (only when a packet is more than one frame), its bytes filled, and in which codec. */
+  #packet: Buffer | undefined;
+  #filled = 0;
+  #format: WireFormat | undefined;
+
+  constructor(ws: WebSocket, packetMs: PacketMs = FRAME_MS) {
+    this.#ws = ws;
+    this.#framesPerPacket = packetMs / FRAME_MS;
   }
-  stats.framesOut += count;
-  stats.bytesOut += frames.length;
-  ws.send(frames, { binary: true });
-  return true;
+
+  /**
+   * Send whole frames of `format`, or drop and count them when the browser already has more than
+   * {@link backlogBytesOf} `format` unread: its memory and ours stay bounded. False when dropped.
+   */
+  send(frames: Buffer, format: WireFormat): boolean {
+    const frameBytes = frameBytesOf(format);
+    if (this.#ws.bufferedAmount > backlogBytesOf(format)) {
+      this.stats.framesDroppedBacklog += frames.length / frameBytes;
+      return false;
+    }
+    const packetBytes = this.#framesPerPacket * frameBytes;
+    if (this.#filled === 0 && frames.length >= packetBytes) {
+      this.#write(frames, frameBytes);
+      return true;
+    }
+    if (this.#format !== format) this.flush();
+    this.#format = format;
+    for (let at = 0; at < frames.length; ) {
+      const packet = (this.#packet ??= Buffer.allocUnsafe(packetBytes));
+      const n = Math.min(packetBytes - this.#filled, frames.length - at);
+      frames.copy(packet, this.#filled, at, at + n);
+      this.#filled += n;
+      at += n;
+      if (this.#filled === packetBytes) {
+        this.#packet = undefined; // sent: ws may still hold it, so the next packet is a new buffer
+        this.#filled = 0;
+        this.#write(packet, frameBytes);
+      }
+    }
+    return true;
+  }
+
+  /** Send the part of a packet still held (the call ended, or its codec changed). */
+  flush(): void {
+    const packet = this.#packet;
+    if (packet === undefined || this.#format === undefined || this.#filled === 0) return;
+    const bytes = this.#filled;
+    this.#packet = undefined;
+    this.#filled = 0;
+    this.#write(packet.subarray(0, bytes), frameBytesOf(this.#format));
+  }
+
+  #write(frames: Buffer, frameBytes: number): void {
+    this.stats.framesOut += frames.length / frameBytes;
+    this.stats.bytesOut += frames.length;
+    this.#ws.send(frames, BINARY);
+  }
 }

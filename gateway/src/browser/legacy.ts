@@ -25,7 +25,7 @@ import type { TokenVerifier } from '../access/token.js';
 import type { Logger } from '../log.js';
 import { startHeartbeat } from '../net/heartbeat.js';
 import { closeSocket } from '../net/ws-close.js';
-import { newPhoneStats, sendAudioOrDrop } from './audio-out.js';
+import { AudioOut, type PhoneStats } from './audio-out.js';
 import type { Phone, PhoneEvents } from './phone.js';
 import { TokenLifetime, type TokenLapse } from './token-lifetime.js';
 
@@ -110,8 +110,12 @@ export class LegacySession extends EventEmitter<PhoneEvents> implements Phone {
   readonly remoteAddress: string | undefined;
   readonly userAgent: string | undefined;
   readonly log: Logger;
+  /** Audio towards the webphone, 20 ms a message as GoAstGateway sent it, and its counters. */
+  readonly #out: AudioOut;
   /** Counters (no per-frame logging); `framesIn` counts whole frames relayed. */
-  readonly stats = newPhoneStats();
+  get stats(): PhoneStats {
+    return this.#out.stats;
+  }
   /** The webphone speaks slin16 only: a call in another codec does not ring it (the gateway never transcodes). */
   readonly formats: readonly WireFormat[] = [LEGACY_FORMAT];
   readonly #ws: WebSocket;
@@ -143,6 +147,7 @@ export class LegacySession extends EventEmitter<PhoneEvents> implements Phone {
   constructor(ws: WebSocket, options: LegacySessionOptions) {
     super();
     this.#ws = ws;
+    this.#out = new AudioOut(ws);
     this.#options = options;
     this.extension = options.extension;
     this.remoteAddress = options.remoteAddress;
@@ -213,7 +218,7 @@ export class LegacySession extends EventEmitter<PhoneEvents> implements Phone {
 
   /** Audio towards the phone; a phone that does not keep up loses frames rather than growing our memory (false). */
   sendAudio(frames: Buffer): boolean {
-    return this.#phase === 'ready' && sendAudioOrDrop(this.#ws, frames, LEGACY_FORMAT, this.stats);
+    return this.#phase === 'ready' && this.#out.send(frames, LEGACY_FORMAT);
   }
 
   /**
@@ -286,7 +291,7 @@ export class LegacySession extends EventEmitter<PhoneEvents> implements Phone {
     }
     data.copy(this.#partial, 0, wholeBytes - held);
     this.#partialBytes = total - wholeBytes;
-    this.stats.framesIn += wholeBytes / FRAME_BYTES;
+    this.#out.stats.framesIn += wholeBytes / FRAME_BYTES;
     this.emit('audio', frames);
   }
 

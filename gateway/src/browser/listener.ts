@@ -11,7 +11,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocketServer } from 'ws';
-import { CLOSE, MAX_CONTROL_MESSAGE_BYTES, SUBPROTOCOL } from '@gag/sdk/protocol';
+import { CLOSE, MAX_CONTROL_MESSAGE_BYTES, SUBPROTOCOL, type PacketMs } from '@gag/sdk/protocol';
 import type { IpAcl } from '../access/ip-acl.js';
 import type { TokenClaims, TokenVerifier } from '../access/token.js';
 import { TokenError } from '../errors.js';
@@ -37,6 +37,8 @@ export interface BrowserPolicy {
   readonly verify: TokenVerifier;
   /** Connections before login and sessions per extension and per token (browser/admission.ts). */
   readonly limits: LimitsConfig;
+  /** Audio per message with gag.v1 browsers (`browser_packet_ms`), for sessions opened from now on. */
+  readonly packetMs: PacketMs;
 }
 
 /** What the browser listener needs: the current policy and where new phones go. */
@@ -108,6 +110,7 @@ export class BrowserListener {
         userAgent: req.headers['user-agent'],
         ...(this.#options.heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs: this.#options.heartbeatIntervalMs }),
         ...(this.#options.features === undefined ? {} : { features: this.#options.features }),
+        packetMs: policy.packetMs,
         ...(this.#options.onRefused === undefined ? {} : { onAuthFailure: this.#options.onRefused }),
         admit: (extension, token) => {
           const place = this.#admission.admitSession(token, this.#options.registry.phonesFor(extension).length);

@@ -10,6 +10,7 @@ import type { RawData, WebSocket } from 'ws';
 import {
   CLOSE,
   DEFAULT_WIRE_FORMAT,
+  FRAME_MS,
   HELLO_TIMEOUT_MS,
   IllegalTransitionError,
   WIRE_FORMATS,
@@ -21,6 +22,7 @@ import {
   tokenRefusalReason,
   type ClientMessage,
   type CloseName,
+  type PacketMs,
   type ServerMessage,
   type WireFormat,
 } from '@gag/sdk/protocol';
@@ -29,7 +31,7 @@ import { TokenError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { startHeartbeat } from '../net/heartbeat.js';
 import { closeSocket } from '../net/ws-close.js';
-import { newPhoneStats, sendAudioOrDrop } from './audio-out.js';
+import { AudioOut, type PhoneStats } from './audio-out.js';
 import type { Phone, PhoneEvents } from './phone.js';
 import { TokenLifetime, type TokenLapse } from './token-lifetime.js';
 
@@ -62,6 +64,8 @@ export interface BrowserSessionOptions {
   readonly heartbeatIntervalMs?: number;
   /** Optional features to list in `welcome` (read when the token is accepted). */
   readonly features?: () => readonly string[];
+  /** Audio per message both ways (`browser_packet_ms`, told in `welcome`); 20 by default. */
+  readonly packetMs?: PacketMs;
   /** A token was refused, with the refusal's reason (counted, never the token). */
   readonly onAuthFailure?: (reason: string) => void;
   /**
@@ -85,9 +89,9 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
   readonly connectedAtMs = Date.now();
   readonly remoteAddress: string | undefined;
   readonly userAgent: string | undefined;
-  /** Counters (no per-frame logging). */
-  readonly stats = newPhoneStats();
   readonly #ws: WebSocket;
+  /** Audio towards the browser, in packets of `packetMs`, and the counters (no per-frame logging). */
+  readonly #out: AudioOut;
   readonly #options: BrowserSessionOptions;
   #log: Logger;
   #extension: string | undefined;
@@ -109,6 +113,7 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
   constructor(ws: WebSocket, options: BrowserSessionOptions) {
     super();
     this.#ws = ws;
+    this.#out = new AudioOut(ws, options.packetMs);
     this.#options = options;
     this.remoteAddress = options.remoteAddress;
     this.userAgent = options.userAgent;
@@ -118,6 +123,11 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
     ws.on('message', (data, isBinary) => this.#onMessage(data as Buffer, isBinary));
     ws.on('close', (code) => this.#onClose(code));
     ws.on('error', (err) => this.#log.warn({ err: err.message }, 'browser socket error'));
+  }
+
+  /** Counters (no per-frame logging). */
+  get stats(): PhoneStats {
+    return this.#out.stats;
   }
 
   /** The extension from the token; set once `ready` has fired. */
@@ -165,14 +175,15 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
   /** The call's word on the codec this phone talks in: audio lengths are checked against it. */
   talkingIn(format: WireFormat | undefined): void {
     this.#talkingFormat = format;
-    if (format !== undefined) this.#lastFormat = format;
+    if (format !== undefined) return void (this.#lastFormat = format);
+    this.#out.flush(); // the call's last frames, held for a packet that will not fill
     // The call a lapsed token was allowed to finish is over (its `ended` is sent): now the session ends.
-    else if (this.#lifetime?.lapsed === true) queueMicrotask(() => this.#endLapsed());
+    if (this.#lifetime?.lapsed === true) queueMicrotask(() => this.#endLapsed());
   }
 
   /** Send audio. A browser that does not keep up loses frames rather than growing our memory; false then. */
   sendAudio(frames: Buffer): boolean {
-    return this.#phase === 'ready' && sendAudioOrDrop(this.#ws, frames, this.#lastFormat, this.stats);
+    return this.#phase === 'ready' && this.#out.send(frames, this.#lastFormat);
   }
 
   /** Close this connection with one of our close codes and a short reason. */
@@ -226,7 +237,7 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
     if (count === 0) {
       return this.close('BAD_AUDIO_FRAME', `audio must be whole ${frameBytesOf(format)}-byte frames of ${format}, got ${frames.length} bytes`);
     }
-    this.stats.framesIn += count;
+    this.#out.stats.framesIn += count;
     this.emit('audio', frames);
   }
 
@@ -250,6 +261,7 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
         extension: claims.extension,
         ...(features.length === 0 ? {} : { features: [...features] }),
         tokenExpiresAt: claims.expiresAtMs,
+        packetMs: this.#options.packetMs ?? FRAME_MS,
       });
       this.#log.info({ ip: this.remoteAddress }, 'browser online');
       this.emit('ready');

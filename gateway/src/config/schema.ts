@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import * as v from 'valibot';
+import { PACKET_TIMES_MS } from '@gag/sdk/protocol';
 import { LOG_LEVELS } from '../log.js';
 import { isIpRule, isLoopback, parseListenAddress } from './address.js';
 
@@ -128,6 +129,8 @@ export const GatewaySchema = v.pipe(
     caller_number_variable: v.optional(ChannelVariable, 'GAG_CALLER_NUM'),
     /** Channel variable carrying the caller's name. */
     caller_name_variable: v.optional(ChannelVariable, 'GAG_CALLER_NAME'),
+    /** Audio per message towards gag.v1 browsers, ms (20, 40 or 60): fewer messages cost less CPU and add latency (docs/performance.md#packet-time). */
+    browser_packet_ms: v.optional(v.picklist(PACKET_TIMES_MS, 'must be 20, 40 or 60 (ms of audio in each message to and from gag.v1 browsers)'), 20),
     /** Accept plain ws:// on a non-loopback `browser_addr` (behind a TLS-terminating proxy). */
     allow_insecure_browser: v.optional(v.boolean(), false),
     /** HTTP Basic user Asterisk must send (`username` in websocket_client.conf); set with `asterisk_password`. */

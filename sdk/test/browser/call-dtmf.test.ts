@@ -34,7 +34,7 @@ function talkingCall(outOfBand: boolean): { call: Call; sent: ArrayBuffer[]; key
       sent.push(frame.slice(0)); // the buffer goes back to the worklet's pool after this call
       return true;
     },
-    forget: () => undefined,
+    packetMs: () => 20, forget: () => undefined,
     measureRtt: () => Promise.resolve(null),
   };
   const call = new Call({ type: 'incoming', callId: 'c1', extension: '2001', callerNumber: null, callerName: null, group: null }, transport);

@@ -40,7 +40,7 @@ function talkingCall(): { call: Call; sent: ArrayBuffer[]; controls: string[]; p
       call.play(reply.buffer);
       return sent.length % 10 !== 0; // every tenth frame: the connection was backed up
     },
-    forget: () => undefined,
+    packetMs: () => 20, forget: () => undefined,
     measureRtt: (_timeoutMs, signal) => {
       pings.push(signal);
       return Promise.resolve(RTT_MS);

@@ -163,7 +163,7 @@ describe("the README's device-settings example (examples/devices.ts)", () => {
     expect([...select.options].map((o) => o.text)).toEqual(expect.arrayContaining(['Fake Default Audio Input', 'Fake Audio Input 1', 'Fake Audio Input 2']));
     expect(select.value).toBe(two.deviceId);
 
-    const transport = { sendControl: () => undefined, sendDtmf: () => false, sendAudio: () => true, forget: () => undefined, measureRtt: async () => null };
+    const transport = { sendControl: () => undefined, sendDtmf: () => false, sendAudio: () => true, packetMs: () => 20 as const, forget: () => undefined, measureRtt: async () => null };
     const call = new Call({ type: 'incoming', callId: 'c1', extension: '2001', callerNumber: null, callerName: null, group: null }, transport);
     client.emit('incoming', call);
     expect(call.volume).toBe(0.5);

@@ -1,0 +1,62 @@
+/**
+ * Ours against the floor (issue #16): each of our relay lines beside the bare relay's at the same
+ * N, as CPU per call-second ÷ the floor's, p99 added latency against the floor's, losses and
+ * memory, with the targets beside them. Printed, never asserted.
+ * @packageDocumentation
+ */
+import type { RelayResult } from './relay-bench.js';
+import { num, table } from './report.js';
+
+/** Targets of issue #16, against the bare relay over wss at 20 ms. */
+export const FLOOR_TARGETS = {
+  /** Ours at 20 ms packets ≤ this × the floor's CPU per call-second. */
+  ratio20: 1.05,
+  /** Ours at 40 ms packets ≤ this × the floor's (at 20 ms). */
+  ratio40: 0.65,
+  rssPerCallBytes: 100_000,
+  idleRssBytes: 70 * 1024 * 1024,
+} as const;
+
+const MIB = 1024 * 1024;
+const p99Of = (r: RelayResult): number => Math.max(r.toBrowser.latencyMs.p99, r.toAsterisk.latencyMs.p99);
+
+function verdict(r: RelayResult, floor: RelayResult): string {
+  const misses: string[] = [];
+  const target = r.variant.packetMs === 20 ? FLOOR_TARGETS.ratio20 : FLOOR_TARGETS.ratio40;
+  if (r.variant.browserLeg === 'wss' && !(r.gateway.cpuMsPerCallSecond / floor.gateway.cpuMsPerCallSecond <= target)) misses.push('CPU');
+  if (r.variant.packetMs === 20 && !(p99Of(r) <= p99Of(floor))) misses.push('p99');
+  if (r.toBrowser.lost + r.toAsterisk.lost > 0) misses.push('lost');
+  if (!(r.gateway.rssPerCallBytes <= FLOOR_TARGETS.rssPerCallBytes)) misses.push('RSS/call');
+  if (!(r.gateway.rssIdleBytes <= FLOOR_TARGETS.idleRssBytes)) misses.push('idle RSS');
+  return misses.length === 0 ? 'met' : `MISS: ${misses.join(', ')}`;
+}
+
+export function relayFloorTable(results: readonly RelayResult[]): string {
+  const floors = new Map(results.filter((r) => r.variant.relay === 'bare').map((r) => [r.calls, r]));
+  if (floors.size === 0) return '\n## Ours ÷ the bare relay\n(no bare relay run: nothing to compare with)';
+  const headers = ['relay', 'calls (N)', 'CPU (ms/call·s)', 'ours ÷ floor', 'target', 'p99 added ms (ours / floor)', 'lost frames', 'RSS/call (KB)', 'idle RSS (MiB)', 'vs targets'];
+  const rows = results.map((r) => {
+    const floor = floors.get(r.calls);
+    const ratio = floor === undefined ? NaN : r.gateway.cpuMsPerCallSecond / floor.gateway.cpuMsPerCallSecond;
+    const target = r.variant.relay === 'bare' || r.variant.browserLeg === 'ws' ? '' : `≤ ${r.variant.packetMs === 20 ? FLOOR_TARGETS.ratio20 : FLOOR_TARGETS.ratio40}`;
+    return [
+      r.label,
+      String(r.calls),
+      num(r.gateway.cpuMsPerCallSecond, 2),
+      num(ratio, 2),
+      target,
+      `${num(p99Of(r), 2)} / ${floor === undefined ? '–' : num(p99Of(floor), 2)}`,
+      String(r.toBrowser.lost + r.toAsterisk.lost),
+      num(r.gateway.rssPerCallBytes / 1000, 0),
+      num(r.gateway.rssIdleBytes / MIB, 1),
+      r.variant.relay === 'bare' || floor === undefined ? '(floor)' : verdict(r, floor),
+    ];
+  });
+  const notes = [
+    `Targets (issue #16): over wss at 20 ms packets ours ≤ ${FLOOR_TARGETS.ratio20} × the floor's CPU per call-second; at 40 ms ≤ ${FLOOR_TARGETS.ratio40} × the floor (at 20 ms);`,
+    `p99 added latency (worse direction) ≤ the floor's at 20 ms; 0 frames lost; RSS ≤ ${FLOOR_TARGETS.rssPerCallBytes / 1000} KB per call above idle; idle ≤ ${FLOOR_TARGETS.idleRssBytes / MIB} MiB.`,
+    '- floor = ../shared/bench/bare-relay.mjs (GoAstGateway\'s protocol, wss), run in the same bench run, right before ours, with the same generator.',
+    '- 40/60 ms packets add latency by design (the gateway waits for the second frame towards the browser; the SDK for its second frame towards Asterisk): see docs/performance.md.',
+  ];
+  return `${table('Ours ÷ the bare relay (the floor), same run, same generator', headers, rows)}\n${notes.join('\n')}`;
+}
