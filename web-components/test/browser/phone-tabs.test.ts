@@ -63,7 +63,7 @@ class StandInClient extends GagClient {
       sendControl: (m) => void this.sent.push(m),
       sendDtmf: () => false,
       sendAudio: () => false,
-      forget: (id) => void this.#calls.delete(id),
+      packetMs: () => 20, forget: (id) => void this.#calls.delete(id),
       measureRtt: () => Promise.resolve(null),
     });
     this.#calls.set(callId, call);
