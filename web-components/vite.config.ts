@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { defaultClientConditions, defineConfig } from 'vite';
 import { workletPlugin } from '../sdk/build/worklet-plugin.js';
 import { lazyCallMedia } from './build/lazy-call-media.js';
+import { lazyFiles } from './build/lazy-files.js';
 import { tightTemplates } from './build/tight-templates.js';
 
 /**
@@ -10,7 +11,10 @@ import { tightTemplates } from './build/tight-templates.js';
  *   /gag-phone.js. What only a call needs is in files of their own next to it, loaded from the
  *   script's own address: the SDK's call media (`call-media.<hash>.js`, when a call rings) and the
  *   audio worklet (`processors.worklet.<hash>.js`, when it is answered). Together they would be
- *   a third of the script's gzipped bytes; an idle phone on a CRM page does not need them.
+ *   a third of the script's gzipped bytes; an idle phone on a CRM page does not need them. So are
+ *   the keypad and audio panel (`call-panels.<hash>.js`, when a call rings), and the words of each
+ *   language (`labels-<lang>.<hash>.js`, at start: a page downloads only its own language):
+ *   build/lazy-files.ts.
  * - `--mode esm`: `dist/esm/gag-phone.js` for bundlers, an ES module with lit left as an import
  *   (a dependency the app's bundler shares) and the SDK with its worklet inlined (no file to serve).
  * Both minify the element's style sheet (src/gag-phone.css) as written: `light-dark()` stays, as in
@@ -48,7 +52,7 @@ export default defineConfig(({ mode }) =>
         },
       }
     : {
-        plugins: [workletPlugin({ emit: 'file' }), lazyCallMedia(), tightTemplates()],
+        plugins: [workletPlugin({ emit: 'file' }), lazyCallMedia(), lazyFiles(), tightTemplates()],
         resolve,
         build: {
           outDir: 'dist',

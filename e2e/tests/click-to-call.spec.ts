@@ -14,7 +14,7 @@ test('the dialer calls out by callback: Asterisk rings the page back, it answers
 
   // The call back is the user's own: it shows the number dialled and answers by itself, no Answer button.
   await phone.expectTalking();
-  await expect(phone.element.getByText('0312345678')).toBeVisible();
+  await expect(phone.element.getByText('03-1234-5678')).toBeVisible();
   await expect(phone.button('answer')).toHaveCount(0);
   await callBack.answered;
   await phone.expectAudio({ hz: 440, dbfs: TONE_DBFS });

@@ -39,7 +39,7 @@ const TEXT = {
     callerHangup: 'The caller hung up',
     micBlocked: /^The microphone is blocked for this site\. .*allow the microphone, then answer again\.$/,
     unreachable: /^Cannot reach the phone server\. Retrying…/,
-    token: /^Sign-in to the phone server was refused.*Sign in again; if this keeps happening, ask your administrator\.$/,
+    token: /^The phone server does not accept this site's sign-in: it is signed with another key\. Administrator: .*jwt_secret/,
     outdated: /^The phone was updated: reload the page/,
     reload: 'Reload the page',
   },
@@ -61,7 +61,7 @@ const TEXT = {
     callerHangup: '発信者が切断しました',
     micBlocked: /^このサイトではマイクがブロックされています。.*マイクを許可し、もう一度応答してください。$/,
     unreachable: /^電話サーバに接続できません。再試行しています…/,
-    token: /^電話サーバへのサインインが拒否されました。.*管理者に連絡してください。$/,
+    token: /^電話サーバがこのサイトのサインインを受け付けません.*jwt_secret/,
     outdated: /^電話機が更新されました。ページを再読み込みしてください。$/,
     reload: 'ページを再読み込み',
   },
@@ -124,7 +124,7 @@ for (const { lang, theme } of CASES) {
 
     const call = await asterisk.call('2001', { from: '0312345678', name: t.callerName, play: 440 });
     await expect(phone.getByRole('status')).toHaveText(t.ringing);
-    await expect(phone.getByText('0312345678')).toBeVisible();
+    await expect(phone.getByText('03-1234-5678')).toBeVisible();
     await expect(phone.getByText(t.callerName)).toBeVisible();
     await expect(phone.getByRole('button', { name: t.answer })).toBeFocused();
     await expectNoViolations(page, 'ringing');

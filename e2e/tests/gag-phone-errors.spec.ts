@@ -24,7 +24,7 @@ test('a page older than the gateway, whose call code is gone, says the phone was
   await phone.expectRinging({ from: '0312345678' });
   await phone.button('answer').click();
   await expect(phone.element.getByRole('alert')).toHaveText(/The phone was updated.*reload the page/i);
-  expect(await errorsOf(page)).toEqual([{ code: 'GAG_OUTDATED', message: expect.stringMatching(/updated/) }]);
+  expect(await errorsOf(page)).toEqual([{ code: 'GAG_OUTDATED', message: expect.stringMatching(/updated/), reason: expect.stringMatching(/is gone/) }]);
   await call.hangup();
 
   await page.unroute(CALL_MEDIA);
@@ -46,7 +46,7 @@ test('a gone audio worklet says the same, not that the microphone is busy', asyn
   await phone.expectRinging({ from: '0312345678' });
   await phone.button('answer').click();
   await expect(phone.element.getByRole('alert')).toHaveText(/The phone was updated.*reload the page/i);
-  expect(await errorsOf(page)).toEqual([{ code: 'GAG_OUTDATED', message: expect.stringMatching(/updated/) }]);
+  expect(await errorsOf(page)).toEqual([{ code: 'GAG_OUTDATED', message: expect.stringMatching(/updated/), reason: expect.stringMatching(/is gone/) }]);
 });
 
 test('call code that cannot be downloaded says to check the network; answering again once it can works', async ({ page, phone, asterisk }) => {
@@ -86,7 +86,7 @@ test('while the gateway cannot be reached the page hears gag-error once, not at 
   await expect.poll(() => attempts, { timeout: 10_000 }).toBeGreaterThanOrEqual(4);
   await expect(second.getByRole('alert')).toHaveText(/Cannot reach the phone server/);
   expect(await page.evaluate(() => (window as unknown as { __secondErrors: unknown[] }).__secondErrors)).toEqual([
-    { code: 'GAG_NOT_CONNECTED', message: expect.stringMatching(/Cannot reach/) },
+    { code: 'GAG_NOT_CONNECTED', message: expect.stringMatching(/Cannot reach/), reason: expect.stringMatching(/unreachable/) },
   ]);
 
   gag.network.restore();

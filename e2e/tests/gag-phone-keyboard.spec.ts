@@ -75,10 +75,10 @@ async function hideTab(page: Page): Promise<void> {
 const notificationLog = (page: Page): Promise<NotificationLog> =>
   page.evaluate(() => (window as unknown as { __notifications: NotificationLog }).__notifications);
 
-test('keyboard only: the focus is on Answer when a call rings, Enter answers, the keypad sends keys typed on the keyboard, Space on Hang up ends the call', async ({ page, gag, asterisk }) => {
+test('keyboard only: with the focus in the phone, the focus is on Answer when a call rings, Enter answers, the keypad sends keys typed on the keyboard, Space on Hang up ends the call and leaves a visible focus in the phone', async ({ page, gag, asterisk }) => {
   await openCrm(page, gag, '');
   const phone = page.locator('gag-phone');
-  await page.locator('#notes').focus();
+  await phone.getByRole('textbox', { name: 'Number to call' }).focus();
 
   const call = await asterisk.call('2001', { from: '0312345678', name: 'Emily Carter' });
   const answer = phone.getByRole('button', { name: 'Answer' });
@@ -111,7 +111,37 @@ test('keyboard only: the focus is on Answer when a call rings, Enter answers, th
   await call.expectHangup();
   await expect(phone.getByText('Call ended')).toBeVisible();
   await expect(phone.getByRole('status')).toHaveText('Ready');
-  await expect(phone.getByRole('group', { name: 'Phone' }), 'the focus stays in the phone').toBeFocused();
+  const box = phone.getByRole('group', { name: 'Phone' });
+  await expect(box, 'the focus stays in the phone').toBeFocused();
+  expect(await box.evaluate((e) => getComputedStyle(e).outlineStyle), 'where the focus is can be seen').toBe('solid');
+});
+
+test('a call ringing while the agent types in the page leaves the focus and every keystroke in the page: nothing is answered or hung up', async ({ page, gag, asterisk }) => {
+  await openCrm(page, gag, '');
+  const phone = page.locator('gag-phone');
+  const notes = page.locator('#notes');
+  await notes.focus();
+  await page.keyboard.type('Customer asks about ');
+  const call = await asterisk.call('2001', { from: '0312345678', name: 'Emily Carter' });
+  await expect(phone.getByRole('button', { name: 'Answer' })).toBeVisible();
+  await expect(phone.locator('[aria-live=assertive]'), 'the ring is announced (a live region)').toContainText('Emily Carter');
+  await page.keyboard.type('the invoice sent on 3 May. ');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('More text');
+  await expect(notes).toBeFocused();
+  await expect(notes).toHaveValue('Customer asks about the invoice sent on 3 May. More text');
+  await expect(phone.getByRole('status')).toHaveText('Incoming call');
+  expect(call.state, 'still ringing: no space or Enter reached the phone').toBe('ringing');
+  expect(call.commands).not.toContain('ANSWER');
+
+  // A click answers; the focus still stays where the agent types.
+  await phone.getByRole('button', { name: 'Answer' }).click();
+  await call.expectAnswered();
+  await notes.focus();
+  await page.keyboard.type(' and space');
+  await expect(phone.getByRole('status')).toHaveText('In call');
+  expect(call.state).toBe('up');
+  await call.hangup();
 });
 
 test('Escape rejects a ringing call while the focus is in the phone; a focus elsewhere leaves it ringing', async ({ page, gag, asterisk }) => {
@@ -185,7 +215,7 @@ test('with `tel-links`, a tel: link followed with Enter dials its number through
   const originate = await gag.ami.nextOriginate();
   expect(originate).toMatchObject({ channel: 'Local/2001@inhouse', exten: '0312345678' });
   const callBack = await originate.call;
-  await expect(page.locator('gag-phone').getByText('Calling 0312345678')).toBeVisible();
+  await expect(page.locator('gag-phone').getByText(/^(Calling )?03-1234-5678$/)).toBeVisible();
   await callBack?.hangup();
 });
 
@@ -206,7 +236,7 @@ test('a call ringing while the tab is hidden shows a desktop notification with t
   await hideTab(page);
   await page.locator('#notes').focus();
   call = await asterisk.call('2001', { from: '0312345678', name: 'Emily Carter' });
-  await expect.poll(async () => (await notificationLog(page)).shown).toEqual([{ title: 'Incoming call', body: '0312345678\nEmily Carter', tag: expect.any(String), closed: false }]);
+  await expect.poll(async () => (await notificationLog(page)).shown).toEqual([{ title: 'Incoming call', body: '03-1234-5678\nEmily Carter', tag: expect.any(String), closed: false }]);
   await page.locator('#notes').focus();
   await page.evaluate(() => (window as unknown as { __instances: Notification[] }).__instances[0]!.dispatchEvent(new Event('click')));
   expect((await notificationLog(page)).focused).toBe(1);
@@ -222,17 +252,24 @@ test('a call ringing while the tab is hidden shows a desktop notification with t
   await expect.poll(async () => (await notificationLog(page)).shown[1]?.closed).toBe(true);
 });
 
-test('the notification permission is asked only when the user clicks "Turn on desktop notifications"', async ({ page, gag, asterisk }) => {
+test('"Turn on desktop notifications" is offered after a missed call, not in the idle phone, and the permission is asked only when the user clicks it', async ({ page, gag, asterisk }) => {
   await page.addInitScript(recordNotifications);
   await openCrm(page, gag, '');
   const phone = page.locator('gag-phone');
+  const notify = phone.getByRole('button', { name: 'Turn on desktop notifications' });
+  await expect(notify, 'the idle phone does not nag').toHaveCount(0);
   const call = await asterisk.call('2001', { from: '0312345678' });
   await phone.getByRole('button', { name: 'Answer' }).click();
   await call.expectAnswered();
   await phone.getByRole('button', { name: 'Hang up' }).click();
   await call.expectHangup();
   expect((await notificationLog(page)).requests, 'no prompt from answering or hanging up').toBe(0);
+  await expect(notify, 'nothing missed: nothing offered').toHaveCount(0);
 
-  await phone.getByRole('button', { name: 'Turn on desktop notifications' }).click();
+  await gag.configure({ config: { ring_timeout_ms: 1_000 } });
+  const missed = await asterisk.call('2001', { from: '0312345678' });
+  await expect(phone.getByText('Missed call')).toBeVisible();
+  await expect.poll(() => missed.state).toBe('ended');
+  await notify.click();
   await expect.poll(async () => (await notificationLog(page)).requests).toBe(1);
 });

@@ -34,7 +34,7 @@ test('of two tabs only one rings; Answer here takes the call with its audio; clo
   const call = await asterisk.fake.call(`ws-ext-${EXTENSION}`, { params: { from: '0312345678', name: 'Tanaka' } });
   await expect(answer(first)).toBeVisible();
   await expect(phoneOf(second).getByText('Ringing in another tab')).toBeVisible();
-  await expect(phoneOf(second).getByText('0312345678')).toBeVisible();
+  await expect(phoneOf(second).getByText('03-1234-5678')).toBeVisible();
   await expect(phoneOf(second).getByText('Tanaka')).toBeVisible();
   await expect(answer(second)).toHaveCount(0);
   expect(sessions()).toBe(1);
@@ -66,7 +66,7 @@ test('of two tabs only one rings; Answer here takes the call with its audio; clo
   await expect(readyHere(first)).toBeVisible();
   await expect.poll(sessions).toBe(1);
   const next = await asterisk.fake.call(`ws-ext-${EXTENSION}`, { params: { from: '0399998888' } });
-  await expect(phoneOf(first).getByText('0399998888')).toBeVisible();
+  await expect(phoneOf(first).getByText('03-9999-8888')).toBeVisible();
   await answer(first).click();
   await next.answered;
   await next.hangup();
@@ -154,7 +154,7 @@ test("a tel: link clicked in a tab that does not hold the phone dials through th
   if (callBack === undefined) throw new Error('the fake AMI did not ring the extension back');
   await callBack.answered; // by itself, in the tab holding the phone
   await expect(phoneOf(first).getByText('In call', { exact: true })).toBeVisible();
-  await expect(phoneOf(first).getByText('0312345678')).toBeVisible();
+  await expect(phoneOf(first).getByText('03-1234-5678')).toBeVisible();
   await expect(phoneOf(second).getByText('In a call in another tab')).toBeVisible();
   await expect(phoneOf(second).getByRole('alert')).toHaveCount(0);
   await callBack.hangup();

@@ -24,7 +24,7 @@ const CASES = {
     talking: '通話中',
     mute: 'ミュート',
     hangup: '切断',
-    caller: { id: 'tanaka', number: '0312345678', name: '田中 一郎', shown: '田中 一郎 (03-1234-5678)' },
+    caller: { id: 'tanaka', number: '0312345678', written: '03-1234-5678', name: '田中 一郎', shown: '田中 一郎 (03-1234-5678)' },
     pop: { ringing: '着信中: ', talking: '通話中: ', ended: '通話終了: ' },
   },
   en: {
@@ -34,7 +34,7 @@ const CASES = {
     talking: 'In call',
     mute: 'Mute',
     hangup: 'Hang up',
-    caller: { id: 'carter', number: '0355550100', name: 'Emily Carter', shown: 'Emily Carter (03-5555-0100)' },
+    caller: { id: 'carter', number: '0355550100', written: '03-5555-0100', name: 'Emily Carter', shown: 'Emily Carter (03-5555-0100)' },
     pop: { ringing: 'Incoming call: ', talking: 'In call: ', ended: 'Call ended: ' },
   },
 } as const;
@@ -75,7 +75,7 @@ for (const lang of ['ja', 'en'] as const) {
 
     const call = await asterisk.fake.call('ws-ext-2001', { params: { from: t.caller.number, name: t.caller.name } });
     await expect(phone.getByRole('status')).toContainText(t.ringing);
-    await expect(phone.getByText(t.caller.number)).toBeVisible();
+    await expect(phone.getByText(t.caller.written)).toBeVisible();
     await expect(phone.getByText(t.caller.name)).toBeVisible();
     await expect(phone.getByRole('button', { name: t.answer })).toBeFocused();
     await expect(record).toHaveAttribute('data-customer', t.caller.id);

@@ -35,7 +35,7 @@ export async function closeError(url: string, code: number, reason: string, open
   }
   if (reason !== '') return new GagError('GAG_NOT_CONNECTED', reason);
   if (code === CLOSE_NO_STATUS && !opened && (await answersHttp(url))) {
-    return new GagError('GAG_REFUSED', `the gateway refused this page (${globalThis.location?.origin ?? '?'}): add it to allowed_origins, or the browser's address to allowed_browser_ips`);
+    return new GagError('GAG_REFUSED', `the gateway refused this page's origin (allowed_origins) or address (allowed_browser_ips)`);
   }
-  return new GagError('GAG_NOT_CONNECTED', `connection closed (${code}): gateway unreachable`);
+  return new GagError('GAG_NOT_CONNECTED', `gateway unreachable (${code})`);
 }

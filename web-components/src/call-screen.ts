@@ -1,6 +1,7 @@
 /**
  * The call on `<gag-phone>`'s screen, from its ring to the note that says how it ended: focus on
- * Answer, the desktop notification while the tab is hidden, the timer, the controls, and the
+ * Answer (unless the user is busy elsewhere on the page), the desktop notification while the tab
+ * is hidden, the timer, the controls, and the
  * `gag-incoming`, `gag-answered`, `gag-dtmf` and `gag-ended` events.
  * @packageDocumentation
  */
@@ -10,7 +11,8 @@ import { CallControls } from './call-controls.js';
 import { fill } from './call-view.js';
 import { callDetail, gagEvent, type CallDetail } from './events.js';
 import type { Labels } from './labels/en.js';
-import { RingNotice, type CallNotice } from './notifications.js';
+import type { CallNotice } from './notifications.js';
+import { RingNotice } from './ring-notice.js';
 
 /** How long the reason of the last call stays on screen. */
 const ENDED_NOTE_MS = 5_000;
@@ -28,6 +30,19 @@ export interface CallScreenHooks {
   clearError(): void;
   /** Focus the element `selector` names in the phone, once it is rendered. */
   focus(selector: string): void;
+  /** A phone number as the page wants it written (`format-number`). */
+  formatNumber(number: string): string;
+}
+
+/**
+ * Whether a ring may move the focus to Answer: only when the focus is in the phone or nowhere in
+ * particular (the page's body). An agent typing in the CRM page keeps the focus, so the next
+ * space or Enter is still typed, not an answer; the ring is announced (the caller's live region,
+ * the notification) and Alt+Shift+Y, a click, or Tab into the phone answers.
+ */
+function mayTakeFocus(host: HTMLElement): boolean {
+  const active = document.activeElement;
+  return active === null || active === document.body || active === document.documentElement || active === host;
 }
 
 /**
@@ -44,6 +59,7 @@ export class CallScreen {
   readonly #ringNotice: RingNotice;
   #call: Call | undefined;
   #endedNote = '';
+  #endedReason: EndReason | undefined;
   #tick: ReturnType<typeof setInterval> | undefined;
   #endedTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -51,7 +67,7 @@ export class CallScreen {
     this.#host = host;
     this.#hooks = hooks;
     this.controls = new CallControls(host, { call: () => this.#call, answer: () => void this.answer(), fail: hooks.fail, focus: hooks.focus });
-    this.#ringNotice = new RingNotice(host, () => this.#notice());
+    this.#ringNotice = new RingNotice(host, () => this.#notice(), () => this.controls.panels?.notifyIfHidden);
   }
 
   /** The call ringing or in progress. */
@@ -64,6 +80,18 @@ export class CallScreen {
     return this.#endedNote;
   }
 
+  /** Why the last call ended, while its note is on screen. */
+  get endedReason(): EndReason | undefined {
+    return this.#endedNote === '' ? undefined : this.#endedReason;
+  }
+
+  /** The note of the last call goes (something new happens: a dial, a new error). */
+  clearNote(): void {
+    clearTimeout(this.#endedTimer);
+    this.#endedNote = '';
+    this.#host.requestUpdate();
+  }
+
   /** A call rings here, or the call back of the user's own click-to-call (it answers itself). */
   show(call: Call): void {
     if (this.#call !== undefined) return call.reject();
@@ -72,6 +100,7 @@ export class CallScreen {
     this.#endedNote = '';
     this.controls.reset();
     this.#call = call;
+    void this.controls.load().then(() => this.#ringNotice.show());
     this.#hooks.view('ringing');
     call.on('accepted', () => {
       this.#ringNotice.close();
@@ -87,7 +116,7 @@ export class CallScreen {
     this.#host.dispatchEvent(gagEvent('gag-incoming', detail));
     // Only the call back of this page's own dial answers by itself; one started elsewhere rings.
     if (call.dialedHere || this.#hooks.answersHere(call)) return void this.answer();
-    this.#hooks.focus('.answer');
+    if (mayTakeFocus(this.#host)) this.#hooks.focus('.answer');
     this.#ringNotice.show();
   }
 
@@ -111,6 +140,7 @@ export class CallScreen {
   drop(): void {
     this.#call?.removeAllListeners();
     this.#clear();
+    this.#endedNote = ''; // about a connection that is gone: it must not stay under "Offline"
   }
 
   #onEnded(detail: CallDetail, reason: EndReason): void {
@@ -118,6 +148,7 @@ export class CallScreen {
     this.#clear();
     this.#hooks.view(undefined);
     this.#endedNote = this.#hooks.labels().ended[reason];
+    this.#endedReason = reason;
     this.#hooks.clearError(); // about this call (its microphone, its keys): over with it
     this.#endedTimer = setTimeout(() => {
       this.#endedNote = '';
@@ -141,7 +172,7 @@ export class CallScreen {
     const call = this.#call;
     if (call?.state !== 'ringing' || call.dialedHere) return undefined;
     const t = this.#hooks.labels();
-    const body = [call.callerNumber ?? t.unknownCaller, call.callerName, call.group && fill(t.group, call.group)];
+    const body = [call.callerNumber == null ? t.unknownCaller : this.#hooks.formatNumber(call.callerNumber), call.callerName, call.group && fill(t.group, call.group)];
     return { title: t.ringing, body: body.filter(Boolean).join('\n'), tag: call.id, onClick: () => this.#hooks.focus('.answer') };
   }
 }

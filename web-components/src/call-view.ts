@@ -1,24 +1,12 @@
 /**
  * What `<gag-phone>` shows of a call: who it is, and the buttons for its state (Answer and Reject
- * while it rings; Mute, Keypad, Audio and Hang up in the call).
+ * while it rings; Hang up, and in the call Mute, Keypad and Audio from talking-controls.ts).
  * @packageDocumentation
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Call } from '@gag/sdk';
 import type { Labels } from './labels/en.js';
 import { SHORTCUTS } from './shortcuts.js';
-
-/** The panel open under an answered call. */
-export type Panel = 'keypad' | 'audio';
-
-/** What the buttons do. */
-export interface CallActions {
-  answer(): void;
-  reject(): void;
-  hangup(): void;
-  toggleMute(): void;
-  toggle(panel: Panel): void;
-}
 
 /**
  * `template` with its `{placeholder}` replaced by `value` as it is (a replacer function: a plain
@@ -33,22 +21,32 @@ export const clock = (ms: number): string => {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 };
 
-/** Who is calling, or whom the user's own click-to-call dials (also of a call in another tab: tabs/remote-view.ts). */
-export function renderCaller(t: Labels, call: Pick<Call, 'outbound' | 'dialedNumber' | 'state' | 'callerNumber' | 'callerName' | 'group'>): TemplateResult {
+/** Who is calling, or whom the user's own click-to-call dials (also of a call in another tab: tabs/remote-view.ts); `format` writes the numbers. */
+export function renderCaller(t: Labels, call: Pick<Call, 'outbound' | 'dialedNumber' | 'state' | 'callerNumber' | 'callerName' | 'group'>, format: (number: string) => string): TemplateResult {
   if (call.outbound) {
-    const number = call.dialedNumber ?? '';
+    const number = format(call.dialedNumber ?? '');
     return html`<div class="number">${call.state === 'talking' ? number : fill(t.calling, number)}</div>`;
   }
-  return html`<div class="number">${call.callerNumber ?? t.unknownCaller}</div>
-    ${call.callerName ? html`<div class="name">${call.callerName}</div>` : nothing}
+  // A caller without a number but with a name (an echo test, a service) is shown by the name.
+  const number = call.callerNumber == null ? undefined : format(call.callerNumber);
+  return html`<div class="number">${number ?? call.callerName ?? t.unknownCaller}</div>
+    ${call.callerName && number !== undefined ? html`<div class="name">${call.callerName}</div>` : nothing}
     ${call.group ? html`<div class="group">${fill(t.group, call.group)}</div>` : nothing}`;
 }
 
+/** What the buttons do. */
+export interface CallActions {
+  answer(): void;
+  reject(): void;
+  hangup(): void;
+}
+
 /**
- * The buttons for the call's state. `shortcuts`: the page-wide shortcuts are on (announced with
- * `aria-keyshortcuts`). `panel` is the open panel, rendered by `renderPanel` below the buttons.
+ * The buttons for the call's state: Answer and Reject while it rings, Hang up otherwise; once
+ * answered, `talking` adds the rest around Hang up (talking-controls.ts), when loaded. `shortcuts`:
+ * the page-wide shortcuts are on (announced with `aria-keyshortcuts`).
  */
-export function renderCallActions(t: Labels, call: Call, shortcuts: boolean, panel: Panel | undefined, on: CallActions, renderPanel: (panel: Panel) => TemplateResult): TemplateResult {
+export function renderCallActions(t: Labels, call: Call, shortcuts: boolean, on: CallActions, talking: ((hangup: TemplateResult) => TemplateResult) | undefined): TemplateResult {
   const hangup = html`<button class="hangup" part="button hangup" aria-keyshortcuts=${shortcuts ? SHORTCUTS.hangup : nothing} @click=${on.hangup}>${t.hangup}</button>`;
   if (call.state === 'ringing' && !call.dialedHere) {
     return html`<div class="actions">
@@ -56,12 +54,5 @@ export function renderCallActions(t: Labels, call: Call, shortcuts: boolean, pan
       <button class="reject" part="button reject" aria-keyshortcuts=${shortcuts ? `Escape ${SHORTCUTS.hangup}` : 'Escape'} @click=${on.reject}>${t.reject}</button>
     </div>`;
   }
-  if (call.state !== 'talking') return html`<div class="actions">${hangup}</div>`;
-  const toggle = (which: Panel, label: string) =>
-    html`<button class="toggle-${which}" part="button toggle-${which}" aria-expanded=${panel === which ? 'true' : 'false'} aria-controls=${panel === which ? which : nothing} @click=${() => on.toggle(which)}>${label}</button>`;
-  return html`<div class="actions">
-      <button class="mute" part="button mute" aria-pressed=${call.muted ? 'true' : 'false'} @click=${on.toggleMute}>${t.mute}</button>
-      ${toggle('keypad', t.keypad)} ${toggle('audio', t.audio)} ${hangup}
-    </div>
-    ${panel === undefined ? nothing : renderPanel(panel)}`;
+  return call.state === 'talking' && talking !== undefined ? talking(hangup) : html`<div class="actions">${hangup}</div>`;
 }

@@ -64,9 +64,11 @@ export class PhoneConnection {
       (e: unknown) => {
         this.#attempting = false;
         if (this.#closed) return;
-        // Unreachable (or the origin refused, or the token server failed for a moment): try
+        // Unreachable (or the token server failed for a moment), or the page refused (until the
+        // administrator allows its origin, which a reload of the gateway's config does): try
         // again. A refused token would be refused again.
-        const retrying = errorKind(e) === 'unreachable';
+        const kind = errorKind(e);
+        const retrying = kind === 'unreachable' || kind === 'refused';
         if (retrying) this.#later();
         else this.#hooks.state('offline');
         this.#hooks.failed(e, retrying);

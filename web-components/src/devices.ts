@@ -5,26 +5,37 @@
  * @packageDocumentation
  */
 import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
-import { canChooseAudioOutput, type AudioDevice, type AudioDevices, type Call } from '@gag/sdk';
-import { loadCallMedia } from '@gag/sdk/call-media';
+import type { AudioDevice, AudioDevices, Call } from '@gag/sdk';
+import type { CallMedia } from '@gag/sdk/call-media';
 import type { Labels } from './labels/en.js';
+
+/**
+ * Where the device lists come from: the SDK's call media and `canChooseAudioOutput`, given by the
+ * phone (this module is in the lazy call-panels file, which carries no SDK code of its own).
+ */
+export interface DeviceSource {
+  loadCallMedia(): Promise<Pick<CallMedia, 'listAudioDevices' | 'watchAudioDevices'>>;
+  canChooseAudioOutput(): boolean;
+}
 
 /**
  * The device lists, kept up to date while the panel is open (`open()` … `close()`, and closed
  * when the element leaves the page).
  * @example
- * readonly #devices = new DeviceChoices(this);
+ * readonly #devices = new DeviceChoices(this, { loadCallMedia, canChooseAudioOutput });
  * html`${this.#devices.render(t, call, (e) => this.#fail(e))}`
  */
 export class DeviceChoices implements ReactiveController {
   readonly #host: ReactiveControllerHost;
+  readonly #source: DeviceSource;
   #lists: AudioDevices | undefined;
   #unwatch: (() => void) | undefined;
   /** Between open() and close(): a load that finishes after close() starts no watch. */
   #open = false;
 
-  constructor(host: ReactiveControllerHost) {
+  constructor(host: ReactiveControllerHost, source: DeviceSource) {
     this.#host = host;
+    this.#source = source;
     host.addController(this);
   }
 
@@ -34,7 +45,8 @@ export class DeviceChoices implements ReactiveController {
    */
   open(): Promise<void> {
     this.#open = true;
-    return loadCallMedia()
+    return this.#source
+      .loadCallMedia()
       .then(({ listAudioDevices, watchAudioDevices }) => {
         if (!this.#open) return;
         this.#unwatch ??= watchAudioDevices((lists) => this.#set(lists));
@@ -63,7 +75,7 @@ export class DeviceChoices implements ReactiveController {
           </select></label>`;
     return html`<div class="audio" id="audio" part="audio">
       ${choice(t.microphone, this.#lists?.inputs ?? [], call.microphoneId ?? 'default', (id) => call.setMicrophone(id))}
-      ${canChooseAudioOutput() ? choice(t.speaker, this.#lists?.outputs ?? [], call.outputId ?? 'default', (id) => call.setOutput(id)) : nothing}
+      ${this.#source.canChooseAudioOutput() ? choice(t.speaker, this.#lists?.outputs ?? [], call.outputId ?? 'default', (id) => call.setOutput(id)) : nothing}
       <label>${t.volume}<input type="range" min="0" max="1" step="0.05" .value=${String(call.volume)}
         @input=${(e: Event) => call.setVolume(Number((e.target as HTMLInputElement).value))} /></label>
     </div>`;

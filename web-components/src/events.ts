@@ -76,7 +76,8 @@ export interface GagPhoneEventDetails {
     readonly here: boolean;
   };
   /**
-   * Something failed; `message` is already in the phone's language and says what to do. Fires once
+   * Something failed; `message` is already in the phone's language and says what to do, `reason`
+   * is the exact cause (also on the console, as a warning, once per error). Fires once
    * per error until it is over: a gateway that stays unreachable is one `gag-error`, not one per
    * retry; after the phone recovered (online again, a new call), the same failure fires again.
    */
@@ -85,6 +86,13 @@ export interface GagPhoneEventDetails {
     readonly code: string;
     /** What failed and what to do, in the phone's language. */
     readonly message: string;
+    /**
+     * The exact cause, in English, for the page's logs and the administrator (e.g. `token refused:
+     * signature`); '' when there is none beyond `message`. Also written once to the console.
+     */
+    readonly reason: string;
+    /** For a token the gateway refused: why (`signature`, `expired`, `not_yet_valid`, `claims`…). */
+    readonly tokenRefusal?: string;
   };
 }
 

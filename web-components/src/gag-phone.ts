@@ -9,10 +9,13 @@ import { clock, renderCaller } from './call-view.js';
 import { PhoneConnection } from './connection.js';
 import { Dialer } from './dialer.js';
 import { gagEvent, type PhoneView } from './events.js';
-import { en, type Labels } from './labels/en.js';
-import { ja } from './labels/ja.js';
+import type { Labels } from './labels/en.js';
+import type { Lang } from './labels/load.js';
 import { askToNotify, canAskToNotify } from './notifications.js';
+import { formatNumber, type NumberFormat } from './number-format.js';
 import { PhoneError } from './phone-error.js';
+import { renderFooter } from './phone-footer.js';
+import { PhoneWords } from './phone-words.js';
 import { shortcutOf } from './shortcuts.js';
 import { styles } from './styles.js';
 import { PhoneTabs, phoneLockName, type TabsHost } from './tabs/phone-tabs.js';
@@ -28,9 +31,15 @@ import { hasTokenSource, tokenGetter, type TokenProvider } from './token-source.
  * keypad digits, chooses the microphone, speaker and volume, hangs up, and dials out by
  * click-to-call (also from the page's `tel:` links with `tel-links`).
  *
- * Keyboard: Tab between the controls, Enter or Space presses; the focus moves to Answer when a
- * call rings; Escape rejects it (or closes the open panel); 0–9, `*`, `#` in the keypad. With
- * `shortcuts`, page-wide Alt+Shift+Y answers and Alt+Shift+H rejects or hangs up.
+ * Keyboard: Tab between the controls, Enter or Space presses; when a call rings the focus moves to
+ * Answer only if it was in the phone or nowhere (an agent typing in the page keeps it: the ring is
+ * announced, and a click or Alt+Shift+Y answers); Escape rejects it (or closes the open panel);
+ * 0–9, `*`, `#` in the keypad. With `shortcuts`, page-wide Alt+Shift+Y answers and Alt+Shift+H
+ * rejects or hangs up.
+ *
+ * What is inside `<gag-phone>` shows until the phone is ready, and stays if its script or words
+ * cannot load (the gateway is down): put a line there for that case (README, "When the script
+ * cannot load").
  *
  * @example
  * <script src="https://gw.example.com:8766/gag-phone.js"></script>
@@ -69,7 +78,8 @@ import { hasTokenSource, tokenGetter, type TokenProvider } from './token-source.
  * @csspart note - why the last call ended
  * @csspart error - what failed and what to do
  * @csspart unlock - the "Enable sound" button (the browser blocked the ringtone)
- * @csspart notify - the "Turn on desktop notifications" button (asks for the notification permission)
+ * @csspart notify - the "Turn on desktop notifications" button after a missed call (asks for the notification permission)
+ * @csspart reconnect - the "Reconnect now" button while the phone waits to try again
  * @csspart retry - the "Try again" button after an error that stopped the phone
  * @csspart reload - the "Reload the page" button after the phone was updated on the server
  * @csspart answer-here - "Answer here" while the call rings in another tab of the browser (that tab holds the phone)
@@ -91,6 +101,8 @@ import { hasTokenSource, tokenGetter, type TokenProvider } from './token-source.
  * @cssprop --gag-talking - the state dot in a call
  * @cssprop --gag-offline - the state dot when offline or connecting
  * @cssprop --gag-focus - the focus ring (default: `--gag-accent`)
+ * @cssprop --gag-width - the phone's width, the same in every state (default `20rem`, `15rem` compact; at most its container's)
+ * @cssprop --gag-muted-bg - the Mute button while muted (default amber, with dark text)
  */
 export class GagPhone extends LitElement {
   /** @internal The phone's styles; restyle it with the parts and custom properties above. */
@@ -106,6 +118,7 @@ export class GagPhone extends LitElement {
     compact: { type: Boolean, reflect: true },
     telLinks: { type: Boolean, attribute: 'tel-links' },
     shortcuts: { type: Boolean },
+    formatNumber: { attribute: 'format-number' },
     _view: { state: true },
     _canDial: { state: true },
     _blocked: { state: true },
@@ -130,6 +143,13 @@ export class GagPhone extends LitElement {
   declare telLinks: boolean;
   /** Page-wide shortcuts: Alt+Shift+Y answers, Alt+Shift+H rejects or hangs up. */
   declare shortcuts: boolean;
+  /**
+   * `format-number`: how numbers are written: `auto` (default: `03-5555-0100`, `090-1234-5678`,
+   * `+81 3-5555-0100`, `+1 415-555-0100`; other numbers as they arrive), `none`, or (as a property)
+   * a function from the number as it arrives to the text to show.
+   * @example phone.formatNumber = (n) => myCrm.formatPhone(n);
+   */
+  declare formatNumber: NumberFormat | undefined;
   /** @internal What the phone shows. */
   declare _view: PhoneView;
   /** @internal Whether the dialer is offered now. */
@@ -144,6 +164,7 @@ export class GagPhone extends LitElement {
   #connectionState: ConnectionState = 'offline';
   #unwatchTelLinks: (() => void) | undefined;
   readonly #error = new PhoneError(this);
+  readonly #words = new PhoneWords(this, () => this.#maybeConnect());
   readonly #screen = new CallScreen(this, {
     labels: () => this.#labels,
     view: (view) => (this._view = view ?? this.#connectionState),
@@ -151,6 +172,7 @@ export class GagPhone extends LitElement {
     fail: (e) => this.#fail(e),
     clearError: () => this.#error.clear(),
     focus: (selector) => this.#focusSoon(selector),
+    formatNumber: (number) => this.#format(number),
   });
   readonly #mirror = new RemoteEvents(this);
   #stateSent = '';
@@ -158,7 +180,10 @@ export class GagPhone extends LitElement {
     // Can dial: online without a call (here, or in the tab holding the phone: it dials for this one).
     readyClient: () => (this._canDial && this._view === 'online' ? (this.#connection?.client ?? this.#tabs) : undefined),
     labels: () => this.#labels,
-    started: () => this.#error.clear(),
+    started: () => {
+      this.#error.clear();
+      this.#screen.clearNote();
+    },
     failed: (message) => this.#error.show('GAG_DIAL_FAILED', message),
   });
 
@@ -185,14 +210,17 @@ export class GagPhone extends LitElement {
     return this.#screen.call;
   }
 
-  get #lang(): 'en' | 'ja' {
+  get #lang(): Lang {
     const lang = this.lang || this.closest('[lang]')?.getAttribute('lang') || navigator.language;
     return lang.slice(0, 2).toLowerCase() === 'ja' ? 'ja' : 'en';
   }
 
+  /** The words of the phone: the phone connects (and so calls, errors and dials happen) only once they are here. */
   get #labels(): Labels {
-    return this.#lang === 'ja' ? ja : en;
+    return this.#words.get(this.#lang)!;
   }
+
+  readonly #format = (number: string): string => formatNumber(number, this.formatNumber);
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -220,7 +248,9 @@ export class GagPhone extends LitElement {
   }
 
   override render() {
-    const t = this.#labels;
+    const t = this.#words.get(this.#lang);
+    // Until the words are here: an empty box; if they cannot come, the page's own content.
+    if (t === undefined) return this.#words.failed ? html`<slot></slot>` : html`<div class="phone" part="phone"></div>`;
     const { call, endedNote } = this.#screen;
     const view = this._view;
     // Another tab holds the phone: this tab shows that tab's call, and only its own dial's errors
@@ -236,27 +266,34 @@ export class GagPhone extends LitElement {
       <div class="status" part="status">
         <span class="dot" aria-hidden="true"></span>
         <span class="state" role="status">${(here ? t : t.tabs)[view]}</span>
+        ${here && call?.muted ? html`<span class="muted-badge">${t.muted}</span>` : nothing}
         ${shown?.answeredAtMs == null ? nothing : html`<span class="timer" role="timer">${clock(Date.now() - shown.answeredAtMs)}</span>`}
       </div>
-      <div class="caller" part="caller" aria-live="assertive">${shown ? renderCaller(t, shown) : nothing}</div>
+      <div class="caller" part="caller" aria-live="assertive">${shown ? renderCaller(t, shown, this.#format) : nothing}</div>
       ${!here
         ? [renderRemoteActions(remote, t, this.#takeOver), dialer]
         : call
           ? this.#screen.controls.render(t, call, this.shortcuts)
           : view === 'online'
-            ? html`${dialer}
-              ${canAskToNotify() ? html`<button class="notify more" part="button notify" @click=${this.#askToNotify}>${t.notify}</button>` : nothing}`
+            ? dialer
             : nothing}
-      ${this._blocked ? html`<button class="unlock more" part="button unlock" @click=${this.#unlock}>${t.enableSound}</button>` : nothing}
-      <p class="note" part="note" aria-live="polite">${here ? endedNote : shown?.state === 'talking' ? t.tabs.callStays : ''}</p>
-      ${error ? html`<p class="error" part="error" role="alert">${error}</p>` : nothing}
-      ${error && view === 'offline' ? html`<button class="retry more" part="button retry" @click=${this.#retry}>${t.retry}</button>` : nothing}
-      ${this.#error.kind === 'outdated' ? html`<button class="reload more" part="button reload" @click=${() => location.reload()}>${t.reload}</button>` : nothing}
+      ${renderFooter(
+        t,
+        {
+          note: here ? endedNote : shown?.state === 'talking' ? t.tabs.callStays : '',
+          error,
+          blocked: this._blocked,
+          offerNotify: here && this.#screen.endedReason === 'timeout' && canAskToNotify(),
+          outdated: this.#error.kind === 'outdated',
+          retry: !here ? undefined : error && view === 'offline' ? 'again' : view === 'reconnecting' ? 'now' : undefined,
+        },
+        this.#footerActions,
+      )}
     </div>`;
   }
 
   #maybeConnect(): void {
-    if (!this.isConnected || this.#tabs !== undefined || !this.server || !hasTokenSource(this)) return;
+    if (!this.isConnected || this.#words.get(this.#lang) === undefined || this.#tabs !== undefined || !this.server || !hasTokenSource(this)) return;
     // One phone per browser: the tab holding the lock connects, the others show it (tabs/).
     const server = this.server;
     const name = tokenGetter(this)().then((token) => phoneLockName(server, token));
@@ -342,19 +379,19 @@ export class GagPhone extends LitElement {
     else void this.#screen.answer();
   };
 
-  readonly #unlock = async (): Promise<void> => {
-    if ((await this.#connection?.client.unlockAudio()) === true) this._blocked = false;
-  };
-
-  readonly #askToNotify = async (): Promise<void> => {
-    await askToNotify().catch(() => false);
-    this.requestUpdate();
-  };
-
-  readonly #retry = (): void => {
-    this.#error.clear();
-    this.#stop();
-    this.#maybeConnect();
+  readonly #footerActions = {
+    unlock: async (): Promise<void> => {
+      if ((await this.#connection?.client.unlockAudio()) === true) this._blocked = false;
+    },
+    notify: async (): Promise<void> => {
+      await askToNotify().catch(() => false);
+      this.requestUpdate();
+    },
+    retry: (): void => {
+      this.#error.clear();
+      this.#stop();
+      this.#maybeConnect();
+    },
   };
 
   readonly #fail = (e: unknown): void => this.#error.fail(e, this.#labels);

@@ -7,6 +7,7 @@ import { defineGagPhone } from './define.js';
 export { GagPhone } from './gag-phone.js';
 export type { GagPhoneEventDetails, CallDetail, PhoneView } from './events.js';
 export type { TokenProvider } from './token-source.js';
+export type { NumberFormat } from './number-format.js';
 export { SHORTCUTS } from './shortcuts.js';
 export { defineGagPhone };
 defineGagPhone();

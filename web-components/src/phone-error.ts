@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import type { ReactiveControllerHost } from 'lit';
-import { GagError } from '@gag/sdk';
+import { GagError, TokenRefusedError } from '@gag/sdk';
 import { errorKind, type ErrorKind } from './error-kind.js';
 import { gagEvent } from './events.js';
 import type { Labels } from './labels/en.js';
@@ -39,19 +39,25 @@ export class PhoneError {
     return this.#kind;
   }
 
-  /** Show what `e` means, in `t`'s language. */
+  /** Show what `e` means, in `t`'s language (a refused page's message names its origin). */
   fail(e: unknown, t: Labels): void {
     const kind = errorKind(e);
-    this.show(e instanceof GagError ? e.code : 'other', t.errors[kind], kind);
+    const refusal = e instanceof TokenRefusedError && e.reason !== undefined ? { tokenRefusal: e.reason } : {};
+    const reason = e instanceof Error ? [e.message, e.cause instanceof Error ? e.cause.message : ''].filter(Boolean).join(': ') : '';
+    this.show(e instanceof GagError ? e.code : 'other', t.errors[kind].replaceAll('{origin}', location.origin), kind, { reason, ...refusal });
   }
 
-  /** Show `message`; fire `gag-error` with `code` unless it is on screen already. */
-  show(code: string, message: string, kind?: ErrorKind): void {
+  /**
+   * Show `message`; unless it is on screen already, fire `gag-error` with `code` and tell the
+   * console once (the phone's only console line: an administrator setting it up looks there first).
+   */
+  show(code: string, message: string, kind?: ErrorKind, cause: { reason: string; tokenRefusal?: string } = { reason: '' }): void {
     this.#kind = kind;
     if (message === this.#message) return;
     this.#message = message;
     this.#host.requestUpdate();
-    this.#host.dispatchEvent(gagEvent('gag-error', { code, message }));
+    console.warn(`<gag-phone> ${code}: ${cause.reason || message}`);
+    this.#host.dispatchEvent(gagEvent('gag-error', { code, message, ...cause }));
   }
 
   /** The error is over; except `outdated`, which only a reload of the page ends. */

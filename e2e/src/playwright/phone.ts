@@ -8,6 +8,13 @@ import type { ToneAnalysis } from '../tones.js';
 import { expectTone, type ToneExpectation } from './audio-expect.js';
 import { readConnectionState, readEvents, readPlayback, sendDtmf, type PhoneEvent } from './page-probe.js';
 
+/**
+ * A caller's number as text on the phone, whichever way its `format-number` groups the digits
+ * (`0312345678` shows as `03-1234-5678`): the same characters, a space or hyphen allowed between.
+ */
+const writtenNumber = (number: string): RegExp =>
+  new RegExp(`^${[...number].map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\\s-]?')}$`);
+
 /** The phone's buttons by accessible name, in the component's two languages. */
 const BUTTONS = {
   answer: /^(Answer|応答)/,
@@ -84,7 +91,8 @@ export class GagPhone {
     const incoming = await this.#next('gag-incoming');
     if (caller.from !== undefined) expect(incoming.callerNumber, 'gag-incoming callerNumber').toBe(caller.from);
     if (caller.name !== undefined) expect(incoming.callerName, 'gag-incoming callerName').toBe(caller.name);
-    if (caller.from !== undefined) await expect(this.element.getByText(caller.from)).toBeVisible();
+    // The number as the phone writes it (`format-number`: 03-1234-5678 for 0312345678).
+    if (caller.from !== undefined) await expect(this.element.getByText(writtenNumber(caller.from))).toBeVisible();
     if (caller.name !== undefined) await expect(this.element.getByText(caller.name)).toBeVisible();
     await expect(this.button('answer')).toBeVisible();
     return incoming;

@@ -6,7 +6,7 @@
  */
 import { afterEach, expect, test, vi } from 'vitest';
 import { render, type ReactiveControllerHost } from 'lit';
-import type { Call } from '@gag/sdk';
+import { canChooseAudioOutput, type Call } from '@gag/sdk';
 import { loadCallMedia } from '@gag/sdk/call-media';
 import { DeviceChoices } from '../../src/devices.js';
 import { en } from '../../src/labels/en.js';
@@ -38,7 +38,7 @@ const deviceChange = (spy: { mock: { calls: unknown[][] } }): unknown[] => spy.m
 test('closed before the call media has loaded, the panel starts no watch and lists nothing', async () => {
   const added = vi.spyOn(navigator.mediaDevices, 'addEventListener');
   const host = countingHost();
-  const devices = new DeviceChoices(host);
+  const devices = new DeviceChoices(host, { loadCallMedia, canChooseAudioOutput });
 
   const opened = devices.open();
   devices.close();
@@ -52,7 +52,7 @@ test('opened, the panel lists the microphones the SDK lists and watches devicech
   const added = vi.spyOn(navigator.mediaDevices, 'addEventListener');
   const removed = vi.spyOn(navigator.mediaDevices, 'removeEventListener');
   const host = countingHost();
-  const devices = new DeviceChoices(host);
+  const devices = new DeviceChoices(host, { loadCallMedia, canChooseAudioOutput });
 
   await devices.open();
   expect(host.updates).toBeGreaterThan(0);

@@ -5,9 +5,10 @@
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { render } from 'lit';
-import { GagError } from '@gag/sdk';
+import { GagError, TokenRefusedError } from '@gag/sdk';
 import { renderCaller } from '../../src/call-view.js';
 import { errorKind } from '../../src/error-kind.js';
+import { autoFormat, formatNumber } from '../../src/number-format.js';
 import { en } from '../../src/labels/en.js';
 import { ja } from '../../src/labels/ja.js';
 import { telNumber, watchTelLinks } from '../../src/tel-links.js';
@@ -37,7 +38,7 @@ describe('labels', () => {
 describe('what the phone shows of a call', () => {
   const shown = (call: Parameters<typeof renderCaller>[1]): string => {
     const root = document.createElement('div');
-    render(renderCaller(en, call), root);
+    render(renderCaller(en, call, (n) => n), root);
     return root.textContent!.replace(/\s+/g, ' ').trim();
   };
   const call = { outbound: false, dialedNumber: null, state: 'ringing', callerNumber: '0312345678', callerName: null, group: null } as const;
@@ -47,6 +48,39 @@ describe('what the phone shows of a call', () => {
     expect(shown({ ...call, outbound: true, dialedNumber: "$`0312$&" })).toBe("Calling $`0312$&");
     expect(shown({ ...call, callerName: '<img src=x onerror=alert(1)>' })).toBe('0312345678 <img src=x onerror=alert(1)>');
   });
+
+  test('a caller with a name and no number is shown by the name, not as an unknown caller', () => {
+    expect(shown({ ...call, callerNumber: null, callerName: 'Echo test' })).toBe('Echo test');
+    expect(shown({ ...call, callerNumber: null })).toBe('Unknown caller');
+  });
+});
+
+describe('format-number', () => {
+  test('auto groups Japanese and North American numbers as people write them, and leaves the rest as it is', () => {
+    const cases = {
+      '0355550100': '03-5555-0100',
+      '0612345678': '06-1234-5678',
+      '0451234567': '045-123-4567',
+      '09012345678': '090-1234-5678',
+      '05012345678': '050-1234-5678',
+      '0120123456': '0120-123-456',
+      '08001234567': '0800-123-4567',
+      '+81355550100': '+81 3-5555-0100',
+      '+819012345678': '+81 90-1234-5678',
+      '+14155550100': '+1 415-555-0100',
+      '+442079460000': '+442079460000',
+      '2001': '2001',
+      '*43': '*43',
+      '035555': '035555',
+    };
+    for (const [number, written] of Object.entries(cases)) expect(autoFormat(number), number).toBe(written);
+  });
+
+  test('none shows numbers as they arrive; a page function writes them its way, and one that throws leaves them as they arrived', () => {
+    expect(formatNumber('0355550100', 'none')).toBe('0355550100');
+    expect(formatNumber('0355550100', (n) => `(${n})`)).toBe('(0355550100)');
+    expect(formatNumber('0355550100', () => { throw new Error('page bug'); })).toBe('0355550100');
+  });
 });
 
 describe('errorKind', () => {
@@ -55,7 +89,13 @@ describe('errorKind', () => {
   test('a refused token says sign in again, an unreachable gateway says retrying, a bad server address says ask the administrator', () => {
     expect(errorKind(new GagError('GAG_TOKEN_INVALID', 'x'))).toBe('token');
     expect(errorKind(new GagError('GAG_NOT_CONNECTED', 'x'))).toBe('unreachable');
+    expect(errorKind(new GagError('GAG_REFUSED', 'x'))).toBe('refused');
     expect(errorKind(new GagError('GAG_OPTIONS_INVALID', 'x'))).toBe('config');
+    expect(errorKind(new TokenRefusedError('signature', 'x'))).toBe('tokenKey');
+    expect(errorKind(new TokenRefusedError('algorithm', 'x'))).toBe('tokenKey');
+    expect(errorKind(new TokenRefusedError('expired', 'x'))).toBe('tokenExpired');
+    expect(errorKind(new TokenRefusedError('not_yet_valid', 'x'))).toBe('tokenEarly');
+    expect(errorKind(new TokenRefusedError('claims', 'x'))).toBe('tokenClaims');
     expect(en.errors.token).toMatch(/sign in again/i);
     expect(en.errors.unreachable).toMatch(/retrying/i);
     expect(en.errors.config).toMatch(/administrator/i);

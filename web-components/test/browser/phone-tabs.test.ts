@@ -492,7 +492,7 @@ describe('<gag-phone> in a tab that does not hold the phone', () => {
   ] as const)('offers Answer here while it rings, Use this tab while idle, and nothing while it talks (%s)', async (lang, t, [ringText, answerHere], [talkText, stays], [idleText, useTab]) => {
     const ring = await follower(lang, ringing);
     expect(shown(ring.el)).toEqual({ text: expect.stringContaining(ringText), buttons: [answerHere] });
-    expect(shown(ring.el).text).toContain('0312345678');
+    expect(shown(ring.el).text).toContain('03-1234-5678');
     for (const f of cleanup.splice(0).reverse()) f();
     const talk = await follower(lang, talking);
     expect(shown(talk.el)).toEqual({ text: expect.stringContaining(talkText), buttons: [] });
@@ -538,7 +538,7 @@ describe('<gag-phone> in a tab that does not hold the phone', () => {
     dial(el, '0312345678');
     await expect.poll(() => el.shadowRoot!.querySelector('[role=alert]')?.textContent).toBe(ja.dialErrors.rate_limited);
     expect(asked).toEqual(['0312345678']);
-    expect(errors).toEqual([{ code: 'GAG_DIAL_FAILED', message: ja.dialErrors.rate_limited }]);
+    expect(errors).toEqual([{ code: 'GAG_DIAL_FAILED', message: ja.dialErrors.rate_limited, reason: '' }]);
     expect(el.shadowRoot!.querySelector<HTMLInputElement>('input[name=number]')!.value).toBe('0312345678');
   });
 
