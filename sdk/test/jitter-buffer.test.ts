@@ -117,7 +117,8 @@ describe('JitterBuffer (through Playout at 44.1 kHz)', () => {
     const lost = (k: number): boolean => k * FRAME_MS >= gapStartMs && k * FRAME_MS < gapStartMs + 100;
     const { out, end } = run((k) => (lost(k) ? null : k * FRAME_MS + 1 + wobble(k, 1)), 2_000);
     console.info('gap: end', end, 'max step', maxStep(out).toFixed(4), 'bound', CLICK_STEP.toFixed(4));
-    expect(end).toMatchObject({ underruns: 1, concealedFrames: CONCEAL_MAX_MS / FRAME_MS, droppedFrames: 0 });
+    expect(end).toMatchObject({ underruns: 1, concealedFrames: CONCEAL_MAX_MS / FRAME_MS });
+    expect(end.droppedFrames).toBeLessThanOrEqual(1); // the restart's start margin, compressed away
     expect(end.lateFrames).toBeGreaterThanOrEqual(1);
     expect(maxStep(out)).toBeLessThanOrEqual(CLICK_STEP);
 
@@ -135,6 +136,32 @@ describe('JitterBuffer (through Playout at 44.1 kHz)', () => {
     const after = toneAt(out, silenceStartMs + silentMs + 20);
     expect(Math.abs(after.hz - TONE_HZ)).toBeLessThanOrEqual(1);
     expect(Math.abs(20 * Math.log10(after.amplitude / TONE_AMPLITUDE))).toBeLessThanOrEqual(0.1);
+  });
+
+  test('a call whose first frames come unevenly (the page busy answering holds two for 30 ms) starts with no underrun', () => {
+    // Frames due from 81 ms to 110 ms are handed over together at 111 ms.
+    const { out, ticks, end } = run((k) => Math.max(k * FRAME_MS + 1, k * FRAME_MS + 1 >= 81 && k * FRAME_MS + 1 < 111 ? 111 : 0), 4_000);
+    console.info('start: depth per 100 ms', depths(ticks.slice(0, 35)), '… ms; end', end);
+    expect(end).toMatchObject({ underruns: 0, concealedFrames: 0, targetMs: JITTER_MIN_TARGET_MS });
+    // The start margin and the late pair raise the depth until they leave the 2 s window, then it settles to the target.
+    for (const tick of ticks.slice(30)) expect(tick.depthMs).toBeLessThanOrEqual(JITTER_MIN_TARGET_MS + 6);
+    const tone = toneAt(out, 3_500);
+    expect(Math.abs(tone.hz - TONE_HZ)).toBeLessThanOrEqual(1);
+    expect(maxStep(out)).toBeLessThanOrEqual(CLICK_STEP);
+  });
+
+  test('after a one-off underrun (a 100 ms stall) the depth is back at the target within 3 s and stays', () => {
+    const stallMs = 2_000;
+    const { ticks, end } = run((k) => {
+      const due = k * FRAME_MS + 1 + wobble(k, 1);
+      return due >= stallMs && due < stallMs + 100 ? stallMs + 100 : due;
+    }, 8_000);
+    console.info('stall: depth per 100 ms from 1.9 s', depths(ticks.slice(19, 55)), '… ms; end', end);
+    expect(end.underruns).toBe(1);
+    for (const tick of ticks.slice((stallMs + 3_000) / TICK_MS)) {
+      expect(tick.targetMs).toBe(JITTER_MIN_TARGET_MS);
+      expect(tick.depthMs).toBeLessThanOrEqual(JITTER_MIN_TARGET_MS + 12);
+    }
   });
 
   // 0.1 % is ten times a poor crystal's drift: 30 ms of difference in 30 s.

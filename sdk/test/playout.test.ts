@@ -1,7 +1,7 @@
 import { analyseTone, fillSineS16, rms } from '@gag/e2e/tones';
 import { describe, expect, test } from 'vitest';
 import { RENDER_QUANTUM_FRAMES } from '../src/audio/capture-framer.js';
-import { FADE_IN_MS, JITTER_HARD_MAX_MS } from '../src/audio/jitter-buffer.js';
+import { FADE_IN_MS, JITTER_HARD_MAX_MS, JITTER_START_MARGIN_MS } from '../src/audio/jitter-buffer.js';
 import { JITTER_MAX_TARGET_MS, JITTER_MIN_TARGET_MS } from '../src/audio/jitter-estimator.js';
 import { Playout } from '../src/audio/playout.js';
 import { FRAME_MS, FRAME_SAMPLES, WIRE_RATE_HZ } from '../src/wire-units.js';
@@ -29,16 +29,17 @@ function render(playout: Playout, quanta: number): Float32Array {
 const maxStep = (s: Float32Array): number => s.reduce((max, v, i) => (i === 0 ? 0 : Math.max(max, Math.abs(v - (s[i - 1] ?? 0)))), 0);
 
 describe('Playout', () => {
-  test(`stays silent until ${JITTER_MIN_TARGET_MS} ms is buffered, then fades in over ${FADE_IN_MS} ms`, () => {
+  test(`stays silent until ${JITTER_MIN_TARGET_MS} + ${JITTER_START_MARGIN_MS} ms is buffered, then fades in over ${FADE_IN_MS} ms`, () => {
     const playout = new Playout(DEVICE_RATE_HZ);
-    playout.write(sineFrames(1000, 0, 1), 0); // 20 ms: not enough
+    playout.write(sineFrames(1000, 0, 1), 0);
+    playout.write(sineFrames(1000, 1, 1), FRAME_MS); // 40 ms: not enough to start
     expect(rms(render(playout, 5))).toBe(0);
-    playout.write(sineFrames(1000, 1, 1), FRAME_MS); // 40 ms
+    playout.write(sineFrames(1000, 2, 1), 2 * FRAME_MS); // 60 ms
     const out = render(playout, 10);
     const fadeEnd = Math.ceil((FADE_IN_MS * DEVICE_RATE_HZ) / 1000) + 40; // + the resampler's delay
     expect(Math.max(...out.subarray(0, 20).map(Math.abs))).toBeLessThan(0.05); // no click at the start
     expect(rms(out.subarray(fadeEnd))).toBeCloseTo(0.5 / Math.SQRT2, 2);
-    expect(playout.stats()).toMatchObject({ underruns: 0, framesReceived: 2 });
+    expect(playout.stats()).toMatchObject({ underruns: 0, framesReceived: 3 });
   });
 
   test('frames fed just in time play the tone at its frequency and level', () => {

@@ -11,6 +11,13 @@ import { RingBuffer } from './ring-buffer.js';
 import { bestLag, crossfade } from './splice.js';
 
 
+/**
+ * A stream starts playing (a call's first frames, or frames after silence) only once this much
+ * more than {@link JITTER_MIN_TARGET_MS} is buffered: a call's first frames come while the page is
+ * busy answering, and one late frame would otherwise run the buffer dry at once. The surplus is
+ * compressed away within the first half second.
+ */
+export const JITTER_START_MARGIN_MS = 20;
 /** Storage of the ring. Only a stalled reader gets near it: reads jump back to the target above {@link JITTER_HARD_MAX_MS}. */
 export const JITTER_CAPACITY_MS = 1_000;
 /** Buffered audio beyond this is skipped at once (with a cross-fade) down to the target: late audio is worse than lost audio. */
@@ -32,11 +39,20 @@ const GROW_INTERVAL_MS = 20;
 /** Shrink when this far over the target; one compression (≤ MAX_LAG_MS) per interval: ≤ 12 % faster. */
 const SHRINK_HYSTERESIS_MS = 10;
 const SHRINK_INTERVAL_MS = 120;
+/**
+ * For this long after a stream starts, shrink down to the grow hysteresis instead: the start
+ * margin and the lateness of the first frames are compressed away to the target itself, not left
+ * standing at the top of the band. Longer than the arrival window, so the start is forgotten first.
+ */
+const SETTLE_MS = 3_000;
 
 /** The buffer's durations in samples at one wire rate (16 kHz for slin16, 8 kHz for slin and G.711). */
 interface Samples {
   readonly frame: number;
+  /** Buffered before a stream starts playing. */
   readonly prime: number;
+  /** Buffered before audio takes over from a concealment. */
+  readonly resume: number;
   readonly splice: number;
   readonly minLag: number;
   readonly maxLag: number;
@@ -45,6 +61,7 @@ interface Samples {
   readonly fadeStep: number;
   readonly growInterval: number;
   readonly shrinkInterval: number;
+  readonly settle: number;
   readonly hardMax: number;
 }
 
@@ -52,7 +69,8 @@ function samplesFor(rateHz: number): Samples {
   const at = (ms: number): number => Math.round((ms * rateHz) / 1000);
   return {
     frame: at(FRAME_MS),
-    prime: at(JITTER_MIN_TARGET_MS),
+    prime: at(JITTER_MIN_TARGET_MS + JITTER_START_MARGIN_MS),
+    resume: at(JITTER_MIN_TARGET_MS),
     splice: at(SPLICE_MS),
     minLag: at(MIN_LAG_MS),
     maxLag: at(MAX_LAG_MS),
@@ -61,6 +79,7 @@ function samplesFor(rateHz: number): Samples {
     fadeStep: 1 / at(FADE_IN_MS),
     growInterval: at(GROW_INTERVAL_MS),
     shrinkInterval: at(SHRINK_INTERVAL_MS),
+    settle: at(SETTLE_MS),
     hardMax: at(JITTER_HARD_MAX_MS),
   };
 }
@@ -89,13 +108,13 @@ type Mode = 'priming' | 'playing' | 'concealing' | 'silent';
  * Frames in (with their arrival time), a continuous wire-rate stream out: {@link JitterBuffer.read}
  * always fills what it is asked for, with audio, concealment or silence.
  *
- * - Start: silence until {@link JITTER_MIN_TARGET_MS} is buffered, then a fade-in.
+ * - Start: silence until {@link JITTER_MIN_TARGET_MS} + {@link JITTER_START_MARGIN_MS} is buffered, then a fade-in.
  * - Adapt: the target follows {@link ArrivalJitter}. Below it, one pitch period is repeated (at
  *   most every 20 ms); above it, one is skipped (at most every 120 ms), each with a cross-fade at
  *   the best-matching lag, so speech and tones keep their phase.
  * - Underrun: the last pitch period repeats, at full level for {@link CONCEAL_HOLD_MS}, then fading
  *   linearly to silence at {@link CONCEAL_MAX_MS}. Once {@link JITTER_MIN_TARGET_MS} has come
- *   again, it takes over with a cross-fade and a fade-in; after silence it starts afresh.
+ *   again, it takes over with a cross-fade and a fade-in; after silence it starts afresh (as at the start).
  *
  * {@link SPLICE_MS} of audio is always kept back, so each of these can cross-fade into what
  * comes next. Only the constructor allocates.
@@ -125,6 +144,8 @@ export class JitterBuffer {
   #concealedSamples = 0;
   #concealDecay = 0;
   #sinceSplice = 0;
+  /** Output samples since the stream started playing (counted up to the settle time). */
+  #sinceStart = 0;
   #depthMs = 0;
   #targetMs = JITTER_MIN_TARGET_MS;
   #underruns = 0;
@@ -199,6 +220,7 @@ export class JitterBuffer {
     this.#history[this.#historyAt] = raw;
     this.#historyAt = this.#historyAt + 1 === this.#n.maxLag ? 0 : this.#historyAt + 1;
     this.#sinceSplice++;
+    if (this.#sinceStart < this.#n.settle) this.#sinceStart++;
     if (this.#mode === 'concealing') {
       this.#concealedTotal++;
       if (++this.#concealedSamples > this.#n.concealHold) this.#gain = Math.max(0, this.#gain - this.#concealDecay);
@@ -213,16 +235,16 @@ export class JitterBuffer {
     switch (this.#mode) {
       // Starting (again) at the least depth keeps latency low; stretching then reaches the target.
       case 'priming':
-        if (buffered >= this.#n.prime) this.#mode = 'playing'; // gain is 0: fades in
+        if (buffered >= this.#n.prime) this.#start(); // gain is 0: fades in
         return;
       case 'silent':
         if (buffered < this.#n.splice + this.#n.prime) return;
         this.#skip(this.#n.splice, false); // the kept-back audio is stale: cross-fade past it
-        this.#mode = 'playing';
+        this.#start();
         return;
       case 'concealing':
         // Resuming with a single frame would run dry again at once if the rest were lost, not late.
-        if (buffered >= this.#n.splice + this.#n.prime) {
+        if (buffered >= this.#n.splice + this.#n.resume) {
           this.#skip(this.#n.splice, false); // new audio: cross-fade from what the concealment was heading to
           this.#mode = 'playing';
         } else this.#insert();
@@ -245,7 +267,7 @@ export class JitterBuffer {
       this.#skip(buffered - this.#n.splice - this.#samplesAt(target), true);
     } else if (this.#depthMs < target - GROW_HYSTERESIS_MS) {
       this.#depthMs += this.#msOf(this.#insert());
-    } else if (this.#depthMs > target + SHRINK_HYSTERESIS_MS && this.#sinceSplice >= this.#n.shrinkInterval) {
+    } else if (this.#depthMs > target + (this.#sinceStart < this.#n.settle ? GROW_HYSTERESIS_MS : SHRINK_HYSTERESIS_MS) && this.#sinceSplice >= this.#n.shrinkInterval) {
       const maxLag = Math.min(this.#n.maxLag, this.#samplesAt(this.#depthMs - target), buffered - 2 * this.#n.splice - 1);
       if (maxLag >= this.#n.minLag) this.#drop(maxLag);
     } else return;
@@ -293,6 +315,12 @@ export class JitterBuffer {
     this.#pendingEnd = this.#n.splice;
     this.#depthMs -= this.#msOf(lag);
     if (counted) this.#droppedSamples += lag;
+  }
+
+  /** A stream starts playing: its first seconds settle to the target itself. */
+  #start(): void {
+    this.#mode = 'playing';
+    this.#sinceStart = 0;
   }
 
   /** Concealment has faded out: play silence and wait for a new stream (its arrivals start afresh). */
