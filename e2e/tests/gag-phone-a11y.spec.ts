@@ -6,15 +6,11 @@
  * first, then scanned: WCAG 2.x A/AA and axe's best practices, open shadow DOM included, must
  * find nothing.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Locator, Page } from '@playwright/test';
 import type { GagEnv } from '../src/playwright/index.js';
 import { componentScriptUrl } from '../src/phone-page.js';
+import { expectNoViolations } from './axe-scan.js';
 import { expect, test } from './fixtures.js';
-
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 
 type Lang = 'en' | 'ja';
 type Theme = 'light' | 'dark' | 'auto';
@@ -88,21 +84,6 @@ async function openCrm(page: Page, gag: GagEnv, lang: Lang, attributes: string):
   gag.serve(path, 'text/html; charset=utf-8', crmPage(gag, lang, attributes));
   await page.goto(`${gag.pageOrigin}${path}`);
   return page.locator('gag-phone');
-}
-
-/** axe-core over the phone (its shadow root included): the violations, one line per element. */
-async function expectNoViolations(page: Page, state: string): Promise<void> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE_SOURCE });
-  const result = await page.evaluate(async (tags) => {
-    const axe = (window as unknown as { axe: typeof import('axe-core') }).axe;
-    const r = await axe.run({ include: ['gag-phone'] }, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
-    return {
-      violations: r.violations.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact ?? '?'}): ${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`)),
-      passes: r.passes.length,
-    };
-  }, AXE_TAGS);
-  test.info().annotations.push({ type: 'axe', description: `${state}: ${result.violations.length} violations, ${result.passes} rules passed` });
-  expect(result.violations, `axe violations in state '${state}'`).toEqual([]);
 }
 
 const CASES: ReadonlyArray<{ lang: Lang; theme: Theme }> = [
