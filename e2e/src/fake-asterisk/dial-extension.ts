@@ -27,6 +27,8 @@ export interface ExtensionDialOptions {
   readonly params?: Readonly<Record<string, string>>;
   /** More channel variables (JSON format). */
   readonly channelVariables?: Readonly<Record<string, string>>;
+  /** How far the channel's media clock is off the machine's (`DialOptions.clockSkew`); default 0. */
+  readonly clockSkew?: number;
 }
 
 /**
@@ -40,7 +42,7 @@ export function dialExtension(asterisk: FakeAsterisk, extension: string, options
   const caller: Record<string, string> = {};
   if (options.from !== undefined) caller[json ? '_GAG_CALLER_NUM' : 'from'] = options.from;
   if (options.name !== undefined) caller[json ? '_GAG_CALLER_NAME' : 'name'] = options.name;
-  const codec = options.codec === undefined ? {} : { codec: options.codec };
+  const codec = { ...(options.codec === undefined ? {} : { codec: options.codec }), ...(options.clockSkew === undefined ? {} : { clockSkew: options.clockSkew }) };
   if (json) {
     return asterisk.call('ws-ext-endpoint', {
       format: 'json',
