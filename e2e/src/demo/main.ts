@@ -13,7 +13,7 @@ import { ConfigError, createLogger, devConfig, mintToken, startGateway } from '@
 import { FakeAmi, FakeAsterisk, echo, sequence, tone, type AudioSource, type FakeCall } from '../index.js';
 import { phonePageHtml } from '../phone-page.js';
 import { DEMO_USAGE, DemoUsageError, demoVersion, parseDemoArgs, portProblem, type DemoOptions } from './options.js';
-import { demoBody, demoIntro } from './page.js';
+import { TEXT_OF, demoBody, demoIntro } from './page.js';
 
 /** The demo's extension. */
 const EXTENSION = '1000';
@@ -45,6 +45,11 @@ try {
 }
 const port = options.port;
 const lang = options.lang;
+/** A page's language: `?lang=` when it names one, else the demo's (`--lang`). */
+const pageLang = (query: URLSearchParams): 'ja' | 'en' => {
+  const asked = query.get('lang');
+  return asked === 'ja' || asked === 'en' ? asked : lang;
+};
 const origins = [`http://localhost:${port}`, `http://127.0.0.1:${port}`, ...options.origins];
 /** The token secret: yours from GAG_JWT_SECRET (to mint tokens in your own backend), else random. */
 const jwtSecret = process.env['GAG_JWT_SECRET'];
@@ -96,17 +101,22 @@ const sendJson = (res: ServerResponse, status: number, body: unknown): void =>
 
 /**
  * `POST /call-me`: the fake Asterisk calls `?ext=` (default the demo's) from `?from=` as `?name=`
- * (default: the echo test), then plays the far end. The CRM page's "simulate a call" buttons use it.
+ * (default: the echo test, a name without a number), then plays the far end; 409 when no phone of
+ * the extension is online (nothing would ring). The CRM page's "simulate a call" buttons use it.
  */
 async function callMe(query: URLSearchParams, res: ServerResponse): Promise<void> {
   const extension = query.get('ext') ?? EXTENSION;
-  const from = query.get('from') ?? '0000';
-  const name = query.get('name') ?? (query.has('from') ? '' : lang === 'ja' ? 'エコーテスト' : 'Echo test');
-  if (!EXTENSION_PATTERN.test(extension) || !CALLER_NUMBER_PATTERN.test(from) || name.length > CALLER_NAME_MAX_CHARS) {
+  const from = query.get('from') ?? '';
+  const name = query.get('name') ?? (query.has('from') ? '' : TEXT_OF[pageLang(query)].echoCaller);
+  if (!EXTENSION_PATTERN.test(extension) || (from !== '' && !CALLER_NUMBER_PATTERN.test(from)) || name.length > CALLER_NAME_MAX_CHARS) {
     return sendJson(res, 400, { error: `ext must match ${EXTENSION_PATTERN}, from ${CALLER_NUMBER_PATTERN}, name at most ${CALLER_NAME_MAX_CHARS} characters` });
   }
+  if (gateway.registry.phonesFor(extension).length === 0) {
+    return sendJson(res, 409, { error: TEXT_OF[pageLang(query)].nobodyOnline.replace('{ext}', extension) });
+  }
+  const params = { ...(from === '' ? {} : { from }), ...(name === '' ? {} : { name }) };
   try {
-    const call = await asterisk.call(`ws-ext-${extension}`, { params: name === '' ? { from } : { from, name } });
+    const call = await asterisk.call(`ws-ext-${extension}`, { params });
     call.play(farEnd(call));
     sendJson(res, 202, { ringing: true });
   } catch (err) {
@@ -139,7 +149,10 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   const url = new URL(req.url ?? '/', 'http://demo');
   const route = `${req.method} ${url.pathname}`;
   if (route === 'GET /') {
-    const html = phonePageHtml({ gatewayUrl, token: await demoToken(EXTENSION), lang, title: 'GAG demo', before: demoIntro(lang, EXTENSION), body: demoBody(lang) });
+    // The phone fetches its token from /token at each (re)connect, as a CRM page would: after the
+    // demo restarts (a new random secret) it signs in again by itself.
+    const lang = pageLang(url.searchParams);
+    const html = phonePageHtml({ gatewayUrl, tokenUrl: `/token?ext=${EXTENSION}`, lang, title: 'GAG demo', before: demoIntro(lang, EXTENSION), body: demoBody(lang), fallback: `<p>${TEXT_OF[lang].noPhone}</p>` });
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }).end(html);
     return;
   }

@@ -9,6 +9,9 @@ const TEXT = {
     calling: '呼び出し中…',
     failed: '発信できませんでした: ',
     crm: 'CRM に組み込んだ例: <a href="/crm.html">顧客リストと電話機 (crm.html)</a> — 着信で顧客情報を表示し、電話番号のリンクから発信します。',
+    echoCaller: 'エコーテスト',
+    nobodyOnline: '内線 {ext} の電話機がオンラインではありません。電話機のページを開いて「待受中」になってからもう一度押してください。',
+    noPhone: '電話機を読み込んでいます… 表示されない場合はデモのゲートウェイに接続できません。npm start が動いているか確認して、ページを再読み込みしてください。',
   },
   en: {
     heading: 'GAG demo',
@@ -18,8 +21,14 @@ const TEXT = {
     calling: 'Ringing…',
     failed: 'Could not call: ',
     crm: 'The phone in a CRM: <a href="/crm.html?lang=en">a customer list with the phone (crm.html)</a> — incoming calls open the customer, phone links call out.',
+    echoCaller: 'Echo test',
+    nobodyOnline: 'No phone of extension {ext} is online: open the phone\'s page, wait for Ready, then press again.',
+    noPhone: 'Loading the phone… If it does not appear, the demo\'s gateway cannot be reached: check that npm start is running, then reload the page.',
   },
 } as const;
+
+/** The demo's texts in `lang` (for the server's own answers too). */
+export const TEXT_OF = TEXT;
 
 /** HTML above the phone: what this is. */
 export function demoIntro(lang: 'ja' | 'en', extension: string): string {
@@ -42,7 +51,7 @@ export function demoBody(lang: 'ja' | 'en'): string {
 document.getElementById('call-me').addEventListener('click', async () => {
   const status = document.getElementById('call-status');
   status.textContent = ${JSON.stringify(t.calling)};
-  const res = await fetch('/call-me', { method: 'POST' });
+  const res = await fetch(${JSON.stringify(`/call-me?lang=${lang}`)}, { method: 'POST' });
   status.textContent = res.ok ? '' : ${JSON.stringify(t.failed)} + (await res.json()).error;
 });
 </script>`;
