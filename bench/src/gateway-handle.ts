@@ -76,7 +76,8 @@ export class GatewayHandle {
 
   /** Fork the gateway process and wait until it listens. */
   static async start(options: GatewayHandleOptions = {}): Promise<GatewayHandle> {
-    const execArgv = ['--expose-gc'];
+    // GAG_BENCH_NODE_FLAGS: V8/Node flags for the gateway process alone (e.g. --max-semi-space-size=2), to measure one.
+    const execArgv = ['--expose-gc', ...(process.env.GAG_BENCH_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '')];
     if (options.cpuProfileDir !== undefined) execArgv.push('--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir);
     const args: ChildArgs = { extraOrigins: options.extraOrigins ?? [], config: options.config ?? {} };
     const child = fork(CHILD_PATH, [JSON.stringify(args)], { execArgv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' });

@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { devConfig, startGateway, type Gateway, type GatewayConfigInput } from '@gag/gateway';
 import type { ChildArgs, GatewaySnapshot, ReadyMessage, RequestMessage, ResponseMessage } from './ipc.js';
 
@@ -44,6 +45,9 @@ function snapshot(gw: Gateway, loopDelay: ReturnType<typeof monitorEventLoopDela
     hrtimeUs: Number(process.hrtime.bigint() / 1000n),
     rssBytes: memory.rss,
     heapUsedBytes: memory.heapUsed,
+    heapTotalBytes: memory.heapTotal,
+    newSpaceBytes: getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? NaN,
+    externalBytes: memory.external + memory.arrayBuffers,
     calls: gw.router.calls.length,
     sessions: sessions.length,
     sessionFramesIn: framesIn,

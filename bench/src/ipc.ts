@@ -49,6 +49,11 @@ export interface GatewaySnapshot {
   readonly hrtimeUs: number;
   readonly rssBytes: number;
   readonly heapUsedBytes: number;
+  /** The V8 heap reserved, and of it the young generation (it grows under a high allocation rate). */
+  readonly heapTotalBytes: number;
+  readonly newSpaceBytes: number;
+  /** Memory outside the V8 heap that JS objects hold (Buffers, ArrayBuffers). */
+  readonly externalBytes: number;
   /** `gw.router.calls.length`: calls not yet ended. */
   readonly calls: number;
   /** `gw.registry.all().length`: browser sessions online. */

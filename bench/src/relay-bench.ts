@@ -73,6 +73,10 @@ export interface RelayResult {
     readonly rssPerCallAfterGcBytes: number;
     readonly heapUsedAfterGcBytes: number;
     readonly heapUsedLoadedBytes: number;
+    /** Ours, while loaded: the V8 heap reserved, its young generation, and external memory (Buffers). */
+    readonly heapTotalLoadedBytes: number;
+    readonly newSpaceLoadedBytes: number;
+    readonly externalLoadedBytes: number;
     readonly loopDelayP99Ms: number;
     readonly loopDelayMaxMs: number;
     readonly logCounts: Readonly<Record<string, number>>;
@@ -267,6 +271,9 @@ export async function runRelay(options: RelayOptions): Promise<RelayResult> {
         rssLoadedBytes: after.rssBytes,
         rssPerCallBytes: perCall(after.rssBytes - idle.rssBytes),
         heapUsedLoadedBytes: afterIpc?.heapUsedBytes ?? NaN,
+        heapTotalLoadedBytes: afterIpc?.heapTotalBytes ?? NaN,
+        newSpaceLoadedBytes: afterIpc?.newSpaceBytes ?? NaN,
+        externalLoadedBytes: afterIpc?.externalBytes ?? NaN,
         rssAfterGcBytes: settledProc.rssBytes,
         rssPerCallAfterGcBytes: settled === undefined ? NaN : perCall(settledProc.rssBytes - idle.rssBytes),
         heapUsedAfterGcBytes: settled?.heapUsedBytes ?? NaN,

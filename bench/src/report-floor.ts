@@ -32,11 +32,15 @@ function verdict(r: RelayResult, floor: RelayResult): string {
 }
 
 export function relayFloorTable(results: readonly RelayResult[]): string {
-  const floors = new Map(results.filter((r) => r.variant.relay === 'bare').map((r) => [r.calls, r]));
-  if (floors.size === 0) return '\n## Ours ÷ the bare relay\n(no bare relay run: nothing to compare with)';
+  if (!results.some((r) => r.variant.relay === 'bare')) return '\n## Ours ÷ the bare relay\n(no bare relay run: nothing to compare with)';
+  // Each of ours against the floor of its own round: the last bare run before it at the same N (else the first after).
+  const floorOf = (i: number): RelayResult | undefined => {
+    const same = (r: RelayResult): boolean => r.variant.relay === 'bare' && r.calls === results[i]!.calls;
+    return results.slice(0, i + 1).reverse().find(same) ?? results.slice(i).find(same);
+  };
   const headers = ['relay', 'calls (N)', 'CPU (ms/call·s)', 'ours ÷ floor', 'target', 'p99 added ms (ours / floor)', 'lost frames', 'RSS/call (KB)', 'idle RSS (MiB)', 'vs targets'];
-  const rows = results.map((r) => {
-    const floor = floors.get(r.calls);
+  const rows = results.map((r, i) => {
+    const floor = floorOf(i);
     const ratio = floor === undefined ? NaN : r.gateway.cpuMsPerCallSecond / floor.gateway.cpuMsPerCallSecond;
     const target = r.variant.relay === 'bare' || r.variant.browserLeg === 'ws' ? '' : `≤ ${r.variant.packetMs === 20 ? FLOOR_TARGETS.ratio20 : FLOOR_TARGETS.ratio40}`;
     return [

@@ -128,7 +128,8 @@ export function relayTable(results: readonly RelayResult[]): string {
       `gw CPU in the kernel ${num(r.gateway.cpuSystemPercentOfCore)} of ${num(r.gateway.cpuPercentOfCore)} %; ` +
         `gw event-loop delay p99/max ${num(r.gateway.loopDelayP99Ms)} / ${num(r.gateway.loopDelayMaxMs)} ms; ` +
         `setup ${num(r.setupWallMs / 1000, 1)} s (incoming p99 ${num(r.setupIncomingMs.p99, 1)} ms at 50 in flight); ` +
-        `idle RSS ${num(r.gateway.rssIdleBytes / MIB, 1)} MiB`,
+        `idle RSS ${num(r.gateway.rssIdleBytes / MIB, 1)} MiB; loaded: V8 heap ${num(r.gateway.heapTotalLoadedBytes / MIB, 1)} MiB ` +
+        `(young generation ${num(r.gateway.newSpaceLoadedBytes / MIB, 1)}), external ${num(r.gateway.externalLoadedBytes / MIB, 1)} MiB`,
     );
     notes.push(`${r.label} N=${r.calls}: ${extra.join('; ')}`);
   }

@@ -157,6 +157,9 @@ function readGrowingWav(bytes: Buffer, file: string): { samples: Float32Array; r
   return { samples: s16leToFloat(data), rateHz };
 }
 
+/** What Asterisk has recorded in `file` so far (floats at the file's rate). */
+export const recordedSoFar = (file: string): { samples: Float32Array; rateHz: number } => readGrowingWav(readFileSync(file), file);
+
 /** The stretch of a recording a tone check analyses: half a second, ending half a second before its end. */
 const LISTEN_S = 0.5;
 
@@ -167,7 +170,7 @@ const LISTEN_S = 0.5;
 export function expectRecordedTone(file: string, expected: ToneExpectation): Promise<ToneAnalysis> {
   return expectTone(`Asterisk recorded ${basename(file)}`, async () => {
     if (!existsSync(file)) return undefined;
-    const { samples, rateHz } = readGrowingWav(readFileSync(file), file);
+    const { samples, rateHz } = recordedSoFar(file);
     const end = samples.length - Math.round(LISTEN_S * rateHz);
     if (end < LISTEN_S * rateHz) return undefined;
     return { samples: samples.subarray(end - Math.round(LISTEN_S * rateHz), end), rateHz };
