@@ -1,7 +1,7 @@
 import { analyseTone, fillSineS16 } from '@gag/e2e/tones';
 import { describe, expect, test } from 'vitest';
 import { RENDER_QUANTUM_FRAMES } from '../src/audio/capture-framer.js';
-import { CONCEAL_MAX_MS } from '../src/audio/jitter-buffer.js';
+import { CONCEAL_MAX_MS, JITTER_START_HOLD_MS, JITTER_START_MARGIN_MS } from '../src/audio/jitter-buffer.js';
 import { JITTER_MIN_TARGET_MS } from '../src/audio/jitter-estimator.js';
 import { Playout, type PlayoutStats } from '../src/audio/playout.js';
 import { FRAME_MS, FRAME_SAMPLES, WIRE_RATE_HZ } from '../src/wire-units.js';
@@ -29,6 +29,8 @@ interface Run {
 }
 
 const TICK_MS = 100;
+/** A call's start is over: its margin held, then compressed away (3 s of settling after the hold). */
+const STARTED_MS = JITTER_START_HOLD_MS + 3_000;
 /** Stats at each whole second. */
 const seconds = (ticks: PlayoutStats[]): PlayoutStats[] => ticks.filter((_, i) => (i + 1) % (1000 / TICK_MS) === 0);
 const depths = (stats: PlayoutStats[]): string => stats.map((s) => s.depthMs.toFixed(1)).join(' ');
@@ -81,12 +83,12 @@ const bursts = (size: number) => (k: number) => (Math.floor(k / size) + 1) * siz
 
 describe('JitterBuffer (through Playout at 44.1 kHz)', () => {
   test(`a steady stream settles near ${JITTER_MIN_TARGET_MS} ms with no underrun and plays the tone untouched`, () => {
-    const { out, ticks, end } = run((k) => k * FRAME_MS + 1 + wobble(k, 1), 5_000);
+    const { out, ticks, end } = run((k) => k * FRAME_MS + 1 + wobble(k, 1), STARTED_MS + 1_000);
     console.info('steady: depth per second', depths(seconds(ticks)), 'ms; end', end);
     expect(end).toMatchObject({ underruns: 0, concealedFrames: 0, droppedFrames: 0, lateFrames: 0, targetMs: JITTER_MIN_TARGET_MS });
     expect(end.depthMs).toBeGreaterThanOrEqual(JITTER_MIN_TARGET_MS - 5);
     expect(end.depthMs).toBeLessThanOrEqual(JITTER_MIN_TARGET_MS + 5);
-    const tone = toneAt(out, 4_000);
+    const tone = toneAt(out, STARTED_MS);
     console.info('steady: tone', tone);
     expect(Math.abs(tone.hz - TONE_HZ)).toBeLessThanOrEqual(1);
     expect(Math.abs(20 * Math.log10(tone.amplitude / TONE_AMPLITUDE))).toBeLessThanOrEqual(0.1);
@@ -140,23 +142,24 @@ describe('JitterBuffer (through Playout at 44.1 kHz)', () => {
 
   test('a call whose first frames come unevenly (the page busy answering holds two for 30 ms) starts with no underrun', () => {
     // Frames due from 81 ms to 110 ms are handed over together at 111 ms.
-    const { out, ticks, end } = run((k) => Math.max(k * FRAME_MS + 1, k * FRAME_MS + 1 >= 81 && k * FRAME_MS + 1 < 111 ? 111 : 0), 4_000);
-    console.info('start: depth per 100 ms', depths(ticks.slice(0, 35)), '… ms; end', end);
+    const { out, ticks, end } = run((k) => Math.max(k * FRAME_MS + 1, k * FRAME_MS + 1 >= 81 && k * FRAME_MS + 1 < 111 ? 111 : 0), STARTED_MS + 1_000);
+    console.info('start: depth per second', depths(seconds(ticks)), 'ms; end', end);
     expect(end).toMatchObject({ underruns: 0, concealedFrames: 0, targetMs: JITTER_MIN_TARGET_MS });
-    // The start margin and the late pair raise the depth until they leave the 2 s window, then it settles to the target.
-    for (const tick of ticks.slice(30)) expect(tick.depthMs).toBeLessThanOrEqual(JITTER_MIN_TARGET_MS + 6);
-    const tone = toneAt(out, 3_500);
+    // The start margin holds for the first seconds, then goes: the depth settles to the target itself.
+    for (const tick of ticks.slice(10, JITTER_START_HOLD_MS / TICK_MS)) expect(tick.depthMs).toBeGreaterThanOrEqual(JITTER_MIN_TARGET_MS + JITTER_START_MARGIN_MS - 10);
+    for (const tick of ticks.slice(STARTED_MS / TICK_MS)) expect(tick.depthMs).toBeLessThanOrEqual(JITTER_MIN_TARGET_MS + 6);
+    const tone = toneAt(out, STARTED_MS);
     expect(Math.abs(tone.hz - TONE_HZ)).toBeLessThanOrEqual(1);
     expect(maxStep(out)).toBeLessThanOrEqual(CLICK_STEP);
   });
 
   test('after a one-off underrun (a 100 ms stall) the depth is back at the target within 3 s and stays', () => {
-    const stallMs = 2_000;
+    const stallMs = STARTED_MS;
     const { ticks, end } = run((k) => {
       const due = k * FRAME_MS + 1 + wobble(k, 1);
       return due >= stallMs && due < stallMs + 100 ? stallMs + 100 : due;
-    }, 8_000);
-    console.info('stall: depth per 100 ms from 1.9 s', depths(ticks.slice(19, 55)), '… ms; end', end);
+    }, stallMs + 5_000);
+    console.info('stall: depth per 100 ms from the stall', depths(ticks.slice(stallMs / TICK_MS - 1, stallMs / TICK_MS + 35)), '… ms; end', end);
     expect(end.underruns).toBe(1);
     for (const tick of ticks.slice((stallMs + 3_000) / TICK_MS)) {
       expect(tick.targetMs).toBe(JITTER_MIN_TARGET_MS);
@@ -173,7 +176,7 @@ describe('JitterBuffer (through Playout at 44.1 kHz)', () => {
     console.info(`drift ×${periodScale}: depth per second`, depths(seconds(ticks)), 'ms; end', end);
     expect(end.underruns).toBe(0);
     expect(end.targetMs).toBe(JITTER_MIN_TARGET_MS);
-    for (const tick of ticks.slice(10)) {
+    for (const tick of ticks.slice(STARTED_MS / TICK_MS)) {
       expect(tick.depthMs).toBeGreaterThanOrEqual(JITTER_MIN_TARGET_MS - 10);
       expect(tick.depthMs).toBeLessThanOrEqual(JITTER_MIN_TARGET_MS + 15);
     }

@@ -13,11 +13,14 @@ import { bestLag, crossfade } from './splice.js';
 
 /**
  * A stream starts playing (a call's first frames, or frames after silence) only once this much
- * more than {@link JITTER_MIN_TARGET_MS} is buffered: a call's first frames come while the page is
- * busy answering, and one late frame would otherwise run the buffer dry at once. The surplus is
- * compressed away within the first half second.
+ * more than the target is buffered. A call keeps it for its first {@link JITTER_START_HOLD_MS}:
+ * those are the page's busiest (answering, the call screen, the first quality report, an early
+ * garbage collection), and one late frame would otherwise run the buffer dry. After silence the
+ * margin is compressed away at once.
  */
 export const JITTER_START_MARGIN_MS = 20;
+/** How long the start margin is kept; then it is compressed away, down to the target itself. */
+export const JITTER_START_HOLD_MS = 4_000;
 /** Storage of the ring. Only a stalled reader gets near it: reads jump back to the target above {@link JITTER_HARD_MAX_MS}. */
 export const JITTER_CAPACITY_MS = 1_000;
 /** Buffered audio beyond this is skipped at once (with a cross-fade) down to the target: late audio is worse than lost audio. */
@@ -40,9 +43,8 @@ const GROW_INTERVAL_MS = 20;
 const SHRINK_HYSTERESIS_MS = 10;
 const SHRINK_INTERVAL_MS = 120;
 /**
- * For this long after a stream starts, shrink down to the grow hysteresis instead: the start
- * margin and the lateness of the first frames are compressed away to the target itself, not left
- * standing at the top of the band. Longer than the arrival window, so the start is forgotten first.
+ * For this long after the hold, shrink down to the grow hysteresis instead: the start margin is
+ * compressed away to the target itself, not left standing at the top of the band.
  */
 const SETTLE_MS = 3_000;
 
@@ -61,7 +63,8 @@ interface Samples {
   readonly fadeStep: number;
   readonly growInterval: number;
   readonly shrinkInterval: number;
-  readonly settle: number;
+  readonly hold: number;
+  readonly settled: number;
   readonly hardMax: number;
 }
 
@@ -79,7 +82,8 @@ function samplesFor(rateHz: number): Samples {
     fadeStep: 1 / at(FADE_IN_MS),
     growInterval: at(GROW_INTERVAL_MS),
     shrinkInterval: at(SHRINK_INTERVAL_MS),
-    settle: at(SETTLE_MS),
+    hold: at(JITTER_START_HOLD_MS),
+    settled: at(JITTER_START_HOLD_MS + SETTLE_MS),
     hardMax: at(JITTER_HARD_MAX_MS),
   };
 }
@@ -108,7 +112,8 @@ type Mode = 'priming' | 'playing' | 'concealing' | 'silent';
  * Frames in (with their arrival time), a continuous wire-rate stream out: {@link JitterBuffer.read}
  * always fills what it is asked for, with audio, concealment or silence.
  *
- * - Start: silence until {@link JITTER_MIN_TARGET_MS} + {@link JITTER_START_MARGIN_MS} is buffered, then a fade-in.
+ * - Start: silence until {@link JITTER_MIN_TARGET_MS} + {@link JITTER_START_MARGIN_MS} is buffered, then a
+ *   fade-in; the margin stays for {@link JITTER_START_HOLD_MS}, then goes.
  * - Adapt: the target follows {@link ArrivalJitter}. Below it, one pitch period is repeated (at
  *   most every 20 ms); above it, one is skipped (at most every 120 ms), each with a cross-fade at
  *   the best-matching lag, so speech and tones keep their phase.
@@ -144,7 +149,7 @@ export class JitterBuffer {
   #concealedSamples = 0;
   #concealDecay = 0;
   #sinceSplice = 0;
-  /** Output samples since the stream started playing (counted up to the settle time). */
+  /** Output samples since the stream started playing (counted up to the end of its settling). */
   #sinceStart = 0;
   #depthMs = 0;
   #targetMs = JITTER_MIN_TARGET_MS;
@@ -220,7 +225,7 @@ export class JitterBuffer {
     this.#history[this.#historyAt] = raw;
     this.#historyAt = this.#historyAt + 1 === this.#n.maxLag ? 0 : this.#historyAt + 1;
     this.#sinceSplice++;
-    if (this.#sinceStart < this.#n.settle) this.#sinceStart++;
+    if (this.#sinceStart < this.#n.settled) this.#sinceStart++;
     if (this.#mode === 'concealing') {
       this.#concealedTotal++;
       if (++this.#concealedSamples > this.#n.concealHold) this.#gain = Math.max(0, this.#gain - this.#concealDecay);
@@ -235,12 +240,12 @@ export class JitterBuffer {
     switch (this.#mode) {
       // Starting (again) at the least depth keeps latency low; stretching then reaches the target.
       case 'priming':
-        if (buffered >= this.#n.prime) this.#start(); // gain is 0: fades in
+        if (buffered >= this.#n.prime) this.#start(0); // gain is 0: fades in
         return;
       case 'silent':
         if (buffered < this.#n.splice + this.#n.prime) return;
         this.#skip(this.#n.splice, false); // the kept-back audio is stale: cross-fade past it
-        this.#start();
+        this.#start(this.#n.hold); // the call is under way: no hold, straight to settling
         return;
       case 'concealing':
         // Resuming with a single frame would run dry again at once if the rest were lost, not late.
@@ -262,12 +267,14 @@ export class JitterBuffer {
 
   /** Move the depth towards the target: skip down from above the hard maximum, else stretch or compress by a period. */
   #steer(buffered: number): void {
-    const target = this.#targetMs;
+    const starting = this.#sinceStart < this.#n.hold;
+    const target = starting ? this.#targetMs + JITTER_START_MARGIN_MS : this.#targetMs;
+    const shrinkOver = starting || this.#sinceStart >= this.#n.settled ? SHRINK_HYSTERESIS_MS : GROW_HYSTERESIS_MS;
     if (buffered > this.#n.hardMax) {
-      this.#skip(buffered - this.#n.splice - this.#samplesAt(target), true);
+      this.#skip(buffered - this.#n.splice - this.#samplesAt(this.#targetMs), true);
     } else if (this.#depthMs < target - GROW_HYSTERESIS_MS) {
       this.#depthMs += this.#msOf(this.#insert());
-    } else if (this.#depthMs > target + (this.#sinceStart < this.#n.settle ? GROW_HYSTERESIS_MS : SHRINK_HYSTERESIS_MS) && this.#sinceSplice >= this.#n.shrinkInterval) {
+    } else if (this.#depthMs > target + shrinkOver && this.#sinceSplice >= this.#n.shrinkInterval) {
       const maxLag = Math.min(this.#n.maxLag, this.#samplesAt(this.#depthMs - target), buffered - 2 * this.#n.splice - 1);
       if (maxLag >= this.#n.minLag) this.#drop(maxLag);
     } else return;
@@ -317,10 +324,10 @@ export class JitterBuffer {
     if (counted) this.#droppedSamples += lag;
   }
 
-  /** A stream starts playing: its first seconds settle to the target itself. */
-  #start(): void {
+  /** A stream starts playing (`sinceStart` 0: the call's start, with the hold), then settles to the target itself. */
+  #start(sinceStart: number): void {
     this.#mode = 'playing';
-    this.#sinceStart = 0;
+    this.#sinceStart = sinceStart;
   }
 
   /** Concealment has faded out: play silence and wait for a new stream (its arrivals start afresh). */
