@@ -99,6 +99,13 @@ export interface BrowserResult {
     readonly jitter: { readonly depthMs: number; readonly targetMs: number; readonly underruns: number; readonly concealedFrames: number; readonly lateFrames: number };
     /** The jitter buffer's depth when the latency window began (`jitter.depthMs` is at its end). */
     readonly depthAtStartMs: number;
+    /**
+     * Underruns as the call started: from the answer to the end of the warm-up (before the bench
+     * measures anything), then during the CPU window (whose CDP samples at its two ends stall the
+     * page), and before the latency window (the detector's worklet module compiles on the audio thread).
+     */
+    readonly underrunsAtStart: number;
+    readonly underrunsInCpuWindow: number;
     /** Underruns and concealed frames during the latency window alone. */
     readonly underrunsInWindow: number;
     readonly concealedInWindow: number;
@@ -196,6 +203,9 @@ const INSTALL_DETECTOR = `(async (source) => {
   const stats = await audio.stats();
   return { playback: stats.playback, rateHz: ctx.sampleRate, baseLatencyS: ctx.baseLatency ?? 0, outputLatencyS: ctx.outputLatency ?? 0 };
 })(${JSON.stringify(DETECTOR_SOURCE)})`;
+
+/** The SDK's playout counters now (stats().playback). */
+const READ_PLAYOUT = `(async () => (await document.querySelector('gag-phone').activeCall.audio.stats()).playback)()`;
 
 const READ_ONSETS = `(async () => {
   const b = window.__gagBench;
@@ -374,9 +384,11 @@ export async function runBrowser(options: BrowserBenchOptions, progress: (text: 
     call.play(echo(call, { delayMs: 0 }));
     await phone.getByText('In call').waitFor();
     await delay(CALL_WARMUP_MS);
+    const atStart = (await deadline(page.evaluate(READ_PLAYOUT), STEP_TIMEOUT_MS, 'reading the playout')) as { underruns: number };
 
     progress(`browser: CPU with one echo call up (${options.cpuWindowMs} ms)`);
     const cpuCall = await measureCpu(browserCdp, pageCdp, options.cpuWindowMs);
+    const afterCpu = (await deadline(page.evaluate(READ_PLAYOUT), STEP_TIMEOUT_MS, 'reading the playout')) as { underruns: number };
 
     progress(`browser: latency over ${options.onsets} tone onsets`);
     // A fresh echo for the latency window: the fake's echo re-sends one frame per 20 ms tick, so a
@@ -437,6 +449,8 @@ export async function runBrowser(options: BrowserBenchOptions, progress: (text: 
           lateFrames: read.playback.lateFrames,
         },
         depthAtStartMs: context.playback.depthMs,
+        underrunsAtStart: atStart.underruns,
+        underrunsInCpuWindow: afterCpu.underruns - atStart.underruns,
         underrunsInWindow: read.playback.underruns - context.playback.underruns,
         concealedInWindow: read.playback.concealedFrames - context.playback.concealedFrames,
         echoQueueFrames: { mean: echoQueue.reduce((a, b) => a + b, 0) / Math.max(1, echoQueue.length), max: Math.max(0, ...echoQueue) },
