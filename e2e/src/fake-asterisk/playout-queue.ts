@@ -33,7 +33,7 @@ export type QueueNotice =
  * @example
  * const queue = new PlayoutQueue((notice) => send(notice));
  * queue.add(950); // MEDIA_XOFF at the 900th frame
- * for (let i = 0; i < 151; i++) queue.tick(); // MEDIA_XON at 799
+ * for (let i = 0; i < 152; i++) queue.tick(); // MEDIA_XON in the slot that finds 799
  */
 export class PlayoutQueue {
   readonly #notify: (notice: QueueNotice) => void;
@@ -94,17 +94,29 @@ export class PlayoutQueue {
     this.#drainWanted = true;
   }
 
-  /** FLUSH_MEDIA: the queued frames are thrown away, and the marks among them with no report. */
+  /**
+   * FLUSH_MEDIA: the queued frames are thrown away, and the marks among them with no report.
+   * MEDIA_XON waits for the next slot, as in chan_websocket.c (the command only empties the list).
+   */
   flush(): void {
     this.#played = this.#queued;
     this.#depth = 0;
     this.#marks = [];
-    this.#drained();
+    if (this.#drainWanted) this.#drained();
   }
 
-  /** One playout slot: the head frame is played, unless paused or empty. */
+  /**
+   * One playout slot: the head frame is played, unless paused or empty. As chan_websocket.c's
+   * `dequeue_frame()`, MEDIA_XON is decided first, on the length before this slot's frame leaves:
+   * it comes one slot after the queue fell under {@link QUEUE_LENGTH_XON_LEVEL}.
+   */
   tick(): void {
-    if (this.#paused || this.#depth === 0) return;
+    if (this.#paused) return;
+    if (this.#full && this.#depth < QUEUE_LENGTH_XON_LEVEL) {
+      this.#full = false;
+      this.#notify({ kind: 'MEDIA_XON' });
+    }
+    if (this.#depth === 0) return;
     this.#depth--;
     this.#played++;
     while (this.#marks.length > 0 && this.#marks[0]!.at <= this.#played) {
@@ -114,12 +126,8 @@ export class PlayoutQueue {
     this.#drained();
   }
 
-  /** After the depth fell: MEDIA_XON under the low level, QUEUE_DRAINED when empty and asked for. */
+  /** After the depth fell: QUEUE_DRAINED when empty and asked for. */
   #drained(): void {
-    if (this.#full && this.#depth < QUEUE_LENGTH_XON_LEVEL) {
-      this.#full = false;
-      this.#notify({ kind: 'MEDIA_XON' });
-    }
     if (this.#drainWanted && this.#depth === 0) {
       this.#drainWanted = false;
       this.#notify({ kind: 'QUEUE_DRAINED' });
