@@ -1,17 +1,20 @@
 /**
  * AudioOut (browser/audio-out.ts): frames gathered into packets of the packet time, sent in order,
  * each frame counted once (sent or dropped), what is held sent by flush(), a codec change never
- * mixing two codecs in one message. A stand-in socket records what ws would send.
+ * mixing two codecs in one message. A stand-in for ws and its socket records the payload of each
+ * BINARY frame written (net/binary-frame.ts is tested on real sockets in binary-frame.test.ts).
  */
 import { describe, expect, test } from 'vitest';
-import type { WebSocket } from 'ws';
+import { WebSocket } from 'ws';
 import { FRAME_BYTES, frameBytesOf } from '@gag/sdk/protocol';
 import { AudioOut, backlogBytesOf } from '../src/browser/audio-out.js';
 
 function socket(): { ws: WebSocket; sent: Buffer[]; unread: { bytes: number } } {
   const sent: Buffer[] = [];
   const unread = { bytes: 0 };
-  const ws = { send: (data: Buffer) => void sent.push(Buffer.from(data)), get bufferedAmount() { return unread.bytes; } } as unknown as WebSocket;
+  // Every payload here is 126–65,535 bytes: a 4-byte header, then the payload.
+  const write = (frame: Buffer): void => void sent.push(Buffer.from(frame.subarray(4)));
+  const ws = { readyState: WebSocket.OPEN, _socket: { write }, get bufferedAmount() { return unread.bytes; } } as unknown as WebSocket;
   return { ws, sent, unread };
 }
 const frame = (n: number, bytes = FRAME_BYTES): Buffer => Buffer.alloc(bytes, n);

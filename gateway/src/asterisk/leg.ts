@@ -8,6 +8,7 @@ import { EventEmitter } from 'eventemitter3';
 import type { WebSocket, RawData } from 'ws';
 import { FRAME_MS, ProtocolError, WIRE_FORMATS, frameBytesOf, isWireFormat, type WireFormat } from '@gag/sdk/protocol';
 import type { Logger } from '../log.js';
+import { sendBinaryFrame } from '../net/binary-frame.js';
 import { closeSocket } from '../net/ws-close.js';
 import { encodeAsteriskCommand, parseAsteriskMessage, type AsteriskCommand, type AsteriskEvent, type ControlFormat } from './control.js';
 import { hasStarted, isClosing, legTransition, type LegEvent, type LegState } from './leg-state.js';
@@ -149,7 +150,7 @@ export class AsteriskLeg extends EventEmitter<AsteriskLegEvents> {
     }
     this.stats.framesOut += count;
     this.stats.bytesOut += frames.length;
-    this.#ws.send(frames, { binary: true });
+    sendBinaryFrame(this.#ws, frames); // header and audio in one write
     return true;
   }
 

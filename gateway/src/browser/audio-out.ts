@@ -9,6 +9,7 @@
  */
 import type { WebSocket } from 'ws';
 import { FRAME_MS, frameBytesOf, type PacketMs, type WireFormat } from '@gag/sdk/protocol';
+import { sendBinaryFrame } from '../net/binary-frame.js';
 
 /** A browser that has not read this much audio loses the newest frames (those queued are still sent). */
 export const MAX_BROWSER_BACKLOG_MS = 200;
@@ -28,9 +29,6 @@ export interface PhoneStats {
 
 /** A fresh set of {@link PhoneStats}. */
 export const newPhoneStats = (): PhoneStats => ({ framesIn: 0, framesOut: 0, bytesOut: 0, framesDroppedBacklog: 0 });
-
-/** ws's send options for audio, made once (not per frame). */
-const BINARY = { binary: true } as const;
 
 /**
  * One browser's outgoing audio: whole frames of the call's codec, gathered into packets of
@@ -96,9 +94,10 @@ export class AudioOut {
     this.#write(packet.subarray(0, bytes), frameBytesOf(this.#format));
   }
 
+  /** One frame (header and audio in one write, net/binary-frame.ts), counted. */
   #write(frames: Buffer, frameBytes: number): void {
     this.stats.framesOut += frames.length / frameBytes;
     this.stats.bytesOut += frames.length;
-    this.#ws.send(frames, BINARY);
+    sendBinaryFrame(this.#ws, frames);
   }
 }
