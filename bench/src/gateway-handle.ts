@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ChildArgs, ChildMessage, GatewaySnapshot, ReadyMessage, RequestOp } from './ipc.js';
 
@@ -13,6 +14,17 @@ const REQUEST_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 15_000;
 /** Lines of the child's stderr kept for the error message of a crash. */
 const STDERR_TAIL_LINES = 20;
+
+const UNIT = fileURLToPath(new URL('../../gateway/systemd/gag-gateway.service', import.meta.url));
+
+/**
+ * The Node flags the gateway runs with as deployed: the systemd unit's NODE_OPTIONS (measure what
+ * is deployed), or `$GAG_BENCH_NODE_FLAGS` when set (e.g. '' for Node's defaults, to compare).
+ */
+export function deployedNodeFlags(): string[] {
+  const flags = process.env.GAG_BENCH_NODE_FLAGS ?? /^Environment=NODE_OPTIONS=(.*)$/m.exec(readFileSync(UNIT, 'utf8'))?.[1] ?? '';
+  return flags.split(' ').filter((f) => f !== '');
+}
 
 /** Every child not yet exited, killed on the way out of the parent. */
 const live = new Set<ChildProcess>();
@@ -76,8 +88,7 @@ export class GatewayHandle {
 
   /** Fork the gateway process and wait until it listens. */
   static async start(options: GatewayHandleOptions = {}): Promise<GatewayHandle> {
-    // GAG_BENCH_NODE_FLAGS: V8/Node flags for the gateway process alone (e.g. --max-semi-space-size=2), to measure one.
-    const execArgv = ['--expose-gc', ...(process.env.GAG_BENCH_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '')];
+    const execArgv = ['--expose-gc', ...deployedNodeFlags()];
     if (options.cpuProfileDir !== undefined) execArgv.push('--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir);
     const args: ChildArgs = { extraOrigins: options.extraOrigins ?? [], config: options.config ?? {} };
     const child = fork(CHILD_PATH, [JSON.stringify(args)], { execArgv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' });

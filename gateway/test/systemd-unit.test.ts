@@ -3,7 +3,7 @@
  * checks it (`systemd-analyze verify`, where systemd is installed: no error and no warning), and
  * it keeps what docs/deploy.md promises an admin.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +38,15 @@ describe('the systemd unit', () => {
     expect(setting('NoNewPrivileges')).toEqual(['yes']);
     expect(setting('ProtectSystem')).toEqual(['strict']);
     expect(setting('ExecStart')[0]).toMatch(/^\/usr\/local\/bin\/gag-gateway -c \/usr\/local\/etc\/goastgateway\.json -g \/usr\/local\/etc\/gag_groups\.json$/);
+  });
+
+  test("caps V8's young generation through NODE_OPTIONS, which Node takes (a flag it refused would stop the gateway)", () => {
+    const options = setting('Environment').find((e) => e.startsWith('NODE_OPTIONS='))?.slice('NODE_OPTIONS='.length);
+    expect(options).toBe('--max-semi-space-size=2');
+    // Allocate enough to grow the young generation, then read its size: 2 semi-spaces of 2 MiB, not V8's 2 × 16.
+    const probe = "const keep=[];for(let i=0;i<2e6;i++){keep.push({i});if(keep.length>2e4)keep.length=0}process.stdout.write(String(require('v8').getHeapSpaceStatistics().find((s)=>s.space_name==='new_space').space_size))";
+    const out = execFileSync(process.execPath, ['-e', probe], { env: { ...process.env, NODE_OPTIONS: options }, encoding: 'utf8' });
+    expect(Number(out)).toBeLessThanOrEqual(4 * 1024 * 1024);
   });
 
   test.skipIf(ANALYZE === undefined)('systemd-analyze verify finds nothing to say about it', async () => {
