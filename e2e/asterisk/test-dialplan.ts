@@ -88,10 +88,11 @@ exten => none,1,Dial(WebSocket/ws-ext-2001-none/c(slin16)n,30,r)
 ; The callers: the originated Local channel's other half runs one of these once the phone answers.
 [gag-test]
 ; Plays 440 Hz to the phone; records what it hears from the phone (\${GAG_REC}-rx.wav16).
+; Up to 15 minutes: the long-call test holds it for GAG_LONG_CALL_MINUTES.
 exten => tone,1,Answer()
  same => n,MixMonitor(\${GAG_REC}-mix.wav16,r(\${GAG_REC}-rx.wav16))
  same => n,Playtones(440)
- same => n,Wait(120)
+ same => n,Wait(900)
  same => n,Hangup()
 ; Presses keys towards the phone.
 exten => keys,1,Answer()
