@@ -11,6 +11,7 @@ import { SignJWT } from 'jose';
 import type { GagEnv } from '../src/playwright/index.js';
 import { componentScriptUrl } from '../src/phone-page.js';
 import { expectNoViolations } from './axe-scan.js';
+import { openCrmExample } from './crm-example.js';
 import { expect, test } from './fixtures.js';
 
 /** A CRM-like page with `phones` (each an element's attributes and what is inside it), served at the page origin. */
@@ -47,8 +48,9 @@ async function token(gag: GagEnv, claims: Record<string, unknown>, secret = gag.
 
 test('a page whose origin the gateway does not allow says so and names the setting, and the exact reason reaches gag-error and the console once', async ({ page, gag }) => {
   const errors = await recordErrors(page);
-  // The page server, under a name the gateway's allowed_origins does not list (*.localhost is loopback).
-  const origin = gag.pageOrigin.replace('//localhost:', '//crm.localhost:').replace('//127.0.0.1:', '//crm.localhost:');
+  // The page server, under a name the gateway's allowed_origins does not list (*.localhost is
+  // loopback; a new one each run, as an allowed origin stays for the rest of the worker).
+  const origin = gag.pageOrigin.replace(/\/\/[^:]+:/, `//crm-${Math.random().toString(36).slice(2)}.localhost:`);
   gag.serve('/crm-elsewhere.html', 'text/html; charset=utf-8', crmHtml(gag, [`token="${await gag.mintToken('2001')}">`]));
   await page.goto(`${origin}/crm-elsewhere.html`);
   const phone = page.locator('gag-phone');
@@ -164,10 +166,7 @@ test.describe('on a phone screen (390 px)', () => {
   });
 
   test('on the CRM example the ringing phone stays clear of the caller\'s record', async ({ page, gag, asterisk }) => {
-    const { readFileSync } = await import('node:fs');
-    gag.serve('/crm.html', 'text/html; charset=utf-8', readFileSync(new URL('../../examples/crm.html', import.meta.url), 'utf8'));
-    const server = gag.gateway.browserUrl.replace('127.0.0.1', 'localhost');
-    await page.goto(`${gag.pageOrigin}/crm.html?${new URLSearchParams({ server, ext: '2001', 'token-url': '/token?ext=2001', lang: 'en' })}`);
+    await openCrmExample(page, gag, 'en');
     const phone = page.locator('gag-phone');
     await expect(phone.getByRole('status')).toHaveText('Ready');
     await asterisk.call('2001', { from: '0452223344', name: 'Miller' });

@@ -16,7 +16,7 @@ import { formatNumber, type NumberFormat } from './number-format.js';
 import { PhoneError } from './phone-error.js';
 import { renderFooter } from './phone-footer.js';
 import { PhoneWords } from './phone-words.js';
-import { shortcutOf } from './shortcuts.js';
+import { PhoneKeys } from './phone-keys.js';
 import { styles } from './styles.js';
 import { PhoneTabs, phoneLockName, type TabsHost } from './tabs/phone-tabs.js';
 import { RemoteEvents } from './tabs/remote-events.js';
@@ -174,6 +174,7 @@ export class GagPhone extends LitElement {
     focus: (selector) => this.#focusSoon(selector),
     formatNumber: (number) => this.#format(number),
   });
+  readonly #keys = new PhoneKeys(this, this.#screen, () => this.shortcuts);
   readonly #mirror = new RemoteEvents(this);
   #stateSent = '';
   readonly #dialer = new Dialer(this, {
@@ -226,13 +227,11 @@ export class GagPhone extends LitElement {
     super.connectedCallback();
     this.#maybeConnect();
     this.#unwatchTelLinks = watchTelLinks((number) => this.telLinks && this.#dialer.dialLink(number));
-    window.addEventListener('keydown', this.#onPageKey);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#unwatchTelLinks?.();
-    window.removeEventListener('keydown', this.#onPageKey);
     // Moved in the page (a CRM re-rendering its layout takes the element out and puts it back at
     // once): the connection and the call stay. Removed for good: this tab lets go of the phone.
     queueMicrotask(() => this.isConnected || this.#stop());
@@ -262,7 +261,7 @@ export class GagPhone extends LitElement {
     // While the SDK reconnects by itself, say why and that it is on it.
     const error = here ? this.#error.message || (view === 'reconnecting' ? t.errors.unreachable : '') : this.#error.kind ? '' : this.#error.message;
     const dialer = view === 'online' && this._canDial ? this.#dialer.render(t) : nothing;
-    return html`<div class="phone ${view}" part="phone" role="group" aria-label=${t.phone} lang=${this.#lang} tabindex="-1" @keydown=${this.#onKeydown}>
+    return html`<div class="phone ${view}" part="phone" role="group" aria-label=${t.phone} lang=${this.#lang} tabindex="-1" @keydown=${this.#keys.inPhone}>
       <div class="status" part="status">
         <span class="dot" aria-hidden="true"></span>
         <span class="state" role="status">${(here ? t : t.tabs)[view]}</span>
@@ -360,24 +359,6 @@ export class GagPhone extends LitElement {
   #focusSoon(selector: string): void {
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(selector)?.focus());
   }
-
-  /** Escape rejects a ringing call, or closes the open panel (the focus goes back to its button). */
-  readonly #onKeydown = (e: KeyboardEvent): void => {
-    if (e.key !== 'Escape') return;
-    const call = this.#screen.call;
-    if (call?.state === 'ringing' && !call.outbound) call.reject();
-    else if (!this.#screen.controls.escape()) return;
-    e.preventDefault();
-  };
-
-  readonly #onPageKey = (e: KeyboardEvent): void => {
-    const call = this.#screen.call;
-    const action = this.shortcuts && call !== undefined ? shortcutOf(e) : undefined;
-    if (action === undefined) return;
-    e.preventDefault();
-    if (action === 'hangup') call?.hangup();
-    else void this.#screen.answer();
-  };
 
   readonly #footerActions = {
     unlock: async (): Promise<void> => {

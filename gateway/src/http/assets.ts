@@ -66,10 +66,17 @@ export class Assets {
     this.#dir = options.dir ?? componentDir();
   }
 
-  /** Serve `GET`/`HEAD /gag-phone.js` and `/<name>.<hash>.js` (any other method: 405); returns false if the request is not for an asset. */
+  /** Serve `GET`/`HEAD /gag-phone.js` and `/<name>.<hash>.js` and their CORS preflights (any other method: 405); returns false if the request is not for an asset. */
   handle(req: IncomingMessage, res: ServerResponse, path: string): boolean {
     const hashed = HASHED_NAME.exec(path);
     if (path !== `/${PHONE_FILE}` && hashed === null) return false;
+    // A CORS preflight for a GET: the bundle imports its words and call code in CORS mode, and a
+    // page whose requests carry headers of their own (an extension, a test's extraHTTPHeaders)
+    // asks first. Only a real preflight; any other OPTIONS is refused like the other methods.
+    if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] === 'GET' && req.headers.origin !== undefined) {
+      res.writeHead(204, { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Methods': 'GET, HEAD', 'Access-Control-Allow-Headers': '*', 'Access-Control-Max-Age': '86400', ...NOSNIFF }).end();
+      return true;
+    }
     // Files are only read (issue 15: POST, PUT and TRACE were answered 200 with the bundle).
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain', ...NOSNIFF }).end('only GET and HEAD\n');
