@@ -10,6 +10,7 @@ import type { AsteriskLeg, LegStats } from '../asterisk/leg.js';
 import type { Phone } from '../browser/phone.js';
 import type { Logger } from '../log.js';
 import type { PendingDial } from '../originate/dialer.js';
+import { CallTap } from './call-tap.js';
 import { Keypad, type KeypadOptions } from './keypad.js';
 import type { RingPlan } from './ring-plan.js';
 import { RingSteps } from './ring-steps.js';
@@ -68,6 +69,8 @@ export class Call {
   readonly format: WireFormat;
   readonly startedAtMs = Date.now();
   answeredAtMs: number | undefined;
+  /** Both directions of the talking call's audio, for recordings and forks (issue 20). */
+  readonly tap: CallTap;
   #state: CallState = 'routing';
   #endReason: EndReason | undefined;
   readonly #leg: AsteriskLeg;
@@ -92,6 +95,7 @@ export class Call {
     this.format = options.format;
     this.#steps = new RingSteps(options.plan, options.available);
     this.#log = options.log.child({ callId: this.id }); // the router's logger already carries exten and connectionId
+    this.tap = new CallTap(this.#log);
     this.#keypad = options.keypad === undefined ? undefined : new Keypad({ ...options.keypad, log: this.#log });
   }
 
@@ -213,7 +217,9 @@ export class Call {
    */
   audioFromAsterisk(frames: Buffer): boolean {
     const phone = this.#talkingWith;
-    return this.#state === 'talking' && phone !== undefined && phone.sendAudio(frames);
+    if (this.#state !== 'talking' || phone === undefined) return false;
+    if (this.tap.active) this.tap.audio('caller', frames);
+    return phone.sendAudio(frames);
   }
 
   /**
@@ -221,12 +227,16 @@ export class Call {
    * frame, sent or dropped (`AsteriskLeg.stats`); false when it dropped them or they were not for it.
    */
   audioFromBrowser(phone: Phone, frames: Buffer): boolean {
-    return this.#talkingWith === phone && this.#state === 'talking' && (this.#pace?.relay(frames) ?? this.#leg.sendAudio(frames));
+    if (this.#talkingWith !== phone || this.#state !== 'talking') return false;
+    if (this.tap.active) this.tap.audio('agent', frames);
+    return this.#pace?.relay(frames) ?? this.#leg.sendAudio(frames);
   }
 
   /** The caller pressed a key: the answering phone hears of it. */
   dtmfFromAsterisk(digit: string): void {
-    if (this.#state === 'talking') this.#talkingWith?.send({ type: 'dtmf', callId: this.id, digit });
+    if (this.#state !== 'talking') return;
+    this.#talkingWith?.send({ type: 'dtmf', callId: this.id, digit });
+    if (this.tap.active) this.tap.dtmf('caller', digit);
   }
 
   /** `phone` pressed keys: to Asterisk when it talks in this call, else ignored (a ringing or late phone). */
@@ -331,6 +341,7 @@ export class Call {
     this.#clearTimers();
     this.#keypad?.close();
     this.#pace?.close();
+    this.tap.end();
     const reason = this.#endReason ?? 'failed';
     for (const phone of this.#ringing) phone.send({ type: 'ended', callId: this.id, reason });
     this.#talkingWith?.send({ type: 'ended', callId: this.id, reason });
