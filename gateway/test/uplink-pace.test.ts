@@ -157,6 +157,8 @@ describe('uplink pacing over a long call', () => {
     // Without pacing the queue would have moved by sent × skew frames (180 or 360 in an hour).
     const moved = gwCall.uplinkPace!.framesTakenOut - gwCall.uplinkPace!.framesAdded;
     expect(Math.abs(moved + sent * clockSkew)).toBeLessThanOrEqual(8);
+    // A steady skew is corrected one way only: no frame taken out that a later correction must put back.
+    expect(Math.min(gwCall.uplinkPace!.framesTakenOut, gwCall.uplinkPace!.framesAdded)).toBe(0);
     // Only quiet frames were taken out or repeated: every burst arrived whole.
     const bursts = heard.loud.slice(1, -1);
     expect(bursts.length).toBeGreaterThan(seconds - 5);

@@ -79,6 +79,12 @@ export class UplinkPace {
   readonly #window: number[] = [];
   /** Frames still to take out (> 0) or to add (< 0). */
   #debtFrames = 0;
+  /**
+   * GET_STATUS sent, and the count at which the last correction was done: answers to earlier
+   * requests (Asterisk answers in order) may describe the queue before it, and are not measured.
+   */
+  #asked = 0;
+  #freshAfter = 0;
   /** Frames heard since the correction began, and the quietest of them. */
   #heardFrames = 0;
   #floorEnergy = Infinity;
@@ -90,7 +96,10 @@ export class UplinkPace {
     this.#frameSamples = frameSamplesOf(format);
     this.#log = log;
     leg.on('status', this.#onStatus);
-    this.#timer = setInterval(() => leg.requestStatus(), statusIntervalMs);
+    this.#timer = setInterval(() => {
+      this.#asked++;
+      leg.requestStatus();
+    }, statusIntervalMs);
   }
 
   /** Frames the pacer still has to take out (> 0) or add (< 0). */
@@ -108,15 +117,15 @@ export class UplinkPace {
     if (at < 0) return this.#leg.sendAudio(frames);
     const start = at * this.#frameBytes;
     const end = start + this.#frameBytes;
-    if (this.#debtFrames > 0) {
-      this.#debtFrames--;
-      this.stats.framesTakenOut++;
-      if (frames.length === this.#frameBytes) return true; // the whole message was the frame taken out
-      return this.#leg.sendAudio(Buffer.concat([frames.subarray(0, start), frames.subarray(end)]));
-    }
-    this.#debtFrames++;
-    this.stats.framesAdded++;
-    return this.#leg.sendAudio(Buffer.concat([frames.subarray(0, end), frames.subarray(start)]));
+    const takeOut = this.#debtFrames > 0;
+    this.#debtFrames += takeOut ? -1 : 1;
+    if (takeOut) this.stats.framesTakenOut++;
+    else this.stats.framesAdded++;
+    // Only what is asked from now on is answered behind these frames.
+    if (this.#debtFrames === 0) this.#freshAfter = this.#asked;
+    if (!takeOut) return this.#leg.sendAudio(Buffer.concat([frames.subarray(0, end), frames.subarray(start)]));
+    if (frames.length === this.#frameBytes) return true; // the whole message was the frame taken out
+    return this.#leg.sendAudio(Buffer.concat([frames.subarray(0, start), frames.subarray(end)]));
   }
 
   /** Stop asking; the leg's own listeners stay. */
@@ -143,8 +152,9 @@ export class UplinkPace {
   #status(queueLengthFrames: number): void {
     this.stats.lastQueueFrames = queueLengthFrames;
     this.stats.statusAnswers++;
-    // While a correction is under way the queue does not show it yet: measure afresh after it.
-    if (this.#debtFrames !== 0) return;
+    // While a correction is under way, and until Asterisk answers a question asked after it, the
+    // queue does not show it yet: measure afresh after it.
+    if (this.#debtFrames !== 0 || this.stats.statusAnswers <= this.#freshAfter) return;
     this.#window.push(queueLengthFrames);
     if (this.#window.length < UPLINK_WINDOW_SAMPLES) return;
     const standing = Math.min(...this.#window);
