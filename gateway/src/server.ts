@@ -26,6 +26,7 @@ import { Monitor } from './http/monitor.js';
 import { Routes, type Readiness } from './http/routes.js';
 import { ConfigError } from './errors.js';
 import { createLogger, type Logger, type LogLevel } from './log.js';
+import { Recordings } from './media/recordings.js';
 import { createOriginator } from './originate/backend.js';
 import { Dialer } from './originate/dialer.js';
 import type { ReconnectPolicy } from './originate/reconnect-policy.js';
@@ -175,6 +176,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   });
   let current = live(config, options.groups ?? NO_GROUPS, tokenKeys, metrics);
   const router = new Router({ registry, config: () => current.config, groups: () => current.groups, log, activity, dialer, dtmf: originator?.dtmf });
+  const recordings = new Recordings({ config: () => current.config, log, prom: metrics.prom });
+  activity.on('call', (call, previous) => recordings.onCall(call, previous));
   const monitor = new Monitor({
     activity,
     calls: () => router.calls,
@@ -190,7 +193,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     browserListener: frontDoor.server.listening,
     originate: originator === undefined ? 'off' : (await originator.isReady()) ? 'ready' : 'not_ready',
   });
-  const routes = new Routes({ router, registry, dialer, metrics, auth: () => current.admin, policy: () => current.browser, readiness, log: log.child({ side: 'api' }) });
+  const routes = new Routes({ router, registry, dialer, metrics, auth: () => current.admin, policy: () => current.browser, readiness, log: log.child({ side: 'api' }), recordings });
 
   const asterisk = new AsteriskListener({
     policy: () => current.asterisk,
@@ -276,6 +279,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       closing ??= (async () => {
         router.hangupAll();
         dialer.close();
+        await recordings.close(); // the calls have ended: their recordings finish their files
         await Promise.all([asterisk.close(), browser.close().then(() => frontDoor.close()), monitor.close()]);
         await originator?.close();
         metrics.close();

@@ -5,6 +5,7 @@
  */
 import { loadTls, type TlsFiles } from '../config/load.js';
 import type { GatewayConfig } from '../config/schema.js';
+import { checkRecordingDir } from '../config/recording-dir.js';
 import { loadTokenKeys, type TokenKeys } from './keys.js';
 
 /** What the config's files hold, read at start-up. */
@@ -23,5 +24,6 @@ export interface ConfigFiles {
  */
 export async function loadConfigFiles(config: GatewayConfig, file: string): Promise<ConfigFiles> {
   const tls = await loadTls(config, file);
+  await checkRecordingDir(config, file);
   return { tls, tokenKeys: await loadTokenKeys(config, file) };
 }

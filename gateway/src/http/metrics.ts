@@ -53,6 +53,11 @@ export class GatewayMetrics {
   readonly #onDtmf: (result: DtmfDigitResult) => void;
   readonly #activity: Activity;
 
+  /** @internal Where other parts of the gateway register their own metrics (recordings). */
+  get prom(): PromRegistry {
+    return this.#prom;
+  }
+
   constructor(sources: MetricsSources) {
     const registers = [this.#prom];
     this.#activity = sources.activity;

@@ -1,0 +1,129 @@
+/**
+ * Recordings under faults (issue 20), with the gateway in a child process of its own: killed with
+ * SIGKILL mid-call, the WAV is still a valid file whose header is at most a second behind its
+ * data (and the documented repair gives every byte back); under a file size limit (`ulimit -f`, a
+ * disk filling up: EFBIG as ENOSPC would be) the recording stops with a log line and a metric and
+ * the call's audio goes on.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterEach, expect, test } from 'vitest';
+import { FakeAsterisk, readWav, tone } from '@gag/e2e';
+import { mintToken } from '@gag/gateway';
+import { analyseTone, floatToS16le, sineFloat } from '@gag/e2e/tones';
+import { FRAME_BYTES, FRAME_SAMPLES } from '@gag/sdk/protocol';
+import { TEST_SECRET } from '@gag/testkit/gateway';
+import { TEST_ORIGIN, TestPhone } from '@gag/testkit/phone';
+
+const LAUNCHER = new URL('./fixtures/gateway-child.mjs', import.meta.url).pathname;
+/** One second of stereo slin16 in the file. */
+const BYTES_PER_S = 16_000 * 4;
+
+let child: ChildProcessWithoutNullStreams | undefined;
+let asterisk: FakeAsterisk | undefined;
+let phone: TestPhone | undefined;
+let dir: string | undefined;
+afterEach(async () => {
+  phone?.close();
+  await asterisk?.close();
+  if (child !== undefined && child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  }
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  child = asterisk = phone = dir = undefined;
+});
+
+/** The gateway in a child (`shell` runs first, e.g. a ulimit), recording every call into a fresh folder; its JSON log lines. */
+async function childGateway(shell: string): Promise<{ browserUrl: string; lines: Record<string, unknown>[] }> {
+  dir = mkdtempSync(join(tmpdir(), 'gag-rec-child-'));
+  const config = { asterisk_addr: '127.0.0.1:0', browser_addr: '127.0.0.1:0', allowed_origins: [TEST_ORIGIN], jwt_secret: TEST_SECRET, log_level: 'info', recording_dir: dir, record_all_calls: true };
+  child = spawn('bash', ['-c', `${shell} exec "$0" "$1" "$2"`, process.execPath, LAUNCHER, JSON.stringify(config)]);
+  const lines: Record<string, unknown>[] = [];
+  const stdout = createInterface({ input: child.stdout });
+  // The launcher prints the URLs after the gateway's own first lines (log_level info).
+  const started = new Promise<{ asteriskUrl: string; browserUrl: string }>((resolve) =>
+    stdout.on('line', (line) => {
+      const json = JSON.parse(line) as Record<string, unknown>;
+      if (typeof json['asteriskUrl'] === 'string') resolve(json as unknown as { asteriskUrl: string; browserUrl: string });
+      else lines.push(json);
+    }),
+  );
+  const urls = await Promise.race([started, once(child, 'exit').then(() => Promise.reject(new Error('the gateway exited')))]);
+  asterisk = new FakeAsterisk({ url: urls.asteriskUrl });
+  phone = await TestPhone.login(urls.browserUrl, await mintToken({ secret: TEST_SECRET, extension: '2001', ttlSeconds: 60 }));
+  return { browserUrl: urls.browserUrl, lines };
+}
+
+/** A talking call: the caller plays 440 Hz, the agent answers every frame it hears with 1 kHz. */
+async function talkingCall(): Promise<Awaited<ReturnType<FakeAsterisk['call']>>> {
+  const call = await asterisk!.call('ws-ext-2001');
+  const { callId } = await phone!.next('incoming', 5_000);
+  call.play(tone(440, { amplitude: 0.5 }));
+  const agent = floatToS16le(sineFloat(1000, 16_000, 16_000 * 60, 0.25));
+  let n = 0;
+  phone!.ws.on('message', (_d, isBinary) => {
+    if (isBinary) phone!.ws.send(agent.subarray((n % 3_000) * FRAME_BYTES, (n++ % 3_000 + 1) * FRAME_BYTES));
+  });
+  phone!.send({ type: 'answer', callId });
+  await call.answered;
+  return call;
+}
+
+const wavIn = (d: string): string => join(d, readdirSync(d).find((n) => n.endsWith('.wav'))!);
+
+test('a gateway killed with SIGKILL mid-call leaves a valid WAV, at most a second stale, that the documented repair makes whole', async () => {
+  await childGateway('');
+  await talkingCall();
+  // Wait until the header has caught up with the data at least once, then well past it.
+  await expect.poll(() => readdirSync(dir!).some((n) => n.endsWith('.wav')), { timeout: 5_000 }).toBe(true);
+  const file = wavIn(dir!);
+  await expect.poll(() => statSync(file).size, { timeout: 10_000 }).toBeGreaterThan(44 + 2.5 * BYTES_PER_S);
+  child!.kill('SIGKILL');
+  await once(child!, 'exit');
+
+  const bytes = readFileSync(file);
+  const dataBytes = bytes.readUInt32LE(40);
+  expect(bytes.toString('ascii', 0, 4)).toBe('RIFF');
+  expect(bytes.readUInt32LE(4)).toBe(dataBytes + 36);
+  expect(dataBytes).toBeGreaterThan(0);
+  expect(bytes.length - 44 - dataBytes).toBeLessThanOrEqual(1.5 * BYTES_PER_S); // a second between header updates, plus one write
+  expect(readWav(bytes)).toMatchObject({ rateHz: 16_000, channels: 2 });
+  // The repair of docs/fork-and-record.md#recovering-a-recording: sizes from the file's length (whole sample pairs).
+  const whole = bytes.subarray(0, 44 + Math.floor((bytes.length - 44) / 4) * 4);
+  whole.writeUInt32LE(whole.length - 8, 4);
+  whole.writeUInt32LE(whole.length - 44, 40);
+  const left = new Float32Array((whole.length - 44) / 4);
+  const right = new Float32Array(left.length);
+  for (let i = 0; i < left.length; i++) {
+    left[i] = whole.readInt16LE(44 + 4 * i) / 32_768;
+    right[i] = whole.readInt16LE(46 + 4 * i) / 32_768;
+  }
+  const tail = (s: Float32Array): Float32Array => s.subarray(s.length - 16_000); // the last second, past the stale header
+  expect(Math.abs(analyseTone(tail(left), 16_000).hz - 440)).toBeLessThanOrEqual(9);
+  expect(Math.abs(analyseTone(tail(right), 16_000).hz - 1000)).toBeLessThanOrEqual(20);
+  const sidecar = JSON.parse(readFileSync(file.replace(/\.wav$/, '.json'), 'utf8')) as { status: string; extension: string };
+  expect(sidecar).toMatchObject({ status: 'recording', extension: '2001' });
+}, 30_000);
+
+test('a file size limit reached mid-call stops the recording with an error line and a metric, and the call’s audio goes on both ways', async () => {
+  const gw = await childGateway('ulimit -f 64 &&'); // 64 KiB: about one second of stereo slin16
+  const call = await talkingCall();
+  await expect.poll(() => gw.lines.find((l) => l['msg'] === 'recording stopped: the file could not be written; the call goes on'), { timeout: 10_000 }).toMatchObject({ failure: 'disk_full', code: 'EFBIG', level: 50 });
+  const metrics = await (await fetch(`${gw.browserUrl.replace(/^ws/, 'http')}/metrics`)).text();
+  expect(metrics).toMatch(/^gag_recording_failures_total\{failure="disk_full"\} 1$/m);
+  // After the failure, 2 s more of the call: every frame arrives both ways, with its tone.
+  const atPhone = phone!.audio.length;
+  const atAsterisk = call.received.frames;
+  await expect.poll(() => phone!.audio.length, { timeout: 5_000 }).toBeGreaterThanOrEqual(atPhone + 100);
+  await expect.poll(() => call.received.frames, { timeout: 5_000 }).toBeGreaterThanOrEqual(atAsterisk + 95);
+  const heard = Buffer.concat(phone!.audio.slice(atPhone, atPhone + 100));
+  const samples = new Float32Array(heard.length / 2).map((_, i) => heard.readInt16LE(2 * i) / 32_768);
+  expect(Math.abs(analyseTone(samples, 16_000).hz - 440)).toBeLessThanOrEqual(9);
+  expect(call.received.samples().length).toBeGreaterThanOrEqual((atAsterisk + 95) * FRAME_SAMPLES);
+  expect(Math.abs(analyseTone(call.received.samples().subarray(-16_000), 16_000).hz - 1000)).toBeLessThanOrEqual(20);
+}, 30_000);
