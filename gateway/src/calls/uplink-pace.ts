@@ -75,16 +75,17 @@ export class UplinkPace {
   readonly #log: Logger;
   readonly #timer: NodeJS.Timeout;
   readonly #onStatus = (queueLengthFrames: number): void => this.#status(queueLengthFrames);
-  /** Answers since the last correction; the smallest is the standing queue. */
+  /** The last answers since the last correction (at most a window's); the smallest is the standing queue. */
   readonly #window: number[] = [];
   /** Frames still to take out (> 0) or to add (< 0). */
   #debtFrames = 0;
   /**
-   * GET_STATUS sent, and the count at which the last correction was done: answers to earlier
-   * requests (Asterisk answers in order) may describe the queue before it, and are not measured.
+   * GET_STATUS sent, and the count at which the browser's first frame went out or the last
+   * correction was done (-1 before the first frame): answers to earlier requests (Asterisk answers
+   * in order) describe the queue before it, and are not measured.
    */
   #asked = 0;
-  #freshAfter = 0;
+  #freshAfter = -1;
   /** Frames heard since the correction began, and the quietest of them. */
   #heardFrames = 0;
   #floorEnergy = Infinity;
@@ -112,6 +113,7 @@ export class UplinkPace {
    * correction is due. False when the leg dropped them (as `AsteriskLeg.sendAudio`).
    */
   relay(frames: Buffer): boolean {
+    if (this.#freshAfter < 0) this.#freshAfter = this.#asked;
     if (this.#debtFrames === 0) return this.#leg.sendAudio(frames);
     const at = this.#quietFrame(frames);
     if (at < 0) return this.#leg.sendAudio(frames);
@@ -154,12 +156,14 @@ export class UplinkPace {
     this.stats.statusAnswers++;
     // While a correction is under way, and until Asterisk answers a question asked after it, the
     // queue does not show it yet: measure afresh after it.
-    if (this.#debtFrames !== 0 || this.stats.statusAnswers <= this.#freshAfter) return;
+    if (this.#debtFrames !== 0 || this.#freshAfter < 0 || this.stats.statusAnswers <= this.#freshAfter) return;
+    // A sliding window: a queue that left its band is seen as soon as the last few answers agree.
     this.#window.push(queueLengthFrames);
+    if (this.#window.length > UPLINK_WINDOW_SAMPLES) this.#window.shift();
     if (this.#window.length < UPLINK_WINDOW_SAMPLES) return;
     const standing = Math.min(...this.#window);
-    this.#window.length = 0;
     if (standing > UPLINK_LOW_FRAMES && standing < UPLINK_HIGH_FRAMES) return;
+    this.#window.length = 0;
     this.#debtFrames = standing - UPLINK_TARGET_FRAMES;
     this.#heardFrames = 0;
     this.#floorEnergy = Infinity;
