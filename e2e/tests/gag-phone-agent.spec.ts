@@ -213,7 +213,7 @@ test('numbers are written as people write them, or as the page says with format-
   await expect(phones.nth(2).getByText('tel 090 12345678', { exact: true })).toBeVisible();
 });
 
-test('while the phone waits to reconnect it offers Reconnect now, which connects at once', async ({ page, gag }) => {
+test('while the phone waits to reconnect it offers Reconnect now, which starts a fresh connection at once', async ({ page, gag }) => {
   const phone = await openCrm(page, gag, [`token-url="${gag.tokenUrl('2001')}">`]);
   await expect(phone.getByRole('status')).toHaveText('Ready');
   await expect(phone.getByRole('button', { name: 'Reconnect now' })).toHaveCount(0);
@@ -221,9 +221,16 @@ test('while the phone waits to reconnect it offers Reconnect now, which connects
   await expect(phone.getByRole('status')).toHaveText('Reconnecting…');
   await expect(phone.getByRole('button', { name: 'Reconnect now' })).toBeVisible();
   await expectNoViolations(page, 'reconnecting');
-  gag.network.restore();
+  // What the phone shows from now on: its own retries only ever say "reconnecting"; a fresh start says "connecting".
+  await phone.evaluate((el) => {
+    const w = window as unknown as { __states: string[] };
+    w.__states = [];
+    el.addEventListener('gag-state', (e) => w.__states.push((e as CustomEvent<{ state: string }>).detail.state));
+  });
   await phone.getByRole('button', { name: 'Reconnect now' }).click();
-  await expect(phone.getByRole('status')).toHaveText('Ready');
+  await expect.poll(() => page.evaluate(() => (window as unknown as { __states: string[] }).__states)).toContain('connecting');
+  gag.network.restore();
+  await expect(phone.getByRole('status')).toHaveText('Ready', { timeout: 20_000 });
   await expect(phone.getByRole('button', { name: 'Reconnect now' })).toHaveCount(0);
 });
 

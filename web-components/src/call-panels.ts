@@ -6,4 +6,4 @@
  * @packageDocumentation
  */
 export { TalkingControls } from './talking-controls.js';
-export { notifyIfHidden } from './notifications.js';
+export { RingNotice } from './ring-notice.js';

@@ -12,7 +12,7 @@ import { fill } from './call-view.js';
 import { callDetail, gagEvent, type CallDetail } from './events.js';
 import type { Labels } from './labels/en.js';
 import type { CallNotice } from './notifications.js';
-import { RingNotice } from './ring-notice.js';
+import type { RingNotice } from './ring-notice.js';
 
 /** How long the reason of the last call stays on screen. */
 const ENDED_NOTE_MS = 5_000;
@@ -56,7 +56,8 @@ export class CallScreen {
   readonly controls: CallControls;
   readonly #host: ReactiveControllerHost & HTMLElement;
   readonly #hooks: CallScreenHooks;
-  readonly #ringNotice: RingNotice;
+  /** Once the call panels' code is here (it carries the notification). */
+  #ringNotice: RingNotice | undefined;
   #call: Call | undefined;
   #endedNote = '';
   #endedReason: EndReason | undefined;
@@ -67,7 +68,6 @@ export class CallScreen {
     this.#host = host;
     this.#hooks = hooks;
     this.controls = new CallControls(host, { call: () => this.#call, answer: () => void this.answer(), fail: hooks.fail, focus: hooks.focus });
-    this.#ringNotice = new RingNotice(host, () => this.#notice(), () => this.controls.panels?.notifyIfHidden);
   }
 
   /** The call ringing or in progress. */
@@ -100,10 +100,14 @@ export class CallScreen {
     this.#endedNote = '';
     this.controls.reset();
     this.#call = call;
-    void this.controls.load().then(() => this.#ringNotice.show());
+    void this.controls.load().then(() => {
+      const panels = this.controls.panels;
+      this.#ringNotice ??= panels && new panels.RingNotice(this.#host, () => this.#notice());
+      this.#ringNotice?.show();
+    });
     this.#hooks.view('ringing');
     call.on('accepted', () => {
-      this.#ringNotice.close();
+      this.#ringNotice?.close();
       const focused = this.#host.shadowRoot?.activeElement != null;
       this.#hooks.view('talking');
       this.#tick = setInterval(() => this.#host.requestUpdate(), 1000);
@@ -117,7 +121,7 @@ export class CallScreen {
     // Only the call back of this page's own dial answers by itself; one started elsewhere rings.
     if (call.dialedHere || this.#hooks.answersHere(call)) return void this.answer();
     if (mayTakeFocus(this.#host)) this.#hooks.focus('.answer');
-    this.#ringNotice.show();
+    this.#ringNotice?.show();
   }
 
   /** Answer the ringing call (from a click, a key, or by itself); a failure shows what to do. */
@@ -161,7 +165,7 @@ export class CallScreen {
   #clear(): void {
     clearInterval(this.#tick);
     clearTimeout(this.#endedTimer);
-    this.#ringNotice.close();
+    this.#ringNotice?.close();
     this.controls.reset();
     this.#call = undefined;
     this.#host.requestUpdate();

@@ -57,8 +57,9 @@ import { hasTokenSource, tokenGetter, type TokenProvider } from './token-source.
  * @fires gag-ended - the call is over (detail adds `reason`)
  * @fires gag-dtmf - the caller pressed a key (detail: callId, digit)
  * @fires gag-state - what the phone shows changed (detail: state, here)
- * @fires gag-error - something failed (detail: code, message in the phone's language); once per error
- *   until it is over, not at every retry
+ * @fires gag-error - something failed (detail: code, message in the phone's language that says what
+ *   to do, reason: the exact cause, also once on the console; tokenRefusal for a refused token);
+ *   once per error until it is over, not at every retry
  * @csspart phone - the phone's box
  * @csspart status - the state line (dot, state, call timer)
  * @csspart caller - who is calling (number, name, group)

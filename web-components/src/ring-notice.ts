@@ -1,31 +1,26 @@
 /**
- * The desktop notification of the call ringing on `<gag-phone>` while its tab is hidden. What
- * shows it (notifications.ts) comes with the call panels' code, loaded when the call rings.
+ * The desktop notification of the call ringing on `<gag-phone>` while its tab is hidden. In the
+ * call panels' file (call-panels.ts), loaded when the call rings.
  * @packageDocumentation
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { CallNotice } from './notifications.js';
-
-/** Shows a notice if the page is hidden (`notifyIfHidden`); returns what closes it. */
-export type Notifier = (notice: CallNotice) => (() => void) | undefined;
+import { notifyIfHidden, type CallNotice } from './notifications.js';
 
 /**
  * The notification of the call ringing on a phone: shown if the tab is hidden when the call starts
  * ringing, or is hidden later while it rings; closed when it stops ringing (`close()`) or clicked.
  * @example
- * readonly #ringNotice = new RingNotice(this, () => (ringing ? { title, body, tag: call.id, onClick } : undefined), () => panels?.notifyIfHidden);
+ * const ringNotice = new panels.RingNotice(this, () => (ringing ? { title, body, tag: call.id, onClick } : undefined));
  * this.#ringNotice.show(); // a call rings
  * this.#ringNotice.close(); // it was answered or ended
  */
 export class RingNotice implements ReactiveController {
   readonly #notice: () => CallNotice | undefined;
-  readonly #notifier: () => Notifier | undefined;
   #close: (() => void) | undefined;
 
-  /** `notice`: what to show now, or undefined when nothing rings; `notifier`: what shows it, once loaded. */
-  constructor(host: ReactiveControllerHost, notice: () => CallNotice | undefined, notifier: () => Notifier | undefined) {
+  /** `notice`: what to show now, or undefined when nothing rings. */
+  constructor(host: ReactiveControllerHost, notice: () => CallNotice | undefined) {
     this.#notice = notice;
-    this.#notifier = notifier;
     host.addController(this);
   }
 
@@ -38,11 +33,10 @@ export class RingNotice implements ReactiveController {
     this.close();
   }
 
-  /** Show the notice, once per ring, if the page is hidden now (and the code that shows it is here). */
+  /** Show the notice, once per ring, if the page is hidden now. */
   readonly show = (): void => {
-    const notify = this.#notifier();
-    const notice = this.#close === undefined && notify !== undefined ? this.#notice() : undefined;
-    if (notice !== undefined) this.#close = notify?.(notice);
+    const notice = this.#close === undefined ? this.#notice() : undefined;
+    if (notice !== undefined) this.#close = notifyIfHidden(notice);
   };
 
   close(): void {
