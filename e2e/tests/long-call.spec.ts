@@ -12,8 +12,8 @@ import { TONE_DBFS, expect, test } from './fixtures.js';
 const SECONDS = 40;
 /**
  * Answers before the pacer has brought the call's start to its target: the page is busy as the call
- * starts, so its first frames reach Asterisk in a bunch (the queue jumps to about 6), and the pacer
- * acts on its second full window (the first still holds the answer from before the bunch).
+ * starts, so its first frames reach Asterisk in a bunch (the queue jumps to 7–12), which the pacer
+ * takes out once five answers agree, one frame per quiet moment.
  */
 const SETTLE_SAMPLES = 12;
 

@@ -5,7 +5,7 @@
  * about 3.6 s of delay an hour, and at 900 frames MEDIA_XOFF makes the gateway drop the audio.
  *
  * The pacer asks Asterisk for its queue (`GET_STATUS` → `STATUS queue_length`) every
- * {@link UPLINK_STATUS_INTERVAL_MS}, takes the smallest of {@link UPLINK_WINDOW_SAMPLES} answers as
+ * {@link UPLINK_STATUS_INTERVAL_MS}, takes the smallest of its last {@link UPLINK_WINDOW_SAMPLES} answers as
  * the standing queue (a late or bunched frame only ever adds to a sample), and when that has left
  * its band brings it back to {@link UPLINK_TARGET_FRAMES}: a frame too many is taken out, a frame
  * too few is added by repeating one. Which frame: it listens for a second to learn how quiet the
