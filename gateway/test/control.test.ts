@@ -46,6 +46,7 @@ describe('chan_websocket control messages', () => {
     const json = '{"event":"STATUS","channel_id":"1.2","queue_length":901,"xon_level":800,"xoff_level":900,"queue_full":true,"bulk_media":false,"media_paused":false}';
     expect(parseAsteriskMessage(json)).toEqual({ event: 'STATUS', queueLengthFrames: 901, queueFull: true });
     expect(() => parseAsteriskMessage('STATUS queue_length:-1')).toThrow(/queue_length/);
+    expect(() => parseAsteriskMessage('{"event":"STATUS","queue_length":9007199254740992}')).toThrow(/queue_length/); // fuzzing found it
     expect(encodeAsteriskCommand('GET_STATUS', 'json')).toBe('{"command":"GET_STATUS"}');
   });
 

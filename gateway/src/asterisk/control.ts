@@ -56,7 +56,8 @@ const MediaStartFields = v.object({
   channel_variables: v.optional(v.record(v.string(), v.pipe(v.unknown(), v.transform(String))), {}),
 });
 
-const Count = v.pipe(v.union([v.number(), v.pipe(v.string(), v.regex(/^\d+$/), v.transform(Number))]), v.integer(), v.minValue(0));
+// chan_websocket's queue_length is a C int.
+const Count = v.pipe(v.union([v.number(), v.pipe(v.string(), v.regex(/^\d+$/), v.transform(Number))]), v.integer(), v.minValue(0), v.maxValue(2_147_483_647));
 const Flag = v.union([v.boolean(), v.pipe(v.picklist(['true', 'false']), v.transform((s) => s === 'true'))]);
 // STATUS's other keys (xon_level, bulk_media…) are not needed; older releases lack channel_id.
 const StatusFields = v.object({ queue_length: Count, queue_full: v.optional(Flag, false) });
