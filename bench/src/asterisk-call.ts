@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { WebSocket, type RawData } from 'ws';
 import { FRAME_BYTES, FRAME_MS, MAX_ASTERISK_MESSAGE_BYTES } from '@gag/sdk/protocol';
 import { asteriskControl, MEDIA_SUBPROTOCOL } from '@gag/e2e';
-import { deadline } from './bounded.js';
+import { opened } from './bounded.js';
 
 /** The load generator stops writing to a socket that has this much unsent (1 s of audio). */
 export const GEN_MAX_BACKLOG_BYTES = (1_000 / FRAME_MS) * FRAME_BYTES;
@@ -49,20 +49,7 @@ export class AsteriskCall {
     const ws = new WebSocket(url, MEDIA_SUBPROTOCOL, { perMessageDeflate: false, maxPayload: MAX_ASTERISK_MESSAGE_BYTES, handshakeTimeout: timeoutMs });
     const call = new AsteriskCall(ws, connectionId);
     ws.on('error', () => call.errors++);
-    try {
-      await deadline(
-        new Promise<void>((resolve, reject) => {
-          ws.once('open', () => resolve());
-          ws.once('error', reject);
-          ws.once('unexpected-response', (_req, res) => reject(new Error(`asterisk upgrade refused: HTTP ${res.statusCode ?? '?'}`)));
-        }),
-        timeoutMs,
-        `dial ${connectionId}`,
-      );
-    } catch (err) {
-      ws.terminate();
-      throw err;
-    }
+    await opened(ws, timeoutMs, `dial ${connectionId}`);
     return call;
   }
 

@@ -48,3 +48,29 @@ export async function runPool<T>(count: number, concurrency: number, task: (inde
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
   return results;
 }
+
+/** What {@link opened} needs of a ws client: its open, error and refused-upgrade events. */
+interface Opening {
+  once(event: 'open', listener: () => void): unknown;
+  once(event: 'error', listener: (err: Error) => void): unknown;
+  once(event: 'unexpected-response', listener: (req: unknown, res: { statusCode?: number }) => void): unknown;
+  terminate(): void;
+}
+
+/** Resolve once the ws client `ws` is open; reject (and drop it) on an error, a refused upgrade, or after `timeoutMs`. */
+export async function opened(ws: Opening, timeoutMs: number, what: string): Promise<void> {
+  try {
+    await deadline(
+      new Promise<void>((resolve, reject) => {
+        ws.once('open', () => resolve());
+        ws.once('error', reject);
+        ws.once('unexpected-response', (_req, res) => reject(new Error(`${what} refused: HTTP ${res.statusCode ?? '?'}`)));
+      }),
+      timeoutMs,
+      what,
+    );
+  } catch (err) {
+    ws.terminate();
+    throw err;
+  }
+}

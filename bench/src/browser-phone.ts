@@ -14,7 +14,7 @@ import {
   type ServerMessage,
 } from '@gag/sdk/protocol';
 import { GEN_MAX_BACKLOG_BYTES } from './asterisk-call.js';
-import { deadline } from './bounded.js';
+import { deadline, opened } from './bounded.js';
 
 const BINARY = { binary: true } as const;
 /** Messages nobody waited for yet, kept for a later `next()`; older ones are dropped. */
@@ -66,16 +66,8 @@ export class BrowserPhone {
   static async login(browserUrl: string, origin: string, token: string, timeoutMs: number, ca?: Buffer): Promise<BrowserPhone> {
     const ws = new WebSocket(`${browserUrl}${PHONE_PATH}`, [SUBPROTOCOL], { origin, perMessageDeflate: false, handshakeTimeout: timeoutMs, ...(ca && { ca }) });
     const phone = new BrowserPhone(ws);
+    await opened(ws, timeoutMs, 'browser upgrade');
     try {
-      await deadline(
-        new Promise<void>((resolve, reject) => {
-          ws.once('open', () => resolve());
-          ws.once('error', reject);
-          ws.once('unexpected-response', (_req, res) => reject(new Error(`browser upgrade refused: HTTP ${res.statusCode ?? '?'}`)));
-        }),
-        timeoutMs,
-        'browser upgrade',
-      );
       phone.send({ type: 'hello', token });
       await phone.next('welcome', timeoutMs);
     } catch (err) {

@@ -7,7 +7,7 @@
 import { WebSocket, type RawData } from 'ws';
 import { PHONE_PATH } from '@gag/sdk/protocol';
 import { GEN_MAX_BACKLOG_BYTES } from './asterisk-call.js';
-import { deadline } from './bounded.js';
+import { deadline, opened } from './bounded.js';
 
 const BINARY = { binary: true } as const;
 
@@ -36,20 +36,7 @@ export class LegacyPhone {
     const url = `${browserUrl}${PHONE_PATH}?token=${encodeURIComponent(token)}`;
     const ws = new WebSocket(url, { origin, perMessageDeflate: false, handshakeTimeout: timeoutMs, ...(ca && { ca }) });
     const phone = new LegacyPhone(ws);
-    try {
-      await deadline(
-        new Promise<void>((resolve, reject) => {
-          ws.once('open', () => resolve());
-          ws.once('error', reject);
-          ws.once('unexpected-response', (_req, res) => reject(new Error(`legacy upgrade refused: HTTP ${res.statusCode ?? '?'}`)));
-        }),
-        timeoutMs,
-        'legacy upgrade',
-      );
-    } catch (err) {
-      ws.terminate();
-      throw err;
-    }
+    await opened(ws, timeoutMs, 'legacy upgrade');
     return phone;
   }
 

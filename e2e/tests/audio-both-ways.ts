@@ -5,7 +5,7 @@
  */
 import { FRAME_MS } from '@gag/sdk/protocol';
 import { rms } from '../src/index.js';
-import { TONE_DBFS, expect, type AsteriskCall, type GagPhone } from './fixtures.js';
+import { TONE_DBFS, expect, type AsteriskCall, type GagAsterisk, type GagPhone } from './fixtures.js';
 
 const WIRE_RATE_HZ = 16_000;
 const SAMPLES_PER_FRAME = (WIRE_RATE_HZ * FRAME_MS) / 1000;
@@ -23,4 +23,15 @@ export async function expectAudioBothWays(call: AsteriskCall, phone: GagPhone, f
   }
   // Asterisk → browser: the caller's 440 Hz tone at its level, at the playback tap once playout is steady.
   await phone.expectAudio({ hz: 440, dbfs: TONE_DBFS });
+}
+
+/** A call from 0312345678 playing 440 Hz: rung, answered on the page, {@link expectAudioBothWays}, hung up by the page. */
+export async function callWithAudioBothWays(phone: GagPhone, asterisk: GagAsterisk, framesPerMessage = 1): Promise<void> {
+  const call = await asterisk.call('2001', { from: '0312345678', play: 440 });
+  await phone.expectRinging({ from: '0312345678' });
+  await phone.answer();
+  await call.expectAnswered();
+  await expectAudioBothWays(call, phone, framesPerMessage);
+  await phone.hangup();
+  await call.expectHangup();
 }

@@ -4,17 +4,9 @@
  * `optimal_frame_size` frames: docs/chan-websocket.md#media) and gathers Asterisk's 20 ms frames
  * into packets for the page. Audio checked both ways, without gaps.
  */
-import { expectAudioBothWays } from './audio-both-ways.js';
+import { callWithAudioBothWays } from './audio-both-ways.js';
 import { test } from './fixtures.js';
 
 test.use({ gagGateway: { browser_packet_ms: 60 } });
 
-test('a call carries audio both ways in 60 ms packets', async ({ phone, asterisk }) => {
-  const call = await asterisk.call('2001', { from: '0312345678', play: 440 });
-  await phone.expectRinging({ from: '0312345678' });
-  await phone.answer();
-  await call.expectAnswered();
-  await expectAudioBothWays(call, phone, 3);
-  await phone.hangup();
-  await call.expectHangup();
-});
+test('a call carries audio both ways in 60 ms packets', ({ phone, asterisk }) => callWithAudioBothWays(phone, asterisk, 3));
