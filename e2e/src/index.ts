@@ -43,4 +43,6 @@ export { FakeAmi } from './fake-ami/server.js';
 export type { AmiAction, FakeAmiEvents, FakeAmiOptions, SeenOriginate } from './fake-ami/server.js';
 export type { DialIdVia } from './fake-ami/dialplan.js';
 export { FakeAri } from './fake-ari/server.js';
+export { FakeForkReceiver, ForkStream } from './fake-fork/receiver.js';
+export type { FakeForkReceiverEvents, ForkEvent, ForkTrack } from './fake-fork/receiver.js';
 export type { AriRequest, FakeAriEvents, FakeAriOptions, SeenAriOriginate } from './fake-ari/server.js';

@@ -26,6 +26,7 @@ import { Monitor } from './http/monitor.js';
 import { Routes, type Readiness } from './http/routes.js';
 import { ConfigError } from './errors.js';
 import { createLogger, type Logger, type LogLevel } from './log.js';
+import { Forks } from './media/forks.js';
 import { Recordings } from './media/recordings.js';
 import { createOriginator } from './originate/backend.js';
 import { Dialer } from './originate/dialer.js';
@@ -177,7 +178,11 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   let current = live(config, options.groups ?? NO_GROUPS, tokenKeys, metrics);
   const router = new Router({ registry, config: () => current.config, groups: () => current.groups, log, activity, dialer, dtmf: originator?.dtmf });
   const recordings = new Recordings({ config: () => current.config, log, prom: metrics.prom });
-  activity.on('call', (call, previous) => recordings.onCall(call, previous));
+  const forks = new Forks({ config: () => current.config, log, prom: metrics.prom });
+  activity.on('call', (call, previous) => {
+    recordings.onCall(call, previous);
+    forks.onCall(call, previous);
+  });
   const monitor = new Monitor({
     activity,
     calls: () => router.calls,
@@ -193,7 +198,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     browserListener: frontDoor.server.listening,
     originate: originator === undefined ? 'off' : (await originator.isReady()) ? 'ready' : 'not_ready',
   });
-  const routes = new Routes({ router, registry, dialer, metrics, auth: () => current.admin, policy: () => current.browser, readiness, log: log.child({ side: 'api' }), recordings });
+  const routes = new Routes({ router, registry, dialer, metrics, auth: () => current.admin, policy: () => current.browser, readiness, log: log.child({ side: 'api' }), recordings, forks });
 
   const asterisk = new AsteriskListener({
     policy: () => current.asterisk,

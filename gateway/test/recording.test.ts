@@ -7,11 +7,10 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { frameBytesOf, rateHzOf, type WireFormat } from '@gag/sdk/protocol';
-import { encodeSamples, readWav, tone } from '@gag/e2e';
+import { readWav, tone } from '@gag/e2e';
 import { analyseTone, dbfs } from '@gag/e2e/tones';
 import { gatewayPerTestOnDemand } from '@gag/testkit/gateway';
-import type { TestPhone } from '@gag/testkit/phone';
+import { agentSpeaks } from './agent-voice.js';
 import { SECRET, configError } from './config-error.js';
 
 const t = gatewayPerTestOnDemand();
@@ -25,19 +24,6 @@ const freshDir = (): string => {
   return d;
 };
 const api = (path: string, init?: RequestInit): Promise<Response> => fetch(`${t.gw.browserUrl.replace(/^ws/, 'http')}${path}`, init);
-
-/** The agent speaks `hz` at `amplitude`, one frame for every frame it hears (the browser's own pace). */
-function agentSpeaks(phone: TestPhone, format: WireFormat, hz: number, amplitude: number): void {
-  const rateHz = rateHzOf(format);
-  const samples = frameBytesOf(format) / (format === 'ulaw' || format === 'alaw' ? 1 : 2);
-  let n = 0;
-  phone.ws.on('message', (_data, isBinary) => {
-    if (!isBinary) return;
-    const frame = Int16Array.from({ length: samples }, (_, i) => Math.round(amplitude * 32_767 * Math.sin((2 * Math.PI * hz * (n * samples + i)) / rateHz)));
-    n++;
-    phone.ws.send(encodeSamples(format, frame));
-  });
-}
 
 /** Left and right channels of a stereo WAV from our writer (44-byte header), as floats. */
 function channels(bytes: Buffer): [Float32Array, Float32Array] {

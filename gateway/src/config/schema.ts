@@ -8,7 +8,7 @@ import * as v from 'valibot';
 import { PACKET_TIMES_MS } from '@gag/sdk/protocol';
 import { LOG_LEVELS } from '../log.js';
 import { isIpRule, isLoopback, parseListenAddress } from './address.js';
-import { RECORDING_DIR_NEEDED, RECORDING_KEYS, recordingDirOk } from './media-schema.js';
+import { FORK_KEYS, FORK_URL_NEEDED, RECORDING_DIR_NEEDED, RECORDING_KEYS, forkUrlOk, recordingDirOk } from './media-schema.js';
 
 /** JWS algorithms a token may be signed with (`jwt_algorithms`). HS* use `jwt_secret`, the rest a public key. */
 export const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'] as const;
@@ -233,8 +233,10 @@ export const GatewaySchema = v.pipe(
     max_sessions_per_token: v.optional(Count(1), 10),
     // Call recording (issue 20, config/media-schema.ts).
     ...RECORDING_KEYS,
+    ...FORK_KEYS,
   }),
   v.forward(v.partialCheck([['recording_dir'], ['record_all_calls'], ['record_extensions'], ['record_groups']], recordingDirOk, RECORDING_DIR_NEEDED), ['recording_dir']),
+  v.forward(v.partialCheck([['fork_url'], ['fork_all_calls'], ['fork_extensions'], ['fork_groups']], forkUrlOk, FORK_URL_NEEDED), ['fork_url']),
   v.forward(
     v.partialCheck(
       [['cert_file'], ['key_file']],

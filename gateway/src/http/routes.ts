@@ -16,11 +16,13 @@ import type { Registry } from '../browser/registration.js';
 import type { Router } from '../calls/router.js';
 import { TokenError } from '../errors.js';
 import type { Logger } from '../log.js';
+import type { Forks } from '../media/forks.js';
 import type { Recordings } from '../media/recordings.js';
 import type { Dialer } from '../originate/dialer.js';
 import type { AdminAuth, AdminRefusal } from './admin-auth.js';
 import { readJsonBody, sendError, sendJson } from './json-io.js';
 import type { GatewayMetrics } from './metrics.js';
+import { handleForkRoute } from './fork-routes.js';
 import { handleRecordingRoute } from './recording-routes.js';
 import { callView, sessionView } from './views.js';
 
@@ -44,6 +46,8 @@ export interface RoutesOptions {
   readonly log: Logger;
   /** Recording of calls (issue 20): `/api/recordings`, `/api/calls/:id/recording`. */
   readonly recordings: Recordings;
+  /** Live forks of calls (issue 20): `/api/forks`, `/api/calls/:id/fork`. */
+  readonly forks: Forks;
 }
 
 /** HTTP status of each dial refusal. */
@@ -89,8 +93,9 @@ export class Routes {
     if (path === '/api/calls') return this.#only(req, res, ['GET', 'POST'], () => this.#admin(req, res) && this.#calls(res));
     const m = CALL_PATH.exec(path);
     if (m !== null) return this.#only(req, res, ['DELETE'], () => this.#admin(req, res) && this.#hangup(res, m[1]!));
-    const { router, recordings } = this.#options;
+    const { router, recordings, forks } = this.#options;
     if (handleRecordingRoute(req, res, path, { router, recordings }, () => this.#admin(req, res), (work) => this.#async(res, work))) return true;
+    if (handleForkRoute(req, res, path, router, forks, () => this.#admin(req, res))) return true;
     if (path.startsWith('/api/')) return sendError(res, 404, 'not_found', `no such API path: ${path.slice(0, 80)}`), true;
     return false;
   }

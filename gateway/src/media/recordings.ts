@@ -11,6 +11,7 @@ import type { CallState } from '@gag/sdk/protocol';
 import type { Call } from '../calls/call.js';
 import type { GatewayConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
+import { rulesName } from './call-rules.js';
 import { Recording, type RecordingMeta, type RecordingReason } from './recording.js';
 import type { WavFailure } from './wav-writer.js';
 
@@ -157,6 +158,6 @@ export class Recordings {
   #ruleRecords(call: Call): boolean {
     const c = this.#options.config();
     if (c.recording_dir === undefined) return false;
-    return c.record_all_calls || c.record_extensions.includes(call.extension) || (call.group !== null && c.record_groups.includes(call.group));
+    return rulesName({ all: c.record_all_calls, extensions: c.record_extensions, groups: c.record_groups }, call);
   }
 }

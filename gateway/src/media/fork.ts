@@ -1,0 +1,195 @@
+/**
+ * One live fork of one call: both tracks from the call's tap, over a WebSocket of its own, to the
+ * configured service. The call never waits for it: audio is sent only while the socket is open
+ * and its send buffer holds less than the bound; anything else is dropped and counted (the
+ * sequence numbers skip it, so the service sees the gap). A lost or refused connection is retried
+ * with back-off for as long as the call lasts, each new connection starting with `connected` and
+ * `start` again.
+ * @packageDocumentation
+ */
+import { randomUUID } from 'node:crypto';
+import { WebSocket } from 'ws';
+import { FRAME_MS, frameBytesOf, rateHzOf } from '@gag/sdk/protocol';
+import type { Call } from '../calls/call.js';
+import type { TapListener, Track } from '../calls/call-tap.js';
+import type { Logger } from '../log.js';
+import type { ReconnectPolicy, RetryReason } from '../originate/reconnect-policy.js';
+import { binaryMedia, connectedMessage, dtmfMessage, mediaMessage, startMessage, stopMessage, type ForkFormat, type ForkStart } from './fork-messages.js';
+
+/** Where a fork is: connecting the first time, open, waiting to reconnect, or over. */
+export type ForkState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+/** Largest message a fork accepts from its service (it reads only small control messages). */
+const MAX_INBOUND_BYTES = 64 * 1024;
+const HANDSHAKE_TIMEOUT_MS = 5_000;
+
+/** What a fork needs besides its call. */
+export interface ForkOptions {
+  readonly url: string;
+  readonly format: ForkFormat;
+  readonly customParameters: Readonly<Record<string, string>>;
+  /** The socket's send buffer may hold this much; past it, frames are dropped. */
+  readonly maxBufferedBytes: number;
+  readonly policy: ReconnectPolicy;
+  readonly log: Logger;
+  /** Once, when the fork is over. */
+  readonly onClosed: (fork: Fork) => void;
+}
+
+/**
+ * A call's fork.
+ * @example
+ * const fork = new Fork(call, { url: 'ws://127.0.0.1:9000/stream', format: 'twilio', customParameters: {}, maxBufferedBytes: 64_000, policy, log, onClosed });
+ * fork.start();
+ */
+export class Fork implements TapListener {
+  readonly streamSid = `MZ${randomUUID().replaceAll('-', '')}`;
+  readonly #call: Call;
+  readonly #options: ForkOptions;
+  readonly #log: Logger;
+  readonly #frameBytes: number;
+  #state: ForkState = 'connecting';
+  #ws: WebSocket | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #retryCount = 0;
+  #seq = 0;
+  readonly #chunks: Record<Track, number> = { caller: 0, agent: 0 };
+  /** Messages sent and dropped, connections made after the first. */
+  readonly stats = { sent: 0, dropped: 0, reconnects: 0 };
+
+  constructor(call: Call, options: ForkOptions) {
+    this.#call = call;
+    this.#options = options;
+    this.#frameBytes = frameBytesOf(call.format);
+    this.#log = options.log.child({ streamSid: this.streamSid });
+  }
+
+  get state(): ForkState {
+    return this.#state;
+  }
+
+  get format(): ForkFormat {
+    return this.#options.format;
+  }
+
+  /** Attach to the call and connect; false when the call already ended. */
+  start(): boolean {
+    if (!this.#call.tap.attach(this)) {
+      this.#close();
+      return false;
+    }
+    this.#connect();
+    return true;
+  }
+
+  /** Stop forking (the call goes on): `stop` goes out and the socket closes. */
+  stop(): void {
+    this.#call.tap.detach(this); // runs end()
+  }
+
+  /** @internal From the call's tap: whole frames of `track`, one message each. */
+  audio(track: Track, frames: Buffer): void {
+    for (let at = 0; at + this.#frameBytes <= frames.length; at += this.#frameBytes) {
+      const frame = frames.subarray(at, at + this.#frameBytes);
+      const chunk = ++this.#chunks[track];
+      const seq = ++this.#seq;
+      const ws = this.#ws;
+      if (this.#state !== 'open' || ws === undefined || ws.bufferedAmount > this.#options.maxBufferedBytes) {
+        this.stats.dropped++;
+        continue;
+      }
+      const timestampMs = (chunk - 1) * FRAME_MS;
+      ws.send(this.#options.format === 'binary' ? binaryMedia(seq, track, timestampMs, frame) : mediaMessage(seq, this.streamSid, track, chunk, timestampMs, frame));
+      this.stats.sent++;
+    }
+  }
+
+  /** @internal From the call's tap. */
+  dtmf(track: Track, digit: string): void {
+    this.#sendEvent(dtmfMessage(++this.#seq, this.streamSid, track, digit));
+  }
+
+  /** @internal From the call's tap: the call ended, or the fork was stopped. */
+  end(): void {
+    if (this.#state === 'closed') return;
+    this.#sendEvent(stopMessage(++this.#seq, this.streamSid, this.#call.id));
+    this.#close();
+  }
+
+  #sendEvent(text: string): void {
+    const ws = this.#ws;
+    if (this.#state !== 'open' || ws === undefined || ws.bufferedAmount > this.#options.maxBufferedBytes) this.stats.dropped++;
+    else {
+      ws.send(text);
+      this.stats.sent++;
+    }
+  }
+
+  #connect(): void {
+    const ws = new WebSocket(this.#options.url, { perMessageDeflate: false, handshakeTimeout: HANDSHAKE_TIMEOUT_MS, maxPayload: MAX_INBOUND_BYTES });
+    this.#ws = ws;
+    let opened = false;
+    ws.on('open', () => {
+      opened = true;
+      if (this.#retryCount > 0) this.stats.reconnects++;
+      this.#retryCount = 0;
+      this.#state = 'open';
+      ws.send(connectedMessage());
+      ws.send(startMessage(++this.#seq, this.#startInfo()));
+      this.#log.info({ url: this.#redactedUrl(), format: this.#options.format }, 'fork connected');
+    });
+    ws.on('message', () => undefined); // step 4 (audio back) reads these; until then they are ignored
+    ws.on('error', (err) => this.#log.debug({ err: err.message }, 'fork socket error'));
+    ws.on('close', (code) => {
+      if (this.#ws !== ws || this.#state === 'closed') return;
+      this.#retry(opened ? 'connection_lost' : 'connect_failed', code);
+    });
+  }
+
+  #retry(reason: RetryReason, code: number): void {
+    const delayMs = this.#options.policy.nextRetryDelayMs({ retryCount: this.#retryCount++, reason });
+    this.#ws = undefined;
+    if (delayMs === null) return this.#close();
+    this.#state = 'reconnecting';
+    this.#log.warn({ reason, code, delayMs, url: this.#redactedUrl() }, 'fork connection lost; retrying');
+    this.#timer = setTimeout(() => this.#connect(), delayMs);
+  }
+
+  #close(): void {
+    if (this.#state === 'closed') return;
+    this.#state = 'closed';
+    clearTimeout(this.#timer);
+    const ws = this.#ws;
+    this.#ws = undefined;
+    if (ws !== undefined) {
+      if (ws.readyState === WebSocket.OPEN) ws.close(1000, 'call ended');
+      else ws.terminate();
+    }
+    this.#log.info({ ...this.stats }, 'fork ended');
+    this.#options.onClosed(this);
+  }
+
+  #startInfo(): ForkStart {
+    const call = this.#call;
+    return {
+      streamSid: this.streamSid,
+      callId: call.id,
+      extension: call.extension,
+      callerNumber: call.caller.number ?? null,
+      callerName: call.caller.name ?? null,
+      group: call.group,
+      direction: call.outbound === undefined ? 'inbound' : 'outbound',
+      agentSession: call.talkingWith?.id ?? null,
+      startedAt: new Date(call.startedAtMs).toISOString(),
+      format: call.format,
+      rateHz: rateHzOf(call.format),
+      customParameters: this.#options.customParameters,
+      mode: this.#options.format,
+    };
+  }
+
+  /** The URL without credentials or query (a token may hide there). */
+  #redactedUrl(): string {
+    const u = new URL(this.#options.url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * Live forks (issue 20): both legs of a call streamed to a service over WebSocket, in Twilio
+ * Media Streams' JSON shape and in the binary mode, picked by config rule or started and stopped
+ * through the operations API; a service that is slow, down or leaves never touches the call's own
+ * audio. Real sockets on loopback, the fake fork receiver of @gag/e2e, tones checked.
+ */
+import { afterEach, describe, expect, test } from 'vitest';
+import { FakeForkReceiver, tone, type ForkStream, type ForkTrack } from '@gag/e2e';
+import { analyseTone } from '@gag/e2e/tones';
+import { rateHzOf, type WireFormat } from '@gag/sdk/protocol';
+import { gatewayPerTestOnDemand } from '@gag/testkit/gateway';
+import type { TestPhone } from '@gag/testkit/phone';
+import { agentSpeaks } from './agent-voice.js';
+
+const t = gatewayPerTestOnDemand();
+let receiver: FakeForkReceiver | undefined;
+afterEach(async () => {
+  await receiver?.close();
+  receiver = undefined;
+});
+const api = (path: string, init?: RequestInit): Promise<Response> => fetch(`${t.gw.browserUrl.replace(/^ws/, 'http')}${path}`, init);
+const metric = async (name: string): Promise<number> => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(await (await api('/metrics')).text())?.[1] ?? NaN);
+
+/** A talking call: the caller plays 440 Hz at 0.5, the agent answers each frame with 1 kHz at 0.25. */
+async function talkingCall(format: WireFormat = 'slin16'): Promise<{ phone: TestPhone; call: Awaited<ReturnType<typeof t.asterisk.call>>; callId: string }> {
+  const phone = await t.phone('2001');
+  const call = await t.asterisk.call('ws-ext-2001', { codec: format, params: { from: '0311112222', name: 'Tanaka' } });
+  const { callId } = await phone.next('incoming');
+  call.play(tone(440, { amplitude: 0.5 }));
+  agentSpeaks(phone, format, 1000, 0.25);
+  phone.send({ type: 'answer', callId });
+  await call.answered;
+  return { phone, call, callId };
+}
+
+/** A track's tone, from its decoded samples. */
+const toneOf = (stream: ForkStream, track: ForkTrack, format: WireFormat) => analyseTone(Float32Array.from(stream.samples(track), (s) => s / 32_768), rateHzOf(format));
+const consecutive = (numbers: readonly number[]): boolean => numbers.every((n, i) => i === 0 || n === numbers[i - 1]! + 1);
+
+describe.each([
+  { mode: 'twilio', format: 'slin16' },
+  { mode: 'binary', format: 'ulaw' },
+] as const)('a call forked by rule in $mode mode ($format)', ({ mode, format }) => {
+  test('delivers connected, start with the call’s metadata, both tracks with their tones in order, the caller’s keys, and stop', async () => {
+    receiver = await FakeForkReceiver.listen();
+    await t.start({ fork_url: receiver.url, fork_format: mode, fork_extensions: ['2001'], fork_parameters: { tenant: 'acme' } });
+    const { phone, call, callId } = await talkingCall(format);
+    const stream = await receiver.nextStream();
+    await stream.started;
+    await expect.poll(() => stream.audio.outbound.length, { timeout: 5_000 }).toBeGreaterThanOrEqual(60);
+    call.sendDtmf('7');
+    await expect.poll(() => stream.digits, { timeout: 3_000 }).toBe('7');
+    phone.send({ type: 'hangup', callId });
+    await stream.stopped;
+
+    expect(stream.events[0]).toEqual({ event: 'connected', protocol: 'Call', version: '1.0.0' });
+    expect(stream.events[1]!.event).toBe('start');
+    expect(stream.events.at(-1)).toMatchObject({ event: 'stop', stop: { callSid: callId } });
+    expect(stream.start).toMatchObject({
+      callSid: callId,
+      tracks: ['inbound', 'outbound'],
+      customParameters: { tenant: 'acme' },
+      mediaFormat: { sampleRate: rateHzOf(format), channels: 1, encoding: format === 'ulaw' ? 'audio/x-mulaw' : 'audio/x-l16;rate=16000' },
+      gag: { mode, callId, extension: '2001', callerNumber: '0311112222', callerName: 'Tanaka', group: null, direction: 'inbound', agentSession: phone.welcome?.sessionId, format },
+    });
+    expect(consecutive(stream.sequenceNumbers)).toBe(true); // nothing dropped on a healthy link
+    // Each track's clock: 20 ms a frame from its first frame (one sent before the socket opened is missing, not re-timed).
+    for (const track of ['inbound', 'outbound'] as const) expect(stream.timestamps[track]).toEqual(stream.timestamps[track].map((_, i) => stream.timestamps[track][0]! + i * 20));
+    if (mode === 'binary') expect(stream.binaryFrames).toBe(stream.audio.inbound.length + stream.audio.outbound.length);
+    const caller = toneOf(stream, 'inbound', format);
+    const agent = toneOf(stream, 'outbound', format);
+    expect(Math.abs(caller.hz - 440)).toBeLessThanOrEqual(440 * 0.02);
+    expect(Math.abs(agent.hz - 1000)).toBeLessThanOrEqual(1000 * 0.02);
+    expect(Math.abs(caller.levelDbfs - -9)).toBeLessThanOrEqual(3);
+    expect(Math.abs(agent.levelDbfs - -15)).toBeLessThanOrEqual(3);
+    expect(await stream.closed).toBe(1000);
+  });
+});
+
+test('the API forks a call no rule names and stops it; the call goes on; without fork_url it says forking is off', async () => {
+  receiver = await FakeForkReceiver.listen();
+  await t.start({ fork_url: receiver.url });
+  const { phone, call, callId } = await talkingCall();
+  const started = await api(`/api/calls/${callId}/fork`, { method: 'POST' });
+  expect(started.status).toBe(201);
+  expect(((await started.json()) as { fork: { callId: string; format: string } }).fork).toMatchObject({ callId, format: 'twilio' });
+  expect((await api(`/api/calls/${callId}/fork`, { method: 'POST' })).status).toBe(409);
+  const stream = await receiver.nextStream();
+  await expect.poll(() => stream.audio.inbound.length, { timeout: 3_000 }).toBeGreaterThan(10);
+  await expect.poll(async () => ((await (await api('/api/forks')).json()) as { forks: { state: string }[] }).forks, { timeout: 3_000 }).toMatchObject([{ state: 'open' }]);
+  expect((await api(`/api/calls/${callId}/fork`, { method: 'DELETE' })).status).toBe(200);
+  await stream.stopped;
+  const frames = call.received.frames;
+  await expect.poll(() => call.received.frames, { timeout: 3_000 }).toBeGreaterThan(frames + 10);
+  phone.send({ type: 'hangup', callId });
+  await call.ended;
+
+  await t.start();
+  const other = await talkingCall();
+  expect((await api(`/api/calls/${other.callId}/fork`, { method: 'POST' })).status).toBe(501);
+  other.phone.send({ type: 'hangup', callId: other.callId });
+  await other.call.ended;
+});
+
+describe('a service that misbehaves never touches the call', () => {
+  test('one that stops reading: frames are dropped and counted, and the call’s audio flows both ways', async () => {
+    receiver = await FakeForkReceiver.listen();
+    await t.start({ fork_url: receiver.url, fork_all_calls: true, fork_buffer_ms: 100 });
+    const { phone, call, callId } = await talkingCall();
+    const stream = await receiver.nextStream();
+    await stream.started;
+    stream.stopReading();
+    await expect.poll(() => metric('gag_fork_messages_dropped_total'), { timeout: 20_000, interval: 200 }).toBeGreaterThan(0);
+    const heard = phone.audio.length;
+    const sent = call.received.frames;
+    await expect.poll(() => phone.audio.length, { timeout: 3_000 }).toBeGreaterThanOrEqual(heard + 50);
+    await expect.poll(() => call.received.frames, { timeout: 3_000 }).toBeGreaterThanOrEqual(sent + 45);
+    expect(Math.abs(analyseTone(call.received.samples().subarray(-8_000), 16_000).hz - 1000)).toBeLessThanOrEqual(20);
+    phone.send({ type: 'hangup', callId });
+    await call.ended;
+  }, 30_000);
+
+  test('one that is down at first is reached once it is up; one that leaves mid-call is reconnected, and the sequence numbers go on', async () => {
+    const placeholder = await FakeForkReceiver.listen();
+    const url = placeholder.url;
+    await placeholder.close(); // the port is free: nobody listens
+    await t.start({ fork_url: url, fork_all_calls: true });
+    const { phone, call, callId } = await talkingCall();
+    await expect.poll(async () => ((await (await api('/api/forks')).json()) as { forks: { state: string }[] }).forks, { timeout: 3_000 }).toMatchObject([{ state: 'reconnecting' }]);
+    receiver = await FakeForkReceiver.listen(Number(new URL(url).port));
+    const first = await receiver.nextStream();
+    await first.started;
+    await expect.poll(() => first.audio.inbound.length, { timeout: 3_000 }).toBeGreaterThan(5);
+    first.close(1001);
+    const second = await receiver.nextStream();
+    await second.started;
+    await expect.poll(() => second.audio.inbound.length, { timeout: 3_000 }).toBeGreaterThan(5);
+    expect(second.events.slice(0, 2).map((e) => e.event)).toEqual(['connected', 'start']);
+    expect(second.sequenceNumbers[0]!).toBeGreaterThan(first.sequenceNumbers.at(-1)!);
+    expect(await metric('gag_fork_reconnects_total')).toBeGreaterThanOrEqual(2);
+    const sent = call.received.frames;
+    await expect.poll(() => call.received.frames, { timeout: 3_000 }).toBeGreaterThanOrEqual(sent + 20);
+    phone.send({ type: 'hangup', callId });
+    await second.stopped;
+  }, 30_000);
+});
