@@ -178,7 +178,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   let current = live(config, options.groups ?? NO_GROUPS, tokenKeys, metrics);
   const router = new Router({ registry, config: () => current.config, groups: () => current.groups, log, activity, dialer, dtmf: originator?.dtmf });
   const recordings = new Recordings({ config: () => current.config, log, prom: metrics.prom });
-  const forks = new Forks({ config: () => current.config, log, prom: metrics.prom });
+  const forks = new Forks({ config: () => current.config, log, prom: metrics.prom, onChange: (fork) => activity.emit('fork', fork) });
   activity.on('call', (call, previous) => {
     recordings.onCall(call, previous);
     forks.onCall(call, previous);
@@ -188,6 +188,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     calls: () => router.calls,
     registry,
     callOf: (phone) => router.callOf(phone),
+    forks: () => forks.all,
     auth: () => current.admin,
     log: log.child({ side: 'api' }),
     onRefused: (reason) => metrics.authFailure('api', reason),

@@ -5,12 +5,12 @@
  * audio. Real sockets on loopback, the fake fork receiver of @gag/e2e, tones checked.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import { FakeForkReceiver, tone, type ForkStream, type ForkTrack } from '@gag/e2e';
+import { WebSocket } from 'ws';
+import { FakeForkReceiver, type ForkStream, type ForkTrack } from '@gag/e2e';
 import { analyseTone } from '@gag/e2e/tones';
 import { rateHzOf, type WireFormat } from '@gag/sdk/protocol';
 import { gatewayPerTestOnDemand } from '@gag/testkit/gateway';
-import type { TestPhone } from '@gag/testkit/phone';
-import { agentSpeaks } from './agent-voice.js';
+import { talkingCall as startTalkingCall, type TalkingCall } from './agent-voice.js';
 
 const t = gatewayPerTestOnDemand();
 let receiver: FakeForkReceiver | undefined;
@@ -21,17 +21,7 @@ afterEach(async () => {
 const api = (path: string, init?: RequestInit): Promise<Response> => fetch(`${t.gw.browserUrl.replace(/^ws/, 'http')}${path}`, init);
 const metric = async (name: string): Promise<number> => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(await (await api('/metrics')).text())?.[1] ?? NaN);
 
-/** A talking call: the caller plays 440 Hz at 0.5, the agent answers each frame with 1 kHz at 0.25. */
-async function talkingCall(format: WireFormat = 'slin16'): Promise<{ phone: TestPhone; call: Awaited<ReturnType<typeof t.asterisk.call>>; callId: string }> {
-  const phone = await t.phone('2001');
-  const call = await t.asterisk.call('ws-ext-2001', { codec: format, params: { from: '0311112222', name: 'Tanaka' } });
-  const { callId } = await phone.next('incoming');
-  call.play(tone(440, { amplitude: 0.5 }));
-  agentSpeaks(phone, format, 1000, 0.25);
-  phone.send({ type: 'answer', callId });
-  await call.answered;
-  return { phone, call, callId };
-}
+const talkingCall = (format: WireFormat = 'slin16'): Promise<TalkingCall> => startTalkingCall(t, format);
 
 /** A track's tone, from its decoded samples. */
 const toneOf = (stream: ForkStream, track: ForkTrack, format: WireFormat) => analyseTone(Float32Array.from(stream.samples(track), (s) => s / 32_768), rateHzOf(format));
@@ -77,9 +67,13 @@ describe.each([
   });
 });
 
-test('the API forks a call no rule names and stops it; the call goes on; without fork_url it says forking is off', async () => {
+test('the API forks a call no rule names and stops it, the monitor follows its state; the call goes on; without fork_url it says forking is off', async () => {
   receiver = await FakeForkReceiver.listen();
   await t.start({ fork_url: receiver.url });
+  const monitor = new WebSocket(`${t.gw.browserUrl}/monitor`);
+  const feed: { type: string; forks?: unknown[]; fork?: { callId: string; state: string } }[] = [];
+  monitor.on('message', (data: Buffer) => feed.push(JSON.parse(data.toString('utf8')) as (typeof feed)[number]));
+  await expect.poll(() => feed[0], { timeout: 3_000 }).toMatchObject({ type: 'snapshot', forks: [] });
   const { phone, call, callId } = await talkingCall();
   const started = await api(`/api/calls/${callId}/fork`, { method: 'POST' });
   expect(started.status).toBe(201);
@@ -90,6 +84,9 @@ test('the API forks a call no rule names and stops it; the call goes on; without
   await expect.poll(async () => ((await (await api('/api/forks')).json()) as { forks: { state: string }[] }).forks, { timeout: 3_000 }).toMatchObject([{ state: 'open' }]);
   expect((await api(`/api/calls/${callId}/fork`, { method: 'DELETE' })).status).toBe(200);
   await stream.stopped;
+  await expect.poll(() => feed.filter((e) => e.type === 'fork').map((e) => e.fork!.state), { timeout: 3_000 }).toEqual(['connecting', 'open', 'closed']);
+  expect(feed.find((e) => e.type === 'fork')?.fork?.callId).toBe(callId);
+  monitor.close();
   const frames = call.received.frames;
   await expect.poll(() => call.received.frames, { timeout: 3_000 }).toBeGreaterThan(frames + 10);
   phone.send({ type: 'hangup', callId });

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { readWav, tone } from '@gag/e2e';
 import { analyseTone, dbfs } from '@gag/e2e/tones';
 import { gatewayPerTestOnDemand } from '@gag/testkit/gateway';
-import { agentSpeaks } from './agent-voice.js';
+import { agentSpeaks, talkingCall } from './agent-voice.js';
 import { SECRET, configError } from './config-error.js';
 
 const t = gatewayPerTestOnDemand();
@@ -56,13 +56,7 @@ describe.each([
   test('has the caller’s 440 Hz on the left and the agent’s 1 kHz on the right at their levels, and a sidecar with the call', async () => {
     const dir = freshDir();
     await t.start({ recording_dir: dir, record_extensions: ['2001'] });
-    const phone = await t.phone('2001');
-    const call = await t.asterisk.call('ws-ext-2001', { codec: format, params: { from: '0311112222', name: 'Tanaka' } });
-    const { callId } = await phone.next('incoming');
-    call.play(tone(440, { amplitude: 0.5 }));
-    agentSpeaks(phone, format, 1000, 0.25);
-    phone.send({ type: 'answer', callId });
-    await call.answered;
+    const { phone, call, callId } = await talkingCall(t, format);
     await expect.poll(() => call.received.frames, { timeout: 5_000 }).toBeGreaterThanOrEqual(75); // 1.5 s of the agent
     phone.send({ type: 'hangup', callId });
     await call.ended;

@@ -13,6 +13,24 @@ import type { DtmfDigitResult } from './keypad.js';
 import { RelayTotals } from './relay-totals.js';
 
 /**
+ * A live fork of a call (issue 20) as watchers see it: its state and counters.
+ * @example activity.on('fork', (fork: ForkActivity) => console.log(fork.callId, fork.state, fork.dropped));
+ */
+export interface ForkActivity {
+  /** The `streamSid` of the fork's messages. */
+  readonly streamSid: string;
+  readonly callId: string;
+  /** `connecting`, `open`, `reconnecting`, or `closed` (last). */
+  readonly state: 'connecting' | 'open' | 'reconnecting' | 'closed';
+  readonly format: 'twilio' | 'binary';
+  /** Messages sent to the service, and dropped (socket not open or its buffer full). */
+  readonly sent: number;
+  readonly dropped: number;
+  /** Connections made again after a loss or a refusal. */
+  readonly reconnects: number;
+}
+
+/**
  * Events of {@link Activity}.
  * @internal Its listeners receive the gateway's own call and phone objects.
  */
@@ -25,6 +43,8 @@ export interface ActivityEvents {
   dial: (dial: DialActivity) => void;
   /** A key a phone pressed was sent to Asterisk, or failed, or was dropped; once a digit (never the digit itself). */
   dtmf: (result: DtmfDigitResult) => void;
+  /** A call's live fork started, connected, lost its service, or ended (`closed`, last). */
+  fork: (fork: ForkActivity) => void;
 }
 
 /**

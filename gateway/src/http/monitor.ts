@@ -12,7 +12,7 @@ import type { WebSocket, WebSocketServer } from 'ws';
 import { CLOSE, type CallState } from '@gag/sdk/protocol';
 import type { Phone } from '../browser/phone.js';
 import type { Registry } from '../browser/registration.js';
-import type { Activity } from '../calls/activity.js';
+import type { Activity, ForkActivity } from '../calls/activity.js';
 import type { Call } from '../calls/call.js';
 import type { Logger } from '../log.js';
 import type { DialActivity } from '../originate/dialer.js';
@@ -56,6 +56,8 @@ export type MonitorEvent =
       readonly sessions: SessionView[];
       /** The calls. */
       readonly calls: CallView[];
+      /** The live forks of calls (issue 20). */
+      readonly forks: ForkActivity[];
     })
   | (MonitorFrame & {
       /** A browser logged in or left. */
@@ -78,6 +80,12 @@ export type MonitorEvent =
       readonly type: 'dial';
       /** The request and its outcome. */
       readonly dial: DialActivity;
+    })
+  | (MonitorFrame & {
+      /** A call's live fork changed state: connecting, open, reconnecting, closed (last). */
+      readonly type: 'fork';
+      /** The fork now, with its counters. */
+      readonly fork: ForkActivity;
     });
 
 /** What the monitor reads and whom it lets in. */
@@ -86,6 +94,8 @@ export interface MonitorOptions {
   readonly calls: () => readonly Call[];
   readonly registry: Registry;
   readonly callOf: (phone: Phone) => Call | undefined;
+  /** The live forks, for the snapshot. */
+  readonly forks?: () => ForkActivity[];
   readonly auth: () => AdminAuth;
   readonly log: Logger;
   readonly heartbeatIntervalMs?: number;
@@ -104,7 +114,12 @@ export class Monitor {
   readonly #wss: WebSocketServer;
   readonly #clients = new Set<WebSocket>();
   #seq = 0;
-  readonly #listeners: { call: (call: Call, previous: CallState) => void; presence: (phone: Phone, online: boolean) => void; dial: (dial: DialActivity) => void };
+  readonly #listeners: {
+    call: (call: Call, previous: CallState) => void;
+    presence: (phone: Phone, online: boolean) => void;
+    dial: (dial: DialActivity) => void;
+    fork: (fork: ForkActivity) => void;
+  };
 
   constructor(options: MonitorOptions) {
     this.#options = options;
@@ -114,7 +129,9 @@ export class Monitor {
       call: (call, previous) => this.#broadcast((seq) => ({ type: 'call', seq, at: at(), previous, call: callView(call) })),
       presence: (phone, online) => this.#broadcast((seq) => ({ type: 'presence', seq, at: at(), online, session: sessionView(phone, online ? options.callOf(phone) : undefined) })),
       dial: (dial) => this.#broadcast((seq) => ({ type: 'dial', seq, at: at(), dial })),
+      fork: (fork) => this.#broadcast((seq) => ({ type: 'fork', seq, at: at(), fork })),
     };
+    options.activity.on('fork', this.#listeners.fork);
     options.activity.on('call', this.#listeners.call);
     options.activity.on('presence', this.#listeners.presence);
     options.activity.on('dial', this.#listeners.dial);
@@ -145,6 +162,7 @@ export class Monitor {
     activity.off('call', this.#listeners.call);
     activity.off('presence', this.#listeners.presence);
     activity.off('dial', this.#listeners.dial);
+    activity.off('fork', this.#listeners.fork);
     await closeAllClients(this.#wss, CLOSE.GOING_AWAY.code, 'gateway shutting down');
   }
 
@@ -164,6 +182,7 @@ export class Monitor {
       at: new Date().toISOString(),
       sessions: registry.all().map((p) => sessionView(p, callOf(p))),
       calls: calls().filter((c) => c.state !== 'ended').map(callView),
+      forks: this.#options.forks?.() ?? [],
     };
     ws.send(JSON.stringify(snapshot));
     log.info({ ip }, 'monitor connected');

@@ -7,6 +7,7 @@
  */
 import type { WireFormat } from '@gag/sdk/protocol';
 import type { Track } from '../calls/call-tap.js';
+import type { CallMetadata } from './call-metadata.js';
 
 /** The two message shapes a fork speaks. */
 export const FORK_FORMATS = ['twilio', 'binary'] as const;
@@ -26,16 +27,8 @@ export const BINARY_VERSION = 1;
 const ENCODING: Readonly<Record<WireFormat, string>> = { slin16: 'audio/x-l16', slin: 'audio/x-l16', ulaw: 'audio/x-mulaw', alaw: 'audio/x-alaw' };
 
 /** The call as the `start` message describes it. */
-export interface ForkStart {
+export interface ForkStart extends CallMetadata {
   readonly streamSid: string;
-  readonly callId: string;
-  readonly extension: string;
-  readonly callerNumber: string | null;
-  readonly callerName: string | null;
-  readonly group: string | null;
-  readonly direction: 'inbound' | 'outbound';
-  readonly agentSession: string | null;
-  readonly startedAt: string;
   readonly format: WireFormat;
   readonly rateHz: number;
   readonly customParameters: Readonly<Record<string, string>>;
@@ -57,7 +50,7 @@ export function startMessage(seq: number, s: ForkStart): string {
       tracks: ['inbound', 'outbound'],
       customParameters: s.customParameters,
       mediaFormat: { encoding: s.format === 'slin16' || s.format === 'slin' ? `${ENCODING[s.format]};rate=${s.rateHz}` : ENCODING[s.format], sampleRate: s.rateHz, channels: 1 },
-      gag: { mode: s.mode, callId: s.callId, extension: s.extension, callerNumber: s.callerNumber, callerName: s.callerName, group: s.group, direction: s.direction, agentSession: s.agentSession, startedAt: s.startedAt, format: s.format },
+      gag: { mode: s.mode, callId: s.callId, extension: s.extension, callerNumber: s.callerNumber, callerName: s.callerName, group: s.group, direction: s.direction, agentSession: s.agentSession, startedAt: s.callStartedAt, format: s.format },
     },
   });
 }

@@ -13,6 +13,7 @@ import { FRAME_MS, frameBytesOf, rateHzOf } from '@gag/sdk/protocol';
 import type { Call } from '../calls/call.js';
 import type { TapListener, Track } from '../calls/call-tap.js';
 import type { Logger } from '../log.js';
+import { callMetadata } from './call-metadata.js';
 import type { ReconnectPolicy, RetryReason } from '../originate/reconnect-policy.js';
 import { binaryMedia, connectedMessage, dtmfMessage, mediaMessage, startMessage, stopMessage, type ForkFormat, type ForkStart } from './fork-messages.js';
 
@@ -31,8 +32,8 @@ export interface ForkOptions {
   readonly maxBufferedBytes: number;
   readonly policy: ReconnectPolicy;
   readonly log: Logger;
-  /** Once, when the fork is over. */
-  readonly onClosed: (fork: Fork) => void;
+  /** The fork's state changed (`closed` once, last). */
+  readonly onState: (fork: Fork) => void;
 }
 
 /**
@@ -77,6 +78,7 @@ export class Fork implements TapListener {
       this.#close();
       return false;
     }
+    this.#options.onState(this); // connecting
     this.#connect();
     return true;
   }
@@ -132,7 +134,7 @@ export class Fork implements TapListener {
       opened = true;
       if (this.#retryCount > 0) this.stats.reconnects++;
       this.#retryCount = 0;
-      this.#state = 'open';
+      this.#setState('open');
       ws.send(connectedMessage());
       ws.send(startMessage(++this.#seq, this.#startInfo()));
       this.#log.info({ url: this.#redactedUrl(), format: this.#options.format }, 'fork connected');
@@ -149,7 +151,7 @@ export class Fork implements TapListener {
     const delayMs = this.#options.policy.nextRetryDelayMs({ retryCount: this.#retryCount++, reason });
     this.#ws = undefined;
     if (delayMs === null) return this.#close();
-    this.#state = 'reconnecting';
+    this.#setState('reconnecting');
     this.#log.warn({ reason, code, delayMs, url: this.#redactedUrl() }, 'fork connection lost; retrying');
     this.#timer = setTimeout(() => this.#connect(), delayMs);
   }
@@ -165,21 +167,20 @@ export class Fork implements TapListener {
       else ws.terminate();
     }
     this.#log.info({ ...this.stats }, 'fork ended');
-    this.#options.onClosed(this);
+    this.#options.onState(this);
+  }
+
+  #setState(state: ForkState): void {
+    if (this.#state === state) return;
+    this.#state = state;
+    this.#options.onState(this);
   }
 
   #startInfo(): ForkStart {
     const call = this.#call;
     return {
       streamSid: this.streamSid,
-      callId: call.id,
-      extension: call.extension,
-      callerNumber: call.caller.number ?? null,
-      callerName: call.caller.name ?? null,
-      group: call.group,
-      direction: call.outbound === undefined ? 'inbound' : 'outbound',
-      agentSession: call.talkingWith?.id ?? null,
-      startedAt: new Date(call.startedAtMs).toISOString(),
+      ...callMetadata(call),
       format: call.format,
       rateHz: rateHzOf(call.format),
       customParameters: this.#options.customParameters,

@@ -6,12 +6,13 @@
  */
 import { Counter, Gauge, type Registry as PromRegistry } from 'prom-client';
 import type { CallState } from '@gag/sdk/protocol';
+import type { ForkActivity } from '../calls/activity.js';
 import type { Call } from '../calls/call.js';
 import type { GatewayConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import { BackoffPolicy, type ReconnectPolicy } from '../originate/reconnect-policy.js';
 import { rulesName } from './call-rules.js';
-import { Fork, type ForkState } from './fork.js';
+import { Fork } from './fork.js';
 
 /** Back-off of a fork's reconnections, ms: quick at first, then every 5 s while the call lasts. */
 export const FORK_RETRY_DELAYS_MS: readonly number[] = [250, 500, 1_000, 2_000, 5_000];
@@ -20,18 +21,10 @@ export const FORK_RETRY_DELAYS_MS: readonly number[] = [250, 500, 1_000, 2_000, 
 export type ForkRefusal = 'not_enabled' | 'not_talking' | 'already_forked';
 
 /**
- * A fork as `/api/calls/:id/fork` and the monitor show it.
+ * A fork as `/api/calls/:id/fork`, `/api/forks` and the monitor show it.
  * @example const { fork } = (await (await fetch(`${base}/api/calls/${id}/fork`, { method: 'POST', headers })).json()) as { fork: ForkView };
  */
-export interface ForkView {
-  readonly streamSid: string;
-  readonly callId: string;
-  readonly state: ForkState;
-  readonly format: 'twilio' | 'binary';
-  readonly sent: number;
-  readonly dropped: number;
-  readonly reconnects: number;
-}
+export type ForkView = ForkActivity;
 
 /** What the forks read. */
 export interface ForksOptions {
@@ -108,9 +101,11 @@ export class Forks {
       maxBufferedBytes: Math.round((bytesPerS * c.fork_buffer_ms) / 1000),
       policy: this.#policy,
       log: this.#options.log.child({ callId: call.id }),
-      onClosed: (f) => {
-        if (this.#live.get(call.id) === f) this.#live.delete(call.id);
-        for (const key of ['sent', 'dropped', 'reconnects'] as const) this.#ended[key] += f.stats[key];
+      onState: (f) => {
+        if (f.state === 'closed' && this.#live.get(call.id) === f) {
+          this.#live.delete(call.id);
+          for (const key of ['sent', 'dropped', 'reconnects'] as const) this.#ended[key] += f.stats[key];
+        }
         this.#options.onChange?.(forkView(f, call.id));
       },
     });

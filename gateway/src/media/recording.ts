@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Call } from '../calls/call.js';
 import type { TapListener, Track } from '../calls/call-tap.js';
 import type { Logger } from '../log.js';
+import { callMetadata, type CallMetadata } from './call-metadata.js';
 import { STEREO_FRAME_BYTES, StereoMixer } from './stereo-mixer.js';
 import { WavWriter, type WavFailure } from './wav-writer.js';
 
@@ -27,24 +28,15 @@ const WRITE_EVERY_MS = 200;
  * A recording's sidecar (`<id>.json`), also what the operations API shows.
  * @example const { recordings } = (await (await fetch(`${base}/api/recordings`, { headers })).json()) as { recordings: RecordingMeta[] };
  */
-export interface RecordingMeta {
+export interface RecordingMeta extends CallMetadata {
   readonly id: string;
-  readonly callId: string;
-  readonly extension: string;
-  readonly callerNumber: string | null;
-  readonly callerName: string | null;
-  readonly group: string | null;
-  readonly direction: 'inbound' | 'outbound';
-  /** The session (`welcome.sessionId`) of the agent who answered. */
-  readonly agentSession: string | null;
   /** The call's codec; the WAV is 16-bit PCM at its rate. */
   readonly format: string;
   readonly rateHz: number;
   /** Left channel, right channel. */
   readonly channels: readonly ['caller', 'agent'];
   readonly reason: RecordingReason;
-  /** When the call arrived and when the recording began, ISO 8601. */
-  readonly callStartedAt: string;
+  /** When the recording began, ISO 8601. */
   readonly startedAt: string;
   readonly endedAt: string | null;
   /** Audio in the file, ms. */
@@ -128,18 +120,11 @@ export class Recording implements TapListener {
     const call = this.#call;
     return {
       id: this.id,
-      callId: call.id,
-      extension: call.extension,
-      callerNumber: call.caller.number ?? null,
-      callerName: call.caller.name ?? null,
-      group: call.group,
-      direction: call.outbound === undefined ? 'inbound' : 'outbound',
-      agentSession: call.talkingWith?.id ?? null,
+      ...callMetadata(call),
       format: call.format,
       rateHz: this.#mixer.rateHz,
       channels: ['caller', 'agent'],
       reason: this.#options.reason,
-      callStartedAt: new Date(call.startedAtMs).toISOString(),
       startedAt: this.#startedAt.toISOString(),
       endedAt: this.#endedAt?.toISOString() ?? null,
       durationMs: Math.round((this.#samplesOut * 1000) / this.#mixer.rateHz),
