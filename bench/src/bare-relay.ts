@@ -91,7 +91,9 @@ export class BareRelay {
       jwt_secret: options.secret,
       allowed_origins: [options.origin],
     }));
-    const child = spawn(process.execPath, [script, '-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // GAG_BENCH_BARE_FLAGS: Node flags for the bare relay alone (e.g. --cpu-prof to set its profile beside ours).
+    const flags = (process.env.GAG_BENCH_BARE_FLAGS ?? '').split(' ').filter((f) => f !== '');
+    const child = spawn(process.execPath, [...flags, script, '-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-2_000)));
     const relay = new BareRelay(child, dir, asteriskPort, browserPort);
