@@ -6,10 +6,12 @@
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { WebSocket } from 'ws';
-import { FakeForkReceiver, type ForkStream, type ForkTrack } from '@gag/e2e';
+import { FakeForkReceiver, tone, type ForkStream, type ForkTrack } from '@gag/e2e';
+import { mintToken } from '@gag/gateway';
 import { analyseTone } from '@gag/e2e/tones';
 import { rateHzOf, type WireFormat } from '@gag/sdk/protocol';
-import { gatewayPerTestOnDemand } from '@gag/testkit/gateway';
+import { TEST_SECRET, gatewayPerTestOnDemand } from '@gag/testkit/gateway';
+import { TestPhone } from '@gag/testkit/phone';
 import { talkingCall as startTalkingCall, type TalkingCall } from './agent-voice.js';
 
 const t = gatewayPerTestOnDemand();
@@ -140,4 +142,19 @@ describe('a service that misbehaves never touches the call', () => {
     phone.send({ type: 'hangup', callId });
     await second.stopped;
   }, 30_000);
+});
+
+test('a token with gag_fork forks its agent’s calls without a rule', async () => {
+  receiver = await FakeForkReceiver.listen();
+  await t.start({ fork_url: receiver.url });
+  const phone = await TestPhone.login(t.gw.browserUrl, await mintToken({ secret: TEST_SECRET, extension: '2001', ttlSeconds: 60, fork: true }));
+  const call = await t.asterisk.call('ws-ext-2001');
+  const { callId } = await phone.next('incoming');
+  call.play(tone(440));
+  phone.send({ type: 'answer', callId });
+  const stream = await receiver.nextStream();
+  expect((await stream.started)['start']).toMatchObject({ callSid: callId, gag: { agentSession: phone.welcome?.sessionId } });
+  phone.send({ type: 'hangup', callId });
+  await stream.stopped;
+  phone.close();
 });

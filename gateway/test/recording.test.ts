@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { readWav, tone } from '@gag/e2e';
 import { analyseTone, dbfs } from '@gag/e2e/tones';
-import { gatewayPerTestOnDemand } from '@gag/testkit/gateway';
+import { mintToken } from '@gag/gateway';
+import { TEST_SECRET, gatewayPerTestOnDemand } from '@gag/testkit/gateway';
+import { TestPhone } from '@gag/testkit/phone';
 import { agentSpeaks, talkingCall } from './agent-voice.js';
 import { SECRET, configError } from './config-error.js';
 
@@ -178,4 +180,24 @@ test('a recording_dir the gateway cannot create stops the start with a ConfigErr
   const file = join(freshDir(), 'a-file');
   writeFileSync(file, '');
   await expect(t.start({ recording_dir: join(file, 'recordings') })).rejects.toMatchObject({ key: 'recording_dir', message: expect.stringMatching(/recording_dir: .*cannot be created or written \(ENOTDIR\) — create the folder/) });
+});
+
+test('a token with gag_record records its agent’s calls, and only those', async () => {
+  const dir = freshDir();
+  await t.start({ recording_dir: dir });
+  const recorded = await TestPhone.login(t.gw.browserUrl, await mintToken({ secret: TEST_SECRET, extension: '2001', ttlSeconds: 60, record: true }));
+  const plain = await t.phone('2002');
+  for (const [phone, exten] of [[recorded, '2001'], [plain, '2002']] as const) {
+    const call = await t.asterisk.call(`ws-ext-${exten}`);
+    const { callId } = await phone.next('incoming');
+    call.play(tone(440));
+    phone.send({ type: 'answer', callId });
+    await call.answered;
+    await expect.poll(() => phone.audio.length, { timeout: 3_000 }).toBeGreaterThan(10);
+    phone.send({ type: 'hangup', callId });
+    await call.ended;
+  }
+  recorded.close();
+  const [meta] = await recordingsDone();
+  expect(meta).toMatchObject({ extension: '2001', reason: 'claim', agentSession: recorded.welcome?.sessionId });
 });

@@ -23,6 +23,12 @@ export interface TokenClaims {
   readonly extension: string;
   /** Expiry, ms since the epoch. */
   readonly expiresAtMs: number;
+  /**
+   * The token asks for this agent's calls to be recorded (claim `gag_record: true`) or forked to
+   * `fork_url` (claim `gag_fork: true`): docs/fork-and-record.md.
+   */
+  readonly record?: boolean;
+  readonly fork?: boolean;
 }
 
 /**
@@ -108,7 +114,7 @@ export function createTokenVerifier(config: VerifierConfig, keys: TokenKeys): To
     if (typeof extension !== 'string' || !/^[\w.+-]{1,64}$/.test(extension)) {
       throw new TokenError('claims', "token refused: claim 'ext' (the extension) is missing or not a string");
     }
-    return { extension, expiresAtMs: (payload.exp ?? 0) * 1000 };
+    return { extension, expiresAtMs: (payload.exp ?? 0) * 1000, record: payload['gag_record'] === true, fork: payload['gag_fork'] === true };
   };
 }
 
@@ -125,12 +131,15 @@ export function verifyToken(token: string | undefined, secret: string): Promise<
 
 /**
  * Sign an HS256 token for `extension` (the demo, tests, and backends that mint tokens in Node).
- * `issuer` and `audience` match `jwt_issuer` and `jwt_audience` when those are set.
+ * `issuer` and `audience` match `jwt_issuer` and `jwt_audience` when those are set; `record` and
+ * `fork` add the claims `gag_record` / `gag_fork`, which record or fork the agent's calls
+ * (docs/fork-and-record.md).
  * @example
  * const token = await mintToken({ secret, extension: '2001', ttlSeconds: 3600 });
+ * const recorded = await mintToken({ secret, extension: '2001', ttlSeconds: 3600, record: true });
  */
-export async function mintToken(options: { secret: string; extension: string; ttlSeconds: number; issuer?: string; audience?: string }): Promise<string> {
-  const jwt = new SignJWT({ ext: options.extension })
+export async function mintToken(options: { secret: string; extension: string; ttlSeconds: number; issuer?: string; audience?: string; record?: boolean; fork?: boolean }): Promise<string> {
+  const jwt = new SignJWT({ ext: options.extension, ...(options.record === true ? { gag_record: true } : {}), ...(options.fork === true ? { gag_fork: true } : {}) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuedAt()
     .setExpirationTime(`${options.ttlSeconds}s`);

@@ -80,6 +80,8 @@ export interface LegacySessionOptions {
   readonly token: string;
   /** The token's `exp`, ms since the epoch: the session ends then (the protocol has no refresh). */
   readonly tokenExpiresAtMs: number;
+  /** The token's media claims (recording, fork). */
+  readonly claims?: { readonly record: boolean; readonly fork: boolean };
 }
 
 /**
@@ -106,6 +108,7 @@ export class LegacySession extends EventEmitter<PhoneEvents> implements Phone {
   readonly id = randomUUID();
   readonly protocol = 'legacy';
   readonly connectedAtMs = Date.now();
+  readonly claims: { readonly record: boolean; readonly fork: boolean };
   readonly extension: string;
   readonly remoteAddress: string | undefined;
   readonly userAgent: string | undefined;
@@ -150,6 +153,7 @@ export class LegacySession extends EventEmitter<PhoneEvents> implements Phone {
     this.#out = new AudioOut(ws);
     this.#options = options;
     this.extension = options.extension;
+    this.claims = options.claims ?? { record: false, fork: false };
     this.remoteAddress = options.remoteAddress;
     this.userAgent = options.userAgent;
     this.log = options.log;

@@ -205,6 +205,7 @@ export class BrowserListener {
       if (this.#options.registry.legacyOnline(extension)) return refuseBusy(ws, phoneLog);
       const phone = new LegacySession(ws, {
         extension,
+        claims: { record: claims.record === true, fork: claims.fork === true },
         log: phoneLog,
         remoteAddress: ip,
         userAgent: req.headers['user-agent'],

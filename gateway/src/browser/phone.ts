@@ -31,6 +31,8 @@ export interface Phone extends EventEmitter<PhoneEvents> {
   readonly protocol: 'gag.v1' | 'legacy';
   /** The extension from the token; set once `ready` has fired. */
   readonly extension: string | undefined;
+  /** Whether the token asks for this agent's calls to be recorded / forked (claims `gag_record`, `gag_fork`). */
+  readonly claims: { readonly record: boolean; readonly fork: boolean };
   readonly remoteAddress: string | undefined;
   readonly userAgent: string | undefined;
   readonly connectedAtMs: number;

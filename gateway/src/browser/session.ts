@@ -95,6 +95,7 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
   readonly #options: BrowserSessionOptions;
   #log: Logger;
   #extension: string | undefined;
+  #claims = { record: false, fork: false };
   /** Changed only by {@link BrowserSession.#setPhase}. */
   #phase: SessionPhase = 'hello';
   /** The codec of the call this phone talks in, if any. */
@@ -133,6 +134,11 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
   /** The extension from the token; set once `ready` has fired. */
   get extension(): string | undefined {
     return this.#extension;
+  }
+
+  /** The login token's media claims (recording, fork). */
+  get claims(): { readonly record: boolean; readonly fork: boolean } {
+    return this.#claims;
   }
 
   get log(): Logger {
@@ -251,6 +257,7 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
       if (place !== undefined && !place.ok) return this.#closeNow(place.close, place.reason);
       this.#releasePlace = place?.release;
       this.#extension = claims.extension;
+      this.#claims = { record: claims.record === true, fork: claims.fork === true };
       this.#log = this.#log.child({ exten: claims.extension });
       this.#setPhase('ready');
       const features = this.#options.features?.() ?? [];

@@ -74,11 +74,12 @@ export class Forks {
     counter('gag_fork_reconnects_total', 'Fork connections made again after a loss or a refusal.', 'reconnects');
   }
 
-  /** A call changed state: an answered call the rules name is forked. */
+  /** A call changed state: an answered call the rules name, or whose agent's token asks for it (`gag_fork`), is forked. */
   onCall(call: Call, previous: CallState): void {
     if (call.state !== 'talking' || previous === 'talking') return;
     const c = this.#options.config();
-    if (c.fork_url !== undefined && rulesName({ all: c.fork_all_calls, extensions: c.fork_extensions, groups: c.fork_groups }, call)) this.start(call);
+    if (c.fork_url === undefined) return;
+    if (rulesName({ all: c.fork_all_calls, extensions: c.fork_extensions, groups: c.fork_groups }, call) || call.talkingWith?.claims.fork === true) this.start(call);
   }
 
   /** The fork of a live call, if any. */

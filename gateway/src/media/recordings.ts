@@ -58,10 +58,11 @@ export class Recordings {
     new Gauge({ name: 'gag_recordings_active', help: 'Calls being recorded now (paused ones included).', registers, collect() { this.set(live.size); } });
   }
 
-  /** A call changed state: an answered call the rules name is recorded. */
+  /** A call changed state: an answered call the rules name, or whose agent's token asks for it (`gag_record`), is recorded. */
   onCall(call: Call, previous: CallState): void {
-    if (call.state !== 'talking' || previous === 'talking' || !this.#ruleRecords(call)) return;
-    void this.start(call, 'rule');
+    if (call.state !== 'talking' || previous === 'talking') return;
+    if (this.#ruleRecords(call)) void this.start(call, 'rule');
+    else if (call.talkingWith?.claims.record === true && this.#options.config().recording_dir !== undefined) void this.start(call, 'claim');
   }
 
   /** The recording of a live call, if any. */
