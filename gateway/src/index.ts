@@ -21,7 +21,7 @@ export {
   type RetryReason,
 } from './originate/reconnect-policy.js';
 export { CLAIMED_DIAL_IDS_KEPT, type DialActivity, type Dialer, type DialOutcome, type DialRequest, type PendingDial } from './originate/dialer.js';
-export type { Activity, ActivityEvents } from './calls/activity.js';
+export type { Activity, ActivityEvents, ForkActivity } from './calls/activity.js';
 export type { RelayCounters } from './calls/relay-totals.js';
 export type { MonitorEvent, MonitorFrame } from './http/monitor.js';
 export type { CallView, SessionView } from './http/views.js';

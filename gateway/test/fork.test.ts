@@ -8,7 +8,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { WebSocket } from 'ws';
 import { FakeForkReceiver, tone, type ForkStream, type ForkTrack } from '@gag/e2e';
 import { mintToken } from '@gag/gateway';
-import { analyseTone } from '@gag/e2e/tones';
+import { analyseTone, floatToS16le, goertzelAmplitude, s16leToFloat, sineFloat } from '@gag/e2e/tones';
 import { rateHzOf, type WireFormat } from '@gag/sdk/protocol';
 import { TEST_SECRET, gatewayPerTestOnDemand } from '@gag/testkit/gateway';
 import { TestPhone } from '@gag/testkit/phone';
@@ -157,4 +157,57 @@ test('a token with gag_fork forks its agent’s calls without a rule', async () 
   phone.send({ type: 'hangup', callId });
   await stream.stopped;
   phone.close();
+});
+
+describe('audio back from the service (fork_audio_back)', () => {
+  /** 1.5 kHz at 0.25, as slin16. */
+  const voice = (seconds: number): Buffer => floatToS16le(sineFloat(1500, 16_000, 16_000 * seconds, 0.25));
+  const level = (frames: readonly Buffer[], hz: number): number => goertzelAmplitude(s16leToFloat(Buffer.concat(frames)), hz, 16_000);
+  const markBack = (stream: ForkStream, name: string) => stream.events.find((e) => e.event === 'mark' && (e['mark'] as { name: string }).name === name);
+
+  test('"agent": the agent hears the service over the caller, the caller does not, and the mark comes back once it has played', async () => {
+    receiver = await FakeForkReceiver.listen();
+    await t.start({ fork_url: receiver.url, fork_all_calls: true, fork_audio_back: 'agent' });
+    const { phone, call, callId } = await talkingCall();
+    const stream = await receiver.nextStream();
+    await stream.started;
+    await expect.poll(() => phone.audio.length, { timeout: 3_000 }).toBeGreaterThan(10);
+    const from = phone.audio.length;
+    const sentFrom = call.received.frames;
+    stream.speak(voice(1), 'prompt-1');
+    await expect.poll(() => markBack(stream, 'prompt-1'), { timeout: 5_000 }).toBeDefined();
+    expect(phone.audio.length - from).toBeGreaterThanOrEqual(48); // the mark came back after the second had played
+    const heard = phone.audio.slice(from + 10, from + 40);
+    expect(level(heard, 1500)).toBeGreaterThan(0.2);
+    expect(level(heard, 440)).toBeGreaterThan(0.4); // the caller is still there
+    const atCaller = call.received.samples().subarray(sentFrom * 320);
+    expect(goertzelAmplitude(atCaller, 1500, 16_000)).toBeLessThan(0.01);
+    phone.send({ type: 'hangup', callId });
+    await stream.stopped;
+  });
+
+  test('"call": the caller hears the service over the agent, the agent does not; clear stops it and returns its mark at once', async () => {
+    receiver = await FakeForkReceiver.listen();
+    await t.start({ fork_url: receiver.url, fork_all_calls: true, fork_audio_back: 'call' });
+    const { phone, call, callId } = await talkingCall();
+    const stream = await receiver.nextStream();
+    await stream.started;
+    await expect.poll(() => call.received.frames, { timeout: 3_000 }).toBeGreaterThan(10);
+    const from = call.received.frames;
+    const heardFrom = phone.audio.length;
+    stream.speak(voice(10), 'long');
+    await expect.poll(() => call.received.frames, { timeout: 3_000 }).toBeGreaterThanOrEqual(from + 40);
+    const atCaller = call.received.samples().subarray((from + 10) * 320, (from + 40) * 320);
+    expect(goertzelAmplitude(atCaller, 1500, 16_000)).toBeGreaterThan(0.2);
+    expect(goertzelAmplitude(atCaller, 1000, 16_000)).toBeGreaterThan(0.2); // the agent is still there
+    expect(level(phone.audio.slice(heardFrom), 1500)).toBeLessThan(0.01);
+    expect(markBack(stream, 'long')).toBeUndefined(); // 10 s queued: not played yet
+    stream.clear();
+    await expect.poll(() => markBack(stream, 'long'), { timeout: 3_000 }).toBeDefined();
+    const cleared = call.received.frames;
+    await expect.poll(() => call.received.frames, { timeout: 3_000 }).toBeGreaterThanOrEqual(cleared + 30);
+    expect(goertzelAmplitude(call.received.samples().subarray((cleared + 5) * 320, (cleared + 30) * 320), 1500, 16_000)).toBeLessThan(0.01);
+    phone.send({ type: 'hangup', callId });
+    await stream.stopped;
+  });
 });

@@ -106,6 +106,27 @@ export class ForkStream {
     this.#ws.send(Buffer.isBuffer(message) ? message : JSON.stringify(message));
   }
 
+  /**
+   * Speak back (a gateway with `fork_audio_back`): `audio` in the call's codec, sent as `media`
+   * messages of at most one second each (binary messages in binary mode), then a `mark` named
+   * `mark` if given, which the gateway returns once the audio has played.
+   */
+  speak(audio: Buffer, mark?: string): void {
+    const start = this.start as { streamSid?: string; mediaFormat?: { sampleRate?: number }; gag?: { mode?: string; format?: string } } | undefined;
+    const streamSid = start?.streamSid ?? '';
+    const second = (start?.mediaFormat?.sampleRate ?? 8_000) * (start?.gag?.format === 'slin16' || start?.gag?.format === 'slin' ? 2 : 1);
+    for (let at = 0; at < audio.length; at += second) {
+      const chunk = audio.subarray(at, at + second);
+      this.send(start?.gag?.mode === 'binary' ? Buffer.from(chunk) : { event: 'media', streamSid, media: { payload: chunk.toString('base64') } });
+    }
+    if (mark !== undefined) this.send({ event: 'mark', streamSid, mark: { name: mark } });
+  }
+
+  /** Ask the gateway to drop the audio it has queued from this stream (`clear`); its marks come back. */
+  clear(): void {
+    this.send({ event: 'clear', streamSid: (this.start as { streamSid?: string } | undefined)?.streamSid ?? '' });
+  }
+
   /** Close the connection (a service going away mid-call). */
   close(code = 1000): void {
     this.#ws.close(code);

@@ -23,11 +23,9 @@ export interface TokenClaims {
   readonly extension: string;
   /** Expiry, ms since the epoch. */
   readonly expiresAtMs: number;
-  /**
-   * The token asks for this agent's calls to be recorded (claim `gag_record: true`) or forked to
-   * `fork_url` (claim `gag_fork: true`): docs/fork-and-record.md.
-   */
+  /** The token asks for this agent's calls to be recorded (claim `gag_record: true`; docs/fork-and-record.md). */
   readonly record?: boolean;
+  /** The token asks for this agent's calls to be forked to `fork_url` (claim `gag_fork: true`). */
   readonly fork?: boolean;
 }
 

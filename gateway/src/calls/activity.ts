@@ -19,12 +19,15 @@ import { RelayTotals } from './relay-totals.js';
 export interface ForkActivity {
   /** The `streamSid` of the fork's messages. */
   readonly streamSid: string;
+  /** The call it forks. */
   readonly callId: string;
   /** `connecting`, `open`, `reconnecting`, or `closed` (last). */
   readonly state: 'connecting' | 'open' | 'reconnecting' | 'closed';
+  /** `fork_format`: Twilio's JSON, or binary audio frames. */
   readonly format: 'twilio' | 'binary';
-  /** Messages sent to the service, and dropped (socket not open or its buffer full). */
+  /** Messages sent to the service. */
   readonly sent: number;
+  /** Messages dropped: the socket was not open or its buffer was full. */
   readonly dropped: number;
   /** Connections made again after a loss or a refusal. */
   readonly reconnects: number;

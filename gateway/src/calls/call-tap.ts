@@ -24,6 +24,11 @@ export interface TapListener {
   audio(track: Track, frames: Buffer): void;
   /** A key the caller pressed (Asterisk's `DTMF_END`). */
   dtmf?(track: Track, digit: string): void;
+  /**
+   * Audio of its own to mix into `track`'s frames on their way to the other side (a fork's
+   * service speaking back): the frames to send instead, the same length; `frames` itself for none.
+   */
+  mix?(track: Track, frames: Buffer): Buffer;
   /** The call ended, or the listener was detached: called once, last. */
   end(): void;
 }
@@ -65,6 +70,21 @@ export class CallTap {
   audio(track: Track, frames: Buffer): void {
     // The array is replaced, never changed, so a listener detaching itself mid-loop is safe.
     for (const listener of this.#listeners) this.#safely(listener, () => listener.audio(track, frames));
+  }
+
+  /**
+   * Frames of `track` passing through the call: every listener hears them, then those that speak
+   * back mix their audio in. Returns the frames to relay (`frames` itself unless one mixed).
+   */
+  pass(track: Track, frames: Buffer): Buffer {
+    this.audio(track, frames);
+    let out = frames;
+    for (const listener of this.#listeners) {
+      if (listener.mix === undefined) continue;
+      const before = out;
+      this.#safely(listener, () => (out = listener.mix!(track, before)));
+    }
+    return out;
   }
 
   /** A key of `track`. */

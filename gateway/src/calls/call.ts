@@ -218,8 +218,7 @@ export class Call {
   audioFromAsterisk(frames: Buffer): boolean {
     const phone = this.#talkingWith;
     if (this.#state !== 'talking' || phone === undefined) return false;
-    if (this.tap.active) this.tap.audio('caller', frames);
-    return phone.sendAudio(frames);
+    return phone.sendAudio(this.tap.active ? this.tap.pass('caller', frames) : frames);
   }
 
   /**
@@ -228,8 +227,8 @@ export class Call {
    */
   audioFromBrowser(phone: Phone, frames: Buffer): boolean {
     if (this.#talkingWith !== phone || this.#state !== 'talking') return false;
-    if (this.tap.active) this.tap.audio('agent', frames);
-    return this.#pace?.relay(frames) ?? this.#leg.sendAudio(frames);
+    const out = this.tap.active ? this.tap.pass('agent', frames) : frames;
+    return this.#pace?.relay(out) ?? this.#leg.sendAudio(out);
   }
 
   /** The caller pressed a key: the answering phone hears of it. */

@@ -56,6 +56,8 @@ export const FORK_KEYS = {
   fork_groups: v.optional(Names('a group name from gag_groups.json'), []),
   /** `start.customParameters` of every fork, e.g. `{"tenant": "acme"}`. */
   fork_parameters: v.optional(v.record(v.string(), v.pipe(v.string('each value must be a string'), v.maxLength(256, 'each value must be at most 256 characters'))), {}),
+  /** Where audio the service sends back plays: `none`, `agent` (only the agent hears it: whisper, assist) or `call` (the caller hears it: a bot speaking). */
+  fork_audio_back: v.optional(v.picklist(['none', 'agent', 'call'], 'must be "none", "agent" or "call"'), 'none'),
   /** How much audio a fork's socket may hold unsent before frames are dropped, ms. */
   fork_buffer_ms: v.optional(v.pipe(v.number('must be a number'), v.integer('must be an integer'), v.minValue(100, 'must be at least 100'), v.maxValue(60_000, 'must be at most 60000')), 2_000),
 } as const;

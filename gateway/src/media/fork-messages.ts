@@ -81,6 +81,10 @@ export function binaryMedia(seq: number, track: Track, timestampMs: number, fram
 export const dtmfMessage = (seq: number, streamSid: string, track: Track, digit: string): string =>
   JSON.stringify({ event: 'dtmf', sequenceNumber: String(seq), streamSid, dtmf: { track: `${TWILIO_TRACK[track]}_track`, digit } });
 
+/** `mark`: the audio the service queued before its `mark` of this name has played (or was cleared). */
+export const markMessage = (seq: number, streamSid: string, name: string): string =>
+  JSON.stringify({ event: 'mark', sequenceNumber: String(seq), streamSid, mark: { name } });
+
 /** `stop`: the call ended or the fork was stopped; last. */
 export const stopMessage = (seq: number, streamSid: string, callId: string): string =>
   JSON.stringify({ event: 'stop', sequenceNumber: String(seq), streamSid, stop: { callSid: callId } });

@@ -13,14 +13,15 @@ import { FRAME_MS, frameBytesOf, rateHzOf } from '@gag/sdk/protocol';
 import type { Call } from '../calls/call.js';
 import type { TapListener, Track } from '../calls/call-tap.js';
 import type { Logger } from '../log.js';
+import { AudioBack } from './audio-back.js';
 import { callMetadata } from './call-metadata.js';
 import type { ReconnectPolicy, RetryReason } from '../originate/reconnect-policy.js';
-import { binaryMedia, connectedMessage, dtmfMessage, mediaMessage, startMessage, stopMessage, type ForkFormat, type ForkStart } from './fork-messages.js';
+import { binaryMedia, connectedMessage, dtmfMessage, markMessage, mediaMessage, startMessage, stopMessage, type ForkFormat, type ForkStart } from './fork-messages.js';
 
 /** Where a fork is: connecting the first time, open, waiting to reconnect, or over. */
 export type ForkState = 'connecting' | 'open' | 'reconnecting' | 'closed';
-/** Largest message a fork accepts from its service (it reads only small control messages). */
-const MAX_INBOUND_BYTES = 64 * 1024;
+/** Largest message a fork accepts from its service (audio back in chunks up to about 20 s of slin16 as base64); a larger one closes the connection (1009). */
+const MAX_INBOUND_BYTES = 1 << 20;
 const HANDSHAKE_TIMEOUT_MS = 5_000;
 
 /** What a fork needs besides its call. */
@@ -31,6 +32,8 @@ export interface ForkOptions {
   /** The socket's send buffer may hold this much; past it, frames are dropped. */
   readonly maxBufferedBytes: number;
   readonly policy: ReconnectPolicy;
+  /** Where audio the service sends back plays: nowhere, to the agent only, or to the caller (into the call). */
+  readonly audioBack: 'none' | 'agent' | 'call';
   readonly log: Logger;
   /** The fork's state changed (`closed` once, last). */
   readonly onState: (fork: Fork) => void;
@@ -54,6 +57,8 @@ export class Fork implements TapListener {
   #retryCount = 0;
   #seq = 0;
   readonly #chunks: Record<Track, number> = { caller: 0, agent: 0 };
+  /** The service's audio, mixed into the frames of the track it plays over; undefined without audio back. */
+  readonly #back: AudioBack | undefined;
   /** Messages sent and dropped, connections made after the first. */
   readonly stats = { sent: 0, dropped: 0, reconnects: 0 };
 
@@ -62,6 +67,7 @@ export class Fork implements TapListener {
     this.#options = options;
     this.#frameBytes = frameBytesOf(call.format);
     this.#log = options.log.child({ streamSid: this.streamSid });
+    this.#back = options.audioBack === 'none' ? undefined : new AudioBack(call.format, (name) => this.#sendEvent(markMessage(++this.#seq, this.streamSid, name)));
   }
 
   get state(): ForkState {
@@ -105,6 +111,12 @@ export class Fork implements TapListener {
     }
   }
 
+  /** @internal From the call's tap: the service's audio over the caller's frames (heard by the agent) or the agent's (heard by the caller). */
+  mix(track: Track, frames: Buffer): Buffer {
+    if (this.#back === undefined || track !== (this.#options.audioBack === 'agent' ? 'caller' : 'agent')) return frames;
+    return this.#back.mixInto(frames);
+  }
+
   /** @internal From the call's tap. */
   dtmf(track: Track, digit: string): void {
     this.#sendEvent(dtmfMessage(++this.#seq, this.streamSid, track, digit));
@@ -139,7 +151,7 @@ export class Fork implements TapListener {
       ws.send(startMessage(++this.#seq, this.#startInfo()));
       this.#log.info({ url: this.#redactedUrl(), format: this.#options.format }, 'fork connected');
     });
-    ws.on('message', () => undefined); // step 4 (audio back) reads these; until then they are ignored
+    ws.on('message', (data: Buffer, isBinary) => this.#fromService(data, isBinary));
     ws.on('error', (err) => this.#log.debug({ err: err.message }, 'fork socket error'));
     ws.on('close', (code) => {
       if (this.#ws !== ws || this.#state === 'closed') return;
@@ -147,9 +159,26 @@ export class Fork implements TapListener {
     });
   }
 
+  /** A message from the service: audio back (`media`, or binary in binary mode), `mark`, `clear`; anything else is ignored. */
+  #fromService(data: Buffer, isBinary: boolean): void {
+    const back = this.#back;
+    if (back === undefined) return;
+    if (isBinary) return back.push(data);
+    let message: { event?: unknown; media?: { payload?: unknown }; mark?: { name?: unknown } };
+    try {
+      message = JSON.parse(data.toString('utf8')) as typeof message;
+    } catch {
+      return void this.#log.debug('fork service sent text that is not JSON; ignored');
+    }
+    if (message.event === 'media' && typeof message.media?.payload === 'string') back.push(Buffer.from(message.media.payload, 'base64'));
+    else if (message.event === 'mark' && typeof message.mark?.name === 'string') back.mark(message.mark.name);
+    else if (message.event === 'clear') back.clear();
+  }
+
   #retry(reason: RetryReason, code: number): void {
     const delayMs = this.#options.policy.nextRetryDelayMs({ retryCount: this.#retryCount++, reason });
     this.#ws = undefined;
+    this.#back?.clear(); // the service that queued it is gone
     if (delayMs === null) return this.#close();
     this.#setState('reconnecting');
     this.#log.warn({ reason, code, delayMs, url: this.#redactedUrl() }, 'fork connection lost; retrying');

@@ -101,6 +101,7 @@ export class Forks {
       customParameters: c.fork_parameters,
       maxBufferedBytes: Math.round((bytesPerS * c.fork_buffer_ms) / 1000),
       policy: this.#policy,
+      audioBack: c.fork_audio_back,
       log: this.#options.log.child({ callId: call.id }),
       onState: (f) => {
         if (f.state === 'closed' && this.#live.get(call.id) === f) {
