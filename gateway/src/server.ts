@@ -16,6 +16,7 @@ import { Registry } from './browser/registration.js';
 import { Activity } from './calls/activity.js';
 import { Router } from './calls/router.js';
 import { isLoopback, parseListenAddress } from './config/address.js';
+import { checkRecordingDir } from './config/recording-dir.js';
 import { NO_GROUPS, type GroupsConfig } from './config/groups.js';
 import { RESTART_KEYS, type GatewayConfig } from './config/schema.js';
 import { AdminAuth } from './http/admin-auth.js';
@@ -249,6 +250,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   let closing: Promise<void> | undefined;
   const reload = async (next: GatewayConfig, groups: GroupsConfig): Promise<void> => {
     const keys = await loadTokenKeys(next, file); // may throw: nothing has changed yet
+    await checkRecordingDir(next, file); // a new recording_dir is created now, or the reload is refused
     const restart = RESTART_KEYS.filter((k) => next[k] !== config[k]);
     if (restart.length > 0) log.warn({ keys: restart }, 'config change needs a restart to apply');
     const changed = changedKeys(current.config, next);

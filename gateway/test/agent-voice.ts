@@ -14,10 +14,11 @@ export function agentSpeaks(phone: TestPhone, format: WireFormat, hz: number, am
   let n = 0;
   phone.ws.on('message', (data: Buffer, isBinary) => {
     if (!isBinary) return;
-    for (let k = 0; k < data.length / frameBytesOf(format); k++, n++) {
-      const frame = Int16Array.from({ length: samples }, (_, i) => Math.round(amplitude * 32_767 * Math.sin((2 * Math.PI * hz * (n * samples + i)) / rateHz)));
-      phone.ws.send(encodeSamples(format, frame));
-    }
+    // One packet back for each packet heard, of the same length (browser_packet_ms: 20, 40 or 60 ms).
+    const count = (data.length / frameBytesOf(format)) * samples;
+    const packet = Int16Array.from({ length: count }, (_, i) => Math.round(amplitude * 32_767 * Math.sin((2 * Math.PI * hz * (n * samples + i)) / rateHz)));
+    n += count / samples;
+    phone.ws.send(encodeSamples(format, packet));
   });
 }
 

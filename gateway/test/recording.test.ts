@@ -10,7 +10,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { readWav, tone } from '@gag/e2e';
 import { analyseTone, dbfs } from '@gag/e2e/tones';
 import { mintToken } from '@gag/gateway';
-import { TEST_SECRET, gatewayPerTestOnDemand } from '@gag/testkit/gateway';
+import { TEST_SECRET, gatewayPerTestOnDemand, testConfig } from '@gag/testkit/gateway';
 import { TestPhone } from '@gag/testkit/phone';
 import { agentSpeaks, talkingCall } from './agent-voice.js';
 import { SECRET, configError } from './config-error.js';
@@ -52,12 +52,13 @@ async function recordingsDone(): Promise<Meta[]> {
 }
 
 describe.each([
-  { format: 'slin16', rateHz: 16_000 },
-  { format: 'ulaw', rateHz: 8_000 },
-] as const)('a call in $format recorded by rule', ({ format, rateHz }) => {
+  { format: 'slin16', rateHz: 16_000, packetMs: 20 },
+  { format: 'ulaw', rateHz: 8_000, packetMs: 20 },
+  { format: 'slin16', rateHz: 16_000, packetMs: 60 },
+] as const)('a call in $format with $packetMs ms browser packets recorded by rule', ({ format, rateHz, packetMs }) => {
   test('has the caller’s 440 Hz on the left and the agent’s 1 kHz on the right at their levels, and a sidecar with the call', async () => {
     const dir = freshDir();
-    await t.start({ recording_dir: dir, record_extensions: ['2001'] });
+    await t.start({ recording_dir: dir, record_extensions: ['2001'], browser_packet_ms: packetMs });
     const { phone, call, callId } = await talkingCall(t, format);
     await expect.poll(() => call.received.frames, { timeout: 5_000 }).toBeGreaterThanOrEqual(75); // 1.5 s of the agent
     phone.send({ type: 'hangup', callId });
@@ -200,4 +201,17 @@ test('a token with gag_record records its agent’s calls, and only those', asyn
   recorded.close();
   const [meta] = await recordingsDone();
   expect(meta).toMatchObject({ extension: '2001', reason: 'claim', agentSession: recorded.welcome?.sessionId });
+});
+
+test('a reload with a new recording_dir creates it, and one that cannot be created is refused, keeping the old', async () => {
+  const dir = freshDir();
+  await t.start({ recording_dir: dir });
+  const next = join(dir, 'nested', 'recordings');
+  await t.gw.reload(testConfig({ recording_dir: next }), t.gw.groups);
+  expect(readdirSync(join(dir, 'nested'))).toEqual(['recordings']);
+  expect(t.gw.config.recording_dir).toBe(next);
+  const file = join(dir, 'a-file');
+  writeFileSync(file, '');
+  await expect(t.gw.reload(testConfig({ recording_dir: join(file, 'x') }), t.gw.groups)).rejects.toMatchObject({ key: 'recording_dir' });
+  expect(t.gw.config.recording_dir).toBe(next);
 });
