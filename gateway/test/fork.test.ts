@@ -13,6 +13,7 @@ import { rateHzOf, type WireFormat } from '@gag/sdk/protocol';
 import { TEST_SECRET, gatewayPerTestOnDemand } from '@gag/testkit/gateway';
 import { TestPhone } from '@gag/testkit/phone';
 import { talkingCall as startTalkingCall, type TalkingCall } from './agent-voice.js';
+import { SECRET, configError } from './config-error.js';
 
 const t = gatewayPerTestOnDemand();
 let receiver: FakeForkReceiver | undefined;
@@ -210,4 +211,25 @@ describe('audio back from the service (fork_audio_back)', () => {
     phone.send({ type: 'hangup', callId });
     await stream.stopped;
   });
+});
+
+test('fork keys are checked with errors naming the key, and a secret in fork_url is never logged', async () => {
+  expect(configError({ ...SECRET, fork_all_calls: true })).toMatchObject({ key: 'fork_url' });
+  expect(configError({ ...SECRET, fork_url: 'https://stt.example.com/stream' }).message).toMatch(/fork_url: must be a ws:\/\/ or wss:\/\/ URL/);
+  expect(configError({ ...SECRET, fork_audio_back: 'both' })).toMatchObject({ key: 'fork_audio_back' });
+  expect(configError({ ...SECRET, fork_buffer_ms: 10 })).toMatchObject({ key: 'fork_buffer_ms' });
+
+  receiver = await FakeForkReceiver.listen();
+  const secretUrl = receiver.url.replace('ws://', 'ws://svc:pa55word@') + '?token=fork-secret-123';
+  await t.start({ fork_url: secretUrl, fork_all_calls: true });
+  const { phone, callId } = await talkingCall();
+  const stream = await receiver.nextStream();
+  await stream.started;
+  phone.send({ type: 'hangup', callId });
+  await stream.stopped;
+  await expect.poll(() => t.logs.some((l) => l.msg === 'fork ended'), { timeout: 3_000 }).toBe(true);
+  expect(t.logs.some((l) => l.msg === 'fork connected')).toBe(true);
+  const text = JSON.stringify(t.logs);
+  expect(text).not.toContain('fork-secret-123');
+  expect(text).not.toContain('pa55word');
 });
