@@ -216,9 +216,11 @@ export async function runRelay(options: RelayOptions): Promise<RelayResult> {
     const machineBusy = machineBusyPercentOfCore(machineBefore, machineTimes());
     const genElapsedMs = performance.now() - windowStartMs;
     const lagMs = clock.lagMs.summary();
-    clock.stop();
 
-    // Frames of the window still on their way: wait until nothing more arrives (bounded).
+    // Frames of the window still on their way: wait until nothing more arrives (bounded). The
+    // clock keeps sending meanwhile (its frames fall after the window and are not counted): with
+    // 40 or 60 ms packets the gateway holds the window's last frames until the rest of their
+    // packet comes, as it would in a call that goes on.
     let lastReceived = -1;
     await until(
       () => {
@@ -230,6 +232,7 @@ export async function runRelay(options: RelayOptions): Promise<RelayResult> {
       DRAIN_MAX_MS,
       DRAIN_POLL_MS,
     );
+    clock.stop();
 
     const settled = await target.snapshot(true);
     const settledProc = readProc(target.pid);
