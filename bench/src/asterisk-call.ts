@@ -11,10 +11,8 @@ import { WebSocket, type RawData } from 'ws';
 import { FRAME_BYTES, FRAME_MS, MAX_ASTERISK_MESSAGE_BYTES } from '@gag/sdk/protocol';
 import { asteriskControl, MEDIA_SUBPROTOCOL } from '@gag/e2e';
 import { opened } from './bounded.js';
+import { sendAudioBounded } from './generator-send.js';
 
-/** The load generator stops writing to a socket that has this much unsent (1 s of audio). */
-export const GEN_MAX_BACKLOG_BYTES = (1_000 / FRAME_MS) * FRAME_BYTES;
-const BINARY = { binary: true } as const;
 const startS = Math.floor(Date.now() / 1000);
 let channelCounter = 0;
 
@@ -67,9 +65,7 @@ export class AsteriskCall {
 
   /** One frame towards the gateway; false (not sent) when the socket is not open or backed up. */
   sendAudio(frame: Buffer): boolean {
-    if (this.ws.readyState !== WebSocket.OPEN || this.ws.bufferedAmount > GEN_MAX_BACKLOG_BYTES) return false;
-    this.ws.send(frame, BINARY);
-    return true;
+    return sendAudioBounded(this.ws, frame);
   }
 
   /** The caller hangs up: Asterisk closes the socket with 1000. */

@@ -13,10 +13,9 @@ import {
   type ClientMessage,
   type ServerMessage,
 } from '@gag/sdk/protocol';
-import { GEN_MAX_BACKLOG_BYTES } from './asterisk-call.js';
 import { deadline, opened } from './bounded.js';
+import { sendAudioBounded } from './generator-send.js';
 
-const BINARY = { binary: true } as const;
 /** Messages nobody waited for yet, kept for a later `next()`; older ones are dropped. */
 const INBOX_LIMIT = 32;
 
@@ -83,9 +82,7 @@ export class BrowserPhone {
 
   /** One frame towards the gateway; false (not sent) when the socket is not open or backed up. */
   sendAudio(frame: Buffer): boolean {
-    if (this.ws.readyState !== WebSocket.OPEN || this.ws.bufferedAmount > GEN_MAX_BACKLOG_BYTES) return false;
-    this.ws.send(frame, BINARY);
-    return true;
+    return sendAudioBounded(this.ws, frame);
   }
 
   /** The next message of `type` (or one already received and not yet taken), within `timeoutMs`. */

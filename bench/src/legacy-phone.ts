@@ -6,10 +6,9 @@
  */
 import { WebSocket, type RawData } from 'ws';
 import { PHONE_PATH } from '@gag/sdk/protocol';
-import { GEN_MAX_BACKLOG_BYTES } from './asterisk-call.js';
 import { deadline, opened } from './bounded.js';
+import { sendAudioBounded } from './generator-send.js';
 
-const BINARY = { binary: true } as const;
 
 export class LegacyPhone {
   readonly ws: WebSocket;
@@ -53,9 +52,7 @@ export class LegacyPhone {
 
   /** Audio towards the gateway; false (not sent) when the socket is not open or backed up. */
   sendAudio(frames: Buffer): boolean {
-    if (this.ws.readyState !== WebSocket.OPEN || this.ws.bufferedAmount > GEN_MAX_BACKLOG_BYTES) return false;
-    this.ws.send(frames, BINARY);
-    return true;
+    return sendAudioBounded(this.ws, frames);
   }
 
   close(): void {
