@@ -329,15 +329,14 @@ export class Call extends EventEmitter<CallEvents> {
   async #startAudio(): Promise<void> {
     // The AudioContext is created in CallAudio.start(): after this await, which resolves at once
     // when the module loaded while the call rang, well within the click's activation.
-    const packets = this.#packets;
     this.#audioStarting ??= this.#loadMedia().then(({ CallAudio }) => CallAudio.start({
       format: this.format,
       onFrame: (frame) => {
         if (this.#state !== 'talking') return;
-        const packet = packets.add(frame);
+        const packet = this.#packets.add(frame);
         if (packet === undefined) return;
-        if (this.#transport.sendAudio(packet, this.#maxBacklogBytes)) this.#framesSent += packets.framesPerPacket;
-        else this.#framesRefused += packets.framesPerPacket;
+        if (this.#transport.sendAudio(packet, this.#maxBacklogBytes)) this.#framesSent += this.#packets.framesPerPacket;
+        else this.#framesRefused += this.#packets.framesPerPacket;
       },
       microphone: this.#microphone,
       microphoneId: this.#microphoneId,
