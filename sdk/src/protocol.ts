@@ -8,10 +8,14 @@
 import * as v from 'valibot';
 import { ProtocolError, type TokenRefusal } from './errors.js';
 import { MAX_DTMF_DIGITS, WIRE_FORMATS } from './wire-units.js';
+import { CallId, DisplayText, EpochMs, Text } from './protocol-fields.js';
+import { CLIENT_FEATURES, OVERSIGHT_CLIENT_MESSAGES, OVERSIGHT_SERVER_MESSAGES } from './oversight-messages.js';
 
 export * from './wire-units.js';
 export * from './call-machine.js';
 export * from './errors.js';
+export { MAX_TEXT_CHARS, boundText } from './protocol-fields.js';
+export * from './oversight-messages.js';
 
 /**
  * The WebSocket subprotocol a `gag.v1` client asks for; without it the gateway speaks the legacy protocol.
@@ -38,34 +42,6 @@ export const MAX_TOKEN_CHARS = 8_192;
  * @example new WebSocketServer({ noServer: true, maxPayload: Math.max(MAX_CONTROL_MESSAGE_BYTES, 64 * FRAME_BYTES) });
  */
 export const MAX_CONTROL_MESSAGE_BYTES = 16_384;
-/**
- * Longest text field of a message (an extension, a caller's number or name, a group), in UTF-16
- * code units as JavaScript counts `length`.
- * @example boundText(name).length <= MAX_TEXT_CHARS; // always true
- */
-export const MAX_TEXT_CHARS = 256;
-
-/** C0 and C1 control characters and DEL: never shown, and a caller's name may carry them. */
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/g;
-
-/**
- * `text` without control characters, cut at whole characters (never half a surrogate pair) to at
- * most `maxChars` UTF-16 code units. The gateway bounds a caller's number and name with it before
- * `incoming`; the SDK bounds the optional display fields it receives the same way, rather than
- * refusing the message (issue 15: a 300-character name made the call unanswerable).
- * @example boundText('Tanaka\u0007 Taro'); // 'Tanaka Taro'
- */
-export function boundText(text: string, maxChars: number = MAX_TEXT_CHARS): string {
-  const clean = text.replace(CONTROL_CHARS, '');
-  if (clean.length <= maxChars) return clean;
-  let out = '';
-  for (const ch of clean) {
-    if (out.length + ch.length > maxChars) break;
-    out += ch;
-  }
-  return out;
-}
-
 /**
  * Optional features a gateway lists in `welcome.features`, beyond the base `gag.v1`. A client
  * uses a feature only when the gateway listed it: an older gateway closes the connection with
@@ -94,6 +70,8 @@ export const FEATURES = {
   DTMF: 'dtmf',
   /** `token_refresh`: a fresh token over the open connection (`token` → `token_accepted`). */
   TOKEN_REFRESH: 'token_refresh',
+  /** `supervise`: listed for a supervisor's token only: `board`, `supervise`, `unsupervise` (docs/protocol.md#supervisors). */
+  SUPERVISE: 'supervise',
 } as const;
 
 /**
@@ -224,12 +202,6 @@ export function closeName(code: number): CloseName | undefined {
   return (Object.keys(CLOSE) as CloseName[]).find((k) => CLOSE[k].code === code);
 }
 
-const CallId = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
-const Text = v.pipe(v.string(), v.maxLength(MAX_TEXT_CHARS));
-/** An optional text only shown to people (a caller's number or name, a group): bounded, never refused. */
-const DisplayText = v.pipe(v.string(), v.transform((s) => boundText(s)));
-/** A moment as milliseconds since the epoch (a token's expiry). */
-const EpochMs = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
 /** Chosen by the client, echoed by the gateway: a counter. */
 const PingId = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
 /** Chosen by the client for a `dial`, echoed in `dialing` / `dial_failed`: 1–64 characters, as a call id. */
@@ -251,6 +223,11 @@ const ClientMessageSchema = v.variant('type', [
     type: v.literal('hello'),
     /** The JWT that names this phone's extension (at most {@link MAX_TOKEN_CHARS} characters). */
     token: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_TOKEN_CHARS)),
+    /**
+     * Optional messages this client understands (see {@link CLIENT_FEATURES}): the gateway sends
+     * them only when listed. Unknown names are ignored.
+     */
+    features: v.optional(v.pipe(v.array(Text), v.maxLength(32))),
   }),
   v.object({
     /** Answer a ringing call. */
@@ -311,6 +288,7 @@ const ClientMessageSchema = v.variant('type', [
     /** The fresh JWT (at most {@link MAX_TOKEN_CHARS} characters), naming the same extension. */
     token: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_TOKEN_CHARS)),
   }),
+  ...OVERSIGHT_CLIENT_MESSAGES,
 ]);
 
 const ServerMessageSchema = v.variant('type', [
@@ -426,6 +404,7 @@ const ServerMessageSchema = v.variant('type', [
     /** The new token's expiry, ms since the epoch (the gateway's clock). */
     tokenExpiresAt: EpochMs,
   }),
+  ...OVERSIGHT_SERVER_MESSAGES,
 ]);
 
 /**
