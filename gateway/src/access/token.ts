@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import { SignJWT, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
-import { MAX_TOKEN_CHARS } from '@gag/sdk/protocol';
+import { MAX_TOKEN_CHARS, SUPERVISOR_ROLE } from '@gag/sdk/protocol';
 import { isHmac, type GatewayConfig } from '../config/schema.js';
 import { TokenError, type TokenRefusal } from '../errors.js';
 import { hmacKeys, type TokenKeys } from './keys.js';
@@ -27,6 +27,8 @@ export interface TokenClaims {
   readonly record?: boolean;
   /** The token asks for this agent's calls to be forked to `fork_url` (claim `gag_fork: true`). */
   readonly fork?: boolean;
+  /** The token logs in a supervisor (claim `gag_role: "supervisor"`; docs/supervisors.md): the config still says what it may see. */
+  readonly supervisor?: boolean;
 }
 
 /**
@@ -112,7 +114,7 @@ export function createTokenVerifier(config: VerifierConfig, keys: TokenKeys): To
     if (typeof extension !== 'string' || !/^[\w.+-]{1,64}$/.test(extension)) {
       throw new TokenError('claims', "token refused: claim 'ext' (the extension) is missing or not a string");
     }
-    return { extension, expiresAtMs: (payload.exp ?? 0) * 1000, record: payload['gag_record'] === true, fork: payload['gag_fork'] === true };
+    return { extension, expiresAtMs: (payload.exp ?? 0) * 1000, record: payload['gag_record'] === true, fork: payload['gag_fork'] === true, supervisor: payload['gag_role'] === SUPERVISOR_ROLE };
   };
 }
 
@@ -131,13 +133,18 @@ export function verifyToken(token: string | undefined, secret: string): Promise<
  * Sign an HS256 token for `extension` (the demo, tests, and backends that mint tokens in Node).
  * `issuer` and `audience` match `jwt_issuer` and `jwt_audience` when those are set; `record` and
  * `fork` add the claims `gag_record` / `gag_fork`, which record or fork the agent's calls
- * (docs/fork-and-record.md).
+ * (docs/fork-and-record.md); `supervisor` adds `gag_role: "supervisor"` (docs/supervisors.md).
  * @example
  * const token = await mintToken({ secret, extension: '2001', ttlSeconds: 3600 });
  * const recorded = await mintToken({ secret, extension: '2001', ttlSeconds: 3600, record: true });
  */
-export async function mintToken(options: { secret: string; extension: string; ttlSeconds: number; issuer?: string; audience?: string; record?: boolean; fork?: boolean }): Promise<string> {
-  const jwt = new SignJWT({ ext: options.extension, ...(options.record === true ? { gag_record: true } : {}), ...(options.fork === true ? { gag_fork: true } : {}) })
+export async function mintToken(options: { secret: string; extension: string; ttlSeconds: number; issuer?: string; audience?: string; record?: boolean; fork?: boolean; supervisor?: boolean }): Promise<string> {
+  const jwt = new SignJWT({
+    ext: options.extension,
+    ...(options.record === true ? { gag_record: true } : {}),
+    ...(options.fork === true ? { gag_fork: true } : {}),
+    ...(options.supervisor === true ? { gag_role: SUPERVISOR_ROLE } : {}),
+  })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuedAt()
     .setExpirationTime(`${options.ttlSeconds}s`);

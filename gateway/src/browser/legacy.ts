@@ -26,7 +26,7 @@ import type { Logger } from '../log.js';
 import { startHeartbeat } from '../net/heartbeat.js';
 import { closeSocket } from '../net/ws-close.js';
 import { AudioOut, type PhoneStats } from './audio-out.js';
-import type { Phone, PhoneEvents } from './phone.js';
+import { NO_CLAIMS, type Phone, type PhoneClaims, type PhoneEvents } from './phone.js';
 import { TokenLifetime, type TokenLapse } from './token-lifetime.js';
 
 /** The words of the legacy protocol (docs/legacy-protocol.md#words). */
@@ -80,8 +80,8 @@ export interface LegacySessionOptions {
   readonly token: string;
   /** The token's `exp`, ms since the epoch: the session ends then (the protocol has no refresh). */
   readonly tokenExpiresAtMs: number;
-  /** The token's media claims (recording, fork). */
-  readonly claims?: { readonly record: boolean; readonly fork: boolean };
+  /** The token's media claims (recording, fork); a legacy phone is never a supervisor (its protocol has no words for it). */
+  readonly claims?: Pick<PhoneClaims, 'record' | 'fork'>;
 }
 
 /**
@@ -108,7 +108,9 @@ export class LegacySession extends EventEmitter<PhoneEvents> implements Phone {
   readonly id = randomUUID();
   readonly protocol = 'legacy';
   readonly connectedAtMs = Date.now();
-  readonly claims: { readonly record: boolean; readonly fork: boolean };
+  readonly claims: PhoneClaims;
+  /** The legacy protocol has no words for recording or supervisor notices. */
+  readonly callNotices = false;
   readonly extension: string;
   readonly remoteAddress: string | undefined;
   readonly userAgent: string | undefined;
@@ -153,7 +155,7 @@ export class LegacySession extends EventEmitter<PhoneEvents> implements Phone {
     this.#out = new AudioOut(ws);
     this.#options = options;
     this.extension = options.extension;
-    this.claims = options.claims ?? { record: false, fork: false };
+    this.claims = { ...NO_CLAIMS, ...options.claims, supervisor: false };
     this.remoteAddress = options.remoteAddress;
     this.userAgent = options.userAgent;
     this.log = options.log;

@@ -22,7 +22,7 @@ import { createWsServer } from '../net/ws-server.js';
 import { SampledWarn } from '../sampled-log.js';
 import { Admission, type ConnectionLimit, type LimitsConfig } from './admission.js';
 import { LegacySession, refuseBusy } from './legacy.js';
-import type { Phone } from './phone.js';
+import { phoneClaimsOf, type Phone } from './phone.js';
 import type { Registry } from './registration.js';
 import { BrowserSession } from './session.js';
 
@@ -205,7 +205,7 @@ export class BrowserListener {
       if (this.#options.registry.legacyOnline(extension)) return refuseBusy(ws, phoneLog);
       const phone = new LegacySession(ws, {
         extension,
-        claims: { record: claims.record === true, fork: claims.fork === true },
+        claims: phoneClaimsOf(claims),
         log: phoneLog,
         remoteAddress: ip,
         userAgent: req.headers['user-agent'],

@@ -6,9 +6,25 @@
  */
 import type { EventEmitter } from 'eventemitter3';
 import type { ClientMessage, ServerMessage, WireFormat } from '@gag/sdk/protocol';
-import type { TokenVerifier } from '../access/token.js';
+import type { TokenClaims, TokenVerifier } from '../access/token.js';
 import type { Logger } from '../log.js';
 import type { PhoneStats } from './audio-out.js';
+
+/**
+ * What the login token asks of the gateway: record or fork this agent's calls (claims `gag_record`,
+ * `gag_fork`), or log in a supervisor (`gag_role: "supervisor"`).
+ */
+export interface PhoneClaims {
+  readonly record: boolean;
+  readonly fork: boolean;
+  readonly supervisor: boolean;
+}
+
+/** A phone whose token asks for nothing: the legacy protocol's, and every phone before login. */
+export const NO_CLAIMS: PhoneClaims = { record: false, fork: false, supervisor: false };
+
+/** The claims a verified token gives its phone. */
+export const phoneClaimsOf = (claims: TokenClaims): PhoneClaims => ({ record: claims.record === true, fork: claims.fork === true, supervisor: claims.supervisor === true });
 
 /** Control messages a phone sends after logging in. */
 export type PhoneMessage = Exclude<ClientMessage, { type: 'hello' }>;
@@ -31,8 +47,13 @@ export interface Phone extends EventEmitter<PhoneEvents> {
   readonly protocol: 'gag.v1' | 'legacy';
   /** The extension from the token; set once `ready` has fired. */
   readonly extension: string | undefined;
-  /** Whether the token asks for this agent's calls to be recorded / forked (claims `gag_record`, `gag_fork`). */
-  readonly claims: { readonly record: boolean; readonly fork: boolean };
+  /** What the token asks for (recording, fork, supervisor). */
+  readonly claims: PhoneClaims;
+  /**
+   * Whether the browser listed `call_notices` in `hello.features`: only then may it be sent
+   * `recording` and `supervised` (an older SDK closes on a message it does not know).
+   */
+  readonly callNotices: boolean;
   readonly remoteAddress: string | undefined;
   readonly userAgent: string | undefined;
   readonly connectedAtMs: number;

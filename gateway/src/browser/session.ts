@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
 import type { RawData, WebSocket } from 'ws';
 import {
+  CLIENT_FEATURES,
   CLOSE,
   DEFAULT_WIRE_FORMAT,
   FRAME_MS,
@@ -32,7 +33,7 @@ import type { Logger } from '../log.js';
 import { startHeartbeat } from '../net/heartbeat.js';
 import { closeSocket } from '../net/ws-close.js';
 import { AudioOut, type PhoneStats } from './audio-out.js';
-import type { Phone, PhoneEvents } from './phone.js';
+import { NO_CLAIMS, phoneClaimsOf, type Phone, type PhoneClaims, type PhoneEvents } from './phone.js';
 import { TokenLifetime, type TokenLapse } from './token-lifetime.js';
 
 /**
@@ -95,7 +96,8 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
   readonly #options: BrowserSessionOptions;
   #log: Logger;
   #extension: string | undefined;
-  #claims = { record: false, fork: false };
+  #claims: PhoneClaims = NO_CLAIMS;
+  #callNotices = false;
   /** Changed only by {@link BrowserSession.#setPhase}. */
   #phase: SessionPhase = 'hello';
   /** The codec of the call this phone talks in, if any. */
@@ -136,9 +138,14 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
     return this.#extension;
   }
 
-  /** The login token's media claims (recording, fork). */
-  get claims(): { readonly record: boolean; readonly fork: boolean } {
+  /** What the login token asks for (recording, fork, supervisor). */
+  get claims(): PhoneClaims {
     return this.#claims;
+  }
+
+  /** Whether `hello` listed `call_notices` (the `recording` and `supervised` messages). */
+  get callNotices(): boolean {
+    return this.#callNotices;
   }
 
   get log(): Logger {
@@ -219,6 +226,7 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
     }
     if (this.#phase === 'hello') {
       if (message.type !== 'hello') return this.close('BAD_MESSAGE', 'the first message must be hello');
+      this.#callNotices = message.features?.includes(CLIENT_FEATURES.CALL_NOTICES) === true;
       void this.#authenticate(message.token);
       return;
     }
@@ -257,7 +265,7 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
       if (place !== undefined && !place.ok) return this.#closeNow(place.close, place.reason);
       this.#releasePlace = place?.release;
       this.#extension = claims.extension;
-      this.#claims = { record: claims.record === true, fork: claims.fork === true };
+      this.#claims = phoneClaimsOf(claims);
       this.#log = this.#log.child({ exten: claims.extension });
       this.#setPhase('ready');
       const features = this.#options.features?.() ?? [];
