@@ -5,7 +5,7 @@
 import type { DeviceLost } from './audio/devices.js';
 import type { CallState } from './call-machine.js';
 import type { CallQuality } from './call-quality.js';
-import type { EndReason } from './protocol.js';
+import type { EndReason, RecordingState, SuperviseMode } from './protocol.js';
 import type { PacketMs } from './wire-units.js';
 
 /**
@@ -32,6 +32,17 @@ export interface CallEvents {
    * @example call.on('deviceLost', (lost) => toast(`${lost.kind} unplugged`))
    */
   deviceLost: (lost: DeviceLost) => void;
+  /**
+   * The gateway started, paused or stopped recording this call (`call.recording` holds the latest).
+   * @example call.on('recording', (state) => (badge.hidden = state === 'off'))
+   */
+  recording: (state: RecordingState) => void;
+  /**
+   * A supervisor joined this call, switched mode, or left (`null`); listening is told only where
+   * the gateway's config says so (`call.supervisor` holds the latest).
+   * @example call.on('supervised', (mode) => (notice.textContent = mode ?? ''))
+   */
+  supervised: (mode: SuperviseMode | null) => void;
   /** The call is over. Always the last event, fired exactly once. @example call.on('ended', (reason) => {}) */
   ended: (reason: EndReason) => void;
 }

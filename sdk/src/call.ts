@@ -15,7 +15,7 @@ export type { CallEvents, CallTransport } from './call-events.js';
 import { loadCallMedia, type CallMedia } from './call-media-loader.js';
 import { QUALITY_INTERVAL_MS } from './call-quality.js';
 import { GagError } from './errors.js';
-import type { EndReason, ServerMessage } from './protocol.js';
+import type { EndReason, RecordingState, ServerMessage, SuperviseMode } from './protocol.js';
 import { DEFAULT_WIRE_FORMAT, FRAME_MS, frameBytesOf, type WireFormat } from './wire-units.js';
 
 /** Audio queued towards a slow connection before frames are dropped: late audio is worse than lost audio. */
@@ -92,6 +92,8 @@ export class Call extends EventEmitter<CallEvents> {
   #media: CallMedia | undefined;
   #mediaLoading: Promise<CallMedia> | undefined;
   #muted = false;
+  #recording: RecordingState = 'off';
+  #supervisor: SuperviseMode | null = null;
   #microphoneId: string | undefined;
   #outputId: string | undefined;
   #volume = 1;
@@ -291,6 +293,28 @@ export class Call extends EventEmitter<CallEvents> {
    */
   connected(): void {
     this.answered();
+  }
+
+  /** Whether the gateway records this call now: `on`, `paused` or `off` (the `recording` event tells each change). */
+  get recording(): RecordingState {
+    return this.#recording;
+  }
+
+  /** The most audible supervisor in this call (`barge` over `whisper` over a shown `listen`), or null. */
+  get supervisor(): SuperviseMode | null {
+    return this.#supervisor;
+  }
+
+  /** @internal The gateway's `recording` or `supervised` notice about this call. */
+  notice(message: { type: 'recording'; state: RecordingState } | { type: 'supervised'; mode: SuperviseMode | null }): void {
+    if (this.#state === 'ended') return;
+    if (message.type === 'recording') {
+      this.#recording = message.state;
+      this.emit('recording', message.state);
+    } else {
+      this.#supervisor = message.mode;
+      this.emit('supervised', message.mode);
+    }
   }
 
   /** @internal A key pressed by the caller. */

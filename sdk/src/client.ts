@@ -16,7 +16,8 @@ import { DeferredRinger } from './deferred-ringer.js';
 import { GagError } from './errors.js';
 import { IncomingRing } from './incoming-ring.js';
 import { silentLogger, type GagLogger } from './logger.js';
-import { CLOSE, FEATURES, SUBPROTOCOL, closeName, encodeClientMessage, parseServerMessage, type ClientMessage, type ServerMessage } from './protocol.js';
+import { CLIENT_FEATURES, CLOSE, FEATURES, SUBPROTOCOL, closeName, encodeClientMessage, parseServerMessage, type ClientMessage, type ServerMessage } from './protocol.js';
+import { isSupervisorMessage, type SupervisorLink, type SupervisorPort } from './supervisor-link.js';
 import { FRAME_MS, packetTimeOf, type PacketMs } from './wire-units.js';
 import { ReconnectLoop } from './reconnect-loop.js';
 import { DefaultReconnectPolicy } from './reconnect-policy.js';
@@ -59,6 +60,8 @@ export class GagClient extends EventEmitter<GagClientEvents> {
   /** The fixed token (the `token` option, or the latest `updateToken`); reconnects use it without `getToken`. */
   #token: string | undefined;
   readonly #refresher: TokenRefresher;
+  /** The supervisor side, when `@gag/sdk/supervisor` is attached (supervisor-link.ts). */
+  #supervisor: SupervisorPort | undefined;
   /** Frames not sent because the connection was backed up. */
   framesDropped = 0;
 
@@ -216,7 +219,7 @@ export class GagClient extends EventEmitter<GagClientEvents> {
       let opened = false;
       ws.onopen = () => {
         opened = true;
-        this.#send({ type: 'hello', token });
+        this.#send({ type: 'hello', token, features: [CLIENT_FEATURES.CALL_NOTICES] });
       };
       ws.onmessage = (e: MessageEvent<string | ArrayBuffer>) => {
         if (this.#ws === ws) this.#onMessage(e.data, resolve);
@@ -229,8 +232,31 @@ export class GagClient extends EventEmitter<GagClientEvents> {
     });
   }
 
-  #send(message: ClientMessage): void {
-    if (this.#ws?.readyState === WebSocket.OPEN) this.#ws.send(encodeClientMessage(message));
+  #send(message: ClientMessage): boolean {
+    if (this.#ws?.readyState !== WebSocket.OPEN) return false;
+    this.#ws.send(encodeClientMessage(message));
+    return true;
+  }
+
+  /**
+   * Lend this connection to the supervisor side (`@gag/sdk/supervisor`, internal): it gets the
+   * supervisor's messages and the audio frames; one port at a time (a second replaces the first).
+   * @example const link = client.attachSupervisor({ message, audio, disconnected });
+   */
+  attachSupervisor(port: SupervisorPort): SupervisorLink {
+    this.#supervisor = port;
+    const features = (): ReadonlySet<string> => this.#features;
+    return {
+      get enabled(): boolean {
+        return features().has(FEATURES.SUPERVISE);
+      },
+      send: (message) => this.#send(message),
+      sendAudio: (frame, maxBacklogBytes) => this.#transport.sendAudio(frame, maxBacklogBytes),
+      packetMs: () => this.#packetMs,
+      detach: () => {
+        if (this.#supervisor === port) this.#supervisor = undefined;
+      },
+    };
   }
 
   readonly #transport: CallTransport = {
@@ -259,6 +285,7 @@ export class GagClient extends EventEmitter<GagClientEvents> {
   #onMessage(data: string | ArrayBuffer, welcomed: () => void): void {
     if (typeof data !== 'string') {
       for (const call of this.#calls.values()) call.play(data);
+      this.#supervisor?.audio(data);
       return;
     }
     let message: ServerMessage;
@@ -270,6 +297,7 @@ export class GagClient extends EventEmitter<GagClientEvents> {
       return;
     }
     if (message.type === 'pong') return this.#rtt.pong(message.id); // every 2 s in a call: not logged
+    if (isSupervisorMessage(message)) return this.#supervisor?.message(message);
     this.#log.debug({ type: message.type }, 'from gateway');
     switch (message.type) {
       case 'welcome':
@@ -298,6 +326,10 @@ export class GagClient extends EventEmitter<GagClientEvents> {
       case 'dtmf':
         this.#calls.get(message.callId)?.keyPressed(message.digit);
         return;
+      case 'recording':
+      case 'supervised':
+        this.#calls.get(message.callId)?.notice(message);
+        return;
       case 'ended':
         this.#calls.get(message.callId)?.end(message.reason);
         return;
@@ -323,6 +355,7 @@ export class GagClient extends EventEmitter<GagClientEvents> {
     this.#rtt.cancelAll();
     this.#dials.cancelAll();
     for (const call of [...this.#calls.values()]) call.end('connection_lost');
+    this.#supervisor?.disconnected();
     if (wasOnline) {
       this.#log.info({ code, reason, retry }, 'disconnected');
       this.emit('disconnected', info);

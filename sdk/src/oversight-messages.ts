@@ -34,6 +34,11 @@ export const SUPERVISE_MODES = ['listen', 'whisper', 'barge'] as const;
 /** One of {@link SUPERVISE_MODES}. */
 export type SuperviseMode = (typeof SUPERVISE_MODES)[number];
 
+/** A call's recording as the agent is told (`recording.state`): written, paused, or not (any more). */
+export const RECORDING_STATES = ['on', 'paused', 'off'] as const;
+/** One of {@link RECORDING_STATES}. */
+export type RecordingState = (typeof RECORDING_STATES)[number];
+
 /**
  * Why a supervisor's `board` or `supervise` was refused, in `supervisor_refused.code`. Stable:
  * - `not_supervisor`: the token has no `gag_role: "supervisor"`, or the config gives its extension no scope;
@@ -147,7 +152,7 @@ export const OVERSIGHT_SERVER_MESSAGES = [
     /** The call's id from `incoming`. */
     callId: CallId,
     /** `on` while audio is written, `paused` during a pause, `off` once stopped. */
-    state: v.picklist(['on', 'paused', 'off']),
+    state: v.picklist(RECORDING_STATES),
   }),
   v.object({
     /**
