@@ -19,6 +19,7 @@ import { runRelaySuite, unknownVariant } from './relay-suite.js';
 import { DEFAULT_VARIANTS } from './relay-target.js';
 import { browserTable, churnTable, profileTable, relayTable, setupTable } from './report.js';
 import { relayFloorTable } from './report-floor.js';
+import { MEDIA_VARIANTS, mediaTables } from './report-media.js';
 import { runSetup, type SetupResult } from './setup-bench.js';
 
 const USAGE = `npm run bench -- [options]
@@ -32,12 +33,13 @@ const USAGE = `npm run bench -- [options]
   --browser-window-ms 10000 browser: each CPU window (phone idle, then one echo call up)
   --browser-onsets 10       browser: tone onsets timed through the SDK loop (one a second)
   --fuzz-messages 100000    fuzz: generated messages per side through the parsers   --fuzz-seed 42
-  --only relay,setup,churn,browser,fuzz  run only these (add 'profile' for the profiled run alone)
+  --media-calls 200         fork and record: N of the relay runs ${MEDIA_VARIANTS} (issue 20)
+  --only relay,setup,churn,browser,fuzz,media  run only these (add 'profile' for the profiled run alone)
   --profile                 also run the relay at --profile-calls (200), gag-wss-20, with the gateway under --cpu-prof
   --help`;
 
-const BENCHMARKS = ['relay', 'setup', 'churn', 'browser', 'fuzz', 'profile'] as const;
-const DEFAULT_BENCHMARKS = 'relay,setup,churn,browser,fuzz';
+const BENCHMARKS = ['relay', 'setup', 'churn', 'browser', 'fuzz', 'media', 'profile'] as const;
+const DEFAULT_BENCHMARKS = 'relay,setup,churn,browser,fuzz,media';
 /** Churn stops starting calls after this long, so the whole run stays well under 10 minutes. */
 const CHURN_MAX_WALL_MS = 240_000;
 /** Churn reads the gateway's memory after these fractions of the calls (the first one is the warm-up). */
@@ -59,6 +61,7 @@ interface Options {
   readonly browserOnsets: number;
   readonly fuzzMessages: number;
   readonly fuzzSeed: number;
+  readonly mediaCalls: readonly number[];
 }
 
 class UsageError extends Error {
@@ -90,6 +93,7 @@ function parseOptions(argv: readonly string[]): Options | undefined {
       'browser-onsets': { type: 'string', default: '10' },
       'fuzz-messages': { type: 'string', default: '100000' },
       'fuzz-seed': { type: 'string', default: '42' },
+      'media-calls': { type: 'string', default: '200' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -116,6 +120,7 @@ function parseOptions(argv: readonly string[]): Options | undefined {
     browserOnsets: positiveInt('browser-onsets', values['browser-onsets']),
     fuzzMessages: positiveInt('fuzz-messages', values['fuzz-messages']),
     fuzzSeed: positiveInt('fuzz-seed', values['fuzz-seed']),
+    mediaCalls: values['media-calls'].split(',').map((s) => positiveInt('media-calls', s.trim())),
   };
 }
 
@@ -131,6 +136,7 @@ interface Results {
   profile?: { relay: RelayResult; summary: ProfileSummary | undefined };
   browser?: { bundles?: BundleResult; run?: BrowserResult };
   fuzz?: FuzzResult;
+  media?: RelayResult[];
   wallMs?: number;
   error?: string;
 }
@@ -169,6 +175,7 @@ async function main(): Promise<number> {
       results.relay = await runRelaySuite({ calls: options.calls, variants: options.relayVariants, warmupMs: options.warmupMs, windowMs: options.windowMs }, progress);
       console.log(relayTable(results.relay));
       console.log(relayFloorTable(results.relay));
+      console.log(mediaTables(results.relay));
     }
     if (options.only.has('setup')) {
       progress(`setup: ${options.setupCalls} calls, ${options.setupLanes} in flight`);
@@ -192,6 +199,11 @@ async function main(): Promise<number> {
     if (options.only.has('fuzz')) {
       results.fuzz = await runFuzz({ messages: options.fuzzMessages, seed: options.fuzzSeed }, progress);
       console.log(fuzzTable(results.fuzz));
+    }
+    if (options.only.has('media')) {
+      results.media = await runRelaySuite({ calls: options.mediaCalls, variants: MEDIA_VARIANTS.split(','), warmupMs: options.warmupMs, windowMs: options.windowMs }, progress);
+      console.log(relayTable(results.media).replace('## Relay load', '## Relay load with every call forked or recorded'));
+      console.log(mediaTables(results.media));
     }
     if (options.only.has('profile')) {
       const dir = `${RESULTS_DIR}profiles/${stamp}`;

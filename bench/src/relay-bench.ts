@@ -16,6 +16,7 @@ import { FrameClock } from './frame-clock.js';
 import { DirectionStats, stampFrame } from './frame-stamp.js';
 import type { LegacyPhone } from './legacy-phone.js';
 import { machineBusyPercentOfCore, machineTimes } from './machine-load.js';
+import type { MediaFigures } from './media-targets.js';
 import { readProc, type ProcSample } from './proc-stats.js';
 import { startTarget, variantLabel, type RelayVariant, type TargetNeeds } from './relay-target.js';
 import { summarise, type Summary } from './samples.js';
@@ -100,6 +101,8 @@ export interface RelayResult {
   /** The gateway process, and the window on its hrtime clock (for cutting its `--cpu-prof` profile). */
   readonly gatewayPid: number | undefined;
   readonly windowHrtimeUs: { readonly start: number; readonly end: number };
+  /** A fork-and-record variant: what reached the disk or the fork sink, and the gateway's counters. */
+  readonly media?: MediaFigures;
 }
 
 const SETUP_CONCURRENCY = 50;
@@ -198,6 +201,7 @@ export async function runRelay(options: RelayOptions): Promise<RelayResult> {
 
     clock.start();
     await delay(options.warmupMs);
+    await target.media?.windowStart();
     const before = readProc(target.pid);
     const beforeIpc = await target.snapshot();
     await target.resetLoopDelay();
@@ -216,6 +220,7 @@ export async function runRelay(options: RelayOptions): Promise<RelayResult> {
     const machineBusy = machineBusyPercentOfCore(machineBefore, machineTimes());
     const genElapsedMs = performance.now() - windowStartMs;
     const lagMs = clock.lagMs.summary();
+    await target.media?.windowEnd();
 
     // Frames of the window still on their way: wait until nothing more arrives (bounded). The
     // clock keeps sending meanwhile (its frames fall after the window and are not counted): with
@@ -243,6 +248,7 @@ export async function runRelay(options: RelayOptions): Promise<RelayResult> {
     for (const phone of phones) phone.close();
     await until(async () => ((await target.snapshot())?.sessions ?? 0) === 0, TEARDOWN_MAX_MS, TEARDOWN_POLL_MS);
     const left = await target.snapshot();
+    const media = await target.media?.finish(ok.length);
 
     const elapsedUs = after.atUs - before.atUs;
     const gatewayCpuUs = cpuUs(after) - cpuUs(before);
@@ -296,6 +302,7 @@ export async function runRelay(options: RelayOptions): Promise<RelayResult> {
       leftAfter: { calls: left?.calls ?? NaN, sessions: left?.sessions ?? NaN },
       gatewayPid: target.pid,
       windowHrtimeUs: { start: beforeIpc?.hrtimeUs ?? NaN, end: afterIpc?.hrtimeUs ?? NaN },
+      ...(media === undefined ? {} : { media }),
     };
   } catch (err) {
     target.kill();
