@@ -1,0 +1,32 @@
+/**
+ * Every Redis key a cluster uses, in one place (docs/cluster.md#what-redis-holds). All start with
+ * the cluster's prefix (`gag:<cluster name>:`), so several clusters, or other programs, can share
+ * one Redis.
+ * @packageDocumentation
+ */
+
+/** The keys of one cluster. */
+export interface ClusterKeys {
+  /** SET of node ids that have joined (a member whose {@link ClusterKeys.alive} key expired is dead). */
+  readonly nodes: string;
+  /** STRING, the node's address and start time, with a TTL the node refreshes: its liveness. */
+  alive(node: string): string;
+  /** HASH session id → phone, one per node and extension, with the node's TTL: who can ring there. */
+  phones(node: string, extension: string): string;
+  /** STRING, who answered a call (`node/session`), set once with NX: exactly one answer wins. */
+  answer(callId: string): string;
+}
+
+/**
+ * The keys of cluster `name`.
+ * @example const keys = clusterKeys('prod'); keys.alive('gw-a'); // 'gag:prod:alive:gw-a'
+ */
+export function clusterKeys(name: string): ClusterKeys {
+  const p = `gag:${name}:`;
+  return {
+    nodes: `${p}nodes`,
+    alive: (node) => `${p}alive:${node}`,
+    phones: (node, extension) => `${p}phones:${node}:${extension}`,
+    answer: (callId) => `${p}answer:${callId}`,
+  };
+}
