@@ -2,7 +2,7 @@
  * One recording of one call: both tracks from the call's tap into a stereo WAV (caller left,
  * agent right, the call's rate) beside a JSON sidecar of the call's metadata. Pause writes
  * silence (the timeline goes on, so the span shows), a write error or a full disk stops the
- * recording and never the call.
+ * recording and never the call. The agent's phone is told each change (recording-notice.ts).
  * @packageDocumentation
  */
 import { randomUUID } from 'node:crypto';
@@ -12,6 +12,7 @@ import type { Call } from '../calls/call.js';
 import type { TapListener, Track } from '../calls/call-tap.js';
 import type { Logger } from '../log.js';
 import { callMetadata, type CallMetadata } from './call-metadata.js';
+import { tellRecordingState } from './recording-notice.js';
 import { STEREO_FRAME_BYTES, StereoMixer } from './stereo-mixer.js';
 import { WavWriter, type WavFailure } from './wav-writer.js';
 
@@ -108,7 +109,10 @@ export class Recording implements TapListener {
     r.#wav = await WavWriter.create(r.wavPath, { rateHz: r.#mixer.rateHz, channels: 2, onFailure: (f, err) => r.#failed(f, err) });
     await r.#writeSidecar();
     if (!call.tap.attach(r)) r.end(); // the call ended meanwhile
-    else r.#log.info({ reason: options.reason, file: r.wavPath }, 'recording started');
+    else {
+      r.#log.info({ reason: options.reason, file: r.wavPath }, 'recording started');
+      tellRecordingState(call, 'on');
+    }
     return r;
   }
 
@@ -141,6 +145,7 @@ export class Recording implements TapListener {
     this.#status = 'paused';
     this.#pauses.push({ fromMs: this.meta.durationMs, toMs: null });
     this.#log.info('recording paused');
+    tellRecordingState(this.#call, 'paused');
     void this.#writeSidecar().catch(() => undefined);
     return true;
   }
@@ -153,6 +158,7 @@ export class Recording implements TapListener {
     const last = this.#pauses[this.#pauses.length - 1];
     if (last !== undefined) last.toMs = this.meta.durationMs;
     this.#log.info('recording resumed');
+    tellRecordingState(this.#call, 'on');
     void this.#writeSidecar().catch(() => undefined);
     return true;
   }
@@ -169,9 +175,15 @@ export class Recording implements TapListener {
     if (out !== undefined) this.#collect(out);
   }
 
-  /** @internal From the call's tap: the call ended or the recording was detached. */
+  /**
+   * @internal From the call's tap: the call ended or the recording was detached (stopped through
+   * the API, or its file failed); in a call that goes on, the agent is told it is off.
+   */
   end(): Promise<void> {
-    this.#done ??= this.#finish();
+    if (this.#done === undefined) {
+      tellRecordingState(this.#call, 'off');
+      this.#done = this.#finish();
+    }
     return this.#done;
   }
 
