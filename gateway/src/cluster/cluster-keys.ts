@@ -15,6 +15,10 @@ export interface ClusterKeys {
   phones(node: string, extension: string): string;
   /** STRING, who answered a call (`node/session`), set once with NX: exactly one answer wins. */
   answer(callId: string): string;
+  /** Pub/sub channel of one node's messages (node-bus.ts). */
+  inbox(node: string): string;
+  /** Pub/sub channel every node hears. */
+  readonly broadcast: string;
 }
 
 /**
@@ -28,5 +32,7 @@ export function clusterKeys(name: string): ClusterKeys {
     alive: (node) => `${p}alive:${node}`,
     phones: (node, extension) => `${p}phones:${node}:${extension}`,
     answer: (callId) => `${p}answer:${callId}`,
+    inbox: (node) => `${p}inbox:${node}`,
+    broadcast: `${p}broadcast`,
   };
 }
