@@ -4,7 +4,9 @@ import { workletPlugin } from './build/worklet-plugin.js';
 /**
  * The SDK's library build (`npm run build -w @gag/sdk`): ES modules for apps' bundlers in dist/,
  * beside what `tsc -b` writes there for Node (`./protocol`, `./g711`, `./resampler`).
- * - `index.js` (`@gag/sdk`) and `call-media-loader.js` (`@gag/sdk/call-media`); the call's audio
+ * - `index.js` (`@gag/sdk`), `call-media-loader.js` (`@gag/sdk/call-media`) and `supervisor.js`
+ *   (`@gag/sdk/supervisor`: the board and listen / whisper / barge; what it shares with the core,
+ *   such as `GagError`, comes from a shared chunk so `instanceof` holds across both); the call's audio
  *   and quality code, which the SDK imports only when a call rings, stays a chunk of its own
  *   (dist/chunks/) so an app's bundler can split it off as well.
  * - The audio worklets are inlined as strings (`?worklet`, loaded from a Blob URL), as in the
@@ -22,7 +24,7 @@ export default defineConfig({
     target: 'es2022',
     minify: false,
     lib: {
-      entry: { index: 'src/index.ts', 'call-media-loader': 'src/call-media-loader.ts' },
+      entry: { index: 'src/index.ts', 'call-media-loader': 'src/call-media-loader.ts', supervisor: 'src/supervisor.ts' },
       formats: ['es'],
       fileName: (_format, entryName) => `${entryName}.js`,
     },

@@ -22,6 +22,9 @@
  * - `GAG_MEDIA` — the microphone or the audio output could not be started or chosen (also: this
  *   browser cannot choose the output device, or media devices need an https page). With a
  *   `TypeError` as `cause`: the call's audio code could not be downloaded (try again).
+ * - `GAG_SUPERVISOR_REFUSED` — the gateway refused a supervisor's request (`@gag/sdk/supervisor`): a
+ *   `SupervisorRefusedError` whose `reason` is the gateway's `supervisor_refused` code (`not_supervisor`,
+ *   `not_allowed`, `no_such_call`, `not_talking`, `busy`).
  * - `GAG_OUTDATED` — a file of GAG's code that loads when needed (next to the drop-in
  *   `gag-phone.js`) is no longer on the server: the gateway was upgraded after the page loaded.
  *   Reload the page.
@@ -38,7 +41,8 @@ export type GagErrorCode =
   | 'GAG_DIAL_FAILED'
   | 'GAG_MEDIA'
   | 'GAG_OUTDATED'
-  | 'GAG_REFUSED';
+  | 'GAG_REFUSED'
+  | 'GAG_SUPERVISOR_REFUSED';
 
 /**
  * Base of every error GAG throws.
