@@ -8,15 +8,15 @@ import { FRAME_MS, WIRE_RATE_HZ } from '../wire-units.js';
 import { ArrivalJitter, JITTER_MIN_TARGET_MS } from './jitter-estimator.js';
 import { s16ToFloat } from './pcm.js';
 import { RingBuffer } from './ring-buffer.js';
-import { bestLag, crossfade } from './splice.js';
-
+import { bestLag, crossfade, meanSquare } from './splice.js';
 
 /**
  * A stream starts playing (a call's first frames, or frames after silence) only once this much
- * more than the target is buffered. A call keeps it for its first {@link JITTER_START_HOLD_MS}:
- * those are the page's busiest (answering, the call screen, the first quality report, an early
- * garbage collection), and one late frame would otherwise run the buffer dry. After silence the
- * margin is compressed away at once.
+ * more than the target is buffered. A call keeps at least the target plus this for its first
+ * {@link JITTER_START_HOLD_MS}: those are the page's busiest (answering, the call screen, the first
+ * quality report, an early garbage collection), and one late frame would otherwise run the buffer
+ * dry. It is a floor, not an addition: first frames that came in a bunch already raised the
+ * target by their spread. After silence the margin is compressed away at once.
  */
 export const JITTER_START_MARGIN_MS = 20;
 /** How long the start margin is kept; then it is compressed away, down to the target itself. */
@@ -47,6 +47,15 @@ const SHRINK_INTERVAL_MS = 120;
  * compressed away to the target itself, not left standing at the top of the band.
  */
 const SETTLE_MS = 3_000;
+/**
+ * Audio below this mean power (dBFS, 0 = a full-scale square wave; room noise in a pause is
+ * −60…−50) is a pause. Above the target by more than the grow hysteresis, a pause is compressed at
+ * once, down to the target, up to MAX_LAG_MS every GROW_INTERVAL_MS: nothing audible is lost, so a
+ * depth left by a one-off burst or by clock drift goes in the next pause instead of a period at a
+ * time through speech. Speech is still compressed only above SHRINK_HYSTERESIS_MS, gently.
+ */
+const QUIET_DBFS = -50;
+const QUIET_POWER = 10 ** (QUIET_DBFS / 10);
 
 /** The buffer's durations in samples at one wire rate (16 kHz for slin16, 8 kHz for slin and G.711). */
 interface Samples {
@@ -116,7 +125,8 @@ type Mode = 'priming' | 'playing' | 'concealing' | 'silent';
  *   fade-in; the margin stays for {@link JITTER_START_HOLD_MS}, then goes.
  * - Adapt: the target follows {@link ArrivalJitter}. Below it, one pitch period is repeated (at
  *   most every 20 ms); above it, one is skipped (at most every 120 ms), each with a cross-fade at
- *   the best-matching lag, so speech and tones keep their phase.
+ *   the best-matching lag, so speech and tones keep their phase. A pause above the target is
+ *   compressed at once, down to the target (up to 15 ms every 20 ms).
  * - Underrun: the last pitch period repeats, at full level for {@link CONCEAL_HOLD_MS}, then fading
  *   linearly to silence at {@link CONCEAL_MAX_MS}. Once {@link JITTER_MIN_TARGET_MS} has come
  *   again, it takes over with a cross-fade and a fade-in; after silence it starts afresh (as at the start).
@@ -265,20 +275,43 @@ export class JitterBuffer {
     }
   }
 
-  /** Move the depth towards the target: skip down from above the hard maximum, else stretch or compress by a period. */
+  /**
+   * Move the depth towards the target: skip down from above the hard maximum, else stretch or
+   * compress by a period, or compress a pause. Runs for every sample once GROW_INTERVAL_MS has
+   * passed since the last splice, so what it does in the band is only compare.
+   */
   #steer(buffered: number): void {
     const starting = this.#sinceStart < this.#n.hold;
-    const target = starting ? this.#targetMs + JITTER_START_MARGIN_MS : this.#targetMs;
+    const target = starting ? Math.max(this.#targetMs, JITTER_MIN_TARGET_MS + JITTER_START_MARGIN_MS) : this.#targetMs;
     const shrinkOver = starting || this.#sinceStart >= this.#n.settled ? SHRINK_HYSTERESIS_MS : GROW_HYSTERESIS_MS;
     if (buffered > this.#n.hardMax) {
       this.#skip(buffered - this.#n.splice - this.#samplesAt(this.#targetMs), true);
     } else if (this.#depthMs < target - GROW_HYSTERESIS_MS) {
       this.#depthMs += this.#msOf(this.#insert());
+    } else if (this.#depthMs <= target + GROW_HYSTERESIS_MS) {
+      return;
+    } else if (this.#sinceSplice % this.#n.growInterval === 0 && this.#compressPause(buffered, target)) {
+      // a pause went, all at once
     } else if (this.#depthMs > target + shrinkOver && this.#sinceSplice >= this.#n.shrinkInterval) {
-      const maxLag = Math.min(this.#n.maxLag, this.#samplesAt(this.#depthMs - target), buffered - 2 * this.#n.splice - 1);
+      const maxLag = this.#maxCompression(buffered, target);
       if (maxLag >= this.#n.minLag) this.#drop(maxLag);
     } else return;
     this.#sinceSplice = 0;
+  }
+
+  /** The most one compression may take, in samples: down to the target, at most a lag, and never into the splice reserve. */
+  #maxCompression(buffered: number, target: number): number {
+    return Math.min(this.#n.maxLag, this.#samplesAt(this.#depthMs - target), buffered - 2 * this.#n.splice - 1);
+  }
+
+  /** If what a compression would take and fade is a pause (checked once per grow interval), skip it with a cross-fade. */
+  #compressPause(buffered: number, target: number): boolean {
+    const lag = this.#maxCompression(buffered, target);
+    if (lag < this.#n.minLag) return false;
+    this.#ring.peek(this.#work, lag + this.#n.splice);
+    if (meanSquare(this.#work, 0, lag + this.#n.splice) >= QUIET_POWER) return false;
+    this.#skip(lag, true); // no lag search: in a pause every lag matches
+    return true;
   }
 
   /**
@@ -324,10 +357,15 @@ export class JitterBuffer {
     if (counted) this.#droppedSamples += lag;
   }
 
-  /** A stream starts playing (`sinceStart` 0: the call's start, with the hold), then settles to the target itself. */
+  /**
+   * A stream starts playing (`sinceStart` 0: the call's start, with the hold), then settles to the
+   * target itself. No splice until the history holds a whole lag of the new stream: a stretch
+   * would otherwise replay audio from before the silence, with a step where the new audio began.
+   */
   #start(sinceStart: number): void {
     this.#mode = 'playing';
     this.#sinceStart = sinceStart;
+    this.#sinceSplice = 0;
   }
 
   /** Concealment has faded out: play silence and wait for a new stream (its arrivals start afresh). */

@@ -67,3 +67,17 @@ export function crossfade(
     dst[dstOffset + i] = (1 - w) * (from[fromOffset + i] ?? 0) + w * (to[toOffset + i] ?? 0);
   }
 }
+
+/**
+ * Mean of the squares of `work[offset .. offset + count)`: the signal's power, 1 for a full-scale
+ * square wave, 0.125 for a sine at 0.5. Allocation-free.
+ * @example const quiet = meanSquare(work, 0, 304) < QUIET_POWER;
+ */
+export function meanSquare(work: Float32Array, offset: number, count: number): number {
+  let sum = 0;
+  for (let i = 0; i < count; i++) {
+    const a = work[offset + i] ?? 0;
+    sum += a * a;
+  }
+  return count > 0 ? sum / count : 0;
+}
