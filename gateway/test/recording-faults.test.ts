@@ -3,7 +3,7 @@
  * SIGKILL mid-call, the WAV is still a valid file whose header is at most a second behind its
  * data (and the documented repair gives every byte back); under a file size limit (`ulimit -f`, a
  * disk filling up: EFBIG as ENOSPC would be) the recording stops with a log line and a metric and
- * the call's audio goes on.
+ * every frame of the call's audio arrives both ways, unchanged (unbroken-audio.ts).
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
@@ -12,12 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, expect, test } from 'vitest';
-import { FakeAsterisk, readWav, tone } from '@gag/e2e';
+import { FakeAsterisk, readWav } from '@gag/e2e';
 import { mintToken } from '@gag/gateway';
-import { analyseTone, floatToS16le, sineFloat } from '@gag/e2e/tones';
-import { FRAME_BYTES, FRAME_SAMPLES } from '@gag/sdk/protocol';
+import { analyseTone } from '@gag/e2e/tones';
 import { TEST_SECRET } from '@gag/testkit/gateway';
 import { TEST_ORIGIN, TestPhone } from '@gag/testkit/phone';
+import { talkingCall as startTalkingCall, type TalkingCall } from './agent-voice.js';
+import { expectUnbrokenAudio, markAudio } from './unbroken-audio.js';
 
 const LAUNCHER = new URL('./fixtures/gateway-child.mjs', import.meta.url).pathname;
 /** One second of stereo slin16 in the file. */
@@ -39,7 +40,7 @@ afterEach(async () => {
 });
 
 /** The gateway in a child (`shell` runs first, e.g. a ulimit), recording every call into a fresh folder; its JSON log lines. */
-async function childGateway(shell: string): Promise<{ browserUrl: string; lines: Record<string, unknown>[] }> {
+async function childGateway(shell: string): Promise<{ browserUrl: string; lines: Record<string, unknown>[]; talkingCall: () => Promise<TalkingCall> }> {
   dir = mkdtempSync(join(tmpdir(), 'gag-rec-child-'));
   const config = { asterisk_addr: '127.0.0.1:0', browser_addr: '127.0.0.1:0', allowed_origins: [TEST_ORIGIN], jwt_secret: TEST_SECRET, log_level: 'info', recording_dir: dir, record_all_calls: true };
   child = spawn('bash', ['-c', `${shell} exec "$0" "$1" "$2"`, process.execPath, LAUNCHER, JSON.stringify(config)]);
@@ -54,31 +55,17 @@ async function childGateway(shell: string): Promise<{ browserUrl: string; lines:
     }),
   );
   const urls = await Promise.race([started, once(child, 'exit').then(() => Promise.reject(new Error('the gateway exited')))]);
-  asterisk = new FakeAsterisk({ url: urls.asteriskUrl });
-  phone = await TestPhone.login(urls.browserUrl, await mintToken({ secret: TEST_SECRET, extension: '2001', ttlSeconds: 60 }));
-  return { browserUrl: urls.browserUrl, lines };
-}
-
-/** A talking call: the caller plays 440 Hz, the agent answers every frame it hears with 1 kHz. */
-async function talkingCall(): Promise<Awaited<ReturnType<FakeAsterisk['call']>>> {
-  const call = await asterisk!.call('ws-ext-2001');
-  const { callId } = await phone!.next('incoming', 5_000);
-  call.play(tone(440, { amplitude: 0.5 }));
-  const agent = floatToS16le(sineFloat(1000, 16_000, 16_000 * 60, 0.25));
-  let n = 0;
-  phone!.ws.on('message', (_d, isBinary) => {
-    if (isBinary) phone!.ws.send(agent.subarray((n % 3_000) * FRAME_BYTES, (n++ % 3_000 + 1) * FRAME_BYTES));
-  });
-  phone!.send({ type: 'answer', callId });
-  await call.answered;
-  return call;
+  const fake = new FakeAsterisk({ url: urls.asteriskUrl });
+  asterisk = fake;
+  const login = async (extension: string): Promise<TestPhone> => (phone = await TestPhone.login(urls.browserUrl, await mintToken({ secret: TEST_SECRET, extension, ttlSeconds: 60 })));
+  // agent-voice.ts's call: the caller plays 440 Hz at 0.5, the agent answers every frame it hears with 1 kHz at 0.25.
+  return { browserUrl: urls.browserUrl, lines, talkingCall: () => startTalkingCall({ asterisk: fake, phone: login }) };
 }
 
 const wavIn = (d: string): string => join(d, readdirSync(d).find((n) => n.endsWith('.wav'))!);
 
 test('a gateway killed with SIGKILL mid-call leaves a valid WAV, at most a second stale, that the documented repair makes whole', async () => {
-  await childGateway('');
-  await talkingCall();
+  await (await childGateway('')).talkingCall();
   // Wait until the header has caught up with the data at least once, then well past it.
   await expect.poll(() => readdirSync(dir!).some((n) => n.endsWith('.wav')), { timeout: 5_000 }).toBe(true);
   const file = wavIn(dir!);
@@ -110,20 +97,12 @@ test('a gateway killed with SIGKILL mid-call leaves a valid WAV, at most a secon
   expect(sidecar).toMatchObject({ status: 'recording', extension: '2001' });
 }, 30_000);
 
-test('a file size limit reached mid-call stops the recording with an error line and a metric, and the call’s audio goes on both ways', async () => {
+test('a file size limit reached mid-call stops the recording with an error line and a metric, and every frame of the call arrives both ways, unchanged, with its tone', async () => {
   const gw = await childGateway('ulimit -f 64 &&'); // 64 KiB: about one second of stereo slin16
-  const call = await talkingCall();
+  const { phone: agent, call } = await gw.talkingCall(); // the file fills up about a second into the call
   await expect.poll(() => gw.lines.find((l) => l['msg'] === 'recording stopped: the file could not be written; the call goes on'), { timeout: 10_000 }).toMatchObject({ failure: 'disk_full', code: 'EFBIG', level: 50 });
   const metrics = await (await fetch(`${gw.browserUrl.replace(/^ws/, 'http')}/metrics`)).text();
   expect(metrics).toMatch(/^gag_recording_failures_total\{failure="disk_full"\} 1$/m);
-  // After the failure, 2 s more of the call: every frame arrives both ways, with its tone.
-  const atPhone = phone!.audio.length;
-  const atAsterisk = call.received.frames;
-  await expect.poll(() => phone!.audio.length, { timeout: 5_000 }).toBeGreaterThanOrEqual(atPhone + 100);
-  await expect.poll(() => call.received.frames, { timeout: 5_000 }).toBeGreaterThanOrEqual(atAsterisk + 95);
-  const heard = Buffer.concat(phone!.audio.slice(atPhone, atPhone + 100));
-  const samples = new Float32Array(heard.length / 2).map((_, i) => heard.readInt16LE(2 * i) / 32_768);
-  expect(Math.abs(analyseTone(samples, 16_000).hz - 440)).toBeLessThanOrEqual(9);
-  expect(call.received.samples().length).toBeGreaterThanOrEqual((atAsterisk + 95) * FRAME_SAMPLES);
-  expect(Math.abs(analyseTone(call.received.samples().subarray(-16_000), 16_000).hz - 1000)).toBeLessThanOrEqual(20);
+  // The whole call, the failure included, then a second at least after it: every frame both ways, unchanged, with its tone.
+  await expectUnbrokenAudio(agent, call, markAudio(agent, call));
 }, 30_000);
