@@ -19,7 +19,8 @@ import { readProc, type ProcSample } from './proc-stats.js';
 /** What a variant does with every call besides relaying it. */
 export type MediaKind = 'record' | 'fork-binary' | 'fork-twilio';
 
-const METRICS_TIMEOUT_MS = 5_000;
+/** As long as the bench waits for the gateway over IPC: a gateway this late is overloaded, and the figures say so (NaN), not a crash. */
+const METRICS_TIMEOUT_MS = 15_000;
 const FINISH_MAX_MS = 10_000;
 const FINISH_POLL_MS = 100;
 
@@ -38,7 +39,8 @@ export interface MediaFigures {
     readonly files: number;
     readonly totalBytes: number;
     readonly started: number;
-    readonly failures: number;
+    /** `gag_recording_failures_total` by failure (disk_full, write_error, too_slow, create_error). */
+    readonly failures: Readonly<Record<string, number>>;
   };
   readonly fork?: {
     /** What the sink read in the window. */
@@ -67,11 +69,19 @@ interface Edge {
   readonly dropped: number;
 }
 
-/** A counter's value in Prometheus text, summed over its labels (0 when absent). */
-function metricSum(text: string, name: string): number {
+/** A counter's value in Prometheus text, summed over its labels (0 when absent; NaN without the text). */
+function metricSum(text: string | undefined, name: string): number {
+  if (text === undefined) return NaN;
   let sum = 0;
   for (const m of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'gm'))) sum += Number(m[1]);
   return sum;
+}
+
+/** A counter's value by its one label, e.g. `{ too_slow: 3 }` (empty when absent or without the text). */
+function metricByLabel(text: string | undefined, name: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const m of text?.matchAll(new RegExp(`^${name}\\{\\w+="([^"]*)"\\} ([0-9.e+-]+)$`, 'gm')) ?? []) if (Number(m[2]) > 0) out[m[1]!] = Number(m[2]);
+  return out;
 }
 
 /** Bytes of every file in `dir`, and how many there are. */
@@ -143,7 +153,7 @@ export class MediaProbe {
     if (this.#dir !== undefined) {
       const disk = folderBytes(this.#dir);
       const diskBytesInWindow = end.disk! - start.disk!;
-      const record = { diskBytesInWindow, diskBytesPerCallSecond: perCallSecond(diskBytesInWindow), files: disk.files, totalBytes: disk.bytes, started: metricSum(metrics, 'gag_recordings_started_total'), failures: metricSum(metrics, 'gag_recording_failures_total') };
+      const record = { diskBytesInWindow, diskBytesPerCallSecond: perCallSecond(diskBytesInWindow), files: disk.files, totalBytes: disk.bytes, started: metricSum(metrics, 'gag_recordings_started_total'), failures: metricByLabel(metrics, 'gag_recording_failures_total') };
       return { ...base, record };
     }
     const sink = this.#sink!;
@@ -183,17 +193,20 @@ export class MediaProbe {
     return { atMs, sink: counts, sinkProc, dropped };
   }
 
-  /** The gateway's `/metrics` text (empty before {@link attach}). */
-  #metrics(): Promise<string> {
+  /** The gateway's `/metrics` text; undefined before {@link attach}, or when it did not answer. */
+  #metrics(): Promise<string | undefined> {
     const url = this.#metricsUrl;
-    if (url === undefined) return Promise.resolve('');
-    return new Promise((resolve, reject) => {
+    if (url === undefined) return Promise.resolve(undefined);
+    return new Promise<string>((resolve, reject) => {
       const onResponse = (res: IncomingMessage): void => {
         let text = '';
         res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve(text)).on('error', reject);
       };
       const req = url.startsWith('https:') ? httpsGet(url, { ca: this.#ca, timeout: METRICS_TIMEOUT_MS }, onResponse) : httpGet(url, { timeout: METRICS_TIMEOUT_MS }, onResponse);
       req.on('timeout', () => req.destroy(new Error(`no /metrics within ${METRICS_TIMEOUT_MS} ms`))).on('error', reject);
+    }).catch((err: unknown) => {
+      process.stderr.write(`fork and record: the gateway's /metrics: ${(err as Error).message}\n`);
+      return undefined;
     });
   }
 }

@@ -69,7 +69,7 @@ export function mediaTables(results: readonly RelayResult[]): string {
       f === undefined ? '–' : num(f.sinkCpuPercentOfCore, 1),
       rec === undefined ? '–' : num(rec.diskBytesPerCallSecond, 0),
       rec === undefined ? '–' : `${rec.started} / ${rec.files}`,
-      rec === undefined ? '–' : String(rec.failures),
+      rec === undefined ? '–' : Object.entries(rec.failures).map(([failure, n]) => `${n} ${failure}`).join(', ') || '0',
     ];
   });
   const deliveryTable = table(
