@@ -13,6 +13,8 @@ export interface ClusterKeys {
   alive(node: string): string;
   /** HASH session id → phone, one per node and extension, with the node's TTL: who can ring there. */
   phones(node: string, extension: string): string;
+  /** SET of the extensions with phones on a node, with the node's TTL: a node's whole list, for a resync. */
+  extensions(node: string): string;
   /** STRING, who answered a call (`node/session`), set once with NX: exactly one answer wins. */
   answer(callId: string): string;
   /** Pub/sub channel of one node's messages (node-bus.ts). */
@@ -31,6 +33,7 @@ export function clusterKeys(name: string): ClusterKeys {
     nodes: `${p}nodes`,
     alive: (node) => `${p}alive:${node}`,
     phones: (node, extension) => `${p}phones:${node}:${extension}`,
+    extensions: (node) => `${p}extensions:${node}`,
     answer: (callId) => `${p}answer:${callId}`,
     inbox: (node) => `${p}inbox:${node}`,
     broadcast: `${p}broadcast`,

@@ -13,17 +13,13 @@ import * as v from 'valibot';
 import type { Logger } from '../log.js';
 import { SampledWarn } from '../sampled-log.js';
 import type { ClusterKeys } from './cluster-keys.js';
+import { PhoneEntrySchema } from './phone-directory.js';
 import { RedisLink } from './redis-link.js';
 
 /** Largest bus message, bytes of JSON: a control message and its envelope. */
 export const MAX_BUS_MESSAGE_BYTES = 32_768;
 
 const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(128));
-const PhoneEntrySchema = v.object({
-  sessionId: Id,
-  protocol: v.picklist(['gag.v1', 'legacy']),
-  formats: v.pipe(v.array(v.picklist(['slin', 'slin16', 'ulaw', 'alaw'])), v.maxLength(8)),
-});
 /** A message for or from a phone: the gag.v1 control message, checked again by whoever uses it. */
 const Carried = v.looseObject({ type: v.pipe(v.string(), v.maxLength(64)) });
 

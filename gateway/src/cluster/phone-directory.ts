@@ -5,17 +5,36 @@
  * node's phones expire with it, so they are never rung after its TTL.
  * @packageDocumentation
  */
-import type { WireFormat } from '@gag/sdk/protocol';
+import * as v from 'valibot';
+import { WIRE_FORMATS } from '@gag/sdk/protocol';
 import type { ClusterKeys } from './cluster-keys.js';
 import type { NodeInfo, PresenceTiming } from './node-presence.js';
 import type { RedisLink } from './redis-link.js';
 
-/** A phone as the cluster knows it. */
-export interface PhoneEntry {
-  readonly sessionId: string;
-  readonly protocol: 'gag.v1' | 'legacy';
-  /** The codecs it speaks: a call in another one does not ring it. */
-  readonly formats: readonly WireFormat[];
+/**
+ * A phone as the cluster knows it: its session, protocol, the codecs it speaks (a call in another
+ * one does not ring it), its token's claims and whether it takes call notices. Checked whenever it
+ * is read back from Redis or the bus.
+ */
+export const PhoneEntrySchema = v.object({
+  sessionId: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
+  protocol: v.picklist(['gag.v1', 'legacy']),
+  formats: v.pipe(v.array(v.picklist(WIRE_FORMATS)), v.maxLength(8)),
+  claims: v.optional(v.object({ record: v.boolean(), fork: v.boolean(), supervisor: v.boolean() })),
+  callNotices: v.optional(v.boolean()),
+});
+
+/** A phone as the cluster knows it ({@link PhoneEntrySchema}). */
+export type PhoneEntry = v.InferOutput<typeof PhoneEntrySchema>;
+
+/** `json` as a {@link PhoneEntry}, or undefined when it is not one (a stray or damaged key). */
+function entryOf(json: string): PhoneEntry | undefined {
+  try {
+    const r = v.safeParse(PhoneEntrySchema, JSON.parse(json));
+    return r.success ? r.output : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A phone somewhere in the cluster. */
@@ -59,22 +78,26 @@ export class PhoneDirectory {
     phones.set(entry.sessionId, entry);
     if (!this.#redis.state.up) return;
     const key = this.#keys.phones(this.#node, extension);
-    await this.#redis.client.multi().hSet(key, entry.sessionId, JSON.stringify(entry)).pExpire(key, this.#ttlMs).exec();
+    const index = this.#keys.extensions(this.#node);
+    await this.#redis.client.multi().hSet(key, entry.sessionId, JSON.stringify(entry)).pExpire(key, this.#ttlMs).sAdd(index, extension).pExpire(index, this.#ttlMs).exec();
   }
 
   /** A phone here logged out (or its connection closed). */
   async remove(extension: string, sessionId: string): Promise<void> {
     const phones = this.#mine.get(extension);
     if (phones?.delete(sessionId) !== true) return;
-    if (phones.size === 0) this.#mine.delete(extension);
+    const last = phones.size === 0;
+    if (last) this.#mine.delete(extension);
     if (!this.#redis.state.up) return;
-    await this.#redis.client.hDel(this.#keys.phones(this.#node, extension), sessionId);
+    const batch = this.#redis.client.multi().hDel(this.#keys.phones(this.#node, extension), sessionId);
+    if (last) batch.sRem(this.#keys.extensions(this.#node), extension);
+    await batch.exec();
   }
 
   /** Another TTL for every extension with phones here: with each heartbeat. */
   async refresh(): Promise<void> {
     if (this.#mine.size === 0) return;
-    const batch = this.#redis.client.multi();
+    const batch = this.#redis.client.multi().pExpire(this.#keys.extensions(this.#node), this.#ttlMs);
     for (const extension of this.#mine.keys()) batch.pExpire(this.#keys.phones(this.#node, extension), this.#ttlMs);
     await batch.execAsPipeline();
   }
@@ -82,7 +105,8 @@ export class PhoneDirectory {
   /** Write every phone of this node again (Redis came back, perhaps empty). */
   async republish(): Promise<void> {
     if (this.#mine.size === 0) return;
-    const batch = this.#redis.client.multi();
+    const index = this.#keys.extensions(this.#node);
+    const batch = this.#redis.client.multi().del(index).sAdd(index, [...this.#mine.keys()]).pExpire(index, this.#ttlMs);
     for (const [extension, phones] of this.#mine) {
       const key = this.#keys.phones(this.#node, extension);
       batch.del(key);
@@ -90,6 +114,21 @@ export class PhoneDirectory {
       batch.pExpire(key, this.#ttlMs);
     }
     await batch.execAsPipeline();
+  }
+
+  /** Every phone node `node` published, by extension (a resync after Redis or that node came back). */
+  async phonesOf(node: string): Promise<{ extension: string; entry: PhoneEntry }[]> {
+    const extensions = await this.#redis.client.sMembers(this.#keys.extensions(node));
+    if (extensions.length === 0) return [];
+    const batch = this.#redis.client.multi();
+    for (const extension of extensions) batch.hGetAll(this.#keys.phones(node, extension));
+    const replies = (await batch.execAsPipeline()) as unknown as Record<string, string>[];
+    return extensions.flatMap((extension, i) =>
+      Object.values(replies[i] ?? {}).flatMap((json) => {
+        const entry = entryOf(json);
+        return entry === undefined ? [] : [{ extension, entry }];
+      }),
+    );
   }
 
   /** Every phone of `extension` on the `nodes` (the live ones: a dead node's entries are not asked for). */
@@ -100,7 +139,10 @@ export class PhoneDirectory {
     const replies = (await batch.execAsPipeline()) as unknown as Record<string, string>[];
     const found: RemotePhone[] = [];
     nodes.forEach((node, i) => {
-      for (const json of Object.values(replies[i] ?? {})) found.push({ ...(JSON.parse(json) as PhoneEntry), node: node.id });
+      for (const json of Object.values(replies[i] ?? {})) {
+        const entry = entryOf(json);
+        if (entry !== undefined) found.push({ ...entry, node: node.id });
+      }
     });
     return found;
   }

@@ -1,0 +1,223 @@
+/**
+ * This gateway as a node of a cluster (issue 17, docs/cluster.md): it publishes its phones and its
+ * liveness in Redis, mirrors the other nodes' phones as {@link RemotePhone}s for its router to
+ * ring, hosts its own phones for the calls other nodes hold ({@link PhoneHost}), and carries the
+ * audio of such calls over node links. Redis down is a state (`/readyz` says why): calls already
+ * talking keep their audio (it never goes through Redis), and the node writes its state again
+ * when Redis is back. A node that stops beating is dead for the others within its TTL: its phones
+ * go, and the calls they were in end.
+ * @packageDocumentation
+ */
+import { EventEmitter } from 'eventemitter3';
+import { ProtocolError, parseClientMessage } from '@gag/sdk/protocol';
+import type { Phone, PhoneMessage } from '../browser/phone.js';
+import type { Logger } from '../log.js';
+import { clusterKeys, type ClusterKeys } from './cluster-keys.js';
+import { NodeLinkServer } from './link-server.js';
+import { NodeBus, type BusMessage } from './node-bus.js';
+import { NodeLinks } from './node-links.js';
+import { DEFAULT_PRESENCE, NodePresence, type NodeInfo, type PresenceTiming } from './node-presence.js';
+import { PhoneDirectory, type PhoneEntry } from './phone-directory.js';
+import { PhoneHost } from './phone-host.js';
+import { RedisLink, type RedisState } from './redis-link.js';
+import { RemotePhone } from './remote-phone.js';
+
+/** What a node needs to join its cluster (the `cluster` settings, resolved). */
+export interface ClusterNodeOptions {
+  readonly redisUrl: string;
+  /** The cluster's name: its keys' prefix. */
+  readonly name: string;
+  readonly nodeId: string;
+  readonly secret: string;
+  /** Where this node's link listener binds, and the address other nodes dial (`host:port`). */
+  readonly linkHost: string;
+  readonly linkPort: number;
+  readonly advertise?: string;
+  readonly timing?: PresenceTiming;
+  readonly log: Logger;
+  /** This node's phone with that session id. */
+  readonly phoneOf: (sessionId: string) => Phone | undefined;
+  /** Whether a phone here is in a call of this node. */
+  readonly busyHere: (phone: Phone) => boolean;
+  /** A phone here answered another node's call: this node's calls stop ringing it. */
+  readonly nowBusy: (phone: Phone) => void;
+}
+
+/** Events of a {@link ClusterNode}. */
+export interface ClusterNodeEvents {
+  /** A phone logged in on another node: ring it like a local one (it closes when it goes). */
+  remotePhone: (phone: RemotePhone) => void;
+}
+
+/**
+ * This node of the cluster.
+ * @example
+ * const node = new ClusterNode({ redisUrl, name: 'prod', nodeId: 'gw-a', secret, linkHost: '0.0.0.0', linkPort: 9100, advertise: '10.0.0.5:9100', log, phoneOf, busyHere, nowBusy });
+ * node.on('remotePhone', (phone) => { registry.add(phone); router.addPhone(phone); });
+ * await node.start();
+ * registry.onAdd((phone) => node.localPhone(phone));
+ */
+export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
+  readonly id: string;
+  readonly #options: ClusterNodeOptions;
+  readonly #keys: ClusterKeys;
+  readonly #timing: PresenceTiming;
+  readonly #redis: RedisLink;
+  readonly #bus: NodeBus;
+  readonly #linkServer: NodeLinkServer;
+  readonly #links: NodeLinks;
+  readonly #host: PhoneHost;
+  #presence: NodePresence | undefined;
+  #directory: PhoneDirectory;
+  /** Other nodes' phones, by session id. */
+  readonly #remote = new Map<string, RemotePhone>();
+  /** The live nodes as last seen (for addresses, and to notice one die). */
+  #nodes = new Map<string, NodeInfo>();
+  #timer: NodeJS.Timeout | undefined;
+  #beating = false;
+
+  constructor(options: ClusterNodeOptions) {
+    super();
+    this.id = options.nodeId;
+    this.#options = options;
+    this.#keys = clusterKeys(options.name);
+    this.#timing = options.timing ?? DEFAULT_PRESENCE;
+    const log = options.log.child({ node: options.nodeId });
+    this.#redis = new RedisLink(options.redisUrl, log);
+    this.#bus = new NodeBus(this.#redis, options.redisUrl, this.#keys, options.nodeId, log);
+    const identity = { self: options.nodeId, secret: options.secret, log };
+    this.#linkServer = new NodeLinkServer(identity);
+    this.#links = new NodeLinks(identity, async (node) => this.#nodes.get(node)?.address ?? (await this.#refreshNodes()).get(node)?.address);
+    this.#linkServer.on('link', (link) => this.#links.adopt(link));
+    this.#directory = new PhoneDirectory(this.#redis, this.#keys, options.nodeId, this.#timing);
+    this.#host = new PhoneHost({ bus: this.#bus, links: this.#links, log, phoneOf: options.phoneOf, busyHere: options.busyHere, nowBusy: options.nowBusy });
+    this.#bus.on('message', (from, message) => this.#onBus(from, message));
+    this.#links.on('audio', (peer, channel, frames) => {
+      const remote = this.#remote.get(channel.sessionId);
+      if (remote?.node === peer) remote.audioFromBrowser(frames);
+    });
+    this.#links.on('lost', (_peer, link) => {
+      for (const remote of this.#remote.values()) remote.linkLost(link);
+    });
+    this.#redis.on('up', () => void this.#beat(true));
+  }
+
+  /** Redis's state, for `/readyz`. */
+  get redis(): RedisState {
+    return this.#redis.state;
+  }
+
+  /** Phones of other nodes mirrored here now. */
+  get remotePhones(): readonly RemotePhone[] {
+    return [...this.#remote.values()];
+  }
+
+  /** Start: the link listener, then Redis in the background (the node is ready once it is up). */
+  async start(): Promise<void> {
+    const port = await this.#linkServer.listen(this.#options.linkHost, this.#options.linkPort);
+    const advertise = this.#options.advertise ?? `${this.#options.linkHost}:${port}`;
+    this.#presence = new NodePresence(this.#redis, this.#keys, { id: this.id, address: advertise, startedAt: Date.now() }, this.#timing);
+    this.#redis.start();
+    this.#bus.start();
+    this.#timer = setInterval(() => void this.#beat(false), this.#timing.refreshMs);
+    this.#timer.unref();
+  }
+
+  /** Leave the cluster: say so in Redis, close the links (their calls end on the other nodes). */
+  async close(): Promise<void> {
+    clearInterval(this.#timer);
+    if (this.#redis.state.up) await this.#presence?.leave().catch(() => undefined);
+    this.#links.close();
+    await this.#linkServer.close();
+    this.#bus.close();
+    this.#redis.close();
+  }
+
+  /** A phone logged in here: published, and hosted for other nodes' calls. */
+  localPhone(phone: Phone): void {
+    const extension = phone.extension;
+    if (extension === undefined) return;
+    const entry: PhoneEntry = { sessionId: phone.id, protocol: phone.protocol, formats: [...phone.formats], claims: phone.claims, callNotices: phone.callNotices };
+    this.#host.attach(phone);
+    void this.#directory.add(extension, entry).catch(() => undefined); // Redis away: republished on `up`
+    void this.#bus.broadcast({ kind: 'phone_online', extension, phone: entry });
+    phone.once('closed', () => {
+      void this.#directory.remove(extension, phone.id).catch(() => undefined);
+      void this.#bus.broadcast({ kind: 'phone_offline', extension, sessionId: phone.id });
+    });
+  }
+
+  #onBus(from: string, message: BusMessage): void {
+    switch (message.kind) {
+      case 'phone_online':
+        return this.#addRemote(from, message.extension, message.phone);
+      case 'phone_offline':
+        return this.#remote.get(message.sessionId)?.gone();
+      case 'to_phone':
+        return this.#host.deliver(from, message.sessionId, message.message);
+      case 'from_phone': {
+        const remote = this.#remote.get(message.sessionId);
+        if (remote?.node !== from) return;
+        let parsed: PhoneMessage;
+        try {
+          const m = parseClientMessage(JSON.stringify(message.message));
+          if (m.type === 'hello') throw new ProtocolError('hello from another node');
+          parsed = m;
+        } catch (err) {
+          this.#options.log.warn({ from, reason: err instanceof Error ? err.message : 'bad' }, 'cluster message from a phone refused');
+          return;
+        }
+        return remote.fromBrowser(parsed);
+      }
+    }
+  }
+
+  #addRemote(node: string, extension: string, entry: PhoneEntry): void {
+    if (node === this.id || this.#remote.has(entry.sessionId)) return;
+    const phone = new RemotePhone(node, extension, entry, { bus: this.#bus, links: this.#links, log: this.#options.log });
+    this.#remote.set(entry.sessionId, phone);
+    phone.once('closed', () => this.#remote.delete(entry.sessionId));
+    this.emit('remotePhone', phone);
+  }
+
+  /** Heartbeat: liveness and phones refreshed; on `up` (or a new node) everything is written and read again. */
+  async #beat(resync: boolean): Promise<void> {
+    if (this.#beating || this.#presence === undefined || !this.#redis.state.up) return;
+    this.#beating = true;
+    try {
+      await this.#presence.beat();
+      await (resync ? this.#directory.republish() : this.#directory.refresh());
+      const before = this.#nodes;
+      const now = await this.#refreshNodes();
+      for (const [id] of before) if (!now.has(id)) this.#nodeDied(id);
+      for (const [id] of now) if (id !== this.id && (resync || !before.has(id))) await this.#resync(id);
+    } catch (err) {
+      this.#options.log.debug({ err }, 'cluster heartbeat failed (redis going away?)');
+    } finally {
+      this.#beating = false;
+    }
+  }
+
+  async #refreshNodes(): Promise<Map<string, NodeInfo>> {
+    const live = (await this.#presence?.liveNodes()) ?? [];
+    this.#nodes = new Map(live.map((n) => [n.id, n]));
+    return this.#nodes;
+  }
+
+  /** Read every phone of `node` again: mirror what is new, drop what has gone. */
+  async #resync(node: string): Promise<void> {
+    // Only phones mirrored before the read can be stale: one announced on the bus meanwhile is newer than it.
+    const before = [...this.#remote.values()].filter((remote) => remote.node === node);
+    const phones = await this.#directory.phonesOf(node);
+    const seen = new Set(phones.map((p) => p.entry.sessionId));
+    for (const remote of before) if (!seen.has(remote.id)) remote.gone();
+    for (const { extension, entry } of phones) this.#addRemote(node, extension, entry);
+  }
+
+  #nodeDied(node: string): void {
+    this.#options.log.warn({ deadNode: node }, 'node gone from the cluster: its phones and calls end');
+    for (const remote of this.#remote.values()) if (remote.node === node) remote.gone();
+    this.#host.endCallsOf(node);
+    this.#links.now(node)?.close();
+  }
+}

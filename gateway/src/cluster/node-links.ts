@@ -1,0 +1,110 @@
+/**
+ * The links of this node to the others (issue 17): at most one in use per peer, dialed when first
+ * needed (or the one the peer dialed), and the audio of all of them as one stream of events named
+ * by the peer and the channel's call and session. A link that closes is reported once, so the
+ * calls on it end on both sides and nothing else does.
+ * @packageDocumentation
+ */
+import { EventEmitter } from 'eventemitter3';
+import { dialNodeLink, type LinkIdentity } from './link-server.js';
+import type { LinkChannel, NodeLink } from './node-link.js';
+
+/** Events of {@link NodeLinks}. */
+export interface NodeLinksEvents {
+  /** `peer` opened a channel for `channel` on `link`: the other direction of that call belongs on the same link. */
+  open: (peer: string, channel: LinkChannel, link: NodeLink) => void;
+  /** Frames from `peer` on a channel it opened for `channel`. */
+  audio: (peer: string, channel: LinkChannel, frames: Buffer) => void;
+  /** `peer` shut its channel for `channel`. */
+  shut: (peer: string, channel: LinkChannel) => void;
+  /** The link to `peer` closed: every channel on it, both ways, is over. */
+  lost: (peer: string, link: NodeLink) => void;
+}
+
+/**
+ * This node's links, by peer.
+ * @example
+ * const links = new NodeLinks(identity, async (node) => (await presence.liveNodes()).find((n) => n.id === node)?.address);
+ * linkServer.on('link', (link) => links.adopt(link));
+ * const link = await links.to('gw-b');
+ */
+export class NodeLinks extends EventEmitter<NodeLinksEvents> {
+  readonly #identity: LinkIdentity;
+  readonly #addressOf: (node: string) => Promise<string | undefined>;
+  readonly #links = new Map<string, NodeLink>();
+  readonly #dialing = new Map<string, Promise<NodeLink>>();
+
+  constructor(identity: LinkIdentity, addressOf: (node: string) => Promise<string | undefined>) {
+    super();
+    this.#identity = identity;
+    this.#addressOf = addressOf;
+  }
+
+  /** The open links now (for /metrics). */
+  get all(): readonly NodeLink[] {
+    return [...this.#links.values()];
+  }
+
+  /**
+   * An open link to `node`: the one in use, or a new one dialed at the address it published.
+   * @throws Error when the node is not alive or cannot be reached.
+   */
+  to(node: string): Promise<NodeLink> {
+    const open = this.#links.get(node);
+    if (open?.open === true) return Promise.resolve(open);
+    let dialing = this.#dialing.get(node);
+    if (dialing === undefined) {
+      dialing = this.#dial(node).finally(() => this.#dialing.delete(node));
+      this.#dialing.set(node, dialing);
+    }
+    return dialing;
+  }
+
+  /** The open link to `node` without waiting, if there is one. */
+  now(node: string): NodeLink | undefined {
+    const link = this.#links.get(node);
+    return link?.open === true ? link : undefined;
+  }
+
+  /** A link `link.peer` dialed to this node. */
+  adopt(link: NodeLink): void {
+    const known = this.#links.get(link.peer);
+    if (known?.open !== true) this.#links.set(link.peer, link);
+    this.#watch(link);
+  }
+
+  /** Close every link (shutdown). */
+  close(): void {
+    for (const link of this.#links.values()) link.close();
+  }
+
+  async #dial(node: string): Promise<NodeLink> {
+    const address = await this.#addressOf(node);
+    if (address === undefined) throw new Error(`node ${node} is not alive`);
+    const link = await dialNodeLink(this.#identity, node, address);
+    this.#links.set(node, link);
+    this.#watch(link);
+    return link;
+  }
+
+  #watch(link: NodeLink): void {
+    const theirs = new Map<number, LinkChannel>();
+    link.on('open', (chan, channel) => {
+      theirs.set(chan, channel);
+      this.emit('open', link.peer, channel, link);
+    });
+    link.on('audio', (chan, frames) => {
+      const channel = theirs.get(chan);
+      if (channel !== undefined) this.emit('audio', link.peer, channel, frames);
+    });
+    link.on('shut', (chan) => {
+      const channel = theirs.get(chan);
+      theirs.delete(chan);
+      if (channel !== undefined) this.emit('shut', link.peer, channel);
+    });
+    link.once('closed', () => {
+      if (this.#links.get(link.peer) === link) this.#links.delete(link.peer);
+      this.emit('lost', link.peer, link);
+    });
+  }
+}
