@@ -32,6 +32,7 @@ import { Recordings } from './media/recordings.js';
 import { createOriginator } from './originate/backend.js';
 import { Dialer } from './originate/dialer.js';
 import type { ReconnectPolicy } from './originate/reconnect-policy.js';
+import { SupervisorDesk } from './supervise/desk.js';
 
 /**
  * Options of {@link startGateway} beyond the config.
@@ -175,9 +176,21 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     registry,
     activity,
     originateReady: originator === undefined ? undefined : () => dialer.isReady(),
+    supervisions: () => supervisors.counts(),
   });
   let current = live(config, options.groups ?? NO_GROUPS, tokenKeys, metrics);
-  const router = new Router({ registry, config: () => current.config, groups: () => current.groups, log, activity, dialer, dtmf: originator?.dtmf });
+  const supervisors: SupervisorDesk = new SupervisorDesk({
+    config: () => current.config,
+    groups: () => current.groups,
+    registry,
+    activity,
+    calls: () => router.calls,
+    call: (id) => router.call(id),
+    talking: (phone) => router.callOf(phone) !== undefined,
+    stopRinging: (phone) => router.stopRinging(phone),
+    log,
+  });
+  const router: Router = new Router({ registry, config: () => current.config, groups: () => current.groups, log, activity, dialer, dtmf: originator?.dtmf, supervisors });
   const recordings = new Recordings({ config: () => current.config, log, prom: metrics.prom });
   const forks = new Forks({ config: () => current.config, log, prom: metrics.prom, onChange: (fork) => activity.emit('fork', fork) });
   activity.on('call', (call, previous) => {
@@ -217,7 +230,13 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     registry,
     onRefused: (reason) => metrics.authFailure('browser', reason),
     onLimit: (limit) => metrics.connectionRefused(limit),
-    features: () => [FEATURES.PING, FEATURES.TOKEN_REFRESH, ...(dialer.enabled ? [FEATURES.DIAL] : []), ...(originator?.dtmf === undefined ? [] : [FEATURES.DTMF])],
+    features: (login) => [
+      FEATURES.PING,
+      FEATURES.TOKEN_REFRESH,
+      ...(dialer.enabled ? [FEATURES.DIAL] : []),
+      ...(originator?.dtmf === undefined ? [] : [FEATURES.DTMF]),
+      ...(supervisors.isSupervisor(login.extension, login.claims) ? [FEATURES.SUPERVISE] : []),
+    ],
     ...(options.heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs: options.heartbeatIntervalMs }),
     onPhone: (phone) =>
       phone.once('ready', () => {
@@ -260,6 +279,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     if (next.log_level !== current.config.log_level) log.level = next.log_level;
     current = live(next, groups, keys, metrics);
     log.info({ changed, groupsChanged }, 'config reloaded');
+    supervisors.reload(); // a supervision the new scope does not allow ends (not_allowed)
     // Every session's token against the new keys and checks: one refused ends as if it expired.
     const verify = current.browser.verify;
     await Promise.all(registry.all().map((phone) => phone.recheckToken(verify).catch((err: unknown) => phone.log.error({ err }, 'token recheck crashed'))));
@@ -290,6 +310,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         await recordings.close(); // the calls have ended: their recordings finish their files
         await Promise.all([asterisk.close(), browser.close().then(() => frontDoor.close()), monitor.close()]);
         await originator?.close();
+        supervisors.close();
         metrics.close();
         log.info('gateway stopped');
       })();

@@ -24,7 +24,7 @@ import { Admission, type ConnectionLimit, type LimitsConfig } from './admission.
 import { LegacySession, refuseBusy } from './legacy.js';
 import { phoneClaimsOf, type Phone } from './phone.js';
 import type { Registry } from './registration.js';
-import { BrowserSession } from './session.js';
+import { BrowserSession, type SessionLogin } from './session.js';
 
 /** Largest message a browser may send: a burst of audio frames or a control message. */
 const MAX_BROWSER_MESSAGE_BYTES = Math.max(MAX_CONTROL_MESSAGE_BYTES, 32_000);
@@ -59,7 +59,7 @@ export interface BrowserListenerOptions {
   /** A connection was refused by a limit (counted in `/metrics`; logged as one sampled line). */
   readonly onLimit?: (limit: ConnectionLimit) => void;
   /** Optional features `welcome` lists (e.g. `dial` when click-to-call is on). */
-  readonly features?: () => readonly string[];
+  readonly features?: (login: SessionLogin) => readonly string[];
 }
 
 let nextConnId = 0;

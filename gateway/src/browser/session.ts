@@ -56,6 +56,12 @@ const PHASES: { readonly [P in SessionPhase]: readonly SessionPhase[] } = {
   closed: [],
 };
 
+/** Who logged in, as `welcome`'s features may depend on it. */
+export interface SessionLogin {
+  readonly extension: string;
+  readonly claims: PhoneClaims;
+}
+
 /** What a gag.v1 session needs: how to verify its token, a logger, and who is on the other end. */
 export interface BrowserSessionOptions {
   readonly verify: TokenVerifier;
@@ -63,8 +69,8 @@ export interface BrowserSessionOptions {
   readonly remoteAddress: string | undefined;
   readonly userAgent: string | undefined;
   readonly heartbeatIntervalMs?: number;
-  /** Optional features to list in `welcome` (read when the token is accepted). */
-  readonly features?: () => readonly string[];
+  /** Optional features to list in `welcome` (read when the token is accepted; `supervise` depends on who logs in). */
+  readonly features?: (login: SessionLogin) => readonly string[];
   /** Audio per message both ways (`browser_packet_ms`, told in `welcome`); 20 by default. */
   readonly packetMs?: PacketMs;
   /** A token was refused, with the refusal's reason (counted, never the token). */
@@ -268,7 +274,7 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
       this.#claims = phoneClaimsOf(claims);
       this.#log = this.#log.child({ exten: claims.extension });
       this.#setPhase('ready');
-      const features = this.#options.features?.() ?? [];
+      const features = this.#options.features?.({ extension: claims.extension, claims: this.#claims }) ?? [];
       this.send({
         type: 'welcome',
         protocol: 1,

@@ -48,6 +48,8 @@ export interface ActivityEvents {
   dtmf: (result: DtmfDigitResult) => void;
   /** A call's live fork started, connected, lost its service, or ended (`closed`, last). */
   fork: (fork: ForkActivity) => void;
+  /** A supervisor joined a talking call, switched mode or left it (issue 21): `call.supervisors` is the new list. */
+  supervision: (call: Call) => void;
 }
 
 /**

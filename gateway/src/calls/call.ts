@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { randomUUID } from 'node:crypto';
-import { canTransition, transition, type CallEvent, type CallState, type EndReason, type WireFormat } from '@gag/sdk/protocol';
+import { canTransition, transition, type CallEvent, type CallState, type EndReason, type SuperviseMode, type WireFormat } from '@gag/sdk/protocol';
 import type { AsteriskLeg, LegStats } from '../asterisk/leg.js';
 import type { Phone } from '../browser/phone.js';
 import type { Logger } from '../log.js';
@@ -69,8 +69,10 @@ export class Call {
   readonly format: WireFormat;
   readonly startedAtMs = Date.now();
   answeredAtMs: number | undefined;
-  /** Both directions of the talking call's audio, for recordings and forks (issue 20). */
+  /** Both directions of the talking call's audio, for recordings, forks (issue 20) and supervisors (issue 21). */
   readonly tap: CallTap;
+  /** The supervisors in the call now with their mode, kept by supervise/desk.ts (shown by the API, the monitor and the board). */
+  supervisors: readonly { readonly extension: string; readonly mode: SuperviseMode }[] = [];
   #state: CallState = 'routing';
   #endReason: EndReason | undefined;
   readonly #leg: AsteriskLeg;

@@ -31,6 +31,26 @@ export interface RouterOptions {
   readonly dialer: Dialer;
   /** Presses the talking phone's keys on Asterisk (AMI); undefined when the backend cannot, and `dtmf` is not offered. */
   readonly dtmf?: DtmfSender | undefined;
+  /** Supervisors' requests and voices (supervise/desk.ts, issue 21); without it they are refused as from no supervisor. */
+  readonly supervisors?: SupervisorPort | undefined;
+}
+
+/** The messages only a supervisor may send. */
+export type SupervisorMessage = Extract<ClientMessage, { type: 'board' | 'supervise' | 'unsupervise' }>;
+
+/**
+ * What the router needs of the supervisors' side (supervise/desk.ts implements it; calls/ does
+ * not import supervise/, which builds on calls/).
+ */
+export interface SupervisorPort {
+  /** A `board`, `supervise` or `unsupervise` from `phone` (refused there unless it is a supervisor's). */
+  handle(phone: Phone, message: SupervisorMessage): void;
+  /** Audio from `phone`: its voice if it supervises a call (true), else false. */
+  voice(phone: Phone, frames: Buffer): boolean;
+  /** Whether `phone` supervises a call now (then it is not rung). */
+  supervising(phone: Phone): boolean;
+  /** `phone`'s session closed. */
+  lost(phone: Phone): void;
 }
 
 type DialMessage = Extract<ClientMessage, { type: 'dial' }>;
@@ -64,8 +84,13 @@ export class Router {
   /** A ready phone (a logged-in browser). */
   addPhone(phone: Phone): void {
     phone.on('message', (message) => this.#onMessage(phone, message));
-    phone.on('audio', (frames) => this.#talking.get(phone)?.audioFromBrowser(phone, frames));
+    phone.on('audio', (frames) => {
+      const call = this.#talking.get(phone);
+      if (call !== undefined) call.audioFromBrowser(phone, frames);
+      else this.#options.supervisors?.voice(phone, frames);
+    });
     phone.once('closed', () => {
+      this.#options.supervisors?.lost(phone);
       for (const call of this.#calls.values()) if (call.involves(phone)) call.lost(phone);
     });
     // Calls already ringing its extension ring it too (a tab taking a call over from another).
@@ -75,6 +100,16 @@ export class Router {
   /** The call `phone` is talking in, if any. */
   callOf(phone: Phone): Call | undefined {
     return this.#talking.get(phone);
+  }
+
+  /** The live call with `callId`, if any. */
+  call(callId: string): Call | undefined {
+    return this.#calls.get(callId);
+  }
+
+  /** `phone` is busy elsewhere (it supervises a call): every call ringing it stops ringing it. */
+  stopRinging(phone: Phone): void {
+    for (const call of this.#calls.values()) if (call.state === 'ringing' && call.involves(phone)) call.reject(phone);
   }
 
   /** Hang up the call with `callId` on both sides (operations API); false if there is none. */
@@ -151,7 +186,8 @@ export class Router {
    */
   #available(extensions: readonly string[], format: WireFormat): Phone[] {
     const phones = new Set(extensions.flatMap((e) => this.#options.registry.phonesFor(e)));
-    return [...phones].filter((p) => p.canTakeCall && !this.#talking.has(p) && p.formats.includes(format));
+    const supervisors = this.#options.supervisors;
+    return [...phones].filter((p) => p.canTakeCall && !this.#talking.has(p) && p.formats.includes(format) && supervisors?.supervising(p) !== true);
   }
 
   #onMessage(phone: Phone, message: PhoneMessage): void {
@@ -161,6 +197,10 @@ export class Router {
         phone.send({ type: 'dial_failed', requestId: message.requestId, code: 'originate_failed', message: 'internal error' });
       });
       return;
+    }
+    if (message.type === 'board' || message.type === 'supervise' || message.type === 'unsupervise') {
+      if (this.#options.supervisors !== undefined) return this.#options.supervisors.handle(phone, message);
+      return phone.send({ type: 'supervisor_refused', request: message.type, code: 'not_supervisor', message: 'this gateway has no supervisors' });
     }
     if (!('callId' in message)) return; // not about a call (answered by the phone itself)
     const call = this.#calls.get(message.callId);

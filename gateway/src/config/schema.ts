@@ -9,6 +9,7 @@ import { PACKET_TIMES_MS } from '@gag/sdk/protocol';
 import { LOG_LEVELS } from '../log.js';
 import { isIpRule, isLoopback, parseListenAddress } from './address.js';
 import { FORK_KEYS, FORK_URL_NEEDED, RECORDING_DIR_NEEDED, RECORDING_KEYS, forkUrlOk, recordingDirOk } from './media-schema.js';
+import { SUPERVISOR_KEYS } from './supervisor-schema.js';
 
 /** JWS algorithms a token may be signed with (`jwt_algorithms`). HS* use `jwt_secret`, the rest a public key. */
 export const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'] as const;
@@ -234,6 +235,8 @@ export const GatewaySchema = v.pipe(
     // Call recording (issue 20, config/media-schema.ts).
     ...RECORDING_KEYS,
     ...FORK_KEYS,
+    // Supervisors (issue 21, config/supervisor-schema.ts).
+    ...SUPERVISOR_KEYS,
   }),
   v.forward(v.partialCheck([['recording_dir'], ['record_all_calls'], ['record_extensions'], ['record_groups']], recordingDirOk, RECORDING_DIR_NEEDED), ['recording_dir']),
   v.forward(v.partialCheck([['fork_url'], ['fork_all_calls'], ['fork_extensions'], ['fork_groups']], forkUrlOk, FORK_URL_NEEDED), ['fork_url']),

@@ -8,6 +8,7 @@
  */
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry as PromRegistry } from 'prom-client';
+import { SUPERVISE_MODES, type SuperviseMode } from '@gag/sdk/protocol';
 import { BasicAuth } from '../access/basic-auth.js';
 import { IpAcl } from '../access/ip-acl.js';
 import { CONNECTION_LIMITS, type ConnectionLimit } from '../browser/admission.js';
@@ -33,6 +34,8 @@ export interface MetricsSources {
   readonly activity: Activity;
   /** Whether the click-to-call backend can originate; undefined when click-to-call is off. */
   readonly originateReady: (() => Promise<boolean>) | undefined;
+  /** Supervisors in calls now, by mode (issue 21). */
+  readonly supervisions?: () => Readonly<Record<SuperviseMode, number>>;
 }
 
 const directionOf = (call: Call): 'inbound' | 'outbound' => (call.outbound === undefined ? 'inbound' : 'outbound');
@@ -144,6 +147,19 @@ export class GatewayMetrics {
         registers,
         async collect() {
           this.set((await ready()) ? 1 : 0);
+        },
+      });
+    }
+    if (sources.supervisions !== undefined) {
+      const supervisions = sources.supervisions;
+      new Gauge({
+        name: 'gag_supervisions',
+        help: 'Supervisors in calls now, by mode: listen, whisper, barge (docs/supervisors.md).',
+        labelNames: ['mode'] as const,
+        registers,
+        collect() {
+          const counts = supervisions();
+          for (const mode of SUPERVISE_MODES) this.set({ mode }, counts[mode]);
         },
       });
     }

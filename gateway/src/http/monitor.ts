@@ -68,7 +68,7 @@ export type MonitorEvent =
       readonly session: SessionView;
     })
   | (MonitorFrame & {
-      /** A call changed state, or, still ringing, the phones it rings. */
+      /** A call changed state, or, still ringing, the phones it rings, or, talking, its supervisors (`previous` is then its state now). */
       readonly type: 'call';
       /** The state before. */
       readonly previous: CallState;
@@ -119,6 +119,7 @@ export class Monitor {
     presence: (phone: Phone, online: boolean) => void;
     dial: (dial: DialActivity) => void;
     fork: (fork: ForkActivity) => void;
+    supervision: (call: Call) => void;
   };
 
   constructor(options: MonitorOptions) {
@@ -130,7 +131,9 @@ export class Monitor {
       presence: (phone, online) => this.#broadcast((seq) => ({ type: 'presence', seq, at: at(), online, session: sessionView(phone, online ? options.callOf(phone) : undefined) })),
       dial: (dial) => this.#broadcast((seq) => ({ type: 'dial', seq, at: at(), dial })),
       fork: (fork) => this.#broadcast((seq) => ({ type: 'fork', seq, at: at(), fork })),
+      supervision: (call) => this.#broadcast((seq) => ({ type: 'call', seq, at: at(), previous: call.state, call: callView(call) })),
     };
+    options.activity.on('supervision', this.#listeners.supervision);
     options.activity.on('fork', this.#listeners.fork);
     options.activity.on('call', this.#listeners.call);
     options.activity.on('presence', this.#listeners.presence);
@@ -163,6 +166,7 @@ export class Monitor {
     activity.off('presence', this.#listeners.presence);
     activity.off('dial', this.#listeners.dial);
     activity.off('fork', this.#listeners.fork);
+    activity.off('supervision', this.#listeners.supervision);
     await closeAllClients(this.#wss, CLOSE.GOING_AWAY.code, 'gateway shutting down');
   }
 

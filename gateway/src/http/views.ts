@@ -3,7 +3,7 @@
  * times as ISO 8601 strings, no audio and no token.
  * @packageDocumentation
  */
-import type { CallState, EndReason } from '@gag/sdk/protocol';
+import type { CallState, EndReason, SuperviseMode } from '@gag/sdk/protocol';
 import type { Phone } from '../browser/phone.js';
 import type { Call } from '../calls/call.js';
 
@@ -42,6 +42,8 @@ export interface CallView {
   readonly framesFromAsterisk: number;
   /** Frames (20 ms each) sent to Asterisk on this call. */
   readonly framesToAsterisk: number;
+  /** Supervisors in the call now (docs/supervisors.md): their extension and mode. */
+  readonly supervisors: readonly { readonly extension: string; readonly mode: SuperviseMode }[];
 }
 
 /**
@@ -85,6 +87,7 @@ export function callView(call: Call): CallView {
     talkingSession: call.talkingWith?.id ?? null,
     framesFromAsterisk: call.legStats.framesIn,
     framesToAsterisk: call.legStats.framesOut,
+    supervisors: call.supervisors.map((s) => ({ extension: s.extension, mode: s.mode })),
   };
 }
 

@@ -6,8 +6,8 @@
  * (and returns its marks at once, as Twilio does).
  * @packageDocumentation
  */
-import { encodeG711 } from '@gag/sdk/g711';
 import { bytesPerSampleOf, rateHzOf, type WireFormat } from '@gag/sdk/protocol';
+import { addInto, encodeInto } from './pcm-mix.js';
 import { decodeToS16 } from './stereo-mixer.js';
 
 /** The most audio a service may queue ahead, ms; past it, what it sends is dropped. */
@@ -73,7 +73,7 @@ export class AudioBack {
     const back = this.#take(take);
     const ours = decodeToS16(this.#format, frames);
     const theirs = decodeToS16(this.#format, back);
-    for (let i = 0; i < theirs.length; i++) ours[i] = Math.max(-32_768, Math.min(32_767, (ours[i] ?? 0) + (theirs[i] ?? 0)));
+    addInto(ours, 0, theirs, 0, theirs.length); // clipped, as every mix (pcm-mix.ts)
     this.#playedTotal += take;
     this.#fireMarks();
     return this.#encode(ours);
@@ -100,8 +100,7 @@ export class AudioBack {
 
   #encode(samples: Int16Array): Buffer {
     const out = Buffer.alloc(samples.length * bytesPerSampleOf(this.#format));
-    if (this.#format === 'ulaw' || this.#format === 'alaw') encodeG711(this.#format, samples, out, samples.length);
-    else for (let i = 0; i < samples.length; i++) out.writeInt16LE(samples[i] ?? 0, 2 * i);
+    encodeInto(this.#format, samples, 0, out, 0, samples.length);
     return out;
   }
 

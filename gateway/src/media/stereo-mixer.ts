@@ -6,9 +6,9 @@
  * started) is padded with silence, so a missing side never holds the other back for long.
  * @packageDocumentation
  */
-import { decodeG711 } from '@gag/sdk/g711';
 import { bytesPerSampleOf, rateHzOf, type WireFormat } from '@gag/sdk/protocol';
 import type { Track } from '../calls/call-tap.js';
+import { decodeInto } from './pcm-mix.js';
 
 /** Bytes of one stereo s16 sample pair. */
 export const STEREO_FRAME_BYTES = 4;
@@ -17,8 +17,7 @@ export const STEREO_FRAME_BYTES = 4;
 export function decodeToS16(format: WireFormat, frames: Buffer): Int16Array {
   const count = Math.floor(frames.length / bytesPerSampleOf(format));
   const out = new Int16Array(count);
-  if (format === 'ulaw' || format === 'alaw') decodeG711(format, frames, out, count);
-  else for (let i = 0; i < count; i++) out[i] = frames.readInt16LE(2 * i);
+  decodeInto(format, frames, 0, out, 0, count);
   return out;
 }
 
