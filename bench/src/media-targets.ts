@@ -45,6 +45,8 @@ export interface MediaFigures {
   readonly fork?: {
     /** What the sink read in the window. */
     readonly sinkMediaFramesInWindow: number;
+    /** Frames of the calls the gateway took in the same window, both ways (`gag_audio_frames_total` + `…_dropped_total`): what the forks should carry. */
+    readonly callFramesInWindow: number;
     readonly sinkBytesInWindow: number;
     /** The sink process's CPU in the window (% of one core): the service's side, not the gateway's. */
     readonly sinkCpuPercentOfCore: number;
@@ -63,10 +65,11 @@ interface Edge {
   readonly atMs: number;
   /** Recording: bytes in the folder. */
   readonly disk?: number;
-  /** Fork: the sink's counts and CPU, and the gateway's drops so far. */
+  /** Fork: the sink's counts and CPU, the gateway's fork drops and the calls' frames so far. */
   readonly sink?: ForkSinkCounts;
   readonly sinkProc?: ProcSample;
   readonly dropped: number;
+  readonly callFrames: number;
 }
 
 /** A counter's value in Prometheus text, summed over its labels (0 when absent; NaN without the text). */
@@ -151,6 +154,8 @@ export class MediaProbe {
     const base = { kind: this.kind, windowMs, calls };
     const metrics = await this.#metrics();
     if (this.#dir !== undefined) {
+      // Every recording closes its file and writes its last sidecar (write, then rename) after its call.
+      await until(async () => metricSum(await this.#metrics(), 'gag_recordings_active') === 0, FINISH_MAX_MS, FINISH_POLL_MS);
       const disk = folderBytes(this.#dir);
       const diskBytesInWindow = end.disk! - start.disk!;
       const record = { diskBytesInWindow, diskBytesPerCallSecond: perCallSecond(diskBytesInWindow), files: disk.files, totalBytes: disk.bytes, started: metricSum(metrics, 'gag_recordings_started_total'), failures: metricByLabel(metrics, 'gag_recording_failures_total') };
@@ -166,6 +171,7 @@ export class MediaProbe {
       ...base,
       fork: {
         sinkMediaFramesInWindow: end.sink!.mediaFrames - start.sink!.mediaFrames,
+        callFramesInWindow: end.callFrames - start.callFrames,
         sinkBytesInWindow: end.sink!.bytes - start.sink!.bytes,
         sinkCpuPercentOfCore: ((sinkCpuUs(end.sinkProc) - sinkCpuUs(start.sinkProc)) / sinkWindowUs) * 100,
         sink: final,
@@ -185,12 +191,14 @@ export class MediaProbe {
 
   async #edge(): Promise<Edge> {
     const atMs = performance.now();
-    if (this.#dir !== undefined) return { atMs, disk: folderBytes(this.#dir).bytes, dropped: 0 };
+    if (this.#dir !== undefined) return { atMs, disk: folderBytes(this.#dir).bytes, dropped: 0, callFrames: NaN };
     const sink = this.#sink!;
     const sinkProc = readProc(sink.pid);
+    // The gateway first, then the sink, which is behind it by what is in flight between them.
+    const metrics = await this.#metrics();
     const counts = await sink.counts();
-    const dropped = metricSum(await this.#metrics(), 'gag_fork_messages_dropped_total');
-    return { atMs, sink: counts, sinkProc, dropped };
+    const callFrames = metricSum(metrics, 'gag_audio_frames_total') + metricSum(metrics, 'gag_audio_frames_dropped_total');
+    return { atMs, sink: counts, sinkProc, dropped: metricSum(metrics, 'gag_fork_messages_dropped_total'), callFrames };
   }
 
   /** The gateway's `/metrics` text; undefined before {@link attach}, or when it did not answer. */

@@ -55,12 +55,10 @@ export function mediaTables(results: readonly RelayResult[]): string {
   const delivery = runs.map(({ r }) => {
     const f = r.media?.fork;
     const rec = r.media?.record;
-    const callFramesPerS = ((r.toBrowser.sent + r.toAsterisk.sent) / r.windowMs) * 1000;
-    const sinkFramesPerS = f === undefined || r.media === undefined ? NaN : (f.sinkMediaFramesInWindow / r.media.windowMs) * 1000;
     return [
       r.label,
       String(r.calls),
-      f === undefined ? '–' : num((sinkFramesPerS / callFramesPerS) * 100, 1),
+      f === undefined ? '–' : num((f.sinkMediaFramesInWindow / f.callFramesInWindow) * 100, 1),
       f === undefined ? '–' : `${f.sink.messages} / ${num(f.sink.bytes / MB, 1)}`,
       f === undefined ? '–' : String(f.sink.messages - (f.gatewaySent + 2 * f.sink.connections)),
       f === undefined ? '–' : String(f.sink.sequenceGaps),
@@ -79,8 +77,9 @@ export function mediaTables(results: readonly RelayResult[]): string {
   );
   const notes = [
     '- cost per call = the gateway\'s CPU per call-second with every call forked or recorded − the plain run\'s, same N, same round (interleaved), measured from /proc.',
-    '- fork: the sink (bench/src/fork-sink-process.ts) runs in its own process and reads every message; each call sends 2 × 50 frames a second, so',
-    '  fork frames ÷ call frames ≈ 100 % when nothing is dropped; "sink msgs − gw sent − 2/conn" is 0 when every message the gateway counted as sent',
+    '- fork: the sink (bench/src/fork-sink-process.ts) runs in its own process and reads every message; fork frames ÷ call frames = frames the sink',
+    '  read ÷ frames the gateway took from both legs (gag_audio_frames_total + …_dropped_total), read together at the window\'s edges: ≈ 100 % when',
+    '  nothing is dropped (± what was in flight at the edges); "sink msgs − gw sent − 2/conn" is 0 when every message the gateway counted as sent',
     '  arrived (connected and start are not counted as sent); seq gaps are messages the gateway made and dropped while connected; drops in the run',
   '  but not in the window are the frames of a call\'s first few ms, before its fork\'s socket opened (gag_fork_messages_dropped_total).',
     `- record: the folder's growth in the window per call-second; a slin16 recording is ${RECORDING_BYTES_PER_S} B/s (stereo, 16-bit, 16 kHz) plus its header and sidecar.`,
