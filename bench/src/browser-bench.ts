@@ -25,6 +25,7 @@ import { FakeAsterisk, echo, type FakeCall } from '@gag/e2e';
 import { floatToS16le } from '@gag/e2e/tones';
 import { deadline, delay } from './bounded.js';
 import { GatewayHandle } from './gateway-handle.js';
+import { READ_TRACE, TRACE_DOWNLINK_INIT, TRACE_QUALITY, summariseTrace, type CallTrace, type RawTrace } from './browser-trace.js';
 import { summarise, type Summary } from './samples.js';
 
 const EXTENSION = '2001';
@@ -50,8 +51,12 @@ const CALL_WARMUP_MS = 2_000;
 const IDLE_SETTLE_MS = 3_000;
 /** How often the fake Asterisk's echo queue is sampled during the latency window: prime to its 20 ms tick, so every phase is seen. */
 const ECHO_SAMPLE_MS = 37;
-/** After the echo is restarted for the latency window, before the detector is added. */
-const ECHO_RESTART_SETTLE_MS = 1_000;
+/**
+ * After the detector's module is loaded and the echo restarted, before the latency window: the
+ * module compiles on the audio thread, which can run the jitter buffer dry once; the buffer keeps
+ * the room that stall asked for as long as its arrival window (2 s), then compresses it away.
+ */
+const DETECTOR_SETTLE_MS = 3_000;
 
 export const LATENCY_INCLUDES =
   'capture worklet (resample to 16 kHz, 20 ms framing) → main thread → WebSocket → gateway → fake Asterisk echo ' +
@@ -106,6 +111,8 @@ export interface BrowserResult {
      */
     readonly underrunsAtStart: number;
     readonly underrunsInCpuWindow: number;
+    /** Underruns between the CPU and the latency window (the detector's module loads, the echo restarts). */
+    readonly underrunsBeforeWindow: number;
     /** Underruns and concealed frames during the latency window alone. */
     readonly underrunsInWindow: number;
     readonly concealedInWindow: number;
@@ -117,6 +124,8 @@ export interface BrowserResult {
     /** Loudest sample the detector saw at the capture and the playback tap (the tone is at 0.5). */
     readonly peak: readonly [number, number];
   };
+  /** Downlink hand-offs by phase and the playout depth every 2 s through the call (browser-trace.ts). */
+  readonly trace: CallTrace;
   /** The renderer's audio rendering thread ('Realtime AudioW…': the whole Web Audio graph, both worklets included) in the call window. */
   readonly audioThreadMsPerSecond: number;
   readonly wallMs: number;
@@ -186,13 +195,18 @@ class GagBenchOnset extends AudioWorkletProcessor {
 registerProcessor('gag-bench-onset', GagBenchOnset);
 `;
 
-/** In the page: attach the detector to the active call's taps. Returns the context's figures. */
-const INSTALL_DETECTOR = `(async (source) => {
+/** In the page: load the detector's module into the call's context (compiled on the audio thread). */
+const LOAD_DETECTOR = `(async (source) => {
   const audio = document.querySelector('gag-phone')?.activeCall?.audio;
   if (audio === undefined) throw new Error('no call audio');
-  const ctx = audio.diagnostics.capture.context;
   const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-  try { await ctx.audioWorklet.addModule(url); } finally { URL.revokeObjectURL(url); }
+  try { await audio.diagnostics.capture.context.audioWorklet.addModule(url); } finally { URL.revokeObjectURL(url); }
+})(${JSON.stringify(DETECTOR_SOURCE)})`;
+
+/** In the page: attach the detector (loaded) to the active call's taps. Returns the context's figures. */
+const INSTALL_DETECTOR = `(async () => {
+  const audio = document.querySelector('gag-phone').activeCall.audio;
+  const ctx = audio.diagnostics.capture.context;
   const node = new AudioWorkletNode(ctx, 'gag-bench-onset', { numberOfInputs: 2, numberOfOutputs: 1, outputChannelCount: [1], channelCount: 1, channelCountMode: 'explicit' });
   audio.diagnostics.capture.connect(node, 0, 0);
   audio.diagnostics.playback.connect(node, 0, 1);
@@ -201,11 +215,11 @@ const INSTALL_DETECTOR = `(async (source) => {
   node.port.onmessage = (e) => onsets.push(e.data);
   window.__gagBench = { onsets, node };
   const stats = await audio.stats();
-  return { playback: stats.playback, rateHz: ctx.sampleRate, baseLatencyS: ctx.baseLatency ?? 0, outputLatencyS: ctx.outputLatency ?? 0 };
-})(${JSON.stringify(DETECTOR_SOURCE)})`;
+  return { playback: stats.playback, rateHz: ctx.sampleRate, baseLatencyS: ctx.baseLatency ?? 0, outputLatencyS: ctx.outputLatency ?? 0, pageNowMs: performance.now() };
+})()`;
 
-/** The SDK's playout counters now (stats().playback). */
-const READ_PLAYOUT = `(async () => (await document.querySelector('gag-phone').activeCall.audio.stats()).playback)()`;
+/** The SDK's playout counters now (stats().playback), and the page's clock. */
+const READ_PLAYOUT = `(async () => ({ ...(await document.querySelector('gag-phone').activeCall.audio.stats()).playback, pageNowMs: performance.now() }))()`;
 
 const READ_ONSETS = `(async () => {
   const b = window.__gagBench;
@@ -216,7 +230,7 @@ const READ_ONSETS = `(async () => {
   b.node.port.onmessage = null;
   b.node.disconnect();
   const stats = await document.querySelector('gag-phone').activeCall.audio.stats();
-  return { onsets: b.onsets, peak: report.peak, quanta: report.quanta, playback: stats.playback };
+  return { onsets: b.onsets, peak: report.peak, quanta: report.quanta, playback: stats.playback, pageNowMs: performance.now() };
 })()`;
 
 interface ProcessInfo {
@@ -367,6 +381,7 @@ export async function runBrowser(options: BrowserBenchOptions, progress: (text: 
     const browserVersion = browser.version();
     const page: Page = await browser.newPage();
     page.setDefaultTimeout(STEP_TIMEOUT_MS);
+    await page.addInitScript(TRACE_DOWNLINK_INIT);
     await page.goto(`${origin}/`);
     const phone = page.locator('gag-phone');
     await phone.getByText('Ready').waitFor();
@@ -383,25 +398,28 @@ export async function runBrowser(options: BrowserBenchOptions, progress: (text: 
     await deadline(call.answered, STEP_TIMEOUT_MS, 'ANSWER at the fake Asterisk');
     call.play(echo(call, { delayMs: 0 }));
     await phone.getByText('In call').waitFor();
+    const inCallMs = (await deadline(page.evaluate(TRACE_QUALITY), STEP_TIMEOUT_MS, 'tracing the quality events')) as number;
     await delay(CALL_WARMUP_MS);
-    const atStart = (await deadline(page.evaluate(READ_PLAYOUT), STEP_TIMEOUT_MS, 'reading the playout')) as { underruns: number };
+    const atStart = (await deadline(page.evaluate(READ_PLAYOUT), STEP_TIMEOUT_MS, 'reading the playout')) as { underruns: number; pageNowMs: number };
 
     progress(`browser: CPU with one echo call up (${options.cpuWindowMs} ms)`);
     const cpuCall = await measureCpu(browserCdp, pageCdp, options.cpuWindowMs);
-    const afterCpu = (await deadline(page.evaluate(READ_PLAYOUT), STEP_TIMEOUT_MS, 'reading the playout')) as { underruns: number };
+    const afterCpu = (await deadline(page.evaluate(READ_PLAYOUT), STEP_TIMEOUT_MS, 'reading the playout')) as { underruns: number; pageNowMs: number };
 
     progress(`browser: latency over ${options.onsets} tone onsets`);
     // A fresh echo for the latency window: the fake's echo re-sends one frame per 20 ms tick, so a
     // burst that reached it earlier (call start, an underrun) stays queued for the rest of the
     // call. Its first fill() drops what is older than one frame; what queues up again is reported.
+    await deadline(page.evaluate(LOAD_DETECTOR), STEP_TIMEOUT_MS, 'loading the detector');
     const echoSource = echo(call, { delayMs: 0 });
     call.play(echoSource);
-    await delay(ECHO_RESTART_SETTLE_MS);
+    await delay(DETECTOR_SETTLE_MS);
     const context = (await deadline(page.evaluate(INSTALL_DETECTOR), STEP_TIMEOUT_MS, 'installing the detector')) as {
       rateHz: number;
       baseLatencyS: number;
       outputLatencyS: number;
       playback: { underruns: number; concealedFrames: number; depthMs: number };
+      pageNowMs: number;
     };
     // The fake Asterisk's echo queue (frames received, not yet re-sent on its 20 ms tick), sampled through the window.
     const echoQueue: number[] = [];
@@ -415,8 +433,17 @@ export async function runBrowser(options: BrowserBenchOptions, progress: (text: 
       peak: [number, number];
       quanta: number;
       playback: { depthMs: number; targetMs: number; underruns: number; concealedFrames: number; lateFrames: number };
+      pageNowMs: number;
     };
     const paired = pairOnsets(read.onsets, context.rateHz);
+    const rawTrace = (await deadline(page.evaluate(READ_TRACE), STEP_TIMEOUT_MS, 'reading the trace')) as RawTrace;
+    const trace = summariseTrace(rawTrace, {
+      inCallMs,
+      warmUpEndMs: atStart.pageNowMs,
+      cpuEndMs: afterCpu.pageNowMs,
+      latencyStartMs: context.pageNowMs,
+      latencyEndMs: read.pageNowMs,
+    });
 
     await deadline(call.hangup(), STEP_TIMEOUT_MS, 'hang-up');
     call = undefined;
@@ -451,6 +478,7 @@ export async function runBrowser(options: BrowserBenchOptions, progress: (text: 
         depthAtStartMs: context.playback.depthMs,
         underrunsAtStart: atStart.underruns,
         underrunsInCpuWindow: afterCpu.underruns - atStart.underruns,
+        underrunsBeforeWindow: context.playback.underruns - afterCpu.underruns,
         underrunsInWindow: read.playback.underruns - context.playback.underruns,
         concealedInWindow: read.playback.concealedFrames - context.playback.concealedFrames,
         echoQueueFrames: { mean: echoQueue.reduce((a, b) => a + b, 0) / Math.max(1, echoQueue.length), max: Math.max(0, ...echoQueue) },
@@ -458,6 +486,7 @@ export async function runBrowser(options: BrowserBenchOptions, progress: (text: 
         echoDroppedFrames: echoSource.droppedFrames,
         peak: read.peak,
       },
+      trace,
       audioThreadMsPerSecond: Object.entries(cpuCall.rendererThreadsMsPerSecond)
         .filter(([name]) => name.startsWith('Realtime AudioW') || name.startsWith('AudioWorklet'))
         .reduce((sum, [, ms]) => sum + ms, 0),
