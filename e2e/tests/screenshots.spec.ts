@@ -6,16 +6,12 @@
  * writes docs/screenshots/*.png. Japanese needs a CJK font (Debian: fonts-noto-cjk or
  * fonts-ipafont-gothic), checked before anything is written.
  */
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from '@playwright/test';
 import type { GagEnv } from '../src/playwright/index.js';
 import { componentScriptUrl } from '../src/phone-page.js';
 import { openCrmExample } from './crm-example.js';
 import { expect, test } from './fixtures.js';
-
-const UPDATE = process.env['GAG_UPDATE_SCREENSHOTS'] === '1';
-const SHOTS = new URL('../../docs/screenshots/', import.meta.url);
+import { UPDATE_SCREENSHOTS as UPDATE, requireJapaneseFont, shoot } from './screenshot-files.js';
 
 /** What each language shows, and the customer who calls (a row of crm.html). */
 const CASES = {
@@ -40,27 +36,6 @@ const CASES = {
     pop: { ringing: 'Incoming call: ', talking: 'In call: ', ended: 'Call ended: ' },
   },
 } as const;
-
-/** Without a CJK font Chromium draws Japanese as boxes: refuse to write such screenshots. */
-function requireJapaneseFont(): void {
-  let families = '';
-  try {
-    families = execFileSync('fc-list', [':lang=ja', 'family'], { encoding: 'utf8' });
-  } catch {
-    // no fontconfig: the check below says what to install
-  }
-  if (families.trim() === '') throw new Error('No Japanese font for the screenshots: install one (Debian: apt-get install fonts-noto-cjk)');
-}
-
-/**
- * With GAG_UPDATE_SCREENSHOTS=1, write what `target` shows to docs/screenshots/`name`.png: the
- * phone at device scale 2 (sharp and small), the page's viewport at scale 1 (the file stays small).
- */
-async function shoot(target: Locator | Page, name: string): Promise<void> {
-  if (!UPDATE) return;
-  const path = fileURLToPath(new URL(`${name}.png`, SHOTS));
-  await target.screenshot({ path, animations: 'disabled', caret: 'hide', scale: 'url' in target ? 'css' : 'device' });
-}
 
 test.use({ deviceScaleFactor: 2, viewport: { width: 1280, height: 720 } });
 

@@ -114,7 +114,9 @@ export class CallScreen {
       if (focused) this.#hooks.focus('.hangup');
       this.#host.dispatchEvent(gagEvent('gag-answered', detail));
     });
-    call.on('deviceLost', () => this.#host.requestUpdate());
+    // A lost device, and who else hears the call (its recording, a supervisor: call-notices.ts), show at once.
+    const update = (): void => this.#host.requestUpdate();
+    call.on('deviceLost', update).on('recording', update).on('supervised', update);
     call.on('dtmf', (digit) => this.#host.dispatchEvent(gagEvent('gag-dtmf', { callId: call.id, digit })));
     call.on('ended', (reason) => this.#onEnded(detail, reason));
     this.#host.dispatchEvent(gagEvent('gag-incoming', detail));

@@ -70,6 +70,8 @@ import { hasTokenSource, tokenGetter, type TokenProvider } from './token-source.
  * @csspart mute - the Mute button (`aria-pressed`)
  * @csspart toggle-keypad - the button that opens the keypad (`aria-expanded`)
  * @csspart toggle-audio - the button that opens the audio panel (`aria-expanded`)
+ * @csspart recording - the recording badge of a recorded call ("● Recording", "Recording paused"; in a polite live region)
+ * @csspart supervised - the supervisor's notice (listening, whispering, joined; in the same live region)
  * @csspart keypad - the keypad
  * @csspart key - each keypad key
  * @csspart audio - the microphone, speaker and volume panel

@@ -1,11 +1,12 @@
 /**
- * The controls of an answered call on `<gag-phone>`: Mute, the keypad and the audio panel (one
- * panel open at a time) and what the keypad sent. In the call panels' file (call-panels.ts),
+ * The controls of an answered call on `<gag-phone>`: who else hears it (call-notices.ts), Mute, the
+ * keypad and the audio panel (one panel open at a time) and what the keypad sent. In the call panels' file (call-panels.ts),
  * loaded when the call rings; Hang up is the phone's own (call-view.ts), so it works without them.
  * @packageDocumentation
  */
 import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { Call } from '@gag/sdk';
+import { CallNotices } from './call-notices.js';
 import { DeviceChoices, type DeviceSource } from './devices.js';
 import { renderKeypad } from './keypad.js';
 import type { Labels } from './labels/en.js';
@@ -42,6 +43,7 @@ export class TalkingControls implements ReactiveController {
   readonly #host: ReactiveControllerHost;
   readonly #hooks: TalkingHooks;
   readonly #devices: DeviceChoices;
+  readonly #notices = new CallNotices();
   #panel: Panel | undefined;
   #digits = '';
 
@@ -60,6 +62,7 @@ export class TalkingControls implements ReactiveController {
   reset(): void {
     this.#panel = undefined;
     this.#digits = '';
+    this.#notices.reset();
     this.#devices.close();
     this.#host.requestUpdate();
   }
@@ -74,7 +77,7 @@ export class TalkingControls implements ReactiveController {
   }
 
   /**
-   * The buttons of the answered `call` (then `hangup`), and the open panel below them. Muted is a
+   * The notices of the answered `call`, its buttons (then `hangup`), and the open panel below them. Muted is a
    * state of the call, shown by the struck microphone and the colour (and "Microphone off" in the
    * status line); the label stays "Mute", as a toggle button's must, and `aria-pressed` says it.
    */
@@ -82,7 +85,7 @@ export class TalkingControls implements ReactiveController {
     const panel = this.#panel;
     const toggle = (which: Panel, label: string) =>
       html`<button class="toggle-${which}" part="button toggle-${which}" aria-expanded=${panel === which ? 'true' : 'false'} aria-controls=${panel === which ? which : nothing} @click=${() => this.#toggle(which)}>${label}</button>`;
-    return html`<div class="actions talking">
+    return html`${this.#notices.render(t, call)}<div class="actions talking">
         <button class="mute" part="button mute" aria-pressed=${call.muted ? 'true' : 'false'} @click=${this.#toggleMute}>
           <svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d=${call.muted ? MIC + STRUCK : MIC}></path></svg>${t.mute}
         </button>

@@ -23,6 +23,16 @@ export const en = {
   dialPlaceholder: 'Number to call',
   calling: 'Calling {number}',
   enableSound: 'Enable sound',
+  /** Who else hears the answered call (call-notices.ts): its recording, a supervisor. */
+  notices: {
+    recording: 'Recording',
+    recordingPaused: 'Recording paused',
+    recordingStopped: 'Recording stopped',
+    listen: 'Supervisor is listening',
+    whisper: 'Supervisor is whispering',
+    barge: 'Supervisor joined the call',
+    supervisorLeft: 'Supervisor left the call',
+  },
   /** The phone is held by another tab of this browser (tabs/remote-view.ts). */
   tabs: {
     offline: 'Offline in another tab',

@@ -25,6 +25,15 @@ export const ja: Labels = {
   dialPlaceholder: '発信先の番号',
   calling: '{number} に発信中',
   enableSound: '音を有効にする',
+  notices: {
+    recording: '録音中',
+    recordingPaused: '録音一時停止',
+    recordingStopped: '録音停止',
+    listen: '管理者がモニター中',
+    whisper: '管理者がささやいています',
+    barge: '管理者が通話に参加しています',
+    supervisorLeft: '管理者が退出しました',
+  },
   tabs: {
     offline: '別のタブでオフライン',
     connecting: '別のタブで接続中…',
