@@ -13,24 +13,27 @@ export const EVERY_EXTENSION = '*';
 
 const NAME = /^[\w.+-]{1,64}$/;
 
+/** valibot takes a list for an object (its items become keys "0", "1"…): refused first, in words. */
+const notAList = (example: string) => v.check((x: unknown) => !Array.isArray(x), `must be an object in curly braces, got a list: write it as ${example}`);
+
 /** One supervisor's scope: the agents (extensions) and the groups' calls and members it may see and join. */
-const SupervisorScope = v.strictObject(
-  {
+const SupervisorScope = v.pipe(
+  v.unknown(),
+  notAList('{"extensions": ["2001"], "groups": ["sales"]}'),
+  v.strictObject({
     /** Extensions whose agents and calls this supervisor sees; `["*"]` for all. */
     extensions: v.optional(
       v.array(
-        v.pipe(v.string('must be a string'), v.check((s) => s === EVERY_EXTENSION || NAME.test(s), 'each entry must be an extension, e.g. "2001", or "*" for every extension')),
-        'must be a list, e.g. ["2001", "2002"] or ["*"]',
+        v.pipe(v.string(), v.check((s) => s === EVERY_EXTENSION || NAME.test(s), 'each entry must be an extension, e.g. "2001", or "*" for every extension')),
       ),
       [],
     ),
     /** Groups of gag_groups.json: their calls (ringing and answered) and their members. */
     groups: v.optional(
-      v.array(v.pipe(v.string('must be a string'), v.regex(NAME, 'each entry must be a group name from gag_groups.json, e.g. "sales"')), 'must be a list, e.g. ["sales"]'),
+      v.array(v.pipe(v.string(), v.regex(NAME, 'each entry must be a group name from gag_groups.json, e.g. "sales"'))),
       [],
     ),
-  },
-  'must be an object with "extensions" and/or "groups", e.g. {"extensions": ["2001"], "groups": ["sales"]}',
+  }),
 );
 
 /**
@@ -48,9 +51,13 @@ export const SUPERVISOR_KEYS = {
    * `{"9000": {"extensions": ["2001"], "groups": ["sales"]}, "9001": {"extensions": ["*"]}}`.
    */
   supervisors: v.optional(
-    v.record(v.pipe(v.string(), v.regex(NAME, 'each key must be the supervisor\'s extension, e.g. "9000"')), SupervisorScope, 'must be an object of scopes by supervisor extension, e.g. {"9000": {"extensions": ["2001"]}}'),
+    v.pipe(
+      v.unknown(),
+      notAList('{"9000": {"extensions": ["2001"]}}'),
+      v.record(v.pipe(v.string(), v.regex(NAME, 'each key must be the supervisor\'s extension, e.g. "9000"')), SupervisorScope),
+    ),
     {},
   ),
   /** Tell an agent (`supervised`) that a supervisor listens; whisper and barge are always told. */
-  supervisor_listen_shown: v.optional(v.boolean('must be true or false'), false),
+  supervisor_listen_shown: v.optional(v.boolean(), false),
 } as const;
