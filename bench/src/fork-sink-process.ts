@@ -10,7 +10,10 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 
-/** What the sink has read so far, over every connection. */
+/**
+ * What the sink has read so far, over every connection.
+ * @example const { mediaFrames, sequenceGaps } = await sink.counts(); // ForkSinkCounts
+ */
 export interface ForkSinkCounts {
   /** Connections accepted (one per forked call, one more after each reconnection). */
   readonly connections: number;
@@ -34,9 +37,15 @@ export interface ForkSinkCounts {
   readonly atMs: number;
 }
 
-/** Child → parent. */
+/**
+ * Child → parent: `ready` once, then one `counts` per request.
+ * @example process.send({ type: 'ready', url } satisfies SinkMessage);
+ */
 export type SinkMessage = { readonly type: 'ready'; readonly url: string } | { readonly type: 'counts'; readonly id: number; readonly counts: ForkSinkCounts };
-/** Parent → child. */
+/**
+ * Parent → child: the counts, answered with the same `id`.
+ * @example child.send({ type: 'counts', id: 1 } satisfies SinkRequest);
+ */
 export interface SinkRequest {
   readonly type: 'counts';
   readonly id: number;

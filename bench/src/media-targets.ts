@@ -16,7 +16,10 @@ import { until } from './bounded.js';
 import { ForkSink, type ForkSinkCounts } from './fork-sink.js';
 import { readProc, type ProcSample } from './proc-stats.js';
 
-/** What a variant does with every call besides relaying it. */
+/**
+ * What a variant does with every call besides relaying it.
+ * @example const kind: MediaKind = VARIANTS['gag-wss-20-fork']!.media!; // 'fork-binary'
+ */
 export type MediaKind = 'record' | 'fork-binary' | 'fork-twilio';
 
 /** As long as the bench waits for the gateway over IPC: a gateway this late is overloaded, and the figures say so (NaN), not a crash. */
@@ -24,7 +27,10 @@ const METRICS_TIMEOUT_MS = 15_000;
 const FINISH_MAX_MS = 10_000;
 const FINISH_POLL_MS = 100;
 
-/** The figures of one fork-and-record run. */
+/**
+ * The figures of one fork-and-record run (`RelayResult.media`).
+ * @example const lost = r.media?.fork?.sink.sequenceGaps; const bytesPerS = r.media?.record?.diskBytesPerCallSecond;
+ */
 export interface MediaFigures {
   readonly kind: MediaKind;
   /** The probe's own window (its edges a few ms from the CPU window's), ms. */

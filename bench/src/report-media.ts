@@ -7,8 +7,10 @@
 import type { RelayResult } from './relay-bench.js';
 import { num, table } from './report.js';
 
-/** The relay variant the fork-and-record runs are compared with, and the ones to run with it. */
-export const PLAIN_VARIANT = 'gag-wss-20';
+/**
+ * The relay variants of `--only media`: the plain run the others are compared with, then every call recorded, forked in binary, forked in Twilio's JSON.
+ * @example runRelaySuite({ calls: [200], variants: MEDIA_VARIANTS.split(','), warmupMs, windowMs }, progress)
+ */
 export const MEDIA_VARIANTS = 'gag-wss-20,gag-wss-20-record,gag-wss-20-fork,gag-wss-20-fork-twilio';
 /** A recording of slin16 (the bench's calls) grows by this much a second: stereo, 16-bit, 16 kHz. */
 const RECORDING_BYTES_PER_S = 16_000 * 2 * 2;

@@ -16,16 +16,25 @@ const AGENT = { hz: 1000, amplitude: 0.25, dbfs: -15 } as const;
 const MIN_SPAN_FRAMES = 50;
 const DRAIN_TIMEOUT_MS = 5_000;
 
-/** Where the call's audio stood when a fault began: 20 ms frames heard by the phone and by Asterisk. */
+/**
+ * Where the call's audio stood when a fault began: 20 ms frames heard by the phone and by Asterisk.
+ * @example const { atPhone, atAsterisk }: AudioMark = markAudio(phone, call);
+ */
 export interface AudioMark {
   readonly atPhone: number;
   readonly atAsterisk: number;
 }
 
-/** 20 ms frames the phone has heard. */
+/**
+ * 20 ms frames the phone has heard.
+ * @example await expect.poll(() => framesHeard(phone) - from.atPhone).toBeGreaterThanOrEqual(50);
+ */
 export const framesHeard = (phone: TestPhone): number => phone.audio.reduce((n, m) => n + m.length, 0) / FRAME_BYTES;
 
-/** Mark the call's audio now, at the start of a fault. */
+/**
+ * Mark the call's audio now, at the start of a fault.
+ * @example const from = markAudio(phone, call); receiver.close(); await expectUnbrokenAudio(phone, call, from);
+ */
 export const markAudio = (phone: TestPhone, call: FakeCall): AudioMark => ({ atPhone: framesHeard(phone), atAsterisk: call.received.frames });
 
 /** The first frame of `heard` that is not the frame expected at its place, or -1. */
