@@ -15,6 +15,8 @@ import { BrowserListener, type BrowserPolicy } from './browser/listener.js';
 import { Registry } from './browser/registration.js';
 import { Activity } from './calls/activity.js';
 import { Router } from './calls/router.js';
+import type { ClusterNode } from './cluster/cluster-node.js';
+import { joinCluster } from './cluster/join-cluster.js';
 import { isLoopback, parseListenAddress } from './config/address.js';
 import { checkRecordingDir } from './config/recording-dir.js';
 import { NO_GROUPS, type GroupsConfig } from './config/groups.js';
@@ -156,6 +158,18 @@ async function listen(server: Server, addr: string, key: 'asterisk_addr' | 'brow
   return info.family === 'IPv6' ? `[${info.address}]:${info.port}` : `${info.address}:${info.port}`;
 }
 
+/** Start the cluster node, if any: its link listener now (a busy port stops start-up), Redis in the background. */
+async function startCluster(cluster: ClusterNode | undefined, config: GatewayConfig, file: string): Promise<void> {
+  try {
+    await cluster?.start();
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const addr = config.cluster?.link_listen ?? '';
+    const fix = LISTEN_FIXES[e.code ?? ''];
+    throw fix === undefined ? err : new ConfigError({ file, key: 'cluster.link_listen', fix: fix(addr, parseListenAddress(addr)?.port ?? 0) }, { cause: err });
+  }
+}
+
 /**
  * Start a gateway with a parsed config.
  * @throws ConfigError when a file the config names cannot be read or used.
@@ -190,7 +204,32 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     stopRinging: (phone) => router.stopRinging(phone),
     log,
   });
-  const router: Router = new Router({ registry, config: () => current.config, groups: () => current.groups, log, activity, dialer, dtmf: originator?.dtmf, supervisors });
+  // A node of a cluster (issue 17) when the config says so: other nodes' phones ring here, ours take their calls.
+  const cluster =
+    config.cluster === undefined
+      ? undefined
+      : joinCluster(config.cluster, {
+          registry,
+          router: () => router,
+          log,
+          onRemotePhone: (phone) => {
+            registry.add(phone);
+            activity.emit('presence', phone, true);
+            router.addPhone(phone);
+            phone.once('closed', () => activity.emit('presence', phone, false));
+          },
+        });
+  const router: Router = new Router({
+    registry,
+    config: () => current.config,
+    groups: () => current.groups,
+    log,
+    activity,
+    dialer,
+    dtmf: originator?.dtmf,
+    supervisors,
+    busyElsewhere: cluster === undefined ? undefined : (phone) => cluster.busyElsewhere(phone),
+  });
   const recordings = new Recordings({ config: () => current.config, log, prom: metrics.prom });
   const forks = new Forks({ config: () => current.config, log, prom: metrics.prom, onChange: (fork) => activity.emit('fork', fork) });
   activity.on('call', (call, previous) => {
@@ -212,6 +251,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     asteriskListener: asterisk.server.listening,
     browserListener: frontDoor.server.listening,
     originate: originator === undefined ? 'off' : (await originator.isReady()) ? 'ready' : 'not_ready',
+    cluster: cluster === undefined ? 'off' : cluster.redis.up ? 'ready' : `redis ${cluster.redis.why}`,
   });
   const routes = new Routes({ router, registry, dialer, metrics, auth: () => current.admin, policy: () => current.browser, readiness, log: log.child({ side: 'api' }), recordings, forks });
 
@@ -245,6 +285,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         // Online before any call rings it (Router.addPhone offers ringing calls): watchers know the phone first.
         activity.emit('presence', phone, true);
         router.addPhone(phone);
+        cluster?.localPhone(phone);
         phone.once('closed', () => activity.emit('presence', phone, false));
       }),
   });
@@ -254,8 +295,10 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   let browserAddr: string;
   try {
     browserAddr = await listen(frontDoor.server, config.browser_addr, 'browser_addr', file, log);
+    await startCluster(cluster, config, file);
   } catch (e) {
     await asterisk.close();
+    await frontDoor.close();
     throw e;
   }
   if (config.allowed_origins.length === 0) log.warn('allowed_origins is empty: every browser will be refused');
@@ -311,6 +354,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         await Promise.all([asterisk.close(), browser.close().then(() => frontDoor.close()), monitor.close()]);
         await originator?.close();
         supervisors.close();
+        await cluster?.close();
         metrics.close();
         log.info('gateway stopped');
       })();

@@ -108,8 +108,8 @@ describe.skipIf(!WITH_REDIS)('two cluster nodes on a real redis-server', () => {
     await expect.poll(() => browser.sent.map((m) => m.type)).toEqual(['incoming']);
     browser.emit('message', { type: 'answer', callId: 'c1' });
     await expect.poll(() => fromBrowser).toEqual(['answer']);
+    remote.talkingIn('slin16'); // as the call does: its codec, then answered
     remote.send({ type: 'answered', callId: 'c1' });
-    remote.talkingIn('slin16');
     await expect.poll(() => browser.talking).toEqual(['slin16']);
     expect(b.busy).toEqual(['s-b1']);
     // Audio both ways, once each side's channel is open.
@@ -136,8 +136,8 @@ describe.skipIf(!WITH_REDIS)('two cluster nodes on a real redis-server', () => {
     await expect.poll(() => a.remotes.length).toBe(2);
     const remote = a.remotes.find((p) => p.id === 's-b1')!;
     remote.send({ type: 'incoming', callId: 'c1', extension: '2001', callerNumber: null, callerName: null, group: null, format: 'slin16' });
+    remote.talkingIn('slin16'); // as the call does: its codec, then answered
     remote.send({ type: 'answered', callId: 'c1' });
-    remote.talkingIn('slin16');
     await expect.poll(() => (remote.sendAudio(frame(1)), browser.heard.length > 0)).toBe(true);
     // A's side: the call is hung up for the browser (the router would hang up Asterisk's leg).
     const hungUp = new Promise<unknown>((resolve) => remote.once('message', resolve));
@@ -150,8 +150,8 @@ describe.skipIf(!WITH_REDIS)('two cluster nodes on a real redis-server', () => {
     expect(other.sent).toEqual([]);
     expect(a.node.remotePhones.map((p) => p.id).sort()).toEqual(['s-b1', 's-b2']);
     remote.send({ type: 'incoming', callId: 'c2', extension: '2001', callerNumber: null, callerName: null, group: null, format: 'ulaw' });
-    remote.send({ type: 'answered', callId: 'c2' });
     remote.talkingIn('ulaw');
+    remote.send({ type: 'answered', callId: 'c2' });
     await expect.poll(() => (remote.sendAudio(Buffer.alloc(160, 5)), browser.heard.at(-1))).toBe(5);
   });
 

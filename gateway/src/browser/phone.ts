@@ -57,6 +57,8 @@ export interface Phone extends EventEmitter<PhoneEvents> {
   readonly remoteAddress: string | undefined;
   readonly userAgent: string | undefined;
   readonly connectedAtMs: number;
+  /** The cluster node the browser is connected to, when it is another node's phone (cluster/remote-phone.ts); undefined for this node's. */
+  readonly node?: string | undefined;
   readonly log: Logger;
   /** Counters (no per-frame logging); every frame is counted once, by the phone. */
   readonly stats: Readonly<PhoneStats>;

@@ -12,6 +12,7 @@ import type { Phone } from './phone.js';
  */
 export class Registry {
   readonly #byExtension = new Map<string, Set<Phone>>();
+  readonly #byId = new Map<string, Phone>();
 
   /** Add a ready phone; it leaves by itself when it closes. */
   add(phone: Phone): void {
@@ -20,10 +21,17 @@ export class Registry {
     let set = this.#byExtension.get(extension);
     if (set === undefined) this.#byExtension.set(extension, (set = new Set()));
     set.add(phone);
+    this.#byId.set(phone.id, phone);
     phone.once('closed', () => {
       set.delete(phone);
+      if (this.#byId.get(phone.id) === phone) this.#byId.delete(phone.id);
       if (set.size === 0 && this.#byExtension.get(extension) === set) this.#byExtension.delete(extension);
     });
+  }
+
+  /** The online phone with session id `id`, if any. */
+  phone(id: string): Phone | undefined {
+    return this.#byId.get(id);
   }
 
   /** The phones of `extension`, oldest first. */

@@ -33,6 +33,8 @@ export interface RouterOptions {
   readonly dtmf?: DtmfSender | undefined;
   /** Supervisors' requests and voices (supervise/desk.ts, issue 21); without it they are refused as from no supervisor. */
   readonly supervisors?: SupervisorPort | undefined;
+  /** Whether a phone is in a call another node of the cluster holds (cluster/phone-host.ts): then it is not rung. */
+  readonly busyElsewhere?: ((phone: Phone) => boolean) | undefined;
 }
 
 /** The messages only a supervisor may send. */
@@ -187,7 +189,8 @@ export class Router {
   #available(extensions: readonly string[], format: WireFormat): Phone[] {
     const phones = new Set(extensions.flatMap((e) => this.#options.registry.phonesFor(e)));
     const supervisors = this.#options.supervisors;
-    return [...phones].filter((p) => p.canTakeCall && !this.#talking.has(p) && p.formats.includes(format) && supervisors?.supervising(p) !== true);
+    const elsewhere = this.#options.busyElsewhere;
+    return [...phones].filter((p) => p.canTakeCall && !this.#talking.has(p) && p.formats.includes(format) && supervisors?.supervising(p) !== true && elsewhere?.(p) !== true);
   }
 
   #onMessage(phone: Phone, message: PhoneMessage): void {

@@ -107,6 +107,11 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
     return this.#redis.state;
   }
 
+  /** Whether a phone of this node talks in another node's call (this node's router does not ring it). */
+  busyElsewhere(phone: Phone): boolean {
+    return this.#host.talksElsewhere(phone);
+  }
+
   /** Phones of other nodes mirrored here now. */
   get remotePhones(): readonly RemotePhone[] {
     return [...this.#remote.values()];

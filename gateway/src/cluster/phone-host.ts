@@ -46,12 +46,18 @@ export class PhoneHost {
   readonly #deps: PhoneHostDeps;
   /** Per phone: its calls held by other nodes, by call id. */
   readonly #calls = new Map<Phone, Map<string, RemoteCall>>();
+  /**
+   * Channels a call's node opened before its `incoming` got here (the link can be quicker than the
+   * bus), by `session/call`: taken up when the call arrives.
+   */
+  readonly #early = new Map<string, { peer: string; link: NodeLink }>();
   /** Messages from other nodes that did not parse (counted). */
   rejected = 0;
 
   constructor(deps: PhoneHostDeps) {
     this.#deps = deps;
     deps.links.on('open', (peer, channel, link) => this.#callNodeOpened(peer, channel, link));
+    deps.links.on('shut', (_peer, channel) => this.#early.delete(`${channel.sessionId}/${channel.callId}`));
     deps.links.on('audio', (peer, channel, frames) => this.#audioFromCallNode(peer, channel, frames));
     deps.links.on('lost', (peer, link) => this.#lost(peer, link));
   }
@@ -61,6 +67,11 @@ export class PhoneHost {
     let n = 0;
     for (const calls of this.#calls.values()) n += calls.size;
     return n;
+  }
+
+  /** Whether `phone` talks in a call another node holds (its router must not ring it). */
+  talksElsewhere(phone: Phone): boolean {
+    return this.#talking(phone) !== undefined;
   }
 
   /** A phone logged in here: what it sends about remote calls goes back to their nodes. */
@@ -87,7 +98,11 @@ export class PhoneHost {
       if (phone === undefined || !phone.canTakeCall || this.#deps.busyHere(phone) || this.#talking(phone) !== undefined) {
         return void this.#deps.bus.send(from, { kind: 'from_phone', sessionId, message: { type: 'reject', callId } });
       }
-      this.#callsOf(phone).set(callId, { node: from, format: parsed.format ?? DEFAULT_WIRE_FORMAT, talking: false });
+      const call: RemoteCall = { node: from, format: parsed.format ?? DEFAULT_WIRE_FORMAT, talking: false };
+      this.#callsOf(phone).set(callId, call);
+      const early = this.#early.get(`${sessionId}/${callId}`);
+      this.#early.delete(`${sessionId}/${callId}`);
+      if (early?.peer === from && early.link.open) call.link = early.link;
       return phone.send(parsed);
     }
     const call = phone === undefined ? undefined : this.#calls.get(phone)?.get(callId);
@@ -126,10 +141,12 @@ export class PhoneHost {
    */
   #callNodeOpened(peer: string, channel: LinkChannel, link: NodeLink): void {
     const phone = this.#deps.phoneOf(channel.sessionId);
-    const call = phone === undefined ? undefined : this.#calls.get(phone)?.get(channel.callId);
-    if (call === undefined || call.node !== peer || call.link !== undefined) return;
+    if (phone === undefined) return;
+    const call = this.#calls.get(phone)?.get(channel.callId);
+    if (call === undefined) return void this.#early.set(`${channel.sessionId}/${channel.callId}`, { peer, link });
+    if (call.node !== peer || call.link !== undefined) return;
     call.link = link;
-    this.#openBack(phone!, channel.callId, call);
+    this.#openBack(phone, channel.callId, call);
   }
 
   /** Open the browser's channel back, once the call is answered and its node's channel is there. */
@@ -145,6 +162,7 @@ export class PhoneHost {
 
   /** The link to `peer` closed: the calls on it end here (the call's node ends them on its side). */
   #lost(peer: string, link: NodeLink): void {
+    for (const [key, early] of this.#early) if (early.link === link) this.#early.delete(key);
     this.#endWhere((call) => call.node === peer && call.link === link);
   }
 

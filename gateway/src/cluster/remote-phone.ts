@@ -16,7 +16,7 @@ import type { NodeLink } from './node-link.js';
 import type { NodeLinks } from './node-links.js';
 import type { PhoneEntry } from './phone-directory.js';
 
-/** A remote phone's call: its codec, and our channel to the phone's node once the link is there. */
+/** A remote phone's call: its codec, its id once `answered` names it (empty before), and our channel once the link is there. */
 interface Talking {
   readonly format: WireFormat;
   readonly callId: string;
@@ -52,9 +52,8 @@ export class RemotePhone extends EventEmitter<PhoneEvents> implements Phone {
   readonly #links: NodeLinks;
   /** The call this phone talks in: its format and our channel to the phone's node. */
   #talking: Talking | undefined;
-  /** Calls offered to it and not ended, told to its browser when it goes; the latest answered names the channel. */
+  /** Calls offered to it and not ended, told to its browser when it goes. */
   readonly #calls = new Set<string>();
-  #answeredCallId: string | undefined;
   #closed = false;
 
   constructor(node: string, extension: string, entry: PhoneEntry, deps: { bus: NodeBus; links: NodeLinks; log: Logger }) {
@@ -74,31 +73,41 @@ export class RemotePhone extends EventEmitter<PhoneEvents> implements Phone {
   /** Tell the browser, through its node. */
   send(message: ServerMessage): void {
     if (this.#closed) return;
-    if (message.type === 'incoming') this.#calls.add(message.callId);
-    else if (message.type === 'answered') this.#answeredCallId = message.callId;
+    if (message.type === 'incoming') {
+      this.#calls.add(message.callId);
+      void this.#links.to(this.node).catch(() => undefined); // warm the link while it rings
+    } else if (message.type === 'answered') this.#openChannel(message.callId);
     else if (message.type === 'ended') this.#calls.delete(message.callId);
     void this.#bus.send(this.node, { kind: 'to_phone', sessionId: this.id, message }).then((heard) => {
       if (!heard && !this.#closed) this.log.debug({ type: message.type }, 'remote phone’s node did not hear a message');
     });
   }
 
+  /** The call tells its codec just before `answered` names the call: the channel opens with the second of the two. */
   talkingIn(format: WireFormat | undefined): void {
     const was = this.#talking;
     if (was?.link !== undefined && was.chan !== undefined) was.link.shutChannel(was.chan);
     this.#talking = undefined;
     if (format === undefined || this.#closed) return;
-    const talking: Talking = { format, callId: this.#answeredCallId ?? 'unknown' };
+    this.#talking = { format, callId: '' };
+  }
+
+  /** Open our channel for the answered call `callId` (its codec known from talkingIn). */
+  #openChannel(callId: string): void {
+    const pending = this.#talking;
+    if (pending === undefined || pending.callId !== '') return;
+    const talking: Talking = { format: pending.format, callId };
     this.#talking = talking;
     // The link is usually up already (warmed when the call rang); frames before it is are dropped.
     this.#links.to(this.node).then(
       (link) => {
         if (this.#talking !== talking) return;
         talking.link = link;
-        talking.chan = link.openChannel({ sessionId: this.id, callId: talking.callId, format });
+        talking.chan = link.openChannel({ sessionId: this.id, callId, format: talking.format });
       },
       (err: unknown) => {
         this.log.warn({ err }, 'no link to the phone’s node: its call ends');
-        this.gone();
+        this.emit('message', { type: 'hangup', callId });
       },
     );
   }

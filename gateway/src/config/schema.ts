@@ -10,6 +10,7 @@ import { LOG_LEVELS } from '../log.js';
 import { isIpRule, isLoopback, parseListenAddress } from './address.js';
 import { FORK_KEYS, FORK_URL_NEEDED, RECORDING_DIR_NEEDED, RECORDING_KEYS, forkUrlOk, recordingDirOk } from './media-schema.js';
 import { SUPERVISOR_KEYS } from './supervisor-schema.js';
+import { CLUSTER_KEYS } from './cluster-schema.js';
 
 /** JWS algorithms a token may be signed with (`jwt_algorithms`). HS* use `jwt_secret`, the rest a public key. */
 export const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'] as const;
@@ -237,6 +238,8 @@ export const GatewaySchema = v.pipe(
     ...FORK_KEYS,
     // Supervisors (issue 21, config/supervisor-schema.ts).
     ...SUPERVISOR_KEYS,
+    // A cluster on Redis (issue 17, config/cluster-schema.ts).
+    ...CLUSTER_KEYS,
   }),
   v.forward(v.partialCheck([['recording_dir'], ['record_all_calls'], ['record_extensions'], ['record_groups']], recordingDirOk, RECORDING_DIR_NEEDED), ['recording_dir']),
   v.forward(v.partialCheck([['fork_url'], ['fork_all_calls'], ['fork_extensions'], ['fork_groups']], forkUrlOk, FORK_URL_NEEDED), ['fork_url']),
@@ -355,4 +358,6 @@ export const RESTART_KEYS = [
   'ari_url',
   'ari_username',
   'ari_password',
+  // Joining (or leaving) a cluster, and its Redis and links, are set up once, at start-up.
+  'cluster',
 ] as const;

@@ -95,7 +95,8 @@ export class GatewayMetrics {
       collect() {
         this.set({ protocol: 'gag.v1' }, 0);
         this.set({ protocol: 'legacy' }, 0);
-        for (const phone of sources.registry.all()) this.inc({ protocol: phone.protocol });
+        // This node's own: another node's phones mirrored here are counted by that node.
+        for (const phone of sources.registry.all()) if (phone.node === undefined) this.inc({ protocol: phone.protocol });
       },
     });
     relayCounter(registers, 'gag_audio_frames_total', 'Audio frames (20 ms) relayed, by direction.', sources.activity.relay, {

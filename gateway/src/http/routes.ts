@@ -26,11 +26,15 @@ import { handleForkRoute } from './fork-routes.js';
 import { handleRecordingRoute } from './recording-routes.js';
 import { callView, sessionView } from './views.js';
 
-/** `/readyz`: what is checked. `originate` is `off` when click-to-call is not configured. */
+/**
+ * `/readyz`: what is checked. `originate` is `off` when click-to-call is not configured; `cluster`
+ * is `off` without a cluster, `ready` with Redis reachable, else why not (`redis ECONNREFUSED`).
+ */
 export interface Readiness {
   readonly asteriskListener: boolean;
   readonly browserListener: boolean;
   readonly originate: 'off' | 'ready' | 'not_ready';
+  readonly cluster: 'off' | 'ready' | `redis ${string}`;
 }
 
 /** What the routes read. */
@@ -134,7 +138,7 @@ export class Routes {
 
   async #ready(res: ServerResponse): Promise<void> {
     const r = await this.#options.readiness();
-    const ready = r.asteriskListener && r.browserListener && r.originate !== 'not_ready';
+    const ready = r.asteriskListener && r.browserListener && r.originate !== 'not_ready' && (r.cluster === 'off' || r.cluster === 'ready');
     sendJson(res, ready ? 200 : 503, { ready, checks: r });
   }
 

@@ -65,6 +65,8 @@ export interface SessionView {
   readonly connectedAt: string;
   /** The call it is talking in, if any. */
   readonly callId: string | null;
+  /** In a cluster, the node it is connected to when that is another node (absent: this one). */
+  readonly node?: string;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -101,5 +103,6 @@ export function sessionView(phone: Phone, call: Call | undefined): SessionView {
     userAgent: phone.userAgent ?? null,
     connectedAt: iso(phone.connectedAtMs),
     callId: call?.id ?? null,
+    ...(phone.node === undefined ? {} : { node: phone.node }),
   };
 }

@@ -55,7 +55,7 @@ describe('the connection is closed with a code and a reason', () => {
       name: 'a message of unknown type',
       stage: 'ready',
       send: () => ({ text: json({ type: 'dance' }) }),
-      ...closing(4000, 'client message: type: Invalid type: Expected ("hello" | "answer" | "reject" | "hangup" | "ping" | "dial" | "dtmf" | "token") but received "dance"'),
+      ...closing(4000, 'client message: type: Invalid type: Expected ("hello" | "answer" | "reject" | "hangup" | "ping" | "dial" | "dtmf" | "token" | "board" | "supervise" | "unsupervise") but received "dance"'),
     },
     {
       name: 'answer without callId',

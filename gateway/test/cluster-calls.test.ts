@@ -1,0 +1,111 @@
+/**
+ * Calls across two gateway nodes of one cluster (issue 17), both in this process, on a real
+ * redis-server: Asterisk reaches node A, the agent's browser is on node B; the call rings, is
+ * answered and carries a tone each way, at its frequency and level; devices of one extension on
+ * both nodes ring together and one answer wins; a node with Redis down at start is up but not
+ * ready, and says why, until Redis is there.
+ */
+import { afterEach, describe, expect, test } from 'vitest';
+import { FRAME_BYTES, type ServerMessage } from '@gag/sdk/protocol';
+import { tone } from '@gag/e2e';
+import { analyseTone, floatToS16le, s16leToFloat, sineFloat } from '@gag/e2e/tones';
+import type { GatewayConfigInput } from '@gag/gateway';
+import { startTestGateway, type TestGateway } from '@gag/testkit/gateway';
+import type { TestPhone } from '@gag/testkit/phone';
+import { WITH_REDIS, startRedisServer, type RedisServer } from './redis-server.js';
+
+const cleanup: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+async function redisServer(): Promise<RedisServer> {
+  const server = await startRedisServer();
+  cleanup.push(() => server.close());
+  return server;
+}
+
+/** Node `id` of the cluster on `redis`. */
+async function node(redis: { url: string }, id: string, overrides: Partial<GatewayConfigInput> = {}): Promise<TestGateway> {
+  const gw = await startTestGateway({
+    cluster: { redis_url: redis.url, node_id: id, secret: 'cluster-secret-for-tests-0123456789', link_listen: '127.0.0.1:0', node_ttl_ms: 1_000 },
+    ...overrides,
+  });
+  cleanup.push(() => gw.stop());
+  return gw;
+}
+
+/** Until `gw` mirrors `count` phones of other nodes. */
+async function mirrored(gw: TestGateway, count: number): Promise<void> {
+  await expect.poll(() => gw.gw.registry.all().filter((p) => p.node !== undefined).length, { timeout: 5_000 }).toBe(count);
+}
+
+function sendTone(phone: TestPhone, hz: number, frames: number): void {
+  const bytes = floatToS16le(sineFloat(hz, 16_000, frames * (FRAME_BYTES / 2), 0.5));
+  for (let i = 0; i < frames; i++) phone.ws.send(bytes.subarray(i * FRAME_BYTES, (i + 1) * FRAME_BYTES));
+}
+
+describe.skipIf(!WITH_REDIS)('calls across two nodes of a cluster', () => {
+  test('Asterisk reaches node A, the browser is on node B: it rings, answers, and a tone goes each way at its level', async () => {
+    const redis = await redisServer();
+    const a = await node(redis, 'gw-a');
+    const b = await node(redis, 'gw-b');
+    const phone = await b.phone('2001');
+    await mirrored(a, 1);
+    const call = await a.asterisk.call('ws-ext-2001', { params: { from: '0312345678' } });
+    const incoming = await phone.next('incoming');
+    expect(incoming).toMatchObject({ extension: '2001', callerNumber: '0312345678' });
+    call.play(tone(440, { amplitude: 0.5 }));
+    phone.send({ type: 'answer', callId: incoming.callId });
+    await call.answered;
+    await phone.next('answered');
+    // Up: the browser's 1 kHz reaches Asterisk over the node link, whole and at its level.
+    await expect.poll(() => (sendTone(phone, 1000, 5), call.received.frames), { timeout: 5_000 }).toBeGreaterThanOrEqual(25);
+    expect(call.received.oddSizedMessages).toBe(0);
+    const up = analyseTone(call.received.samples().subarray(-16_000 / 4), 16_000);
+    expect(Math.abs(up.hz - 1000)).toBeLessThanOrEqual(2);
+    expect(up.amplitude).toBeCloseTo(0.5, 1);
+    // Down: Asterisk's 440 Hz reaches the browser on B.
+    await expect.poll(() => phone.audio.length, { timeout: 5_000 }).toBeGreaterThanOrEqual(25);
+    const down = analyseTone(s16leToFloat(Buffer.concat(phone.audio.slice(-20))), 16_000);
+    expect(Math.abs(down.hz - 440)).toBeLessThanOrEqual(2);
+    expect(down.amplitude).toBeCloseTo(0.5, 1);
+    // The browser hangs up: Asterisk gets HANGUP from node A.
+    phone.send({ type: 'hangup', callId: incoming.callId });
+    expect(await call.ended).toMatchObject({ by: 'app-hangup', code: 1000 });
+    expect(await phone.next('ended')).toEqual({ type: 'ended', callId: incoming.callId, reason: 'hangup' });
+  });
+
+  test('an extension’s phones on both nodes ring together; the one on B answers and the one on A hears answered_elsewhere', async () => {
+    const redis = await redisServer();
+    const a = await node(redis, 'gw-a');
+    const b = await node(redis, 'gw-b');
+    const onA = await a.phone('2001');
+    const onB = await b.phone('2001');
+    await mirrored(a, 1);
+    const call = await a.asterisk.call('ws-ext-2001');
+    const [ringA, ringB] = await Promise.all([onA.next('incoming'), onB.next('incoming')]);
+    expect(ringA.callId).toBe(ringB.callId);
+    onB.send({ type: 'answer', callId: ringB.callId });
+    await call.answered;
+    expect(await onA.next('ended')).toEqual<ServerMessage>({ type: 'ended', callId: ringA.callId, reason: 'answered_elsewhere' });
+    await onB.next('answered');
+    call.hangup();
+    expect(await onB.next('ended')).toMatchObject({ callId: ringB.callId, reason: 'remote_hangup' });
+  });
+
+  test('Redis down at start: the node starts, /readyz says not ready and why, and it is ready once Redis is up', async () => {
+    const redis = await startRedisServer();
+    cleanup.push(() => redis.close());
+    await redis.kill();
+    const a = await node(redis, 'gw-a');
+    const ready = async (): Promise<{ status: number; json: unknown }> => {
+      const res = await fetch(`${a.gw.browserUrl.replace(/^ws/, 'http')}/readyz`);
+      return { status: res.status, json: await res.json() };
+    };
+    expect(await ready()).toMatchObject({ status: 503, json: { ready: false, checks: { cluster: 'redis ECONNREFUSED' } } });
+    await redis.start();
+    await expect.poll(async () => (await ready()).status, { timeout: 8_000 }).toBe(200);
+    expect((await ready()).json).toMatchObject({ ready: true, checks: { cluster: 'ready' } });
+  });
+});
