@@ -102,15 +102,14 @@ export class PhoneHost {
       this.#callsOf(phone).set(callId, call);
       const early = this.#early.get(`${sessionId}/${callId}`);
       this.#early.delete(`${sessionId}/${callId}`);
-      if (early?.peer === from && early.link.open) call.link = early.link;
-      return phone.send(parsed);
+      phone.send(parsed);
+      if (early?.peer === from && early.link.open) this.#talkOn(phone, callId, call, early.link);
+      return;
     }
     const call = phone === undefined ? undefined : this.#calls.get(phone)?.get(callId);
     if (phone === undefined || call === undefined) return;
     if (parsed.type === 'answered') {
-      call.talking = true;
-      phone.talkingIn(call.format);
-      this.#deps.nowBusy(phone);
+      this.#startTalking(phone, call);
       this.#openBack(phone, callId, call);
     } else if (parsed.type === 'ended') {
       this.#end(phone, callId, call);
@@ -144,9 +143,24 @@ export class PhoneHost {
     if (phone === undefined) return;
     const call = this.#calls.get(phone)?.get(channel.callId);
     if (call === undefined) return void this.#early.set(`${channel.sessionId}/${channel.callId}`, { peer, link });
-    if (call.node !== peer || call.link !== undefined) return;
+    if (call.node === peer && call.link === undefined) this.#talkOn(phone, channel.callId, call, link);
+  }
+
+  /**
+   * The call's node opened its channel to this phone: it answered the call with it (its
+   * `answered` may still be on the bus), so the audio flows from now, both ways, on `link`.
+   */
+  #talkOn(phone: Phone, callId: string, call: RemoteCall, link: NodeLink): void {
     call.link = link;
-    this.#openBack(phone, channel.callId, call);
+    this.#startTalking(phone, call);
+    this.#openBack(phone, callId, call);
+  }
+
+  #startTalking(phone: Phone, call: RemoteCall): void {
+    if (call.talking) return;
+    call.talking = true;
+    phone.talkingIn(call.format);
+    this.#deps.nowBusy(phone);
   }
 
   /** Open the browser's channel back, once the call is answered and its node's channel is there. */

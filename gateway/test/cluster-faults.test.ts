@@ -1,0 +1,111 @@
+/**
+ * A cluster under faults (issue 17), on a real redis-server: node B in a process of its own is
+ * killed with SIGKILL mid-call (the caller on node A gets HANGUP within a second, B's phones stop
+ * being rung once its TTL is over); Redis restarted mid-call (the call's audio goes on, every frame
+ * both ways, and once Redis is back the nodes have written their state again by themselves: a
+ * node that joins then finds the phones and rings them).
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { afterEach, describe, expect, test } from 'vitest';
+import { mintToken } from '@gag/gateway';
+import { TEST_SECRET, startTestGateway, type TestGateway } from '@gag/testkit/gateway';
+import { TEST_ORIGIN, TestPhone } from '@gag/testkit/phone';
+import { talkingCall } from './agent-voice.js';
+import { WITH_REDIS, startRedisServer, type RedisServer } from './redis-server.js';
+import { expectUnbrokenAudio, markAudio } from './unbroken-audio.js';
+
+const LAUNCHER = new URL('./fixtures/gateway-child.mjs', import.meta.url).pathname;
+const CLUSTER_SECRET = 'cluster-secret-for-tests-0123456789';
+const TTL_MS = 1_000;
+const cleanup: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+const clusterOf = (redis: RedisServer, id: string) => ({ redis_url: redis.url, node_id: id, secret: CLUSTER_SECRET, link_listen: '127.0.0.1:0', node_ttl_ms: TTL_MS });
+
+async function redisServer(): Promise<RedisServer> {
+  const server = await startRedisServer();
+  cleanup.push(() => server.close());
+  return server;
+}
+
+async function node(redis: RedisServer, id: string): Promise<TestGateway> {
+  const gw = await startTestGateway({ cluster: clusterOf(redis, id) });
+  cleanup.push(() => gw.stop());
+  return gw;
+}
+
+/** Node `id` in a child process: its browser URL, and the process to kill. */
+async function childNode(redis: RedisServer, id: string): Promise<{ browserUrl: string; child: ChildProcessWithoutNullStreams }> {
+  const config = { asterisk_addr: '127.0.0.1:0', browser_addr: '127.0.0.1:0', allowed_origins: [TEST_ORIGIN], jwt_secret: TEST_SECRET, log_level: 'warn', cluster: clusterOf(redis, id) };
+  const child = spawn(process.execPath, [LAUNCHER, JSON.stringify(config)]);
+  cleanup.push(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+    }
+  });
+  const started = new Promise<string>((resolve) =>
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const json = JSON.parse(line) as { browserUrl?: string };
+      if (json.browserUrl !== undefined) resolve(json.browserUrl);
+    }),
+  );
+  const browserUrl = await Promise.race([started, once(child, 'exit').then(() => Promise.reject(new Error('node exited')))]);
+  return { browserUrl, child };
+}
+
+const remotePhones = (gw: TestGateway): number => gw.gw.registry.all().filter((p) => p.node !== undefined).length;
+
+describe.skipIf(!WITH_REDIS)('a cluster under faults', () => {
+  test('node B killed with SIGKILL mid-call: the caller on A gets HANGUP within a second; B’s phones are not rung after its TTL', async () => {
+    const redis = await redisServer();
+    const a = await node(redis, 'gw-a');
+    const b = await childNode(redis, 'gw-b');
+    const phone = await TestPhone.login(b.browserUrl, await mintToken({ secret: TEST_SECRET, extension: '2001', ttlSeconds: 60 }));
+    cleanup.push(() => phone.close());
+    await expect.poll(() => remotePhones(a), { timeout: 5_000 }).toBe(1);
+    const { call } = await talkingCall({ asterisk: a.asterisk, phone: () => Promise.resolve(phone) });
+    await expect.poll(() => call.received.frames, { timeout: 5_000 }).toBeGreaterThan(10); // talking, both ways
+    const killedAt = Date.now();
+    b.child.kill('SIGKILL');
+    const end = await call.ended;
+    expect(Date.now() - killedAt).toBeLessThan(1_000);
+    expect(call.commands.at(-1)).toBe('HANGUP');
+    expect(end).toMatchObject({ by: 'app-hangup' });
+    // Within its TTL (and a heartbeat) B is dead for A: a new call for 2001 finds nobody and is hung up.
+    await expect.poll(() => remotePhones(a), { timeout: TTL_MS * 4 }).toBe(0);
+    const next = await a.asterisk.call('ws-ext-2001');
+    expect(await next.ended).toMatchObject({ by: 'app-hangup' });
+    expect(next.commands).toEqual(['HANGUP']);
+  });
+
+  test('Redis restarted mid-call: every frame of the call goes on both ways; a new call works once Redis is back', async () => {
+    const redis = await redisServer();
+    const a = await node(redis, 'gw-a');
+    const b = await node(redis, 'gw-b');
+    const phone = await b.phone('2001');
+    await expect.poll(() => remotePhones(a), { timeout: 5_000 }).toBe(1);
+    const { call, callId } = await talkingCall({ asterisk: a.asterisk, phone: () => Promise.resolve(phone) });
+    const from = markAudio(phone, call);
+    await redis.kill();
+    await expect.poll(async () => (await fetch(`${a.gw.browserUrl.replace(/^ws/, 'http')}/readyz`)).status).toBe(503);
+    await redis.start();
+    await expectUnbrokenAudio(phone, call, from);
+    phone.send({ type: 'hangup', callId });
+    await call.ended;
+    await phone.next('ended');
+    // Redis came back empty: the nodes wrote themselves again by themselves, so a node that joins
+    // now finds B's phone there, and a call it takes rings it.
+    await expect.poll(async () => (await fetch(`${a.gw.browserUrl.replace(/^ws/, 'http')}/readyz`)).status, { timeout: 8_000 }).toBe(200);
+    const c = await node(redis, 'gw-c');
+    await expect.poll(() => remotePhones(c), { timeout: 8_000 }).toBe(1);
+    const again = await c.asterisk.call('ws-ext-2001');
+    const { callId: secondId } = await phone.next('incoming');
+    phone.send({ type: 'reject', callId: secondId });
+    expect(await again.ended).toMatchObject({ by: 'app-hangup' });
+  });
+});
