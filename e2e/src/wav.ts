@@ -57,6 +57,8 @@ export interface WavAudio {
   readonly channels: number;
   /** The audio as floats (s16 ÷ 32768), mixed down to mono (the mean of the channels). */
   readonly samples: Float32Array;
+  /** Each channel apart, as floats (s16 ÷ 32768): `[mono]`, or `[left, right]` (a recording's caller and agent). */
+  readonly channelSamples: readonly Float32Array[];
 }
 
 /**
@@ -101,10 +103,15 @@ export function readWav(bytes: Uint8Array, name = 'WAV data'): WavAudio {
   }
   const frames = Math.floor(data.length / (2 * channels));
   const samples = new Float32Array(frames);
+  const channelSamples = Array.from({ length: channels }, () => new Float32Array(frames));
   for (let i = 0; i < frames; i++) {
     let sum = 0;
-    for (let c = 0; c < channels; c++) sum += data.readInt16LE((i * channels + c) * 2);
+    for (let c = 0; c < channels; c++) {
+      const s16 = data.readInt16LE((i * channels + c) * 2);
+      channelSamples[c]![i] = s16 / S16_FULL_SCALE;
+      sum += s16;
+    }
     samples[i] = sum / channels / S16_FULL_SCALE;
   }
-  return { rateHz, channels, samples };
+  return { rateHz, channels, samples, channelSamples };
 }
