@@ -18,6 +18,7 @@ const RECORDING_BYTES_PER_S = 16_000 * 2 * 2;
 const KB = 1000;
 const MB = 1_000_000;
 const p99Of = (r: RelayResult): number => Math.max(r.toBrowser.latencyMs.p99, r.toAsterisk.latencyMs.p99);
+const COST_NAMES: Readonly<Record<string, string>> = { record: 'per recorded call', 'fork-binary': 'per forked call (binary)', 'fork-twilio': 'per forked call (Twilio JSON)' };
 const isPlain = (r: RelayResult): boolean => r.variant.relay === 'gag' && r.variant.media === undefined && r.variant.browserLeg === 'wss' && r.variant.protocol === 'gag.v1' && r.variant.packetMs === 20;
 
 /** Each fork-and-record run's plain run: the last one before it at the same N (else the first after). */
@@ -34,8 +35,16 @@ function plainOf(results: readonly RelayResult[], i: number): RelayResult | unde
 export function mediaTables(results: readonly RelayResult[]): string {
   const runs = results.map((r, i) => ({ r, plain: plainOf(results, i) })).filter(({ r }) => r.variant.media !== undefined);
   if (runs.length === 0) return '';
-  const cost = runs.map(({ r, plain }) => {
-    const diff = plain === undefined ? NaN : r.gateway.cpuMsPerCallSecond - plain.gateway.cpuMsPerCallSecond;
+  const costOf = ({ r, plain }: (typeof runs)[number]): number => (plain === undefined ? NaN : r.gateway.cpuMsPerCallSecond - plain.gateway.cpuMsPerCallSecond);
+  // One line per plain run: what each kind of call cost over it.
+  const summary = [...new Set(runs.map((run) => run.plain))].map((plain) => {
+    const mine = runs.filter((run) => run.plain === plain);
+    const costs = mine.map((run) => `${COST_NAMES[run.r.variant.media ?? ''] ?? run.r.label} ${num(costOf(run), 2)}`);
+    return `N=${mine[0]!.r.calls}: cost ${costs.join(', ')} CPU-ms per call-second over a plain call (${plain === undefined ? 'no plain run' : `${num(plain.gateway.cpuMsPerCallSecond, 2)}`}).`;
+  });
+  const cost = runs.map((run) => {
+    const { r, plain } = run;
+    const diff = costOf(run);
     return [
       r.label,
       String(r.calls),
@@ -84,7 +93,8 @@ export function mediaTables(results: readonly RelayResult[]): string {
     '  nothing is dropped (± what was in flight at the edges); "sink msgs − gw sent − 2/conn" is 0 when every message the gateway counted as sent',
     '  arrived (connected and start are not counted as sent); seq gaps are messages the gateway made and dropped while connected; drops in the run',
   '  but not in the window are the frames of a call\'s first few ms, before its fork\'s socket opened (gag_fork_messages_dropped_total).',
-    `- record: the folder's growth in the window per call-second; a slin16 recording is ${RECORDING_BYTES_PER_S} B/s (stereo, 16-bit, 16 kHz) plus its header and sidecar.`,
+    `- record: the folder's growth in the window per call-second (a temporary folder in ${'$'}TMPDIR); a slin16 recording is ${RECORDING_BYTES_PER_S} B/s (stereo, 16-bit, 16 kHz) plus its header and sidecar.`,
+    '- In the relay table above, "other procs" of a fork run includes the sink\'s CPU.',
   ];
-  return `${costTable}\n${deliveryTable}\n${notes.join('\n')}`;
+  return `${costTable}\n${summary.join('\n')}\n${deliveryTable}\n${notes.join('\n')}`;
 }
