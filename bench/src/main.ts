@@ -21,6 +21,8 @@ import { browserTable, churnTable, profileTable, relayTable, setupTable } from '
 import { relayFloorTable } from './report-floor.js';
 import { MEDIA_VARIANTS, mediaTables } from './report-media.js';
 import { runSetup, type SetupResult } from './setup-bench.js';
+import { runSuperviseBench, type SuperviseRun } from './supervise-bench.js';
+import { superviseTable } from './supervise-report.js';
 
 const USAGE = `npm run bench -- [options]
   --calls 50,200            concurrent calls of the relay load runs
@@ -34,12 +36,13 @@ const USAGE = `npm run bench -- [options]
   --browser-onsets 10       browser: tone onsets timed through the SDK loop (one a second)
   --fuzz-messages 100000    fuzz: generated messages per side through the parsers   --fuzz-seed 42
   --media-calls 200         fork and record: N of the relay runs ${MEDIA_VARIANTS} (issue 20)
-  --only relay,setup,churn,browser,fuzz,media  run only these (add 'profile' for the profiled run alone)
+  --supervise-calls 100     supervisors: N calls plain, each listened to, each barged in on (issue 21)
+  --only relay,setup,churn,browser,fuzz,media,supervise  run only these (add 'profile' for the profiled run alone)
   --profile                 also run the relay at --profile-calls (200), gag-wss-20, with the gateway under --cpu-prof
   --help`;
 
-const BENCHMARKS = ['relay', 'setup', 'churn', 'browser', 'fuzz', 'media', 'profile'] as const;
-const DEFAULT_BENCHMARKS = 'relay,setup,churn,browser,fuzz,media';
+const BENCHMARKS = ['relay', 'setup', 'churn', 'browser', 'fuzz', 'media', 'supervise', 'profile'] as const;
+const DEFAULT_BENCHMARKS = 'relay,setup,churn,browser,fuzz,media,supervise';
 /** Churn stops starting calls after this long, so the whole run stays well under 10 minutes. */
 const CHURN_MAX_WALL_MS = 240_000;
 /** Churn reads the gateway's memory after these fractions of the calls (the first one is the warm-up). */
@@ -62,6 +65,7 @@ interface Options {
   readonly fuzzMessages: number;
   readonly fuzzSeed: number;
   readonly mediaCalls: readonly number[];
+  readonly superviseCalls: number;
 }
 
 class UsageError extends Error {
@@ -94,6 +98,7 @@ function parseOptions(argv: readonly string[]): Options | undefined {
       'fuzz-messages': { type: 'string', default: '100000' },
       'fuzz-seed': { type: 'string', default: '42' },
       'media-calls': { type: 'string', default: '200' },
+      'supervise-calls': { type: 'string', default: '100' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -121,6 +126,7 @@ function parseOptions(argv: readonly string[]): Options | undefined {
     fuzzMessages: positiveInt('fuzz-messages', values['fuzz-messages']),
     fuzzSeed: positiveInt('fuzz-seed', values['fuzz-seed']),
     mediaCalls: values['media-calls'].split(',').map((s) => positiveInt('media-calls', s.trim())),
+    superviseCalls: positiveInt('supervise-calls', values['supervise-calls']),
   };
 }
 
@@ -137,6 +143,7 @@ interface Results {
   browser?: { bundles?: BundleResult; run?: BrowserResult };
   fuzz?: FuzzResult;
   media?: RelayResult[];
+  supervise?: SuperviseRun[];
   wallMs?: number;
   error?: string;
 }
@@ -204,6 +211,10 @@ async function main(): Promise<number> {
       results.media = await runRelaySuite({ calls: options.mediaCalls, variants: MEDIA_VARIANTS.split(','), warmupMs: options.warmupMs, windowMs: options.windowMs }, progress);
       console.log(relayTable(results.media).replace('## Relay load', '## Relay load with every call forked or recorded'));
       console.log(mediaTables(results.media));
+    }
+    if (options.only.has('supervise')) {
+      results.supervise = await runSuperviseBench({ calls: options.superviseCalls, warmupMs: options.warmupMs, windowMs: options.windowMs }, progress);
+      console.log(superviseTable(results.supervise));
     }
     if (options.only.has('profile')) {
       const dir = `${RESULTS_DIR}profiles/${stamp}`;
