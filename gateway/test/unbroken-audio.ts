@@ -70,7 +70,8 @@ export async function expectUnbrokenAudio(phone: TestPhone, call: FakeCall, from
   expect({ overflowFrames: call.received.overflowFrames, droppedBytes: call.received.droppedBytes, oddSized: call.received.oddSizedMessages }).toEqual({ overflowFrames: 0, droppedBytes: 0, oddSized: 0 });
 
   // Frame by frame: the caller's tone is generated exactly as the fake Asterisk makes it; the
-  // agent's sine within one step of 16-bit rounding.
+  // agent's sine within one step of 16-bit rounding. A tone repeats (440 Hz every 5 frames, 1 kHz
+  // every frame), so a lost run of whole periods passes this check: the counts above catch it.
   const callerTone = tone(CALLER.hz, { amplitude: CALLER.amplitude });
   const atPhone = s16(Buffer.concat(phone.audio));
   const atAsterisk = Int16Array.from(call.received.samples(), (f) => Math.round(f * 32_768));
