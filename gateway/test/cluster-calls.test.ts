@@ -2,16 +2,19 @@
  * Calls across two gateway nodes of one cluster (issue 17), both in this process, on a real
  * redis-server: Asterisk reaches node A, the agent's browser is on node B; the call rings, is
  * answered and carries a tone each way, at its frequency and level; devices of one extension on
- * both nodes ring together and one answer wins; a node with Redis down at start is up but not
- * ready, and says why, until Redis is there.
+ * both nodes ring together and one answer wins; groups (ringall, sequential) span the nodes; a
+ * late login rings; the caller's keys and a GoAstGateway webphone cross too; a node with Redis down
+ * at start is up but not ready, and says why, until Redis is there.
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { FRAME_BYTES, type ServerMessage } from '@gag/sdk/protocol';
 import { tone } from '@gag/e2e';
 import { analyseTone, floatToS16le, s16leToFloat, sineFloat } from '@gag/e2e/tones';
 import type { GatewayConfigInput } from '@gag/gateway';
-import { startTestGateway, type TestGateway } from '@gag/testkit/gateway';
+import { startTestGateway, type TestGateway, type TestGatewayOptions } from '@gag/testkit/gateway';
 import type { TestPhone } from '@gag/testkit/phone';
+import { parseGroupsConfig } from '../src/config/groups.js';
+import { LegacyTestPhone } from './legacy-phone.js';
 import { WITH_REDIS, startRedisServer, type RedisServer } from './redis-server.js';
 
 const cleanup: (() => unknown)[] = [];
@@ -26,11 +29,14 @@ async function redisServer(): Promise<RedisServer> {
 }
 
 /** Node `id` of the cluster on `redis`. */
-async function node(redis: { url: string }, id: string, overrides: Partial<GatewayConfigInput> = {}): Promise<TestGateway> {
-  const gw = await startTestGateway({
-    cluster: { redis_url: redis.url, node_id: id, secret: 'cluster-secret-for-tests-0123456789', link_listen: '127.0.0.1:0', node_ttl_ms: 1_000 },
-    ...overrides,
-  });
+async function node(redis: { url: string }, id: string, overrides: Partial<GatewayConfigInput> = {}, options: TestGatewayOptions = {}): Promise<TestGateway> {
+  const gw = await startTestGateway(
+    {
+      cluster: { redis_url: redis.url, node_id: id, secret: 'cluster-secret-for-tests-0123456789', link_listen: '127.0.0.1:0', node_ttl_ms: 1_000 },
+      ...overrides,
+    },
+    options,
+  );
   cleanup.push(() => gw.stop());
   return gw;
 }
@@ -107,5 +113,73 @@ describe.skipIf(!WITH_REDIS)('calls across two nodes of a cluster', () => {
     await redis.start();
     await expect.poll(async () => (await ready()).status, { timeout: 8_000 }).toBe(200);
     expect((await ready()).json).toMatchObject({ ready: true, checks: { cluster: 'ready' } });
+  });
+
+  test('a ringall group with members on both nodes rings them all; sequential goes from a member on A to one on B', async () => {
+    const redis = await redisServer();
+    const groups = parseGroupsConfig('gag_groups.json', { G02: { strategy: 'ringall', members: ['201', '202'] }, G01: { strategy: 'sequential', members: ['201', '202'], timeout: 1 } });
+    const a = await node(redis, 'gw-a', {}, { groups });
+    const b = await node(redis, 'gw-b', {}, { groups });
+    const onA = await a.phone('201');
+    const onB = await b.phone('202');
+    await mirrored(a, 1);
+    const all = await a.asterisk.call('ws-ext-G02');
+    const [ia, ib] = [await onA.next('incoming'), await onB.next('incoming')];
+    expect([ia.group, ib.group, ib.callId]).toEqual(['G02', 'G02', ia.callId]);
+    onB.send({ type: 'answer', callId: ib.callId });
+    await all.answered;
+    expect(await onA.next('ended')).toMatchObject({ reason: 'answered_elsewhere' });
+    await onB.next('answered');
+    onB.send({ type: 'hangup', callId: ib.callId });
+    await all.ended;
+    await onB.next('ended');
+    // Sequential: 201 (on A) for its second, then 202 (on B).
+    const seq = await a.asterisk.call('ws-ext-G01');
+    const first = await onA.next('incoming');
+    expect(await onA.next('ended', 3_000)).toMatchObject({ callId: first.callId, reason: 'timeout' });
+    expect(await onB.next('incoming', 3_000)).toMatchObject({ callId: first.callId, group: 'G01' });
+    await seq.hangup();
+    expect(await onB.next('ended')).toMatchObject({ reason: 'caller_hangup' });
+  });
+
+  test('a phone that logs in on B while a call rings its extension on A is rung at once, and hears the caller’s keys', async () => {
+    const redis = await redisServer();
+    const a = await node(redis, 'gw-a');
+    const b = await node(redis, 'gw-b');
+    const onA = await a.phone('2001');
+    const call = await a.asterisk.call('ws-ext-2001');
+    await onA.next('incoming');
+    const late = await b.phone('2001');
+    const { callId } = await late.next('incoming', 5_000);
+    late.send({ type: 'answer', callId });
+    await call.answered;
+    await late.next('answered');
+    call.sendDtmf('5#');
+    expect(await late.next('dtmf')).toEqual({ type: 'dtmf', callId, digit: '5' });
+    expect(await late.next('dtmf')).toEqual({ type: 'dtmf', callId, digit: '#' });
+    await call.hangup();
+    expect(await late.next('ended')).toMatchObject({ callId, reason: 'remote_hangup' });
+  });
+
+  test('a GoAstGateway webphone (legacy protocol) on B takes a call that reached A, with audio both ways', async () => {
+    const redis = await redisServer();
+    const a = await node(redis, 'gw-a');
+    const b = await node(redis, 'gw-b');
+    const legacy = await LegacyTestPhone.connect(b.gw.browserUrl, { token: await b.token('2001') });
+    cleanup.push(() => legacy.close());
+    await mirrored(a, 1);
+    const call = await a.asterisk.call('ws-ext-2001', { params: { from: '0312345678' } });
+    call.play(tone(440, { amplitude: 0.5 }));
+    await legacy.next('RINGING');
+    legacy.send('ANSWER');
+    await call.answered;
+    await expect.poll(() => legacy.audio.length, { timeout: 5_000 }).toBeGreaterThanOrEqual(20);
+    const down = analyseTone(s16leToFloat(Buffer.concat(legacy.audio.slice(-15))), 16_000);
+    expect(Math.abs(down.hz - 440)).toBeLessThanOrEqual(2);
+    legacy.sendTone(1000, 25);
+    await expect.poll(() => call.received.frames, { timeout: 5_000 }).toBeGreaterThanOrEqual(25);
+    expect(Math.abs(analyseTone(call.received.samples(), 16_000).hz - 1000)).toBeLessThanOrEqual(2);
+    legacy.send('HANGUP');
+    expect(await call.ended).toMatchObject({ by: 'app-hangup' });
   });
 });
