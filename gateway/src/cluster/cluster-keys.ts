@@ -15,8 +15,6 @@ export interface ClusterKeys {
   phones(node: string, extension: string): string;
   /** SET of the extensions with phones on a node, with the node's TTL: a node's whole list, for a resync. */
   extensions(node: string): string;
-  /** STRING, who answered a call (`node/session`), set once with NX: exactly one answer wins. */
-  answer(callId: string): string;
   /** Pub/sub channel of one node's messages (node-bus.ts). */
   inbox(node: string): string;
   /** Pub/sub channel every node hears. */
@@ -34,7 +32,6 @@ export function clusterKeys(name: string): ClusterKeys {
     alive: (node) => `${p}alive:${node}`,
     phones: (node, extension) => `${p}phones:${node}:${extension}`,
     extensions: (node) => `${p}extensions:${node}`,
-    answer: (callId) => `${p}answer:${callId}`,
     inbox: (node) => `${p}inbox:${node}`,
     broadcast: `${p}broadcast`,
   };
