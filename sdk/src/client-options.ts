@@ -13,8 +13,12 @@ import type { ReconnectPolicy } from './reconnect-policy.js';
  * new GagClient({ url: 'wss://gw.example.com:8766', getToken: () => fetch('/gag-token').then((r) => r.text()), ringtone: false });
  */
 export interface GagClientOptions {
-  /** The gateway, e.g. `wss://gw.example.com:8766` (the `/phone` path is added when missing). */
-  url: string;
+  /**
+   * The gateway, e.g. `wss://gw.example.com:8766` (the `/phone` path is added when missing); or
+   * the nodes of a cluster (docs/cluster.md), tried in turn: after a drop or a failed attempt the
+   * next one is used, so the phone moves to a live node when its node dies.
+   */
+  url: string | readonly string[];
   /** A token for this session; or use `getToken`. */
   token?: string;
   /** Fetches a fresh token for each connection attempt. */
@@ -47,6 +51,17 @@ export function phoneUrl(url: unknown): string {
   }
   if (u.pathname === '/' || u.pathname === '') u.pathname = PHONE_PATH;
   return u.toString();
+}
+
+/**
+ * The phone URLs of the `url` option, one or a list.
+ * @throws GagError `GAG_OPTIONS_INVALID` for an empty list or an entry that is not a URL.
+ * @internal
+ */
+export function phoneUrls(url: unknown): string[] {
+  if (!Array.isArray(url)) return [phoneUrl(url)];
+  if (url.length === 0) throw new GagError('GAG_OPTIONS_INVALID', 'url: an empty list: give one gateway URL or the nodes of a cluster');
+  return url.map((u) => phoneUrl(u));
 }
 
 /**

@@ -11,7 +11,7 @@ import { loadCallMedia } from './call-media-loader.js';
 import type { ConnectionState, Disconnect, GagClientEvents } from './client-events.js';
 import { OFFLINE, canClientTransition, nextClientState, runOf, shownState, type ClientEvent, type ClientState } from './client-machine.js';
 import { closeError } from './client-refusal.js';
-import { checkClientOptions, phoneUrl, type GagClientOptions } from './client-options.js';
+import { checkClientOptions, phoneUrls, type GagClientOptions } from './client-options.js';
 import { DeferredRinger } from './deferred-ringer.js';
 import { GagError } from './errors.js';
 import { IncomingRing } from './incoming-ring.js';
@@ -40,7 +40,9 @@ const CLOSE_NO_STATUS = 1006;
  * await client.connect();
  */
 export class GagClient extends EventEmitter<GagClientEvents> {
-  readonly #url: string;
+  /** The gateway, or the nodes of a cluster in turn (`#urlAt` is the one in use). */
+  readonly #urls: readonly string[];
+  #urlAt = 0;
   readonly #options: GagClientOptions;
   readonly #log: GagLogger;
   readonly #calls = new Map<string, Call>();
@@ -67,7 +69,7 @@ export class GagClient extends EventEmitter<GagClientEvents> {
 
   constructor(options: GagClientOptions) {
     super();
-    this.#url = phoneUrl(options.url);
+    this.#urls = phoneUrls(options.url);
     checkClientOptions(options);
     this.#options = options;
     this.#log = options.logger ?? silentLogger;
@@ -212,7 +214,8 @@ export class GagClient extends EventEmitter<GagClientEvents> {
     }
     // disconnect() (and perhaps connect() again) while the token was coming: this attempt gives up.
     if (run === undefined || runOf(this.#state) !== run) throw new GagError('GAG_NOT_CONNECTED', 'disconnected');
-    const ws = new WebSocket(this.#url, [SUBPROTOCOL]);
+    const url = this.#urls[this.#urlAt]!;
+    const ws = new WebSocket(url, [SUBPROTOCOL]);
     ws.binaryType = 'arraybuffer';
     this.#ws = ws;
     return new Promise<void>((resolve, reject) => {
@@ -227,7 +230,7 @@ export class GagClient extends EventEmitter<GagClientEvents> {
       ws.onclose = (e) => {
         if (this.#ws !== ws) return reject(new GagError('GAG_NOT_CONNECTED', 'replaced by a newer connection'));
         this.#onClose(e.code, e.reason);
-        void closeError(this.#url, e.code, e.reason, opened).then(reject);
+        void closeError(url, e.code, e.reason, opened).then(reject);
       };
     });
   }
@@ -350,6 +353,8 @@ export class GagClient extends EventEmitter<GagClientEvents> {
     const info: Disconnect = { code, reason, retry };
     const wasOnline = shownState(this.#state) === 'online';
     this.#ws = undefined;
+    // In a cluster, the node that dropped us (or could not be reached) may be gone: the next attempt goes to the next.
+    this.#urlAt = (this.#urlAt + 1) % this.#urls.length;
     this.#features = new Set();
     this.#refresher.stop();
     this.#rtt.cancelAll();

@@ -45,7 +45,9 @@ export class PhoneConnection {
   #closed = false;
 
   constructor(options: { url: string; getToken: () => Promise<string> }, hooks: ConnectionHooks) {
-    this.client = new GagClient(options);
+    // `server` may name the nodes of a cluster, separated by spaces: the SDK tries them in turn.
+    const urls = options.url.trim().split(/\s+/);
+    this.client = new GagClient({ ...options, url: urls.length === 1 ? urls[0]! : urls });
     this.#hooks = hooks;
     this.client.on('state', (state) => {
       if (this.#attempting && state === 'offline') return; // the attempt's failure decides what to show
