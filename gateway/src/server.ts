@@ -16,6 +16,7 @@ import { Registry } from './browser/registration.js';
 import { Activity } from './calls/activity.js';
 import { Router } from './calls/router.js';
 import type { ClusterNode } from './cluster/cluster-node.js';
+import { registerClusterMetrics } from './cluster/cluster-metrics.js';
 import { joinCluster } from './cluster/join-cluster.js';
 import { isLoopback, parseListenAddress } from './config/address.js';
 import { checkRecordingDir } from './config/recording-dir.js';
@@ -219,6 +220,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
             phone.once('closed', () => activity.emit('presence', phone, false));
           },
         });
+  if (cluster !== undefined) registerClusterMetrics(metrics.prom, cluster);
   const router: Router = new Router({
     registry,
     config: () => current.config,

@@ -80,6 +80,15 @@ describe.skipIf(!WITH_REDIS)('calls across two nodes of a cluster', () => {
     phone.send({ type: 'hangup', callId: incoming.callId });
     expect(await call.ended).toMatchObject({ by: 'app-hangup', code: 1000 });
     expect(await phone.next('ended')).toEqual({ type: 'ended', callId: incoming.callId, reason: 'hangup' });
+    // /metrics: every series labelled with its node, and the link's figures.
+    const metrics = await (await fetch(`${a.gw.browserUrl.replace(/^ws/, 'http')}/metrics`)).text();
+    const value = (series: string): number => Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(metrics)?.[1] ?? NaN);
+    expect(value('gag_cluster_remote_phones{node="gw-a"}')).toBe(1);
+    expect(value('gag_cluster_redis_up{node="gw-a"}')).toBe(1);
+    expect(value('gag_cluster_link_frames_total{direction="out",node="gw-a"}')).toBeGreaterThanOrEqual(25);
+    expect(value('gag_cluster_link_frames_total{direction="in",node="gw-a"}')).toBeGreaterThanOrEqual(25);
+    expect(value('gag_cluster_link_dropped_frames_total{node="gw-a"}')).toBe(0);
+    expect(metrics).toMatch(/^gag_sessions\{protocol="gag.v1",node="gw-a"\} 0$/m); // B's phone is counted by B
   });
 
   test('an extension’s phones on both nodes ring together; the one on B answers and the one on A hears answered_elsewhere', async () => {

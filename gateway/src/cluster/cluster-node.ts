@@ -43,6 +43,27 @@ export interface ClusterNodeOptions {
   readonly nowBusy: (phone: Phone) => void;
 }
 
+/** A node's cluster figures now (for /metrics; the frame counts only grow). */
+export interface ClusterStats {
+  readonly redisUp: boolean;
+  /** Live nodes, this one included, as last listed. */
+  readonly nodes: number;
+  /** Other nodes' phones mirrored here. */
+  readonly remotePhones: number;
+  /** Other nodes' calls in this node's phones. */
+  readonly remoteCalls: number;
+  /** Open links to other nodes. */
+  readonly links: number;
+  /** Audio messages over the links, each way. */
+  readonly linkFrames: { readonly out: number; readonly in: number };
+  /** Audio messages not sent: a peer did not keep up. */
+  readonly linkFramesDropped: number;
+  /** Link upgrades refused (bad or missing header, wrong node, stale). */
+  readonly refusedLinks: number;
+  /** Messages from other nodes that did not parse. */
+  readonly refusedMessages: number;
+}
+
 /** Events of a {@link ClusterNode}. */
 export interface ClusterNodeEvents {
   /** A phone logged in on another node: ring it like a local one (it closes when it goes). */
@@ -75,6 +96,8 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
   #nodes = new Map<string, NodeInfo>();
   #timer: NodeJS.Timeout | undefined;
   #beating = false;
+  /** Frames of links that have closed. */
+  readonly #closedLinkFrames = { out: 0, in: 0, dropped: 0 };
 
   constructor(options: ClusterNodeOptions) {
     super();
@@ -97,6 +120,10 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
       if (remote?.node === peer) remote.audioFromBrowser(frames);
     });
     this.#links.on('lost', (_peer, link) => {
+      // Its frames stay counted (the link counters are monotonic for /metrics).
+      this.#closedLinkFrames.out += link.stats.framesOut;
+      this.#closedLinkFrames.in += link.stats.framesIn;
+      this.#closedLinkFrames.dropped += link.stats.framesDropped;
       for (const remote of this.#remote.values()) remote.linkLost(link);
     });
     this.#redis.on('up', () => void this.#beat(true));
@@ -110,6 +137,30 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
   /** Whether a phone of this node talks in another node's call (this node's router does not ring it). */
   busyElsewhere(phone: Phone): boolean {
     return this.#host.talksElsewhere(phone);
+  }
+
+  /** What /metrics shows of the cluster (cluster-metrics.ts). */
+  get stats(): ClusterStats {
+    const links = this.#links.all;
+    let framesOut = 0;
+    let framesIn = 0;
+    let framesDropped = 0;
+    for (const link of links) {
+      framesOut += link.stats.framesOut;
+      framesIn += link.stats.framesIn;
+      framesDropped += link.stats.framesDropped;
+    }
+    return {
+      redisUp: this.#redis.state.up,
+      nodes: this.#nodes.size,
+      remotePhones: this.#remote.size,
+      remoteCalls: this.#host.size,
+      links: links.length,
+      linkFrames: { out: framesOut + this.#closedLinkFrames.out, in: framesIn + this.#closedLinkFrames.in },
+      linkFramesDropped: framesDropped + this.#closedLinkFrames.dropped,
+      refusedLinks: [...this.#linkServer.refused.values()].reduce((a, b) => a + b, 0),
+      refusedMessages: this.#bus.rejected + this.#host.rejected,
+    };
   }
 
   /** Phones of other nodes mirrored here now. */
