@@ -9,18 +9,18 @@
  * - A recording by rule: a stereo WAV with the caller's 440 Hz on the left and the agent's 1 kHz
  *   on the right at the levels sent; a pause leaves a silent span of the paused length.
  * - A gateway killed with SIGKILL mid-call (a process of its own) leaves a readable WAV.
- * Each recording is kept in the test's output folder (recording.wav) to look at with sox.
+ * The fixtures' `forkReceiver` and `recordingDir` point the gateway at the receiver and a fresh
+ * folder; each recording is kept in the test's output folder (recording.wav) to look at with sox.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mintToken } from '@gag/gateway';
 import { FRAME_MS } from '@gag/sdk/protocol';
-import { FakeForkReceiver, type ForkStream, type ForkTrack } from '../src/fake-fork/receiver.js';
 import { phonePageHtml } from '../src/phone-page.js';
 import { analyseTone, dbfs, floatToS16le, goertzelAmplitude, isTone, sineFloat } from '../src/tones.js';
 import { readWav } from '../src/wav.js';
-import { GagAsterisk, TONE_DBFS, expect, test as base, type GagEnv } from './fixtures.js';
+import { GagAsterisk, TONE_DBFS, expect, test, type ForkStream, type ForkTrack, type GagEnv } from './fixtures.js';
 import { startGatewayProcess } from './gateway-process.js';
 
 /** The call's rate (the fixtures' calls are slin16). */
@@ -28,19 +28,6 @@ const RATE_HZ = 16_000;
 /** What the service says back: 1.5 kHz at 0.25, apart from both tones of the call. */
 const VOICE_HZ = 1_500;
 const voice = (seconds: number): Buffer => floatToS16le(sineFloat(VOICE_HZ, RATE_HZ, RATE_HZ * seconds, 0.25));
-
-const test = base.extend<{ receiver: FakeForkReceiver; recordingDir: string }>({
-  receiver: async ({}, use) => {
-    const receiver = await FakeForkReceiver.listen();
-    await use(receiver);
-    await receiver.close();
-  },
-  recordingDir: async ({}, use) => {
-    const dir = mkdtempSync(join(tmpdir(), 'gag-e2e-rec-'));
-    await use(dir);
-    rmSync(dir, { recursive: true, force: true });
-  },
-});
 
 /** The gateway's operations API (no admin token in the fixtures: loopback may call it). */
 const api = (gag: GagEnv, path: string, method = 'GET'): Promise<Response> => fetch(`${gag.gateway.browserUrl.replace(/^ws/, 'http')}${path}`, { method });
@@ -57,8 +44,8 @@ function expectTone(samples: Float32Array, hz: number, what: string): void {
 }
 
 for (const mode of ['twilio', 'binary'] as const) {
-  test(`a call forked by rule in ${mode} mode: the receiver gets start with the call's metadata, both tracks with their tones in order, the caller's key, and stop`, async ({ gag, asterisk, phone, receiver }) => {
-    await gag.configure({ config: { fork_url: receiver.url, fork_format: mode, fork_extensions: ['2001'], fork_parameters: { tenant: 'acme' } } });
+  test(`a call forked by rule in ${mode} mode: the receiver gets start with the call's metadata, both tracks with their tones in order, the caller's key, and stop`, async ({ gag, asterisk, phone, forkReceiver: receiver }) => {
+    await gag.configure({ config: { fork_format: mode, fork_extensions: ['2001'], fork_parameters: { tenant: 'acme' } } });
     const call = await asterisk.call('2001', { from: '0312345678', name: 'Tanaka', play: 440 });
     const { callId } = await phone.expectRinging({ from: '0312345678' });
     await phone.answer();
@@ -100,8 +87,8 @@ for (const mode of ['twilio', 'binary'] as const) {
   });
 }
 
-test('audio back in agent mode: the page plays the service over the caller, Asterisk never gets it, and the mark comes back once played', async ({ gag, asterisk, phone, receiver }) => {
-  await gag.configure({ config: { fork_url: receiver.url, fork_extensions: ['2001'], fork_audio_back: 'agent' } });
+test('audio back in agent mode: the page plays the service over the caller, Asterisk never gets it, and the mark comes back once played', async ({ gag, asterisk, phone, forkReceiver: receiver }) => {
+  await gag.configure({ config: { fork_extensions: ['2001'], fork_audio_back: 'agent' } });
   const call = await asterisk.call('2001', { play: 440 });
   await phone.expectRinging();
   await phone.answer();
@@ -132,8 +119,8 @@ test('audio back in agent mode: the page plays the service over the caller, Aste
   await stream.stopped;
 });
 
-test('audio back in call mode: Asterisk gets the service over the page\'s microphone, and the page never plays it', async ({ gag, asterisk, phone, receiver }) => {
-  await gag.configure({ config: { fork_url: receiver.url, fork_format: 'binary', fork_extensions: ['2001'], fork_audio_back: 'call' } });
+test('audio back in call mode: Asterisk gets the service over the page\'s microphone, and the page never plays it', async ({ gag, asterisk, phone, forkReceiver: receiver }) => {
+  await gag.configure({ config: { fork_format: 'binary', fork_extensions: ['2001'], fork_audio_back: 'call' } });
   const call = await asterisk.call('2001', { play: 440 });
   await phone.expectRinging();
   await phone.answer();
@@ -191,7 +178,7 @@ function longestSilence(left: Float32Array, right: Float32Array): { fromMs: numb
 }
 
 test('a call recorded by rule: a stereo WAV, the caller\'s 440 Hz left and the page\'s 1 kHz right at the levels sent; a pause through the API leaves a silent span of its length', async ({ gag, asterisk, phone, recordingDir }) => {
-  await gag.configure({ config: { recording_dir: recordingDir, record_extensions: ['2001'] } });
+  await gag.configure({ config: { record_extensions: ['2001'] } }); // recording_dir: the recordingDir fixture's
   const call = await asterisk.call('2001', { play: 440 });
   const { callId } = await phone.expectRinging();
   await phone.answer();
@@ -212,6 +199,7 @@ test('a call recorded by rule: a stereo WAV, the caller\'s 440 Hz left and the p
   await expect.poll(async () => (await theRecording(gag))?.status, { timeout: 5_000 }).toBe('complete');
   const meta = (await theRecording(gag))!;
   expect(meta).toMatchObject({ reason: 'rule', rateHz: RATE_HZ, channels: ['caller', 'agent'] });
+  expect(readdirSync(recordingDir).sort()).toEqual([`${meta.id}.json`, `${meta.id}.wav`]);
   const bytes = Buffer.from(await (await api(gag, `/api/recordings/${meta.id}/audio`)).arrayBuffer());
   writeFileSync(test.info().outputPath('recording.wav'), bytes);
   const wav = readWav(bytes, 'the recording');
@@ -234,7 +222,8 @@ test('a call recorded by rule: a stereo WAV, the caller\'s 440 Hz left and the p
   }
 });
 
-test('a gateway killed with SIGKILL mid-call leaves a readable WAV with both tones', async ({ page, gag, recordingDir }) => {
+test('a gateway killed with SIGKILL mid-call leaves a readable WAV with both tones', async ({ page, gag }) => {
+  const recordingDir = mkdtempSync(join(tmpdir(), 'gag-e2e-killed-'));
   const gw = await startGatewayProcess({ allowed_origins: [gag.pageOrigin], recording_dir: recordingDir, record_all_calls: true });
   const asterisk = new GagAsterisk(gw.asteriskUrl);
   try {
@@ -267,5 +256,6 @@ test('a gateway killed with SIGKILL mid-call leaves a readable WAV with both ton
   } finally {
     await asterisk.close();
     await gw.kill('SIGKILL');
+    rmSync(recordingDir, { recursive: true, force: true });
   }
 });

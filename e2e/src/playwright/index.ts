@@ -24,7 +24,9 @@ import { test as base, expect, type BrowserContext, type ConsoleMessage, type Pa
 import { GagError } from '@gag/sdk/protocol';
 import type { GatewayConfigInput } from '@gag/gateway';
 import { GagAsterisk } from './asterisk.js';
+import type { FakeForkReceiver } from '../fake-fork/receiver.js';
 import { startGagEnv, type GagEnv, type GagEnvControl, type GroupsInput } from './gag-env.js';
+import { withForkReceiver, withRecordingDir } from './media-fixtures.js';
 import { describePhone, installProbe, PHONE_EVENTS, type GagPageConfig } from './page-probe.js';
 import { GagPhone } from './phone.js';
 
@@ -36,6 +38,7 @@ export { DEFAULT_MIC_TONE, gagLaunchOptions, micToneWav, type GagLaunchOptions, 
 export { NetworkLink } from './network-link.js';
 export type { GagPageConfig, PhoneEvent } from './page-probe.js';
 export { GagPhone, type CallerExpectation, type EndReason } from './phone.js';
+export type { FakeForkReceiver, ForkEvent, ForkStream, ForkTrack } from '../fake-fork/receiver.js';
 
 /**
  * Options for the whole worker (`test.use({ … })` at the top of a file, or `use` in the config).
@@ -97,6 +100,18 @@ export interface GagFixtures {
   phone: GagPhone;
   /** Another device: a new browser context (its own storage, its own tabs) with the page under test, online. */
   openPhone(options?: OpenPhoneOptions): Promise<GagPhone>;
+  /**
+   * A fake speech or AI service on loopback, the gateway's `fork_url` for this test: fork calls with
+   * a rule (`await gag.configure({ config: { fork_all_calls: true } })`) or the API, then
+   * `await forkReceiver.nextStream()` (docs/fork-and-record.md#live-forks).
+   */
+  forkReceiver: FakeForkReceiver;
+  /**
+   * A fresh folder, the gateway's `recording_dir` for this test: record calls with a rule
+   * (`record_all_calls`, `record_extensions`) or the API; removed after the test, once every
+   * recording has finished its files.
+   */
+  recordingDir: string;
 }
 
 /** @internal Fixtures of the fixtures: not for tests. */
@@ -260,6 +275,8 @@ export const test = base.extend<GagTestOptions & GagFixtures & GagInternalFixtur
       });
     });
   },
+  forkReceiver: async ({ gag }, use) => withForkReceiver(gag, use),
+  recordingDir: async ({ gag, asterisk }, use) => withRecordingDir(gag, asterisk, use),
   asterisk: async ({ gag }, use) => {
     const asterisk = new GagAsterisk(gag.gateway.asteriskUrl);
     await use(asterisk);
