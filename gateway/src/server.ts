@@ -185,7 +185,15 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const registry = new Registry();
   const activity = new Activity();
   const originator = createOriginator(config, file, log, options.amiReconnectPolicy);
-  const dialer = new Dialer({ config: () => current.config, originator, onDial: (dial) => activity.emit('dial', dial), log });
+  const dialer = new Dialer({
+    config: () => current.config,
+    originator,
+    onDial: (dial) => activity.emit('dial', dial),
+    log,
+    // In a cluster the call back may reach another node: they hear of each dial and of its end.
+    onPending: (dial, ttlMs) => cluster?.shareDial(dial, ttlMs),
+    onSettled: (dialId) => cluster?.settleDial(dialId),
+  });
   const metrics = new GatewayMetrics({
     calls: () => router.calls,
     registry,
@@ -212,6 +220,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       : joinCluster(config.cluster, {
           registry,
           router: () => router,
+          dialer,
           log,
           onRemotePhone: (phone) => {
             registry.add(phone);

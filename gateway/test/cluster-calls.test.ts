@@ -14,6 +14,7 @@ import type { GatewayConfigInput } from '@gag/gateway';
 import { startTestGateway, type TestGateway, type TestGatewayOptions } from '@gag/testkit/gateway';
 import type { TestPhone } from '@gag/testkit/phone';
 import { parseGroupsConfig } from '../src/config/groups.js';
+import { startClickToCall } from './click-fixture.js';
 import { LegacyTestPhone } from './legacy-phone.js';
 import { WITH_REDIS, startRedisServer, type RedisServer } from './redis-server.js';
 
@@ -190,5 +191,34 @@ describe.skipIf(!WITH_REDIS)('calls across two nodes of a cluster', () => {
     expect(Math.abs(analyseTone(call.received.samples(), 16_000).hz - 1000)).toBeLessThanOrEqual(2);
     legacy.send('HANGUP');
     expect(await call.ended).toMatchObject({ by: 'app-hangup' });
+  });
+
+  test('click-to-call: the phone on A dials, the call back reaches node B, and rings the asking phone marked outbound', async () => {
+    const redis = await redisServer();
+    const a = await startClickToCall({ backend: 'ami', config: { cluster: { redis_url: redis.url, node_id: 'gw-a', secret: 'cluster-secret-for-tests-0123456789', link_listen: '127.0.0.1:0', node_ttl_ms: 1_000 } } });
+    cleanup.push(() => a.stop());
+    const b = await node(redis, 'gw-b');
+    a.ami!.asterisk = b.asterisk; // Asterisk sends the call back to the other node
+    const phone = await a.phone('2001');
+    const other = await a.phone('2001'); // another tab of the same extension: not rung by the asker's call back
+    await mirrored(b, 2);
+    phone.send({ type: 'dial', requestId: 'r1', number: '03-1234-5678' });
+    const originate = await a.ami!.nextOriginate();
+    const dialing = await phone.next('dialing');
+    const incoming = await phone.next('incoming');
+    expect(incoming).toMatchObject({ extension: '2001', outbound: true, dialedNumber: '0312345678', dialId: dialing.dialId, requestId: 'r1' });
+    const call = (await originate.call)!;
+    call.play(tone(440, { amplitude: 0.5 }));
+    phone.send({ type: 'answer', callId: incoming.callId });
+    await call.answered;
+    await phone.next('answered');
+    await expect.poll(() => phone.audio.length, { timeout: 5_000 }).toBeGreaterThanOrEqual(10);
+    expect(Math.abs(analyseTone(s16leToFloat(Buffer.concat(phone.audio.slice(-8))), 16_000).hz - 440)).toBeLessThanOrEqual(3);
+    expect(other.messages.filter((m) => m.type === 'incoming')).toEqual([]);
+    // Claimed on B, so A forgot it: nothing is left pending anywhere.
+    await expect.poll(() => a.gw.dialer.pending.length).toBe(0);
+    expect(b.gw.dialer.pending).toEqual([]);
+    await call.hangup();
+    await phone.next('ended');
   });
 });

@@ -12,6 +12,7 @@ import { EventEmitter } from 'eventemitter3';
 import { ProtocolError, parseClientMessage } from '@gag/sdk/protocol';
 import type { Phone, PhoneMessage } from '../browser/phone.js';
 import type { Logger } from '../log.js';
+import type { PendingDial } from '../originate/dialer.js';
 import { clusterKeys, type ClusterKeys } from './cluster-keys.js';
 import { NodeLinkServer } from './link-server.js';
 import { NodeBus, type BusMessage } from './node-bus.js';
@@ -68,6 +69,10 @@ export interface ClusterStats {
 export interface ClusterNodeEvents {
   /** A phone logged in on another node: ring it like a local one (it closes when it goes). */
   remotePhone: (phone: RemotePhone) => void;
+  /** Another node's click-to-call waits for its call back, which may come here (`Dialer.adoptRemote`). */
+  remoteDial: (dial: PendingDial, ttlMs: number) => void;
+  /** A click-to-call was settled on another node (`Dialer.settledElsewhere`). */
+  dialSettled: (dialId: string) => void;
 }
 
 /**
@@ -203,8 +208,23 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
     });
   }
 
+  /** A click-to-call of this node waits for its call back: every node may take it. */
+  shareDial(dial: PendingDial, ttlMs: number): void {
+    const { dialId, extension, number, phoneId, requestId } = dial;
+    void this.#bus.broadcast({ kind: 'dial_pending', dial: { dialId, extension, number, ...(phoneId === undefined ? {} : { phoneId }), ...(requestId === undefined ? {} : { requestId }) }, ttlMs });
+  }
+
+  /** A click-to-call was settled here (its call back came, or it failed): the other nodes forget it. */
+  settleDial(dialId: string): void {
+    void this.#bus.broadcast({ kind: 'dial_settled', dialId });
+  }
+
   #onBus(from: string, message: BusMessage): void {
     switch (message.kind) {
+      case 'dial_pending':
+        return void this.emit('remoteDial', { ...message.dial, phoneId: message.dial.phoneId, requestId: message.dial.requestId }, message.ttlMs);
+      case 'dial_settled':
+        return void this.emit('dialSettled', message.dialId);
       case 'phone_online':
         return this.#addRemote(from, message.extension, message.phone);
       case 'phone_offline':

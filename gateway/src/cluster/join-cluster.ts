@@ -10,6 +10,7 @@ import type { Router } from '../calls/router.js';
 import { parseListenAddress } from '../config/address.js';
 import type { ClusterConfig } from '../config/cluster-schema.js';
 import type { Logger } from '../log.js';
+import type { Dialer } from '../originate/dialer.js';
 import { ClusterNode } from './cluster-node.js';
 
 /** What joining needs of the gateway. */
@@ -20,6 +21,8 @@ export interface JoinOptions {
   readonly log: Logger;
   /** A phone of another node is mirrored here: register it and offer it the ringing calls. */
   readonly onRemotePhone: (phone: Phone) => void;
+  /** The dialer: other nodes' click-to-calls are adopted and settled in it. */
+  readonly dialer: Dialer;
 }
 
 /**
@@ -45,5 +48,7 @@ export function joinCluster(config: ClusterConfig, options: JoinOptions): Cluste
     nowBusy: (phone) => options.router().stopRinging(phone),
   });
   node.on('remotePhone', (phone) => options.onRemotePhone(phone));
+  node.on('remoteDial', (dial, ttlMs) => options.dialer.adoptRemote(dial, ttlMs));
+  node.on('dialSettled', (dialId) => options.dialer.settledElsewhere(dialId));
   return node;
 }

@@ -28,6 +28,13 @@ const BusMessageSchema = v.variant('kind', [
   v.object({ kind: v.literal('phone_offline'), extension: Id, sessionId: Id }),
   v.object({ kind: v.literal('to_phone'), sessionId: Id, message: Carried }),
   v.object({ kind: v.literal('from_phone'), sessionId: Id, message: Carried }),
+  // A click-to-call of the sending node waits for its call back, which may reach any node; then it is settled.
+  v.object({
+    kind: v.literal('dial_pending'),
+    dial: v.object({ dialId: Id, extension: Id, number: v.pipe(v.string(), v.maxLength(64)), phoneId: v.optional(Id), requestId: v.optional(Id) }),
+    ttlMs: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3_600_000)),
+  }),
+  v.object({ kind: v.literal('dial_settled'), dialId: Id }),
 ]);
 
 /** A message between nodes. */

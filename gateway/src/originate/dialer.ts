@@ -93,6 +93,8 @@ interface Entry extends PendingDial {
   accepted: boolean;
   /** A failure reported before the originate's answer (AMI sends both in one read). */
   failedEarly: string | undefined;
+  /** Another node's dial, adopted (cluster): its originate and failures are that node's. */
+  readonly remote: boolean;
 }
 
 /**
@@ -120,6 +122,13 @@ export interface DialerOptions {
   /** Every request answered, and every accepted one failing later (the gateway's activity feed). */
   readonly onDial: (dial: DialActivity) => void;
   readonly log: Logger;
+  /**
+   * In a cluster (issue 17): a dial of this node now waits for its call back, which Asterisk may
+   * send to another node (they adopt it with {@link Dialer.adoptRemote}) for up to `ttlMs`.
+   */
+  readonly onPending?: ((dial: PendingDial, ttlMs: number) => void) | undefined;
+  /** In a cluster: a dial's call back arrived here, or its originate failed: the other nodes forget it. */
+  readonly onSettled?: ((dialId: string) => void) | undefined;
 }
 
 /**
@@ -199,6 +208,7 @@ export class Dialer {
     if (entry !== undefined) entry.accepted = true;
     if (!result.ok || entry?.failedEarly !== undefined) {
       this.#forget(dialId);
+      this.#options.onSettled?.(dialId);
       return result.ok ? refuse('originate_failed', entry?.failedEarly ?? '') : refuse(result.code, result.detail);
     }
     this.#log.info({ exten: extension, number, dialId, via, backend: originator.backend }, 'dial originated');
@@ -214,14 +224,39 @@ export class Dialer {
     const entry = this.#pending.get(dialId);
     if (entry === undefined || entry.extension !== extension) return undefined;
     this.#forget(dialId);
-    this.#claimed.add(dialId);
-    if (this.#claimed.size > CLAIMED_DIAL_IDS_KEPT) this.#claimed.delete(this.#claimed.values().next().value ?? '');
+    this.#options.onSettled?.(dialId);
+    this.#markClaimed(dialId);
     return { dialId: entry.dialId, extension: entry.extension, number: entry.number, phoneId: entry.phoneId, requestId: entry.requestId };
   }
 
   /** Whether an earlier call back already claimed `dialId` (one of the last {@link CLAIMED_DIAL_IDS_KEPT}). */
   claimedBefore(dialId: string): boolean {
     return this.#claimed.has(dialId);
+  }
+
+  /**
+   * Another node's dial (cluster): its call back may reach this node, which then claims it like
+   * one of its own (the asking phone is another node's, registered here as a remote phone).
+   */
+  adoptRemote(dial: PendingDial, ttlMs: number): void {
+    if (this.#pending.has(dial.dialId) || this.#claimed.has(dial.dialId)) return;
+    this.#remember({ ...dial, via: 'ws', onLateFailure: undefined, remote: true }, ttlMs);
+    this.#pending.get(dial.dialId)!.accepted = true;
+  }
+
+  /**
+   * A dial was settled on another node (cluster): its call back arrived there, or, for another
+   * node's dial, its originate failed. Its call back will not come here.
+   */
+  settledElsewhere(dialId: string): void {
+    if (!this.#pending.has(dialId)) return;
+    this.#forget(dialId);
+    this.#markClaimed(dialId);
+  }
+
+  #markClaimed(dialId: string): void {
+    this.#claimed.add(dialId);
+    if (this.#claimed.size > CLAIMED_DIAL_IDS_KEPT) this.#claimed.delete(this.#claimed.values().next().value ?? '');
   }
 
   /** Forget every pending dial. */
@@ -231,12 +266,15 @@ export class Dialer {
     this.#claimed.clear();
   }
 
-  #remember(dial: Omit<Entry, 'timer' | 'accepted' | 'failedEarly'>, ttlMs: number): void {
+  #remember(dial: Omit<Entry, 'timer' | 'accepted' | 'failedEarly' | 'remote'> & { remote?: boolean }, ttlMs: number): void {
     const timer = setTimeout(() => {
       this.#pending.delete(dial.dialId);
-      this.#log.info({ exten: dial.extension, dialId: dial.dialId }, 'dial expired without a call back');
+      if (dial.remote !== true) this.#log.info({ exten: dial.extension, dialId: dial.dialId }, 'dial expired without a call back');
     }, ttlMs);
-    this.#pending.set(dial.dialId, { ...dial, timer, accepted: false, failedEarly: undefined });
+    this.#pending.set(dial.dialId, { ...dial, timer, accepted: false, failedEarly: undefined, remote: dial.remote === true });
+    if (dial.remote !== true) {
+      this.#options.onPending?.({ dialId: dial.dialId, extension: dial.extension, number: dial.number, phoneId: dial.phoneId, requestId: dial.requestId }, ttlMs);
+    }
   }
 
   #forget(dialId: string): void {
@@ -252,6 +290,7 @@ export class Dialer {
     // Before the originate's own answer: dial() reports it, so `dial_failed` never precedes `dialing`.
     if (!entry.accepted) return void (entry.failedEarly = detail);
     this.#forget(dialId);
+    this.#options.onSettled?.(dialId);
     this.#log.warn({ exten: entry.extension, dialId, detail }, 'call back failed');
     this.#options.onDial({ extension: entry.extension, number: entry.number, dialId, result: 'originate_failed', via: entry.via });
     entry.onLateFailure?.('originate_failed', detail);
