@@ -7,7 +7,9 @@
  *   window with the phone idle (logged in, no call) and over a window with the echo call up; the
  *   difference is what one call costs. The page's main-thread busy time (`Performance.getMetrics`
  *   TaskDuration) splits the renderer's figure into main thread and the rest (the audio thread
- *   with both worklets, IO).
+ *   with both worklets, IO). Before the call, the same audio graph with empty worklets, without
+ *   and with the call's port traffic, gives the floor under the audio thread's figure
+ *   (browser-graph-floor.ts).
  * - Latency: a detector AudioWorklet of our own in the call's AudioContext, fed from the SDK's two
  *   taps (capture tap: the microphone as it enters the graph; playback tap: what is played out,
  *   after the volume), timestamps each tone onset of the fake microphone at sample accuracy on
@@ -17,13 +19,16 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
-import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { mintToken } from '@gag/gateway';
 import { FakeAsterisk, echo, type FakeCall } from '@gag/e2e';
 import { floatToS16le } from '@gag/e2e/tones';
 import { deadline, delay } from './bounded.js';
+import { audioThreadMsPerSecond, measureCpu, type CpuWindow } from './chromium-cpu.js';
+import { measureGraphFloor } from './browser-graph-floor.js';
+export type { CpuWindow } from './chromium-cpu.js';
 import { GatewayHandle } from './gateway-handle.js';
 import { READ_TRACE, TRACE_DOWNLINK_INIT, TRACE_QUALITY, summariseTrace, type CallTrace, type RawTrace } from './browser-trace.js';
 import { summarise, type Summary } from './samples.js';
@@ -71,20 +76,6 @@ export interface BrowserBenchOptions {
   readonly onsets: number;
 }
 
-/** CPU time per second of wall time, by Chromium process type (ms/s = ‰ of a core). */
-export interface CpuWindow {
-  readonly wallMs: number;
-  readonly msPerSecondByType: Readonly<Record<string, number>>;
-  readonly msPerSecondTotal: number;
-  /** The page's main thread: Performance.getMetrics TaskDuration / ScriptDuration. */
-  readonly mainThreadTaskMsPerSecond: number;
-  readonly mainThreadScriptMsPerSecond: number;
-  /** The renderers' threads by name (Linux /proc, 10 ms ticks), busiest first; threads under 0.5 ms/s left out. */
-  readonly rendererThreadsMsPerSecond: Readonly<Record<string, number>>;
-  /** The machine's 1-minute load average at the end of the window (2 cores: 2 = full). */
-  readonly loadAverage1m: number;
-}
-
 export interface BrowserResult {
   readonly chromium: string;
   readonly browserVersion: string;
@@ -128,6 +119,10 @@ export interface BrowserResult {
   readonly trace: CallTrace;
   /** The renderer's audio rendering thread ('Realtime AudioW…': the whole Web Audio graph, both worklets included) in the call window. */
   readonly audioThreadMsPerSecond: number;
+  /** The same graph with worklets that do nothing, on the idle page (browser-graph-floor.ts): Chromium's share of the figure above. */
+  readonly graphFloor: { readonly window: CpuWindow; readonly audioThreadMsPerSecond: number };
+  /** The same, with the call's port traffic (100 transferred 640-byte buffers a second) and nothing done with it. */
+  readonly trafficFloor: { readonly window: CpuWindow; readonly audioThreadMsPerSecond: number };
   readonly wallMs: number;
 }
 
@@ -233,93 +228,6 @@ const READ_ONSETS = `(async () => {
   return { onsets: b.onsets, peak: report.peak, quanta: report.quanta, playback: stats.playback, pageNowMs: performance.now() };
 })()`;
 
-interface ProcessInfo {
-  readonly type: string;
-  readonly id: number;
-  readonly cpuTime: number;
-}
-
-/** Linux clock ticks per second of /proc/<pid>/task/<tid>/stat (USER_HZ, 100 on every Linux ABI we run on). */
-const CLOCK_TICKS_PER_S = 100;
-
-/** CPU ticks of every thread of `pids`, by tid, with the thread's name (Linux /proc; empty elsewhere). */
-async function threadTicks(pids: readonly number[]): Promise<Map<string, { name: string; ticks: number }>> {
-  const out = new Map<string, { name: string; ticks: number }>();
-  for (const pid of pids) {
-    let tids: string[];
-    try {
-      tids = await readdir(`/proc/${pid}/task`);
-    } catch {
-      continue;
-    }
-    for (const tid of tids) {
-      try {
-        const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        out.set(`${pid}/${tid}`, { name, ticks: Number(fields[11]) + Number(fields[12]) });
-      } catch {
-        // the thread ended meanwhile
-      }
-    }
-  }
-  return out;
-}
-
-interface CpuSample {
-  readonly atMs: number;
-  readonly processes: readonly ProcessInfo[];
-  readonly rendererThreads: Map<string, { name: string; ticks: number }>;
-  readonly taskS: number;
-  readonly scriptS: number;
-}
-
-async function cpuSample(browserCdp: CDPSession, pageCdp: CDPSession): Promise<CpuSample> {
-  const [info, metrics] = await Promise.all([
-    browserCdp.send('SystemInfo.getProcessInfo') as Promise<{ processInfo: ProcessInfo[] }>,
-    pageCdp.send('Performance.getMetrics'),
-  ]);
-  const metric = (name: string): number => metrics.metrics.find((m) => m.name === name)?.value ?? NaN;
-  const rendererThreads = await threadTicks(info.processInfo.filter((p) => p.type === 'renderer').map((p) => p.id));
-  return { atMs: performance.now(), processes: info.processInfo, rendererThreads, taskS: metric('TaskDuration'), scriptS: metric('ScriptDuration') };
-}
-
-function cpuWindow(a: CpuSample, b: CpuSample): CpuWindow {
-  const wallS = (b.atMs - a.atMs) / 1000;
-  const byType: Record<string, number> = {};
-  let total = 0;
-  for (const p of b.processes) {
-    // A process that started inside the window counts from 0.
-    const before = a.processes.find((q) => q.id === p.id)?.cpuTime ?? 0;
-    const ms = ((p.cpuTime - before) * 1000) / wallS;
-    byType[p.type] = (byType[p.type] ?? 0) + ms;
-    total += ms;
-  }
-  const threads: Record<string, number> = {};
-  for (const [tid, t] of b.rendererThreads) {
-    const ms = (((t.ticks - (a.rendererThreads.get(tid)?.ticks ?? 0)) * 1000) / CLOCK_TICKS_PER_S) / wallS;
-    threads[t.name] = (threads[t.name] ?? 0) + ms;
-  }
-  const busiest = Object.entries(threads)
-    .filter(([, ms]) => ms >= 0.5)
-    .sort((x, y) => y[1] - x[1]);
-  return {
-    wallMs: b.atMs - a.atMs,
-    msPerSecondByType: byType,
-    rendererThreadsMsPerSecond: Object.fromEntries(busiest),
-    loadAverage1m: loadavg()[0] ?? NaN,
-    msPerSecondTotal: total,
-    mainThreadTaskMsPerSecond: ((b.taskS - a.taskS) * 1000) / wallS,
-    mainThreadScriptMsPerSecond: ((b.scriptS - a.scriptS) * 1000) / wallS,
-  };
-}
-
-async function measureCpu(browserCdp: CDPSession, pageCdp: CDPSession, windowMs: number): Promise<CpuWindow> {
-  const a = await cpuSample(browserCdp, pageCdp);
-  await delay(windowMs);
-  return cpuWindow(a, await cpuSample(browserCdp, pageCdp));
-}
-
 /** Pair each capture onset with the first playback onset after it (within the pair window). */
 function pairOnsets(onsets: ReadonlyArray<{ input: number; frame: number }>, rateHz: number): { latencies: number[]; capture: number; playback: number } {
   const capture = onsets.filter((o) => o.input === 0).map((o) => o.frame).sort((x, y) => x - y);
@@ -392,6 +300,9 @@ export async function runBrowser(options: BrowserBenchOptions, progress: (text: 
 
     progress(`browser: CPU with the phone idle (${options.cpuWindowMs} ms)`);
     const cpuIdle = await measureCpu(browserCdp, pageCdp, options.cpuWindowMs);
+    progress(`browser: CPU of a call's audio graph with empty worklets, without and with the call's port traffic (2 × ${options.cpuWindowMs} ms)`);
+    const graphFloor = await measureGraphFloor(page, browserCdp, pageCdp, options.cpuWindowMs, false);
+    const trafficFloor = await measureGraphFloor(page, browserCdp, pageCdp, options.cpuWindowMs, true);
 
     call = await deadline(asterisk.call(`ws-ext-${EXTENSION}`, { params: { from: '0312345678' } }), STEP_TIMEOUT_MS, 'MEDIA_START');
     await phone.getByRole('button', { name: 'Answer' }).click();
@@ -487,9 +398,9 @@ export async function runBrowser(options: BrowserBenchOptions, progress: (text: 
         peak: read.peak,
       },
       trace,
-      audioThreadMsPerSecond: Object.entries(cpuCall.rendererThreadsMsPerSecond)
-        .filter(([name]) => name.startsWith('Realtime AudioW') || name.startsWith('AudioWorklet'))
-        .reduce((sum, [, ms]) => sum + ms, 0),
+      audioThreadMsPerSecond: audioThreadMsPerSecond(cpuCall),
+      graphFloor: { window: graphFloor, audioThreadMsPerSecond: audioThreadMsPerSecond(graphFloor) },
+      trafficFloor: { window: trafficFloor, audioThreadMsPerSecond: audioThreadMsPerSecond(trafficFloor) },
       wallMs: performance.now() - start,
     };
   } finally {

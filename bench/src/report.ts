@@ -250,6 +250,8 @@ export function browserTable(b: BundleResult | undefined, r: BrowserResult | und
     rows.push(
       [`SDK loop latency p50 / max (ms), ${ms.count} onsets`, lat, `jitter buffer ${num(l.depthAtStartMs, 0)} → ${num(l.jitter.depthMs, 0)} ms deep (target ${num(l.jitter.targetMs, 1)}); fake-Asterisk echo queue ${num(l.echoQueueFrames.mean, 2)} frames (max ${l.echoQueueFrames.max}) ≈ ${num(l.echoWaitEstimateMs, 0)} ms of the figure, not subtracted; underruns ${l.underrunsAtStart} at the start (answer + 2 s), ${l.underrunsInCpuWindow} in the CPU window, ${l.underrunsBeforeWindow} as the detector loads, ${l.underrunsInWindow} in the latency window, ${l.jitter.underruns} in call`, `≤ ${TARGETS.loopLatencyMs} ms`, ms.count === 0 ? 'MISS: not measured' : under(ms.max, TARGETS.loopLatencyMs)],
       ['audio thread CPU in a call (ms per s of call)', num(r.audioThreadMsPerSecond, 1), 'renderer thread \'Realtime AudioW…\': whole Web Audio graph incl. both worklets', '', ''],
+      ['  of it, the same graph with empty worklets (ms/s)', num(r.graphFloor.audioThreadMsPerSecond, 1), 'Chromium\'s share: mic source, taps, gain, destination, two calls into JS per quantum (browser-graph-floor.ts)', '', ''],
+      ['  the same + the call\'s port traffic, handlers empty (ms/s)', num(r.trafficFloor.audioThreadMsPerSecond, 1), `100 transferred 640 B buffers a second; the call's figure minus this, ${num(r.audioThreadMsPerSecond - r.trafficFloor.audioThreadMsPerSecond, 1)} ms/s, is our worklets' code`, '', ''],
       ['renderer CPU, call − idle (ms/s)', num(c.renderer, 1), `idle ${num(r.cpuIdle.msPerSecondByType['renderer'] ?? 0, 1)}, call ${num(r.cpuCall.msPerSecondByType['renderer'] ?? 0, 1)}`, '', ''],
       ['page main thread task time, call − idle (ms/s)', num(c.mainThread, 1), `script ${num(r.cpuCall.mainThreadScriptMsPerSecond - r.cpuIdle.mainThreadScriptMsPerSecond, 1)} ms/s of it`, '', ''],
       ['all Chromium processes, call − idle (ms/s)', num(c.allProcesses, 1), 'browser, renderer, GPU, network and audio services', '', ''],
@@ -265,7 +267,9 @@ export function browserTable(b: BundleResult | undefined, r: BrowserResult | und
       `CPU: Chromium's per-process CPU time (CDP SystemInfo.getProcessInfo, 10 ms ticks) and the renderer's threads (/proc, 10 ms ticks) over ${num(r.cpuIdle.wallMs / 1000, 1)} s ` +
         `with the phone idle (logged in) and ${num(r.cpuCall.wallMs / 1000, 1)} s with one echo call up (before the detector is added). ms/s = ms of CPU per second of wall time (10 ms/s = 1 % of a core).`,
       `  renderer threads in the call (ms/s): ${Object.entries(r.cpuCall.rendererThreadsMsPerSecond).map(([n, v]) => `${n} ${num(v, 1)}`).join(', ')}; ` +
-        `idle: ${Object.entries(r.cpuIdle.rendererThreadsMsPerSecond).map(([n, v]) => `${n} ${num(v, 1)}`).join(', ')}.`,
+        `idle: ${Object.entries(r.cpuIdle.rendererThreadsMsPerSecond).map(([n, v]) => `${n} ${num(v, 1)}`).join(', ')}; ` +
+        `the empty graph: ${Object.entries(r.graphFloor.window.rendererThreadsMsPerSecond).map(([n, v]) => `${n} ${num(v, 1)}`).join(', ')} (load ${num(r.graphFloor.window.loadAverage1m, 2)}); ` +
+        `with the traffic: ${Object.entries(r.trafficFloor.window.rendererThreadsMsPerSecond).map(([n, v]) => `${n} ${num(v, 1)}`).join(', ')} (load ${num(r.trafficFloor.window.loadAverage1m, 2)}).`,
       `  1-minute load average after the idle / call window: ${num(r.cpuIdle.loadAverage1m, 2)} / ${num(r.cpuCall.loadAverage1m, 2)} (2 cores): ` +
         'when other work shares the cores, underruns deepen the jitter buffer and the latency grows with it.',
       `  processes in the call (ms/s): ${Object.entries(r.cpuCall.msPerSecondByType).map(([n, v]) => `${n} ${num(v, 1)}`).join(', ')}.`,
