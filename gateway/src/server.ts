@@ -185,7 +185,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const registry = new Registry();
   const activity = new Activity();
   const originator = createOriginator(config, file, log, options.amiReconnectPolicy);
-  const dialer = new Dialer({
+  const dialer: Dialer = new Dialer({
     config: () => current.config,
     originator,
     onDial: (dial) => activity.emit('dial', dial),
@@ -193,6 +193,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     // In a cluster the call back may reach another node: they hear of each dial and of its end.
     onPending: (dial, ttlMs) => cluster?.shareDial(dial, ttlMs),
     onSettled: (dialId) => cluster?.settleDial(dialId),
+    sharedRate: (extension, limit) => cluster?.takeDialRate(extension, limit) ?? Promise.resolve(undefined),
   });
   const metrics = new GatewayMetrics({
     calls: () => router.calls,
@@ -214,7 +215,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     log,
   });
   // A node of a cluster (issue 17) when the config says so: other nodes' phones ring here, ours take their calls.
-  const cluster =
+  const cluster: ClusterNode | undefined =
     config.cluster === undefined
       ? undefined
       : joinCluster(config.cluster, {

@@ -221,4 +221,24 @@ describe.skipIf(!WITH_REDIS)('calls across two nodes of a cluster', () => {
     await call.hangup();
     await phone.next('ended');
   });
+
+  test('the click-to-call rate limit counts across nodes: two dials on A and the third on B is refused with when to retry', async () => {
+    const redis = await redisServer();
+    const clusterConfig = (id: string) => ({ dial_rate_limit_per_min: 2, cluster: { redis_url: redis.url, node_id: id, secret: 'cluster-secret-for-tests-0123456789', link_listen: '127.0.0.1:0', node_ttl_ms: 1_000 } });
+    const a = await startClickToCall({ backend: 'ami', config: clusterConfig('gw-a') });
+    cleanup.push(() => a.stop());
+    const b = await startClickToCall({ backend: 'ami', config: clusterConfig('gw-b') });
+    cleanup.push(() => b.stop());
+    const onA = await a.phone('2001');
+    const onB = await b.phone('2001');
+    for (const requestId of ['r1', 'r2']) {
+      onA.send({ type: 'dial', requestId, number: '0312345678' });
+      expect(await onA.next('dialing')).toMatchObject({ requestId });
+    }
+    onB.send({ type: 'dial', requestId: 'r3', number: '0312345678' });
+    const refused = await onB.next('dial_failed');
+    expect(refused).toMatchObject({ requestId: 'r3', code: 'rate_limited' });
+    expect(refused.message).toMatch(/^too many calls: try again in \d+ s$/);
+    expect(b.ami!.actions.map((x) => x.get('Action'))).toEqual(['Login']); // nothing was originated from B
+  });
 });

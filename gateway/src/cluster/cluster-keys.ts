@@ -15,6 +15,8 @@ export interface ClusterKeys {
   phones(node: string, extension: string): string;
   /** SET of the extensions with phones on a node, with the node's TTL: a node's whole list, for a resync. */
   extensions(node: string): string;
+  /** ZSET of an extension's click-to-call times in the last minute (shared-rate-limit.ts). */
+  dialRate(extension: string): string;
   /** Pub/sub channel of one node's messages (node-bus.ts). */
   inbox(node: string): string;
   /** Pub/sub channel every node hears. */
@@ -32,6 +34,7 @@ export function clusterKeys(name: string): ClusterKeys {
     alive: (node) => `${p}alive:${node}`,
     phones: (node, extension) => `${p}phones:${node}:${extension}`,
     extensions: (node) => `${p}extensions:${node}`,
+    dialRate: (extension) => `${p}dial-rate:${extension}`,
     inbox: (node) => `${p}inbox:${node}`,
     broadcast: `${p}broadcast`,
   };

@@ -13,6 +13,8 @@ import { ProtocolError, parseClientMessage } from '@gag/sdk/protocol';
 import type { Phone, PhoneMessage } from '../browser/phone.js';
 import type { Logger } from '../log.js';
 import type { PendingDial } from '../originate/dialer.js';
+import type { RateDecision } from '../originate/rate-limit.js';
+import { takeSharedRate } from './shared-rate-limit.js';
 import { clusterKeys, type ClusterKeys } from './cluster-keys.js';
 import { NodeLinkServer } from './link-server.js';
 import { NodeBus, type BusMessage } from './node-bus.js';
@@ -206,6 +208,11 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
       void this.#directory.remove(extension, phone.id).catch(() => undefined);
       void this.#bus.broadcast({ kind: 'phone_offline', extension, sessionId: phone.id });
     });
+  }
+
+  /** Count a click-to-call of `extension` cluster-wide; undefined while Redis cannot be asked (count locally). */
+  takeDialRate(extension: string, limit: number): Promise<RateDecision | undefined> {
+    return takeSharedRate(this.#redis, this.#keys, extension, limit);
   }
 
   /** A click-to-call of this node waits for its call back: every node may take it. */

@@ -13,7 +13,7 @@ import type { Logger } from '../log.js';
 import { SampledWarn } from '../sampled-log.js';
 import { fillTemplate, normaliseNumber, numberAllowed } from './dial-policy.js';
 import type { Originator } from './originator.js';
-import { RateLimiter } from './rate-limit.js';
+import { RateLimiter, type RateDecision } from './rate-limit.js';
 
 /** A pending dial is forgotten this long after Asterisk's ring timeout, if its call back never came. */
 export const PENDING_GRACE_MS = 30_000;
@@ -129,6 +129,8 @@ export interface DialerOptions {
   readonly onPending?: ((dial: PendingDial, ttlMs: number) => void) | undefined;
   /** In a cluster: a dial's call back arrived here, or its originate failed: the other nodes forget it. */
   readonly onSettled?: ((dialId: string) => void) | undefined;
+  /** In a cluster: the rate limit counted across the nodes; undefined from it means count here. */
+  readonly sharedRate?: ((extension: string, limit: number) => Promise<RateDecision | undefined>) | undefined;
 }
 
 /**
@@ -183,7 +185,8 @@ export class Dialer {
     };
     if (originator === undefined) return refuse('not_enabled', 'click-to-call is not enabled on this gateway');
     // Every request counts, a refused number too (issue 15): probing the pattern is as limited as calling.
-    const rate = this.#limiter.take(extension, config.dial_rate_limit_per_min);
+    const limit = config.dial_rate_limit_per_min;
+    const rate = (await this.#options.sharedRate?.(extension, limit)) ?? this.#limiter.take(extension, limit);
     if (!rate.ok) {
       const seconds = Math.ceil(rate.retryAfterMs / 1_000);
       return refuse('rate_limited', `too many calls: try again in ${seconds} s`, { retryAfterMs: rate.retryAfterMs });
