@@ -6,9 +6,13 @@
  * started) is padded with silence, so a missing side never holds the other back for long.
  * @packageDocumentation
  */
+import { endianness } from 'node:os';
 import { bytesPerSampleOf, rateHzOf, type WireFormat } from '@gag/sdk/protocol';
 import type { Track } from '../calls/call-tap.js';
 import { decodeInto } from './pcm-mix.js';
+
+/** Whether this machine stores an Int16Array's samples little-endian, as WAV wants them (every platform Node ships for but a few). */
+const LITTLE_ENDIAN = endianness() === 'LE';
 
 /** Bytes of one stereo s16 sample pair. */
 export const STEREO_FRAME_BYTES = 4;
@@ -33,14 +37,18 @@ class TrackQueue {
     this.length += samples.length;
   }
 
-  /** Move `count` samples into every second slot of `out` from `channel`; silence where it runs out. */
-  take(out: Buffer, channel: 0 | 1, count: number): void {
+  /**
+   * Move `count` samples into every second slot of `out` (the stereo stream as s16 pairs) from
+   * `channel`; silence where it runs out. Array stores, not one `writeInt16LE` call per sample:
+   * that was most of what recording a call cost (issue 20's bench).
+   */
+  take(out: Int16Array, channel: 0 | 1, count: number): void {
     let i = 0;
     while (i < count) {
       const chunk = this.#chunks[0];
       if (chunk === undefined) break;
       const n = Math.min(count - i, chunk.length - this.#head);
-      for (let k = 0; k < n; k++) out.writeInt16LE(chunk[this.#head + k] ?? 0, (i + k) * STEREO_FRAME_BYTES + channel * 2);
+      for (let k = 0, at = 2 * i + channel, from = this.#head; k < n; k++, at += 2, from++) out[at] = chunk[from]!;
       i += n;
       this.#head += n;
       this.length -= n;
@@ -91,9 +99,12 @@ export class StereoMixer {
 
   #take(count: number): Buffer | undefined {
     if (count <= 0) return undefined;
+    // Zeroed (silence where a track runs out) and not from the pool, so its own aligned memory.
     const out = Buffer.alloc(count * STEREO_FRAME_BYTES);
-    this.#queues.caller.take(out, 0, count);
-    this.#queues.agent.take(out, 1, count);
+    const pairs = new Int16Array(out.buffer, out.byteOffset, count * 2);
+    this.#queues.caller.take(pairs, 0, count);
+    this.#queues.agent.take(pairs, 1, count);
+    if (!LITTLE_ENDIAN) out.swap16(); // the WAV is little-endian whatever the machine
     return out;
   }
 }
