@@ -24,4 +24,4 @@ export { CLAIMED_DIAL_IDS_KEPT, type DialActivity, type Dialer, type DialOutcome
 export type { Activity, ActivityEvents, ForkActivity } from './calls/activity.js';
 export type { RelayCounters } from './calls/relay-totals.js';
 export type { MonitorEvent, MonitorFrame } from './http/monitor.js';
-export type { CallView, SessionView } from './http/views.js';
+export type { CallSupervisorView, CallView, SessionView } from './http/views.js';

@@ -68,7 +68,7 @@ export const BOARD_CALL_STATES = ['ringing', 'talking', 'ended'] as const;
 /** The groups an agent is a member of, as the board lists them: at most this many. */
 export const MAX_BOARD_GROUPS = 16;
 
-const BoardAgent = v.object({
+const BoardAgentSchema = v.object({
   /** The agent's extension. */
   extension: Text,
   /** See {@link PRESENCES}. */
@@ -83,7 +83,7 @@ const BoardAgent = v.object({
   groups: v.pipe(v.array(DisplayText), v.maxLength(MAX_BOARD_GROUPS)),
 });
 
-const BoardCall = v.object({
+const BoardCallSchema = v.object({
   /** The call's id, as in `supervise`. */
   callId: CallId,
   /** See {@link BOARD_CALL_STATES}. */
@@ -94,6 +94,7 @@ const BoardCall = v.object({
   group: v.nullable(DisplayText),
   /** The caller's number and name, or null when Asterisk did not say. */
   callerNumber: v.nullable(DisplayText),
+  /** The caller's name, or null. */
   callerName: v.nullable(DisplayText),
   /** True for a click-to-call's call back. */
   outbound: v.boolean(),
@@ -104,13 +105,31 @@ const BoardCall = v.object({
   /** The extension that answered it, or null while it rings. */
   agent: v.nullable(Text),
   /** Supervisors in the call now, with their mode. */
-  supervisors: v.pipe(v.array(v.object({ extension: Text, mode: v.picklist(SUPERVISE_MODES) })), v.maxLength(16)),
+  supervisors: v.pipe(
+    v.array(
+      v.object({
+        /** The supervisor's extension. */
+        extension: Text,
+        /** See {@link SUPERVISE_MODES}. */
+        mode: v.picklist(SUPERVISE_MODES),
+      }),
+    ),
+    v.maxLength(16),
+  ),
 });
 
-/** An agent as the board shows it (`board_agent`). */
-export type BoardAgent = v.InferOutput<typeof BoardAgent>;
-/** A call as the board shows it (`board_call`). */
-export type BoardCall = v.InferOutput<typeof BoardCall>;
+/**
+ * An agent as the board shows it (`board_agent`).
+ * @useDeclaredType
+ * @example const talkingFor = (a: BoardAgent, serverNow: number) => (a.presence === 'talking' ? serverNow - a.since : 0);
+ */
+export type BoardAgent = v.InferOutput<typeof BoardAgentSchema>;
+/**
+ * A call as the board shows it (`board_call`).
+ * @useDeclaredType
+ * @example const waiting = (c: BoardCall) => c.state === 'ringing' && c.group !== null;
+ */
+export type BoardCall = v.InferOutput<typeof BoardCallSchema>;
 
 /** Messages a supervisor's client sends (refused with `supervisor_refused` for any other token). */
 export const OVERSIGHT_CLIENT_MESSAGES = [
@@ -168,12 +187,14 @@ export const OVERSIGHT_SERVER_MESSAGES = [
   v.object({
     /** An agent as the board shows it: sent on `board` and whenever its presence changes. */
     type: v.literal('board_agent'),
-    agent: BoardAgent,
+    /** The agent now. */
+    agent: BoardAgentSchema,
   }),
   v.object({
     /** A call as the board shows it: sent on `board` and whenever it changes; last with `state: "ended"`. */
     type: v.literal('board_call'),
-    call: BoardCall,
+    /** The call now. */
+    call: BoardCallSchema,
   }),
   v.object({
     /** The board's first picture is complete: every agent and call of the scope has been sent. */
@@ -196,6 +217,7 @@ export const OVERSIGHT_SERVER_MESSAGES = [
     type: v.literal('supervise_ended'),
     /** The call's id. */
     callId: CallId,
+    /** See {@link SUPERVISE_END_REASONS}. */
     reason: v.picklist(SUPERVISE_END_REASONS),
   }),
   v.object({

@@ -43,7 +43,18 @@ export interface CallView {
   /** Frames (20 ms each) sent to Asterisk on this call. */
   readonly framesToAsterisk: number;
   /** Supervisors in the call now (docs/supervisors.md): their extension and mode. */
-  readonly supervisors: readonly { readonly extension: string; readonly mode: SuperviseMode }[];
+  readonly supervisors: readonly CallSupervisorView[];
+}
+
+/**
+ * A supervisor in a call, in {@link CallView.supervisors}.
+ * @example const barging = view.supervisors.filter((s: CallSupervisorView) => s.mode === 'barge');
+ */
+export interface CallSupervisorView {
+  /** The supervisor's extension. */
+  readonly extension: string;
+  /** `listen`, `whisper` or `barge` (docs/supervisors.md). */
+  readonly mode: SuperviseMode;
 }
 
 /**
