@@ -28,6 +28,7 @@ import { FrontDoor } from './http/front-door.js';
 import { GatewayMetrics } from './http/metrics.js';
 import { Monitor } from './http/monitor.js';
 import { Routes, type Readiness } from './http/routes.js';
+import { callView } from './http/views.js';
 import { ConfigError } from './errors.js';
 import { createLogger, type Logger, type LogLevel } from './log.js';
 import { Forks } from './media/forks.js';
@@ -247,6 +248,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   activity.on('call', (call, previous) => {
     recordings.onCall(call, previous);
     forks.onCall(call, previous);
+    cluster?.callChanged(callView(call));
   });
   const monitor = new Monitor({
     activity,
@@ -265,7 +267,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     originate: originator === undefined ? 'off' : (await originator.isReady()) ? 'ready' : 'not_ready',
     cluster: cluster === undefined ? 'off' : cluster.redis.up ? 'ready' : `redis ${cluster.redis.why}`,
   });
-  const routes = new Routes({ router, registry, dialer, metrics, auth: () => current.admin, policy: () => current.browser, readiness, log: log.child({ side: 'api' }), recordings, forks });
+  const routes = new Routes({ router, registry, dialer, metrics, auth: () => current.admin, policy: () => current.browser, readiness, log: log.child({ side: 'api' }), recordings, forks, cluster });
 
   const asterisk = new AsteriskListener({
     policy: () => current.asterisk,

@@ -241,4 +241,26 @@ describe.skipIf(!WITH_REDIS)('calls across two nodes of a cluster', () => {
     expect(refused.message).toMatch(/^too many calls: try again in \d+ s$/);
     expect(b.ami!.actions.map((x) => x.get('Action'))).toEqual(['Login']); // nothing was originated from B
   });
+
+  test('/api/calls on any node lists every node’s calls with their node, and DELETE on another node hangs one up', async () => {
+    const redis = await redisServer();
+    const a = await node(redis, 'gw-a');
+    const b = await node(redis, 'gw-b');
+    const phone = await b.phone('2001');
+    await mirrored(a, 1);
+    const call = await a.asterisk.call('ws-ext-2001', { params: { from: '0312345678' } });
+    const { callId } = await phone.next('incoming');
+    phone.send({ type: 'answer', callId });
+    await call.answered;
+    const api = (gw: TestGateway, path: string, init?: RequestInit): Promise<Response> => fetch(`${gw.gw.browserUrl.replace(/^ws/, 'http')}${path}`, init);
+    const listed = async (gw: TestGateway): Promise<unknown> => ((await (await api(gw, '/api/calls')).json()) as { calls: unknown }).calls;
+    await expect.poll(() => listed(b)).toEqual([expect.objectContaining({ id: callId, node: 'gw-a', state: 'talking', callerNumber: '0312345678', talkingSession: phone.welcome!.sessionId })]);
+    expect(await listed(a)).toEqual([expect.objectContaining({ id: callId, node: 'gw-a', state: 'talking' })]);
+    // Hung up through B's API: B asks A, which holds the call.
+    expect((await api(b, `/api/calls/${callId}`, { method: 'DELETE' })).status).toBe(202);
+    expect(await call.ended).toMatchObject({ by: 'app-hangup' });
+    expect(await phone.next('ended')).toMatchObject({ callId });
+    await expect.poll(() => listed(b)).toEqual([]);
+    expect((await api(b, `/api/calls/${callId}`, { method: 'DELETE' })).status).toBe(404);
+  });
 });

@@ -15,6 +15,8 @@ export interface ClusterKeys {
   phones(node: string, extension: string): string;
   /** SET of the extensions with phones on a node, with the node's TTL: a node's whole list, for a resync. */
   extensions(node: string): string;
+  /** HASH call id → view of the node's live calls, with the node's TTL (call-directory.ts). */
+  calls(node: string): string;
   /** ZSET of an extension's click-to-call times in the last minute (shared-rate-limit.ts). */
   dialRate(extension: string): string;
   /** Pub/sub channel of one node's messages (node-bus.ts). */
@@ -34,6 +36,7 @@ export function clusterKeys(name: string): ClusterKeys {
     alive: (node) => `${p}alive:${node}`,
     phones: (node, extension) => `${p}phones:${node}:${extension}`,
     extensions: (node) => `${p}extensions:${node}`,
+    calls: (node) => `${p}calls:${node}`,
     dialRate: (extension) => `${p}dial-rate:${extension}`,
     inbox: (node) => `${p}inbox:${node}`,
     broadcast: `${p}broadcast`,

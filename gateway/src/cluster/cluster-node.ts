@@ -15,6 +15,8 @@ import type { Logger } from '../log.js';
 import type { PendingDial } from '../originate/dialer.js';
 import type { RateDecision } from '../originate/rate-limit.js';
 import { takeSharedRate } from './shared-rate-limit.js';
+import type { CallView } from '../http/views.js';
+import { CallDirectory, type ClusterCallView } from './call-directory.js';
 import { clusterKeys, type ClusterKeys } from './cluster-keys.js';
 import { NodeLinkServer } from './link-server.js';
 import { NodeBus, type BusMessage } from './node-bus.js';
@@ -75,6 +77,8 @@ export interface ClusterNodeEvents {
   remoteDial: (dial: PendingDial, ttlMs: number) => void;
   /** A click-to-call was settled on another node (`Dialer.settledElsewhere`). */
   dialSettled: (dialId: string) => void;
+  /** Another node's API asks to hang up this node's call `callId`. */
+  hangupCall: (callId: string) => void;
 }
 
 /**
@@ -97,6 +101,7 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
   readonly #host: PhoneHost;
   #presence: NodePresence | undefined;
   #directory: PhoneDirectory;
+  readonly #calls: CallDirectory;
   /** Other nodes' phones, by session id. */
   readonly #remote = new Map<string, RemotePhone>();
   /** The live nodes as last seen (for addresses, and to notice one die). */
@@ -120,6 +125,7 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
     this.#links = new NodeLinks(identity, async (node) => this.#nodes.get(node)?.address ?? (await this.#refreshNodes()).get(node)?.address);
     this.#linkServer.on('link', (link) => this.#links.adopt(link));
     this.#directory = new PhoneDirectory(this.#redis, this.#keys, options.nodeId, this.#timing);
+    this.#calls = new CallDirectory(this.#redis, this.#keys, options.nodeId, this.#timing);
     this.#host = new PhoneHost({ bus: this.#bus, links: this.#links, log, phoneOf: options.phoneOf, busyHere: options.busyHere, nowBusy: options.nowBusy });
     this.#bus.on('message', (from, message) => this.#onBus(from, message));
     this.#links.on('audio', (peer, channel, frames) => {
@@ -215,6 +221,24 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
     return takeSharedRate(this.#redis, this.#keys, extension, limit);
   }
 
+  /** A call of this node changed state: `/api/calls` on the other nodes shows it (an ended one goes). */
+  callChanged(view: CallView): void {
+    void this.#calls.publish(view).catch(() => undefined); // Redis away: written again on `up`
+  }
+
+  /** The live calls of the other nodes, each with its node (for `/api/calls`). */
+  async otherCalls(): Promise<ClusterCallView[]> {
+    if (!this.#redis.state.up) return [];
+    return this.#calls.list([...this.#nodes.values()].filter((n) => n.id !== this.id));
+  }
+
+  /** Hang up another node's call `callId`: whether a node holds it and heard the request. */
+  async hangupElsewhere(callId: string): Promise<boolean> {
+    if (!this.#redis.state.up) return false;
+    const node = await this.#calls.nodeOf(callId, [...this.#nodes.values()].filter((n) => n.id !== this.id));
+    return node !== undefined && (await this.#bus.send(node, { kind: 'hangup_call', callId }));
+  }
+
   /** A click-to-call of this node waits for its call back: every node may take it. */
   shareDial(dial: PendingDial, ttlMs: number): void {
     const { dialId, extension, number, phoneId, requestId } = dial;
@@ -232,6 +256,8 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
         return void this.emit('remoteDial', { ...message.dial, phoneId: message.dial.phoneId, requestId: message.dial.requestId }, message.ttlMs);
       case 'dial_settled':
         return void this.emit('dialSettled', message.dialId);
+      case 'hangup_call':
+        return void this.emit('hangupCall', message.callId);
       case 'phone_online':
         return this.#addRemote(from, message.extension, message.phone);
       case 'phone_offline':
@@ -270,6 +296,7 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
     try {
       await this.#presence.beat();
       await (resync ? this.#directory.republish() : this.#directory.refresh());
+      await (resync ? this.#calls.republish() : this.#calls.refresh());
       const before = this.#nodes;
       const now = await this.#refreshNodes();
       for (const [id] of before) if (!now.has(id)) this.#nodeDied(id);

@@ -50,5 +50,6 @@ export function joinCluster(config: ClusterConfig, options: JoinOptions): Cluste
   node.on('remotePhone', (phone) => options.onRemotePhone(phone));
   node.on('remoteDial', (dial, ttlMs) => options.dialer.adoptRemote(dial, ttlMs));
   node.on('dialSettled', (dialId) => options.dialer.settledElsewhere(dialId));
+  node.on('hangupCall', (callId) => options.router().hangup(callId));
   return node;
 }

@@ -24,7 +24,7 @@ import { readJsonBody, sendError, sendJson } from './json-io.js';
 import type { GatewayMetrics } from './metrics.js';
 import { handleForkRoute } from './fork-routes.js';
 import { handleRecordingRoute } from './recording-routes.js';
-import { callView, sessionView } from './views.js';
+import { callView, sessionView, type CallView } from './views.js';
 
 /**
  * `/readyz`: what is checked. `originate` is `off` when click-to-call is not configured; `cluster`
@@ -52,6 +52,18 @@ export interface RoutesOptions {
   readonly recordings: Recordings;
   /** Live forks of calls (issue 20): `/api/forks`, `/api/calls/:id/fork`. */
   readonly forks: Forks;
+  /** In a cluster (issue 17): the other nodes' calls, and hanging one of them up. */
+  readonly cluster?: ClusterCalls | undefined;
+}
+
+/** What the API needs of the cluster (cluster/cluster-node.ts implements it). */
+export interface ClusterCalls {
+  /** This node's id: every call view then names its node. */
+  readonly id: string;
+  /** The other nodes' live calls, each with its node. */
+  otherCalls(): Promise<Array<CallView & { readonly node: string }>>;
+  /** Ask the node holding `callId` to hang it up: whether one holds it and heard. */
+  hangupElsewhere(callId: string): Promise<boolean>;
 }
 
 /** HTTP status of each dial refusal. */
@@ -94,9 +106,9 @@ export class Routes {
     if (path === '/api/sessions') return this.#only(req, res, ['GET'], () => this.#admin(req, res) && this.#sessions(res));
     if (path === '/api/calls' && method === 'POST') return this.#cors(req, res) && this.#async(res, this.#dial(req, res)), true;
     if (path === '/api/calls' && method === 'OPTIONS') return this.#cors(req, res) && res.writeHead(204).end(), true;
-    if (path === '/api/calls') return this.#only(req, res, ['GET', 'POST'], () => this.#admin(req, res) && this.#calls(res));
+    if (path === '/api/calls') return this.#only(req, res, ['GET', 'POST'], () => this.#admin(req, res) && this.#async(res, this.#calls(res)));
     const m = CALL_PATH.exec(path);
-    if (m !== null) return this.#only(req, res, ['DELETE'], () => this.#admin(req, res) && this.#hangup(res, m[1]!));
+    if (m !== null) return this.#only(req, res, ['DELETE'], () => this.#admin(req, res) && this.#async(res, this.#hangup(res, m[1]!)));
     const { router, recordings, forks } = this.#options;
     if (handleRecordingRoute(req, res, path, { router, recordings }, () => this.#admin(req, res), (work) => this.#async(res, work))) return true;
     if (handleForkRoute(req, res, path, router, forks, () => this.#admin(req, res))) return true;
@@ -153,15 +165,19 @@ export class Routes {
     return true;
   }
 
-  #calls(res: ServerResponse): boolean {
-    sendJson(res, 200, { calls: this.#options.router.calls.filter((c) => c.state !== 'ended').map(callView) });
-    return true;
+  /** This node's calls; in a cluster every node's, each naming its node. */
+  async #calls(res: ServerResponse): Promise<void> {
+    const { cluster } = this.#options;
+    const local = this.#options.router.calls.filter((c) => c.state !== 'ended').map(callView);
+    if (cluster === undefined) return sendJson(res, 200, { calls: local });
+    sendJson(res, 200, { calls: [...local.map((view) => ({ ...view, node: cluster.id })), ...(await cluster.otherCalls())] });
   }
 
-  #hangup(res: ServerResponse, callId: string): boolean {
-    if (!this.#options.router.hangup(callId)) sendError(res, 404, 'not_found', 'no such call (it may have ended)');
-    else res.writeHead(204).end();
-    return true;
+  /** Hang up a call of this node (204), or in a cluster ask the node holding it (202). */
+  async #hangup(res: ServerResponse, callId: string): Promise<void> {
+    if (this.#options.router.hangup(callId)) return void res.writeHead(204).end();
+    if ((await this.#options.cluster?.hangupElsewhere(callId)) === true) return void res.writeHead(202).end();
+    sendError(res, 404, 'not_found', 'no such call (it may have ended)');
   }
 
   /**
