@@ -9,13 +9,11 @@
  * @packageDocumentation
  */
 import { EventEmitter } from 'eventemitter3';
-import { ProtocolError, parseClientMessage } from '@gag/sdk/protocol';
-import type { Phone, PhoneMessage } from '../browser/phone.js';
+import type { Phone } from '../browser/phone.js';
+import type { CallView } from '../http/views.js';
 import type { Logger } from '../log.js';
 import type { PendingDial } from '../originate/dialer.js';
 import type { RateDecision } from '../originate/rate-limit.js';
-import { takeSharedRate } from './shared-rate-limit.js';
-import type { CallView } from '../http/views.js';
 import { CallDirectory, type ClusterCallView } from './call-directory.js';
 import { clusterKeys, type ClusterKeys } from './cluster-keys.js';
 import { NodeLinkServer } from './link-server.js';
@@ -25,7 +23,9 @@ import { DEFAULT_PRESENCE, NodePresence, type NodeInfo, type PresenceTiming } fr
 import { PhoneDirectory, type PhoneEntry } from './phone-directory.js';
 import { PhoneHost } from './phone-host.js';
 import { RedisLink, type RedisState } from './redis-link.js';
-import { RemotePhone } from './remote-phone.js';
+import { RemoteMirror } from './remote-mirror.js';
+import type { RemotePhone } from './remote-phone.js';
+import { takeSharedRate } from './shared-rate-limit.js';
 
 /** What a node needs to join its cluster (the `cluster` settings, resolved). */
 export interface ClusterNodeOptions {
@@ -102,14 +102,12 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
   #presence: NodePresence | undefined;
   #directory: PhoneDirectory;
   readonly #calls: CallDirectory;
-  /** Other nodes' phones, by session id. */
-  readonly #remote = new Map<string, RemotePhone>();
+  /** Other nodes' phones. */
+  readonly #remote: RemoteMirror;
   /** The live nodes as last seen (for addresses, and to notice one die). */
   #nodes = new Map<string, NodeInfo>();
   #timer: NodeJS.Timeout | undefined;
   #beating = false;
-  /** Frames of links that have closed. */
-  readonly #closedLinkFrames = { out: 0, in: 0, dropped: 0 };
 
   constructor(options: ClusterNodeOptions) {
     super();
@@ -127,18 +125,8 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
     this.#directory = new PhoneDirectory(this.#redis, this.#keys, options.nodeId, this.#timing);
     this.#calls = new CallDirectory(this.#redis, this.#keys, options.nodeId, this.#timing);
     this.#host = new PhoneHost({ bus: this.#bus, links: this.#links, log, phoneOf: options.phoneOf, busyHere: options.busyHere, nowBusy: options.nowBusy });
+    this.#remote = new RemoteMirror({ self: options.nodeId, bus: this.#bus, links: this.#links, log: options.log, onPhone: (phone) => this.emit('remotePhone', phone) });
     this.#bus.on('message', (from, message) => this.#onBus(from, message));
-    this.#links.on('audio', (peer, channel, frames) => {
-      const remote = this.#remote.get(channel.sessionId);
-      if (remote?.node === peer) remote.audioFromBrowser(frames);
-    });
-    this.#links.on('lost', (_peer, link) => {
-      // Its frames stay counted (the link counters are monotonic for /metrics).
-      this.#closedLinkFrames.out += link.stats.framesOut;
-      this.#closedLinkFrames.in += link.stats.framesIn;
-      this.#closedLinkFrames.dropped += link.stats.framesDropped;
-      for (const remote of this.#remote.values()) remote.linkLost(link);
-    });
     this.#redis.on('up', () => void this.#beat(true));
   }
 
@@ -154,23 +142,15 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
 
   /** What /metrics shows of the cluster (cluster-metrics.ts). */
   get stats(): ClusterStats {
-    const links = this.#links.all;
-    let framesOut = 0;
-    let framesIn = 0;
-    let framesDropped = 0;
-    for (const link of links) {
-      framesOut += link.stats.framesOut;
-      framesIn += link.stats.framesIn;
-      framesDropped += link.stats.framesDropped;
-    }
+    const totals = this.#links.totals;
     return {
       redisUp: this.#redis.state.up,
       nodes: this.#nodes.size,
       remotePhones: this.#remote.size,
       remoteCalls: this.#host.size,
-      links: links.length,
-      linkFrames: { out: framesOut + this.#closedLinkFrames.out, in: framesIn + this.#closedLinkFrames.in },
-      linkFramesDropped: framesDropped + this.#closedLinkFrames.dropped,
+      links: this.#links.all.length,
+      linkFrames: { out: totals.framesOut, in: totals.framesIn },
+      linkFramesDropped: totals.framesDropped,
       refusedLinks: [...this.#linkServer.refused.values()].reduce((a, b) => a + b, 0),
       refusedMessages: this.#bus.rejected + this.#host.rejected,
     };
@@ -178,7 +158,7 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
 
   /** Phones of other nodes mirrored here now. */
   get remotePhones(): readonly RemotePhone[] {
-    return [...this.#remote.values()];
+    return this.#remote.all;
   }
 
   /** Start: the link listener, then Redis in the background (the node is ready once it is up). */
@@ -259,34 +239,14 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
       case 'hangup_call':
         return void this.emit('hangupCall', message.callId);
       case 'phone_online':
-        return this.#addRemote(from, message.extension, message.phone);
+        return this.#remote.add(from, message.extension, message.phone);
       case 'phone_offline':
-        return this.#remote.get(message.sessionId)?.gone();
+        return this.#remote.gone(message.sessionId);
       case 'to_phone':
         return this.#host.deliver(from, message.sessionId, message.message);
-      case 'from_phone': {
-        const remote = this.#remote.get(message.sessionId);
-        if (remote?.node !== from) return;
-        let parsed: PhoneMessage;
-        try {
-          const m = parseClientMessage(JSON.stringify(message.message));
-          if (m.type === 'hello') throw new ProtocolError('hello from another node');
-          parsed = m;
-        } catch (err) {
-          this.#options.log.warn({ from, reason: err instanceof Error ? err.message : 'bad' }, 'cluster message from a phone refused');
-          return;
-        }
-        return remote.fromBrowser(parsed);
-      }
+      case 'from_phone':
+        return this.#remote.fromBrowser(from, message.sessionId, message.message);
     }
-  }
-
-  #addRemote(node: string, extension: string, entry: PhoneEntry): void {
-    if (node === this.id || this.#remote.has(entry.sessionId)) return;
-    const phone = new RemotePhone(node, extension, entry, { bus: this.#bus, links: this.#links, log: this.#options.log });
-    this.#remote.set(entry.sessionId, phone);
-    phone.once('closed', () => this.#remote.delete(entry.sessionId));
-    this.emit('remotePhone', phone);
   }
 
   /** Heartbeat: liveness and phones refreshed; on `up` (or a new node) everything is written and read again. */
@@ -300,7 +260,7 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
       const before = this.#nodes;
       const now = await this.#refreshNodes();
       for (const [id] of before) if (!now.has(id)) this.#nodeDied(id);
-      for (const [id] of now) if (id !== this.id && (resync || !before.has(id))) await this.#resync(id);
+      for (const [id] of now) if (id !== this.id && (resync || !before.has(id))) await this.#remote.resync(id, () => this.#directory.phonesOf(id));
     } catch (err) {
       this.#options.log.debug({ err }, 'cluster heartbeat failed (redis going away?)');
     } finally {
@@ -314,19 +274,9 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
     return this.#nodes;
   }
 
-  /** Read every phone of `node` again: mirror what is new, drop what has gone. */
-  async #resync(node: string): Promise<void> {
-    // Only phones mirrored before the read can be stale: one announced on the bus meanwhile is newer than it.
-    const before = [...this.#remote.values()].filter((remote) => remote.node === node);
-    const phones = await this.#directory.phonesOf(node);
-    const seen = new Set(phones.map((p) => p.entry.sessionId));
-    for (const remote of before) if (!seen.has(remote.id)) remote.gone();
-    for (const { extension, entry } of phones) this.#addRemote(node, extension, entry);
-  }
-
   #nodeDied(node: string): void {
     this.#options.log.warn({ deadNode: node }, 'node gone from the cluster: its phones and calls end');
-    for (const remote of this.#remote.values()) if (remote.node === node) remote.gone();
+    this.#remote.nodeDied(node);
     this.#host.endCallsOf(node);
     this.#links.now(node)?.close();
   }

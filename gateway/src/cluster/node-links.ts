@@ -7,7 +7,7 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import { dialNodeLink, type LinkIdentity } from './link-server.js';
-import type { LinkChannel, NodeLink } from './node-link.js';
+import type { LinkChannel, LinkStats, NodeLink } from './node-link.js';
 
 /** Events of {@link NodeLinks}. */
 export interface NodeLinksEvents {
@@ -33,6 +33,10 @@ export class NodeLinks extends EventEmitter<NodeLinksEvents> {
   readonly #addressOf: (node: string) => Promise<string | undefined>;
   readonly #links = new Map<string, NodeLink>();
   readonly #dialing = new Map<string, Promise<NodeLink>>();
+  /** Every open link, the one in use per peer and any other a peer dialed meanwhile. */
+  readonly #open = new Set<NodeLink>();
+  /** Counters of the links that have closed, so the totals only grow. */
+  readonly #closed = { framesOut: 0, framesIn: 0, framesDropped: 0 };
 
   constructor(identity: LinkIdentity, addressOf: (node: string) => Promise<string | undefined>) {
     super();
@@ -40,9 +44,20 @@ export class NodeLinks extends EventEmitter<NodeLinksEvents> {
     this.#addressOf = addressOf;
   }
 
+  /** Frames over every link this node had, open or closed (for /metrics). */
+  get totals(): LinkStats {
+    const sum = { ...this.#closed };
+    for (const link of this.#open) {
+      sum.framesOut += link.stats.framesOut;
+      sum.framesIn += link.stats.framesIn;
+      sum.framesDropped += link.stats.framesDropped;
+    }
+    return sum;
+  }
+
   /** The open links now (for /metrics). */
   get all(): readonly NodeLink[] {
-    return [...this.#links.values()];
+    return [...this.#open];
   }
 
   /**
@@ -75,7 +90,7 @@ export class NodeLinks extends EventEmitter<NodeLinksEvents> {
 
   /** Close every link (shutdown). */
   close(): void {
-    for (const link of this.#links.values()) link.close();
+    for (const link of this.#open) link.close();
   }
 
   async #dial(node: string): Promise<NodeLink> {
@@ -88,6 +103,7 @@ export class NodeLinks extends EventEmitter<NodeLinksEvents> {
   }
 
   #watch(link: NodeLink): void {
+    this.#open.add(link);
     const theirs = new Map<number, LinkChannel>();
     link.on('open', (chan, channel) => {
       theirs.set(chan, channel);
@@ -103,6 +119,10 @@ export class NodeLinks extends EventEmitter<NodeLinksEvents> {
       if (channel !== undefined) this.emit('shut', link.peer, channel);
     });
     link.once('closed', () => {
+      this.#open.delete(link);
+      this.#closed.framesOut += link.stats.framesOut;
+      this.#closed.framesIn += link.stats.framesIn;
+      this.#closed.framesDropped += link.stats.framesDropped;
       if (this.#links.get(link.peer) === link) this.#links.delete(link.peer);
       this.emit('lost', link.peer, link);
     });
