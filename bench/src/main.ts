@@ -21,6 +21,8 @@ import { browserTable, churnTable, profileTable, relayTable, setupTable } from '
 import { relayFloorTable } from './report-floor.js';
 import { MEDIA_VARIANTS, mediaTables } from './report-media.js';
 import { runSetup, type SetupResult } from './setup-bench.js';
+import { runClusterBench, type ClusterRound } from './cluster-bench.js';
+import { clusterTable } from './cluster-report.js';
 import { runSuperviseBench, type SuperviseRun } from './supervise-bench.js';
 import { superviseTable } from './supervise-report.js';
 
@@ -37,12 +39,13 @@ const USAGE = `npm run bench -- [options]
   --fuzz-messages 100000    fuzz: generated messages per side through the parsers   --fuzz-seed 42
   --media-calls 200         fork and record: N of the relay runs ${MEDIA_VARIANTS} (issue 20)
   --supervise-calls 100     supervisors: N calls plain, each listened to, each barged in on (issue 21)
-  --only relay,setup,churn,browser,fuzz,media,supervise  run only these (add 'profile' for the profiled run alone)
+  --cluster-calls 200       cluster: N calls through one gateway, then across 3 nodes on Redis (issue 17)
+  --only relay,setup,churn,browser,fuzz,media,supervise,cluster  run only these (add 'profile' for the profiled run alone)
   --profile                 also run the relay at --profile-calls (200), gag-wss-20, with the gateway under --cpu-prof
   --help`;
 
-const BENCHMARKS = ['relay', 'setup', 'churn', 'browser', 'fuzz', 'media', 'supervise', 'profile'] as const;
-const DEFAULT_BENCHMARKS = 'relay,setup,churn,browser,fuzz,media,supervise';
+const BENCHMARKS = ['relay', 'setup', 'churn', 'browser', 'fuzz', 'media', 'supervise', 'cluster', 'profile'] as const;
+const DEFAULT_BENCHMARKS = 'relay,setup,churn,browser,fuzz,media,supervise,cluster';
 /** Churn stops starting calls after this long, so the whole run stays well under 10 minutes. */
 const CHURN_MAX_WALL_MS = 240_000;
 /** Churn reads the gateway's memory after these fractions of the calls (the first one is the warm-up). */
@@ -66,6 +69,7 @@ interface Options {
   readonly fuzzSeed: number;
   readonly mediaCalls: readonly number[];
   readonly superviseCalls: number;
+  readonly clusterCalls: number;
 }
 
 class UsageError extends Error {
@@ -99,6 +103,7 @@ function parseOptions(argv: readonly string[]): Options | undefined {
       'fuzz-seed': { type: 'string', default: '42' },
       'media-calls': { type: 'string', default: '200' },
       'supervise-calls': { type: 'string', default: '100' },
+      'cluster-calls': { type: 'string', default: '200' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -127,6 +132,7 @@ function parseOptions(argv: readonly string[]): Options | undefined {
     fuzzSeed: positiveInt('fuzz-seed', values['fuzz-seed']),
     mediaCalls: values['media-calls'].split(',').map((s) => positiveInt('media-calls', s.trim())),
     superviseCalls: positiveInt('supervise-calls', values['supervise-calls']),
+    clusterCalls: positiveInt('cluster-calls', values['cluster-calls']),
   };
 }
 
@@ -144,6 +150,7 @@ interface Results {
   fuzz?: FuzzResult;
   media?: RelayResult[];
   supervise?: SuperviseRun[];
+  cluster?: ClusterRound[];
   wallMs?: number;
   error?: string;
 }
@@ -215,6 +222,10 @@ async function main(): Promise<number> {
     if (options.only.has('supervise')) {
       results.supervise = await runSuperviseBench({ calls: options.superviseCalls, warmupMs: options.warmupMs, windowMs: options.windowMs }, progress);
       console.log(superviseTable(results.supervise));
+    }
+    if (options.only.has('cluster')) {
+      results.cluster = await runClusterBench({ calls: options.clusterCalls, warmupMs: options.warmupMs, windowMs: options.windowMs }, progress);
+      console.log(clusterTable(results.cluster));
     }
     if (options.only.has('profile')) {
       const dir = `${RESULTS_DIR}profiles/${stamp}`;
