@@ -245,6 +245,7 @@ export class GagClient extends EventEmitter<GagClientEvents> {
    * Lend this connection to the supervisor side (`@gag/sdk/supervisor`, internal): it gets the
    * supervisor's messages and the audio frames; one port at a time (a second replaces the first).
    * @example const link = client.attachSupervisor({ message, audio, disconnected });
+   * @internal `SupervisorBoard` attaches itself; apps use the board.
    */
   attachSupervisor(port: SupervisorPort): SupervisorLink {
     this.#supervisor = port;
