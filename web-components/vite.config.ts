@@ -17,7 +17,12 @@ import { tightTemplates } from './build/tight-templates.js';
  *   build/lazy-files.ts.
  * - `--mode esm`: `dist/esm/gag-phone.js` for bundlers, an ES module with lit left as an import
  *   (a dependency the app's bundler shares) and the SDK with its worklet inlined (no file to serve).
- * Both minify the element's style sheet (src/gag-phone.css) as written: `light-dark()` stays, as in
+ * - `--mode board`: `dist/gag-board.js`, the supervisor's board (`<gag-board>`, issue 21) for a script
+ *   tag, built like the drop-in bundle but on its own, so gag-phone.js does not grow: lit and the
+ *   SDK again, and the same files next to it (the call media, the worklet and the phone's words:
+ *   the same content, the same hashed names). The ES module build has it as a second entry,
+ *   `dist/esm/gag-board.js` (`@gag/web-components/board`), sharing chunks with gag-phone.js.
+ * Each minifies the element's style sheet (src/gag-phone.css) as written: `light-dark()` stays, as in
  * every browser the phone supports, rather than becoming lightningcss's custom-property stand-in.
  */
 const CSS_TARGET = ['chrome123', 'edge123', 'firefox120', 'safari17.5'];
@@ -36,8 +41,23 @@ const alias = [{ find: /^eventemitter3$/, replacement: createRequire(import.meta
  */
 const resolve = { alias, conditions: ['source', ...defaultClientConditions] };
 
+/** The drop-in builds' plugins: the call media and the phone's words as files next to the script. */
+const dropInPlugins = () => [workletPlugin({ emit: 'file' }), lazyCallMedia(), lazyFiles(), tightTemplates()];
+
 export default defineConfig(({ mode }) =>
-  mode === 'esm'
+  mode === 'board'
+    ? {
+        plugins: dropInPlugins(),
+        resolve,
+        build: {
+          outDir: 'dist',
+          emptyOutDir: false, // after the phone's build, next to it
+          target: 'es2022',
+          cssTarget: CSS_TARGET,
+          lib: { entry: 'src/board/iife.ts', formats: ['iife'], name: 'GagBoard', fileName: () => 'gag-board.js' },
+        },
+      }
+    : mode === 'esm'
     ? {
         plugins: [workletPlugin(), tightTemplates()],
         resolve,
@@ -47,12 +67,12 @@ export default defineConfig(({ mode }) =>
           target: 'es2022',
           cssTarget: CSS_TARGET,
           minify: true,
-          lib: { entry: 'src/index.ts', formats: ['es'], fileName: () => 'gag-phone.js' },
+          lib: { entry: { 'gag-phone': 'src/index.ts', 'gag-board': 'src/board/index.ts' }, formats: ['es'], fileName: (_format, name) => `${name}.js` },
           rolldownOptions: { external: [/^lit(\/|$)/, /^@lit\//] },
         },
       }
     : {
-        plugins: [workletPlugin({ emit: 'file' }), lazyCallMedia(), lazyFiles(), tightTemplates()],
+        plugins: dropInPlugins(),
         resolve,
         build: {
           outDir: 'dist',

@@ -1,0 +1,55 @@
+import type { BoardLabels } from './board-en.js';
+
+/** `<gag-board>` の日本語ラベル（接続状態とエラーは `<gag-phone>` のもの: ja.ts）. */
+export const boardJa: BoardLabels = {
+  board: 'スーパーバイザーボード',
+  agents: 'エージェント',
+  queues: '待ち呼',
+  calls: '通話中の呼',
+  agent: 'エージェント',
+  status: '状態',
+  time: '時間',
+  groups: 'グループ',
+  caller: '発信者',
+  waiting: '待ち時間',
+  actions: '操作',
+  direct: '直通',
+  noAgents: '表示するエージェントはいません。',
+  noQueue: '待ち呼はありません。',
+  noCalls: '通話中の呼はありません。',
+  unknownCaller: '番号非通知',
+  presence: {
+    offline: 'オフライン',
+    idle: '待受中',
+    ringing: '着信中',
+    talking: '通話中',
+  },
+  modes: {
+    listen: 'モニター',
+    whisper: 'ウィスパー',
+    barge: '割り込み',
+  },
+  modeHints: {
+    listen: '通話を聞く（誰にも聞こえません）',
+    whisper: 'エージェントにだけ話す',
+    barge: 'エージェントと発信者の両方に話す',
+  },
+  leave: '退出',
+  now: {
+    listen: '{who} をモニター中',
+    whisper: '{who} にウィスパー中',
+    barge: '{who} に割り込み中',
+    left: '{who} から退出しました',
+    ended: '{who} は終了しました',
+  },
+  supervisors: '監視中: {names}',
+  waitingCount: '{count} 件待ち',
+  refused: {
+    not_supervisor: 'このサインインはスーパーバイザーのものではありません。管理者の方へ: トークンに gag_role "supervisor" を付け、goastgateway.json の "supervisors" で内線に範囲を設定してください。',
+    not_allowed: 'この通話は監視できるエージェント・グループの範囲外です。',
+    no_such_call: 'この通話は終了しました。',
+    not_talking: 'この通話はまだ応答されていません。応答後にもう一度お試しください。',
+    busy: '今はこの通話に参加できません（ご自身が通話中か、監視者の上限に達しています）。',
+  },
+  micNeeded: '通話への参加にはマイクとスピーカーが必要です。このサイトでマイクを許可してから、もう一度お試しください。',
+};
