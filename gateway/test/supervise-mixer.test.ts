@@ -9,8 +9,13 @@ import { encodeSamples, decodeSamples } from '@gag/e2e';
 import { goertzelAmplitude } from '@gag/e2e/tones';
 import { ALAW_TO_S16, ULAW_TO_S16 } from '@gag/sdk/g711';
 import { frameSamplesOf, rateHzOf, type WireFormat } from '@gag/sdk/protocol';
+import type { Phone } from '../src/browser/phone.js';
+import type { Call } from '../src/calls/call.js';
+import { CallTap } from '../src/calls/call-tap.js';
+import { createLogger } from '../src/log.js';
 import { S16_MAX, S16_MIN, addInto, decodeInto, encodeInto } from '../src/media/pcm-mix.js';
 import { SampleRing } from '../src/media/sample-ring.js';
+import { Supervision } from '../src/supervise/supervision.js';
 
 const sine = (hz: number, amplitude: number, count: number, rateHz: number): Int16Array =>
   Int16Array.from({ length: count }, (_, i) => Math.round(amplitude * S16_MAX * Math.sin((2 * Math.PI * hz * i) / rateHz)));
@@ -111,4 +116,28 @@ describe('the voice queue', () => {
     ring.mixInto(out, 0, 400);
     expect(out.every((s) => s === 9)).toBe(true);
   });
+});
+
+test('a supervision mixes into buffers made when it joined: the ear and the whispered frames are the same Buffer every frame', () => {
+  const format = 'slin16';
+  const heard: Buffer[] = [];
+  const supervisor = { extension: '9000', sendAudio: (b: Buffer) => heard.push(b) > 0, send: () => undefined } as unknown as Phone;
+  const call = { id: 'call-1', format, tap: new CallTap(createLogger('silent')) } as unknown as Call;
+  const s = new Supervision({ call, supervisor, mode: 'whisper', onEnd: () => undefined });
+  const frame = (hz: number, n: number): Buffer => encodeSamples(format, sine(hz, 0.3, 320 * (n + 1), 16_000).subarray(320 * n));
+  const outs: Buffer[] = [];
+  for (let n = 0; n < 10; n++) {
+    s.voice(frame(700, n));
+    s.audio('agent', frame(1_000, n));
+    const caller = frame(440, n);
+    s.audio('caller', caller);
+    outs.push(s.mix('caller', caller));
+  }
+  expect(new Set(heard).size).toBe(1); // one ear buffer, sent (and copied by the socket) ten times
+  expect(outs[0]).not.toBe(frame(440, 0));
+  expect(new Set(outs).size).toBe(1); // one whisper buffer
+  const lastToAgent = Float32Array.from(decodeSamples(format, outs[9]!), (x) => x / 32_768);
+  expect(goertzelAmplitude(lastToAgent, 700, 16_000)).toBeGreaterThan(0.25);
+  const toAsterisk = frame(1_000, 10);
+  expect(s.mix('agent', toAsterisk)).toBe(toAsterisk); // whisper: Asterisk's frames pass untouched
 });

@@ -6,6 +6,7 @@
  * that supervision with `not_allowed`, and the call goes on. The operations API and /metrics show it.
  */
 import { afterEach, expect, test } from 'vitest';
+import { WebSocket } from 'ws';
 import type { ServerMessage } from '@gag/sdk/protocol';
 import { gatewayPerTestOnDemand, testConfig } from '@gag/testkit/gateway';
 import type { TestPhone } from '@gag/testkit/phone';
@@ -31,8 +32,12 @@ async function supervise(sup: TestPhone, callId: string, mode: 'listen' | 'whisp
   await sup.next('supervising');
 }
 
-test('the agent is told whisper and barge (the most audible), not listening by default, and null when the last leaves; /api/calls and /metrics show them', async () => {
+test('the agent is told whisper and barge (the most audible), not listening by default, and null when the last leaves; /api/calls, /monitor and /metrics show them', async () => {
   await t.start({ supervisors: { '9000': { extensions: ['2001'] } } });
+  const monitor = new WebSocket(`${t.gw.browserUrl}/monitor`);
+  const feed: { type: string; call?: { id: string; supervisors: unknown[] } }[] = [];
+  monitor.on('message', (data: Buffer) => feed.push(JSON.parse(data.toString('utf8')) as (typeof feed)[number]));
+  await expect.poll(() => feed.length, { timeout: 3_000 }).toBeGreaterThan(0);
   const agent = await login(t, '2001', { callNotices: true });
   const fake = await t.asterisk.call('ws-ext-2001');
   const { callId } = await agent.next('incoming');
@@ -50,6 +55,11 @@ test('the agent is told whisper and barge (the most audible), not listening by d
   expect(await notices(agent)).toEqual(['barge']);
   const calls = JSON.parse(await api('/api/calls')) as { calls: { id: string; supervisors: unknown[] }[] };
   expect(calls.calls.find((c) => c.id === callId)?.supervisors).toEqual([{ extension: '9000', mode: 'whisper' }, { extension: '9000', mode: 'barge' }]);
+  await expect.poll(() => feed.filter((e) => e.type === 'call' && e.call?.id === callId).at(-1)?.call?.supervisors, { timeout: 3_000 }).toEqual([
+    { extension: '9000', mode: 'whisper' },
+    { extension: '9000', mode: 'barge' },
+  ]);
+  monitor.close();
   const metrics = await api('/metrics');
   expect(metrics).toMatch(/^gag_supervisions\{mode="whisper"\} 1$/m);
   expect(metrics).toMatch(/^gag_supervisions\{mode="barge"\} 1$/m);

@@ -9,7 +9,7 @@
  * @packageDocumentation
  */
 import { bytesPerSampleOf, type WireFormat } from '@gag/sdk/protocol';
-import { addClipped, decodeInto } from './pcm-mix.js';
+import { addInto, decodeInto } from './pcm-mix.js';
 
 /**
  * One voice's queue in a call's codec, decoded to s16 as it arrives. Allocation-free after its constructor.
@@ -87,10 +87,10 @@ export class SampleRing {
     if (!this.ready) return false;
     const capacity = this.#buf.length;
     const n = Math.min(count, this.#depth);
-    for (let i = 0; i < n; i++) {
-      const k = dstOffset + i;
-      dst[k] = addClipped(dst[k] ?? 0, this.#buf[(this.#read + i) % capacity] ?? 0);
-    }
+    // Two runs (up to the ring's end, then from its start): no modulo per sample.
+    const first = Math.min(n, capacity - this.#read);
+    addInto(dst, dstOffset, this.#buf, this.#read, first);
+    addInto(dst, dstOffset + first, this.#buf, 0, n - first);
     this.#read = (this.#read + n) % capacity;
     this.#depth -= n;
     if (n < count) {
