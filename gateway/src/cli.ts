@@ -40,7 +40,8 @@ Relays Asterisk chan_websocket calls to browsers logged in by JWT.
   -v, --version       print the version
 
 Signals: SIGHUP re-reads both files (listen addresses and TLS need a restart),
-SIGINT/SIGTERM hang up every call and stop.
+SIGINT/SIGTERM hang up every call and stop, SIGUSR2 drains: no new browsers,
+idle ones sent to another node, stop once every call has ended.
 `;
 
 /** Every problem of a config error, a line each: `gag-gateway: file: key: what is wrong — how to fix it`. */
@@ -55,7 +56,7 @@ export interface CliIo {
   readonly stdout: (text: string) => void;
   /** One-line config and usage errors (no stack). */
   readonly stderr: (text: string) => void;
-  /** SIGHUP, SIGINT, SIGTERM, uncaughtException and unhandledRejection come from here. */
+  /** SIGHUP, SIGINT, SIGTERM, SIGUSR2, uncaughtException and unhandledRejection come from here. */
   readonly process: ProcessEvents;
   /** Log lines (default stdout). */
   readonly logDestination?: DestinationStream;
@@ -192,6 +193,14 @@ async function run(config: GatewayConfig, groups: GroupsConfig, files: Files, io
     }
     io.process.on('SIGHUP', onHup);
     detach.push(() => io.process.off('SIGHUP', onHup));
+    // SIGUSR2: drain for a rolling upgrade, then stop as SIGTERM would (with no call left to hang up).
+    const onDrain = (): void => {
+      if (stopping) return;
+      log.info({ signal: 'SIGUSR2' }, 'draining');
+      void gateway.drain().then(() => onStop('SIGUSR2'));
+    };
+    io.process.on('SIGUSR2', onDrain);
+    detach.push(() => io.process.off('SIGUSR2', onDrain));
     io.onStarted?.(gateway);
     return await exited;
   } finally {

@@ -29,6 +29,7 @@ import { GatewayMetrics } from './http/metrics.js';
 import { Monitor } from './http/monitor.js';
 import { Routes, type Readiness } from './http/routes.js';
 import { callView } from './http/views.js';
+import { drainGateway } from './drain.js';
 import { ConfigError } from './errors.js';
 import { createLogger, type Logger, type LogLevel } from './log.js';
 import { Forks } from './media/forks.js';
@@ -89,6 +90,12 @@ export interface Gateway {
    * @throws ConfigError when a key file the new config names cannot be used; the old config stays.
    */
   reload(config: GatewayConfig, groups: GroupsConfig): Promise<void>;
+  /**
+   * Drain for a rolling upgrade (SIGUSR2; docs/cluster.md#rolling-upgrades): new browsers are
+   * refused, idle ones sent away (1001), `/readyz` says `draining`; resolves once every call has
+   * ended. Calling it again returns the same promise.
+   */
+  drain(): Promise<void>;
   /** Hang up every call, close every connection, stop listening. Calling it again returns the same promise. */
   close(): Promise<void>;
 }
@@ -261,11 +268,14 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     onRefused: (reason) => metrics.authFailure('api', reason),
     ...(options.heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs: options.heartbeatIntervalMs }),
   });
+  /** Set by drain() (SIGUSR2): read by /readyz from the first request on. */
+  let draining: Promise<void> | undefined;
   const readiness = async (): Promise<Readiness> => ({
     asteriskListener: asterisk.server.listening,
     browserListener: frontDoor.server.listening,
     originate: originator === undefined ? 'off' : (await originator.isReady()) ? 'ready' : 'not_ready',
     cluster: cluster === undefined ? 'off' : cluster.redis.up ? 'ready' : `redis ${cluster.redis.why}`,
+    draining: draining !== undefined,
   });
   const routes = new Routes({ router, registry, dialer, metrics, auth: () => current.admin, policy: () => current.browser, readiness, log: log.child({ side: 'api' }), recordings, forks, cluster });
 
@@ -359,6 +369,10 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       const done = reloading.then(() => reload(next, groups));
       reloading = done.catch(() => undefined);
       return done;
+    },
+    drain() {
+      draining ??= drainGateway({ registry, router, activity, browser, log });
+      return draining;
     },
     close() {
       closing ??= (async () => {

@@ -205,6 +205,14 @@ describe('gag-gateway running', () => {
     expect(r.proc.listenerCount('SIGHUP') + r.proc.listenerCount('uncaughtException')).toBe(0);
   });
 
+  test('SIGUSR2 drains, then stops with exit code 0 once no call is left', async () => {
+    const r = await running({});
+    r.proc.emit('SIGUSR2');
+    expect(await r.exited).toBe(0);
+    expect(r.logs.map((l) => l.msg)).toEqual(expect.arrayContaining(['draining', 'drained: no call left', 'gateway stopped']));
+    expect(r.proc.listenerCount('SIGUSR2')).toBe(0);
+  });
+
   test('SIGHUP with a good file swaps it in; with a bad file logs the error and keeps the old config', async () => {
     const r = await running({});
     const status = async (origin: string) => (await handshake(r.gateway.browserUrl, { path: PHONE_PATH, protocols: [SUBPROTOCOL], origin })).status;

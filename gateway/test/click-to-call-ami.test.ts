@@ -167,7 +167,7 @@ describe('click-to-call through AMI', () => {
     phone.send({ type: 'dial', requestId: 'r1', number: '0312345678' });
     expect(await phone.next('dial_failed')).toMatchObject({ requestId: 'r1', code: 'asterisk_login_failed' });
     expect(await readyz()).toBe(503);
-    expect((await t.http('/readyz')).json).toEqual({ ready: false, checks: { asteriskListener: true, browserListener: true, originate: 'not_ready', cluster: 'off' } });
+    expect((await t.http('/readyz')).json).toEqual({ ready: false, checks: { asteriskListener: true, browserListener: true, originate: 'not_ready', cluster: 'off', draining: false } });
     expect(t.ami!.actions.find((a) => a.get('Action') === 'Login')?.get('Secret')).toBe(AMI_SECRET);
     expect(JSON.stringify(t.logs)).not.toContain(AMI_SECRET);
   });

@@ -56,6 +56,7 @@ class TestPhone extends EventEmitter<PhoneEvents> implements Phone {
   recheckToken(): Promise<void> {
     return Promise.resolve();
   }
+  goAway(): void {}
 }
 
 /** Node `id` with its phones. */

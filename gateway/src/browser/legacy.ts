@@ -319,6 +319,11 @@ export class LegacySession extends EventEmitter<PhoneEvents> implements Phone {
     this.#close(CLOSE.TOKEN_EXPIRED.code, 'token expired or revoked: log in again');
   }
 
+  /** Close with 1001 (the webphone shows a closed connection and its page reconnects, to another node). */
+  goAway(reason: string): void {
+    this.#close(CLOSE.GOING_AWAY.code, reason);
+  }
+
   #close(code: number, reason: string): void {
     if (this.#phase === 'closed') return;
     this.log.info({ code, reason }, 'closing browser connection');

@@ -75,6 +75,8 @@ export class BrowserListener {
   readonly #options: BrowserListenerOptions;
   /** Set by close(): a legacy upgrade still checking its token is then refused with 503. */
   #closing = false;
+  /** Set by drain(): new browsers are refused with 503, so they log in on another node. */
+  #draining = false;
   readonly #admission: Admission;
   /** One warn line per interval for every limit refusal, never one per refusal. */
   readonly #limitLog: SampledWarn;
@@ -91,6 +93,7 @@ export class BrowserListener {
     const { log } = this.#options;
     const policy = this.#options.policy();
     const ip = req.socket.remoteAddress;
+    if (this.#draining) return refuseUpgrade(socket, 503, 'gateway draining: log in on another node', { 'Retry-After': '1' });
     if (!policy.acl.allows(ip)) {
       this.#options.onRefused?.('ip_not_allowed');
       log.warn({ ip, side: 'browser' }, 'refused: ip not allowed');
@@ -219,6 +222,11 @@ export class BrowserListener {
   }
 
   /** Close every browser (1001: the SDK reconnects); an upgrade still checking its token gets 503. */
+  /** Refuse new browsers from now on (draining for a rolling upgrade, docs/cluster.md). */
+  drain(): void {
+    this.#draining = true;
+  }
+
   async close(): Promise<void> {
     this.#closing = true;
     this.#limitLog.close();

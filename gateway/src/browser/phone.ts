@@ -80,6 +80,11 @@ export interface Phone extends EventEmitter<PhoneEvents> {
    */
   sendAudio(frames: Buffer): boolean;
   /**
+   * The gateway is draining (a rolling upgrade): close with 1001 GOING_AWAY, which browsers retry,
+   * so they log in on another node. Called only while the phone is in no call.
+   */
+  goAway(reason: string): void;
+  /**
    * Verify the phone's token again (a reload's keys and checks). One that no longer verifies is
    * treated as expired: the phone stops ringing and is closed (now, or when its call ends).
    */

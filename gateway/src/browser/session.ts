@@ -205,6 +205,11 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
     return this.#phase === 'ready' && this.#out.send(frames, this.#lastFormat);
   }
 
+  /** Close with GOING_AWAY (1001): the SDK reconnects, to another node (draining). */
+  goAway(reason: string): void {
+    this.close('GOING_AWAY', reason);
+  }
+
   /** Close this connection with one of our close codes and a short reason. */
   close(name: CloseName, reason: string): void {
     if (this.#phase === 'closed') return;

@@ -124,6 +124,9 @@ export class RemotePhone extends EventEmitter<PhoneEvents> implements Phone {
     return sent;
   }
 
+  /** Its own node drains it, not this one. */
+  goAway(): void {}
+
   /** Its node checks its token; a reload there re-verifies it. */
   recheckToken(): Promise<void> {
     return Promise.resolve();

@@ -35,6 +35,8 @@ export interface Readiness {
   readonly browserListener: boolean;
   readonly originate: 'off' | 'ready' | 'not_ready';
   readonly cluster: 'off' | 'ready' | `redis ${string}`;
+  /** Draining for a rolling upgrade: not ready, so a load balancer sends nothing new. */
+  readonly draining: boolean;
 }
 
 /** What the routes read. */
@@ -150,7 +152,7 @@ export class Routes {
 
   async #ready(res: ServerResponse): Promise<void> {
     const r = await this.#options.readiness();
-    const ready = r.asteriskListener && r.browserListener && r.originate !== 'not_ready' && (r.cluster === 'off' || r.cluster === 'ready');
+    const ready = r.asteriskListener && r.browserListener && r.originate !== 'not_ready' && (r.cluster === 'off' || r.cluster === 'ready') && !r.draining;
     sendJson(res, ready ? 200 : 503, { ready, checks: r });
   }
 
