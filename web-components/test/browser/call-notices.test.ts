@@ -7,7 +7,7 @@ import { afterEach, expect, test } from 'vitest';
 import { render } from 'lit';
 import type { Call } from '@gag/sdk';
 import { CallNotices } from '../../src/call-notices.js';
-import { en } from '../../src/labels/en.js';
+import { en, type Labels } from '../../src/labels/en.js';
 import { ja } from '../../src/labels/ja.js';
 
 const root = document.createElement('div');
@@ -16,7 +16,7 @@ afterEach(() => render(null, root));
 
 type Notices = Pick<Call, 'recording' | 'supervisor'>;
 /** What the region shows after rendering `call`: each notice's part and text. */
-function shown(notices: CallNotices, call: Notices, labels = en): string[] {
+function shown(notices: CallNotices, call: Notices, labels: Labels = en): string[] {
   render(notices.render(labels, call), root);
   const region = root.querySelector('.notices')!;
   expect(region.getAttribute('aria-live')).toBe('polite');
