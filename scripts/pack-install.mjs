@@ -10,7 +10,9 @@
  *   installed component, and stops on SIGTERM with exit code 0; `npm install -g` of its tarball
  *   with those of its two @gag dependencies (docs/deploy.md, into a temporary prefix) links it;
  * - Vite builds a page that imports `@gag/sdk`, and the output holds the SDK (its worklets inlined);
- * - the installed component has the IIFE `gag-phone.js` and every file it loads next to itself;
+ *   and a supervisor's page that imports `@gag/sdk/supervisor` and `@gag/web-components/board`;
+ * - the installed component has the IIFEs `gag-phone.js` and `gag-board.js` and every file each
+ *   loads next to itself;
  * - `@gag/e2e` and `@gag/e2e/playwright` import, and `gag-fake-asterisk --help` runs;
  * - `tsc --noEmit` checks a file that uses the four packages' types.
  * One line per check, then `N passed, N failed`; exit code 1 when a check failed, 2 when the
@@ -228,26 +230,50 @@ try {
     return `${scripts.length} scripts, ${(code.length / 1024).toFixed(0)} kB`;
   });
 
-  // (3) The drop-in IIFE and the files it loads next to itself.
-  await check('@gag/web-components/gag-phone.js (the IIFE) is installed with the files it loads next to itself', async () => {
-    const { stdout } = await sh(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('@gag/web-components/gag-phone.js'))"], app);
-    const iife = fileURLToPath(stdout.trim());
-    const dir = join(iife, '..');
-    const code = await readFile(iife, 'utf8');
-    assert(code.includes('customElements'), `${iife} is not the component's bundle`);
-    const seen = new Set();
-    const queue = [code];
-    while (queue.length > 0) {
-      for (const [name] of queue.pop().matchAll(/[\w.-]+\.[0-9a-f]{16}\.js/g)) {
-        if (seen.has(name)) continue;
-        seen.add(name);
-        assert(existsSync(join(dir, name)), `gag-phone.js loads ${name}, which is not next to it`);
-        queue.push(await readFile(join(dir, name), 'utf8'));
-      }
-    }
-    assert(seen.size >= 2, `expected the call media and the worklet next to it, found ${[...seen].join(', ') || 'nothing'}`);
-    return [...seen].join(', ');
+  // (2b) A supervisor's page (issue 21): the SDK's supervisor entry and the board's ES entry.
+  await check("vite builds a page importing '@gag/sdk/supervisor' and '@gag/web-components/board'", async () => {
+    const page = join(app, 'board-page');
+    await mkdir(page);
+    await writeFile(join(page, 'index.html'), '<!doctype html><meta charset="utf-8"><title>board</title><gag-board></gag-board><script type="module" src="./main.js"></script>\n');
+    await writeFile(
+      join(page, 'main.js'),
+      "import { GagClient } from '@gag/sdk';\n" +
+        "import { SupervisorBoard } from '@gag/sdk/supervisor';\n" +
+        "import '@gag/web-components/board';\n" +
+        "const board = new SupervisorBoard(new GagClient({ url: 'wss://gw.example.com/phone', getToken: async () => 'token' }));\n" +
+        "board.on('synced', () => console.log(board.agents.size));\n",
+    );
+    await sh(bin('vite'), ['build', '--logLevel', 'error', '--outDir', join(page, 'dist')], page);
+    const assets = join(page, 'dist', 'assets');
+    const scripts = (await readdir(assets)).filter((f) => f.endsWith('.js'));
+    const code = (await Promise.all(scripts.map((f) => readFile(join(assets, f), 'utf8')))).join('\n');
+    assert(code.includes('gag-board'), 'the output lacks <gag-board> (its tag name)');
+    assert(code.includes('board_synced'), 'the output lacks the supervisor board (board_synced)');
+    return `${scripts.length} scripts, ${(code.length / 1024).toFixed(0)} kB`;
   });
+
+  // (3) The drop-in IIFEs and the files each loads next to itself.
+  for (const file of ['gag-phone.js', 'gag-board.js']) {
+    await check(`@gag/web-components/${file} (the IIFE) is installed with the files it loads next to itself`, async () => {
+      const { stdout } = await sh(process.execPath, ['--input-type=module', '-e', `console.log(import.meta.resolve('@gag/web-components/${file}'))`], app);
+      const iife = fileURLToPath(stdout.trim());
+      const dir = join(iife, '..');
+      const code = await readFile(iife, 'utf8');
+      assert(code.includes('customElements'), `${iife} is not the component's bundle`);
+      const seen = new Set();
+      const queue = [code];
+      while (queue.length > 0) {
+        for (const [name] of queue.pop().matchAll(/[\w.-]+\.[0-9a-f]{16}\.js/g)) {
+          if (seen.has(name)) continue;
+          seen.add(name);
+          assert(existsSync(join(dir, name)), `${file} loads ${name}, which is not next to it`);
+          queue.push(await readFile(join(dir, name), 'utf8'));
+        }
+      }
+      assert(seen.size >= 2, `expected the call media and the worklet next to it, found ${[...seen].join(', ') || 'nothing'}`);
+      return [...seen].join(', ');
+    });
+  }
 
   // (4) The fake Asterisk library, the Playwright fixtures and the CLI.
   await check("import('@gag/e2e') and import('@gag/e2e/playwright') resolve", async () => {
@@ -264,12 +290,14 @@ try {
   });
 
   // (5) The types, with the installed TypeScript.
-  await check("tsc --noEmit: a file using '@gag/sdk' (GagClient), '@gag/web-components', '@gag/gateway' and '@gag/e2e' types", async () => {
+  await check("tsc --noEmit: a file using '@gag/sdk' (GagClient), '@gag/sdk/supervisor', '@gag/web-components' (and /board), '@gag/gateway' and '@gag/e2e' types", async () => {
     await writeFile(
       join(app, 'check.ts'),
       [
         "import { GagClient, GagError, type Call, type CallState } from '@gag/sdk';",
         "import type { GagPhone } from '@gag/web-components';",
+        "import type { GagBoard } from '@gag/web-components/board';",
+        "import { SupervisorBoard, SupervisorRefusedError, type BoardAgent } from '@gag/sdk/supervisor';",
         "import { mintToken } from '@gag/gateway';",
         "import { FakeAsterisk } from '@gag/e2e';",
         '',
@@ -282,6 +310,10 @@ try {
         "client.on('no-such-event', () => {});",
         'export const checks = [GagError, FakeAsterisk, mintToken] as const;',
         "export const phone: GagPhone | null = document.querySelector('gag-phone');",
+        "export const gagBoard: GagBoard | null = document.querySelector('gag-board');",
+        'const board = new SupervisorBoard(client);',
+        "board.on('agent', (agent: BoardAgent) => void agent.presence);",
+        "export const refused = (e: unknown): boolean => e instanceof SupervisorRefusedError && e.reason === 'not_allowed';",
         '',
       ].join('\n'),
     );
