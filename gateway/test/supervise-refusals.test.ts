@@ -180,3 +180,17 @@ test('a supervisor’s audio outside a call, or not whole frames of the call’s
   phone.send({ type: 'hangup', callId });
   await call.ended;
 });
+
+test('a call ringing the supervisor’s session stops ringing it when it joins another call (as when a phone answers one)', async () => {
+  await t.start(SCOPES);
+  const { phone, call, callId } = await talkingCall(t);
+  const sup = await login(t, '9000', { supervisor: true });
+  const own = await t.asterisk.call('ws-ext-9000');
+  const incoming = await sup.next('incoming');
+  sup.send({ type: 'supervise', callId, mode: 'listen' });
+  await sup.next('supervising');
+  expect(await sup.next('ended')).toEqual({ type: 'ended', callId: incoming.callId, reason: 'rejected' });
+  await own.ended; // nobody else rang: Asterisk gets HANGUP and the dialplan goes on
+  phone.send({ type: 'hangup', callId });
+  await call.ended;
+});
