@@ -8,8 +8,10 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import { GagClient, type Call } from '@gag/sdk';
 import { mintToken } from '@gag/gateway';
+import { browserGlobals } from '@gag/testkit/browser-globals';
 import { TEST_SECRET, startTestGateway, type TestGateway } from '@gag/testkit/gateway';
 import { TEST_ORIGIN, TestPhone } from '@gag/testkit/phone';
 import { talkingCall } from './agent-voice.js';
@@ -22,6 +24,7 @@ const TTL_MS = 1_000;
 const cleanup: (() => unknown)[] = [];
 afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
+  vi.unstubAllGlobals();
 });
 
 const clusterOf = (redis: RedisServer, id: string) => ({ redis_url: redis.url, node_id: id, secret: CLUSTER_SECRET, link_listen: '127.0.0.1:0', node_ttl_ms: TTL_MS });
@@ -107,5 +110,27 @@ describe.skipIf(!WITH_REDIS)('a cluster under faults', () => {
     const { callId: secondId } = await phone.next('incoming');
     phone.send({ type: 'reject', callId: secondId });
     expect(await again.ended).toMatchObject({ by: 'app-hangup' });
+  });
+
+  test('the SDK given the nodes logs in on another node when its node is killed, and rings there within 5 s', async () => {
+    const redis = await redisServer();
+    const a = await node(redis, 'gw-a');
+    const b = await childNode(redis, 'gw-b');
+    const c = await node(redis, 'gw-c');
+    browserGlobals({ origin: TEST_ORIGIN });
+    const client = new GagClient({ url: [b.browserUrl, c.gw.browserUrl], getToken: () => mintToken({ secret: TEST_SECRET, extension: '2001', ttlSeconds: 60 }), ringtone: false });
+    cleanup.push(() => client.disconnect());
+    await client.connect();
+    await expect.poll(() => remotePhones(a), { timeout: 5_000 }).toBe(1);
+    const killedAt = Date.now();
+    b.child.kill('SIGKILL');
+    // Back online on C, mirrored on A (B's session gone with its TTL): a call to A rings the client again.
+    await expect.poll(() => c.gw.registry.all().filter((p) => p.node === undefined).length, { timeout: 5_000 }).toBe(1);
+    await expect.poll(() => a.gw.registry.all().filter((p) => p.node === 'gw-c').length, { timeout: 5_000 }).toBe(1);
+    const ringing = new Promise<Call>((resolve) => client.once('incoming', resolve));
+    const call = await a.asterisk.call('ws-ext-2001');
+    await ringing;
+    expect(Date.now() - killedAt).toBeLessThan(5_000);
+    call.hangup();
   });
 });
