@@ -17,7 +17,7 @@ import { Activity } from './calls/activity.js';
 import { Router } from './calls/router.js';
 import type { ClusterNode } from './cluster/cluster-node.js';
 import { registerClusterMetrics } from './cluster/cluster-metrics.js';
-import { joinCluster } from './cluster/join-cluster.js';
+import { joinCluster, monitorCluster } from './cluster/join-cluster.js';
 import { isLoopback, parseListenAddress } from './config/address.js';
 import { checkRecordingDir } from './config/recording-dir.js';
 import { NO_GROUPS, type GroupsConfig } from './config/groups.js';
@@ -255,7 +255,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   activity.on('call', (call, previous) => {
     recordings.onCall(call, previous);
     forks.onCall(call, previous);
-    cluster?.callChanged(callView(call));
+    cluster?.callChanged(callView(call), previous);
   });
   const monitor = new Monitor({
     activity,
@@ -267,6 +267,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     log: log.child({ side: 'api' }),
     onRefused: (reason) => metrics.authFailure('api', reason),
     ...(options.heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs: options.heartbeatIntervalMs }),
+    cluster: cluster === undefined ? undefined : monitorCluster(cluster),
   });
   /** Set by drain() (SIGUSR2): read by /readyz from the first request on. */
   let draining: Promise<void> | undefined;

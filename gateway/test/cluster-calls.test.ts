@@ -7,6 +7,7 @@
  * at start is up but not ready, and says why, until Redis is there.
  */
 import { afterEach, describe, expect, test } from 'vitest';
+import { WebSocket } from 'ws';
 import { FRAME_BYTES, type ServerMessage } from '@gag/sdk/protocol';
 import { tone } from '@gag/e2e';
 import { analyseTone, floatToS16le, s16leToFloat, sineFloat } from '@gag/e2e/tones';
@@ -262,5 +263,25 @@ describe.skipIf(!WITH_REDIS)('calls across two nodes of a cluster', () => {
     expect(await phone.next('ended')).toMatchObject({ callId });
     await expect.poll(() => listed(b)).toEqual([]);
     expect((await api(b, `/api/calls/${callId}`, { method: 'DELETE' })).status).toBe(404);
+  });
+
+  test('/monitor on any node streams every node’s calls: the first picture and each change, each naming its node', async () => {
+    const redis = await redisServer();
+    const a = await node(redis, 'gw-a');
+    const b = await node(redis, 'gw-b');
+    const phone = await b.phone('2001');
+    await mirrored(a, 1);
+    const call = await a.asterisk.call('ws-ext-2001');
+    const { callId } = await phone.next('incoming');
+    phone.send({ type: 'answer', callId });
+    await call.answered;
+    // A dashboard on B, after the answer: A's call is in its first picture.
+    const frames: Array<{ type: string; calls?: unknown[]; call?: { id: string; node?: string; state: string } }> = [];
+    const feed = new WebSocket(`${b.gw.browserUrl}/monitor`);
+    cleanup.push(() => feed.terminate());
+    feed.on('message', (data) => frames.push(JSON.parse(String(data))));
+    await expect.poll(() => frames[0]?.calls).toEqual([expect.objectContaining({ id: callId, node: 'gw-a', state: 'talking' })]);
+    await call.hangup();
+    await expect.poll(() => frames.find((f) => f.type === 'call' && f.call?.id === callId && f.call.state === 'ended')?.call).toMatchObject({ node: 'gw-a' });
   });
 });

@@ -9,12 +9,14 @@
  * @packageDocumentation
  */
 import { EventEmitter } from 'eventemitter3';
+import type { CallState } from '@gag/sdk/protocol';
 import type { Phone } from '../browser/phone.js';
 import type { CallView } from '../http/views.js';
 import type { Logger } from '../log.js';
 import type { PendingDial } from '../originate/dialer.js';
 import type { RateDecision } from '../originate/rate-limit.js';
 import { CallDirectory, type ClusterCallView } from './call-directory.js';
+import { OtherCalls } from './other-calls.js';
 import { clusterKeys, type ClusterKeys } from './cluster-keys.js';
 import { NodeLinkServer } from './link-server.js';
 import { NodeBus, type BusMessage } from './node-bus.js';
@@ -201,10 +203,14 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
     return takeSharedRate(this.#redis, this.#keys, extension, limit);
   }
 
-  /** A call of this node changed state: `/api/calls` on the other nodes shows it (an ended one goes). */
-  callChanged(view: CallView): void {
+  /** A call of this node changed state: `/api/calls` and `/monitor` on the other nodes show it (an ended one goes). */
+  callChanged(view: CallView, previous: CallState): void {
     void this.#calls.publish(view).catch(() => undefined); // Redis away: written again on `up`
+    void this.#bus.broadcast({ kind: 'call_changed', previous, call: { ...view } });
   }
+
+  /** The other nodes' calls as last heard of, and their changes (for `/monitor`). */
+  readonly otherCallsNow = new OtherCalls();
 
   /** The live calls of the other nodes, each with its node (for `/api/calls`). */
   async otherCalls(): Promise<ClusterCallView[]> {
@@ -238,6 +244,8 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
         return void this.emit('dialSettled', message.dialId);
       case 'hangup_call':
         return void this.emit('hangupCall', message.callId);
+      case 'call_changed':
+        return this.otherCallsNow.changed({ ...(message.call as unknown as CallView), node: from }, message.previous);
       case 'phone_online':
         return this.#remote.add(from, message.extension, message.phone);
       case 'phone_offline':
@@ -260,7 +268,11 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
       const before = this.#nodes;
       const now = await this.#refreshNodes();
       for (const [id] of before) if (!now.has(id)) this.#nodeDied(id);
-      for (const [id] of now) if (id !== this.id && (resync || !before.has(id))) await this.#remote.resync(id, () => this.#directory.phonesOf(id));
+      for (const [id, info] of now) {
+        if (id === this.id || (!resync && before.has(id))) continue;
+        await this.#remote.resync(id, () => this.#directory.phonesOf(id));
+        this.otherCallsNow.resync(id, await this.#calls.list([info]));
+      }
     } catch (err) {
       this.#options.log.debug({ err }, 'cluster heartbeat failed (redis going away?)');
     } finally {
@@ -277,6 +289,7 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
   #nodeDied(node: string): void {
     this.#options.log.warn({ deadNode: node }, 'node gone from the cluster: its phones and calls end');
     this.#remote.nodeDied(node);
+    this.otherCallsNow.nodeDied(node);
     this.#host.endCallsOf(node);
     this.#links.now(node)?.close();
   }

@@ -9,6 +9,7 @@ import type { Phone } from '../browser/phone.js';
 import type { Router } from '../calls/router.js';
 import { parseListenAddress } from '../config/address.js';
 import type { ClusterConfig } from '../config/cluster-schema.js';
+import type { MonitorCluster } from '../http/monitor.js';
 import type { Logger } from '../log.js';
 import type { Dialer } from '../originate/dialer.js';
 import { ClusterNode } from './cluster-node.js';
@@ -52,4 +53,19 @@ export function joinCluster(config: ClusterConfig, options: JoinOptions): Cluste
   node.on('dialSettled', (dialId) => options.dialer.settledElsewhere(dialId));
   node.on('hangupCall', (callId) => options.router().hangup(callId));
   return node;
+}
+
+/**
+ * The other nodes' calls for `/monitor`, as the monitor reads them.
+ * @example new Monitor({ …, cluster: monitorCluster(node) });
+ */
+export function monitorCluster(node: ClusterNode): MonitorCluster {
+  return {
+    node: node.id,
+    otherCalls: () => node.otherCallsNow.all,
+    onOtherCall: (listener) => {
+      node.otherCallsNow.on('call', listener);
+      return () => void node.otherCallsNow.off('call', listener);
+    },
+  };
 }

@@ -35,6 +35,8 @@ const BusMessageSchema = v.variant('kind', [
     ttlMs: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3_600_000)),
   }),
   v.object({ kind: v.literal('dial_settled'), dialId: Id }),
+  // A call of the sending node changed state (/monitor on every node): its view as /api/calls shows it.
+  v.object({ kind: v.literal('call_changed'), previous: v.picklist(['routing', 'ringing', 'talking', 'ended']), call: v.looseObject({ id: Id, state: v.picklist(['routing', 'ringing', 'talking', 'ended']) }) }),
   // Hang up a call of the receiving node (DELETE /api/calls/:id on another node).
   v.object({ kind: v.literal('hangup_call'), callId: Id }),
 ]);

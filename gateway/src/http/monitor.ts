@@ -101,6 +101,18 @@ export interface MonitorOptions {
   readonly heartbeatIntervalMs?: number;
   /** An upgrade was refused (counted). */
   readonly onRefused?: (reason: AdminRefusal) => void;
+  /** In a cluster (issue 17): this node's id, and the other nodes' calls, so the feed shows every node's. */
+  readonly cluster?: MonitorCluster | undefined;
+}
+
+/** What the monitor needs of a cluster (cluster/other-calls.ts and the node's id). */
+export interface MonitorCluster {
+  /** This node's id: each call names its node. */
+  readonly node: string;
+  /** The other nodes' live calls now, each naming its node. */
+  otherCalls(): ReadonlyArray<CallView & { readonly node: string }>;
+  /** Hear each change of state of another node's call; returns the function that stops it. */
+  onOtherCall(listener: (call: CallView & { readonly node: string }, previous: CallState) => void): () => void;
 }
 
 /**
@@ -114,6 +126,7 @@ export class Monitor {
   readonly #wss: WebSocketServer;
   readonly #clients = new Set<WebSocket>();
   #seq = 0;
+  readonly #stopOthers: (() => void) | undefined;
   readonly #listeners: {
     call: (call: Call, previous: CallState) => void;
     presence: (phone: Phone, online: boolean) => void;
@@ -127,12 +140,13 @@ export class Monitor {
     this.#wss = createWsServer({ maxPayloadBytes: MAX_MONITOR_MESSAGE_BYTES, subprotocol: MONITOR_SUBPROTOCOL });
     const at = (): string => new Date().toISOString();
     this.#listeners = {
-      call: (call, previous) => this.#broadcast((seq) => ({ type: 'call', seq, at: at(), previous, call: callView(call) })),
+      call: (call, previous) => this.#broadcast((seq) => ({ type: 'call', seq, at: at(), previous, call: this.#view(call) })),
       presence: (phone, online) => this.#broadcast((seq) => ({ type: 'presence', seq, at: at(), online, session: sessionView(phone, online ? options.callOf(phone) : undefined) })),
       dial: (dial) => this.#broadcast((seq) => ({ type: 'dial', seq, at: at(), dial })),
       fork: (fork) => this.#broadcast((seq) => ({ type: 'fork', seq, at: at(), fork })),
-      supervision: (call) => this.#broadcast((seq) => ({ type: 'call', seq, at: at(), previous: call.state, call: callView(call) })),
+      supervision: (call) => this.#broadcast((seq) => ({ type: 'call', seq, at: at(), previous: call.state, call: this.#view(call) })),
     };
+    this.#stopOthers = options.cluster?.onOtherCall((call, previous) => this.#broadcast((seq) => ({ type: 'call', seq, at: at(), previous, call })));
     options.activity.on('supervision', this.#listeners.supervision);
     options.activity.on('fork', this.#listeners.fork);
     options.activity.on('call', this.#listeners.call);
@@ -167,6 +181,7 @@ export class Monitor {
     activity.off('dial', this.#listeners.dial);
     activity.off('fork', this.#listeners.fork);
     activity.off('supervision', this.#listeners.supervision);
+    this.#stopOthers?.();
     await closeAllClients(this.#wss, CLOSE.GOING_AWAY.code, 'gateway shutting down');
   }
 
@@ -185,11 +200,18 @@ export class Monitor {
       seq: this.#seq,
       at: new Date().toISOString(),
       sessions: registry.all().map((p) => sessionView(p, callOf(p))),
-      calls: calls().filter((c) => c.state !== 'ended').map(callView),
+      calls: [...calls().filter((c) => c.state !== 'ended').map((c) => this.#view(c)), ...(this.#options.cluster?.otherCalls() ?? [])],
       forks: this.#options.forks?.() ?? [],
     };
     ws.send(JSON.stringify(snapshot));
     log.info({ ip }, 'monitor connected');
+  }
+
+  /** A call of this node as the feed shows it: in a cluster, naming this node. */
+  #view(call: Call): CallView {
+    const view = callView(call);
+    const node = this.#options.cluster?.node;
+    return node === undefined ? view : { ...view, node };
   }
 
   #broadcast(make: (seq: number) => MonitorEvent): void {

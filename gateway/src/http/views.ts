@@ -44,6 +44,8 @@ export interface CallView {
   readonly framesToAsterisk: number;
   /** Supervisors in the call now (docs/supervisors.md): their extension and mode. */
   readonly supervisors: readonly CallSupervisorView[];
+  /** In a cluster, the node holding the call (`/api/calls`, `/monitor`). */
+  readonly node?: string;
 }
 
 /**
