@@ -58,6 +58,22 @@ describe('after a one-off stall', () => {
   });
 });
 
+describe('two stalls 1 s apart', () => {
+  test('are one peak, not repeated jitter, even when the second silences the stream: back at the target within 3 s', () => {
+    const first = STARTED_MS + 1_000;
+    const second = first + 1_000;
+    const secondStallMs = 250; // longer than the room the first made: it runs dry, goes silent and restarts
+    const arrival = (k: number): number => (steady(k) < second - 500 ? stalled(first, STALL_MS)(k) : stalled(second, secondStallMs)(k));
+    const { ticks, end } = run(arrival, second + 6_000, fillBursts);
+    console.info('two stalls: depth/target per 100 ms from the first', series(ticks, first, second + RECOVERY_MS + 500));
+    expect(end.underruns).toBe(2);
+    for (const tick of ticks.slice((second + secondStallMs + RECOVERY_MS) / TICK_MS)) {
+      expect(tick.targetMs).toBe(JITTER_MIN_TARGET_MS);
+      expect(tick.depthMs).toBeLessThanOrEqual(JITTER_MIN_TARGET_MS + BACK_WITHIN_MS);
+    }
+  });
+});
+
 describe('repeated stalls', () => {
   test.each(signals)('with %s, a 100 ms stall every 3 s earns a deep buffer after the second: no more underruns while they go on', (_name, fill) => {
     const firstMs = STARTED_MS + 1_000;

@@ -29,7 +29,11 @@ export const JITTER_PEAK_MS = 30;
  * each one after the window's 2 s and running dry at the next.
  */
 export const JITTER_PEAK_PERIOD_MS = 5_000;
-export const JITTER_PEAK_HOLD_MS = 15_000;
+/**
+ * Twice the period: a stall that repeats keeps renewing it, and 10 s after the last the room
+ * goes. (Two stalls within the window's 2 s are one peak: the spread never fell between them.)
+ */
+export const JITTER_PEAK_HOLD_MS = 10_000;
 
 /**
  * Arrival statistics of a stream of 20 ms frames. A frame's relative delay is its arrival time
@@ -91,11 +95,18 @@ export class ArrivalJitter {
     return delayMs - min;
   }
 
-  /** A spread of a peak's height begins a peak (once the first window is over) or raises the current one. */
+  /**
+   * A spread of a peak's height begins a peak (once the first window is over) or raises the
+   * current one. A peak ends only when a full window's spread is below the height: after a
+   * restart the window is young, and a burst that ends a stall continues the peak it is part of.
+   */
   #watchPeaks(arrivalMs: number, spreadMs: number): void {
     const inPeak = this.#inPeak;
-    this.#inPeak = spreadMs >= JITTER_PEAK_MS;
-    if (!this.#inPeak) return;
+    if (spreadMs < JITTER_PEAK_MS) {
+      if (this.#stored === JITTER_WINDOW_FRAMES) this.#inPeak = false;
+      return;
+    }
+    this.#inPeak = true;
     if (inPeak) {
       this.#peakMs = Math.max(this.#peakMs, spreadMs);
     } else if (this.#framesEver > JITTER_WINDOW_FRAMES) {
@@ -137,6 +148,5 @@ export class ArrivalJitter {
     this.#frames = 0;
     this.#minMs = 0;
     this.#maxMs = 0;
-    this.#inPeak = false;
   }
 }
