@@ -194,3 +194,28 @@ test('a call ringing the supervisor’s session stops ringing it when it joins a
   phone.send({ type: 'hangup', callId });
   await call.ended;
 });
+
+test('a supervisor moving from a ulaw call to a slin16 one at once: the ulaw frames still on their way are dropped, not refused', async () => {
+  await t.start({ supervisors: { '9000': { extensions: ['2001', '2002'] } } });
+  const first = await talkingCall(t, 'ulaw');
+  const agent = await login(t, '2002');
+  const second = await t.asterisk.call('ws-ext-2002', { codec: 'slin16' });
+  const { callId } = await agent.next('incoming');
+  agent.send({ type: 'answer', callId });
+  await second.answered;
+  const sup = await login(t, '9000', { supervisor: true });
+  sup.send({ type: 'supervise', callId: first.callId, mode: 'whisper' });
+  await sup.next('supervising');
+  sup.send({ type: 'supervise', callId, mode: 'whisper' });
+  sup.ws.send(Buffer.alloc(160)); // a ulaw frame sent before the browser heard of the move
+  expect(await sup.next('supervise_ended')).toMatchObject({ callId: first.callId, reason: 'left' });
+  expect(await sup.next('supervising')).toMatchObject({ callId, format: 'slin16' });
+  sup.send({ type: 'ping', id: 3 });
+  expect(await sup.next('pong')).toEqual({ type: 'pong', id: 3 }); // still connected
+  sup.ws.send(Buffer.alloc(161)); // neither codec's whole frames: refused as ever
+  expect((await sup.closed).code).toBe(4001);
+  first.phone.send({ type: 'hangup', callId: first.callId });
+  await first.call.ended;
+  agent.send({ type: 'hangup', callId });
+  await second.ended;
+});

@@ -42,6 +42,9 @@ import { TokenLifetime, type TokenLapse } from './token-lifetime.js';
  */
 export const MAX_UNREAD_BYTES = 1024 * 1024;
 
+/** After its call's codec changes, a session's frames of the old codec are dropped this long, not refused. */
+const FORMAT_CHANGE_GRACE_MS = 1_000;
+
 /**
  * Where a gag.v1 connection is: waiting for `hello`, verifying its token, logged in (`ready`:
  * only now does it send and take calls), or closed (timers and listeners released, once).
@@ -110,6 +113,8 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
   #talkingFormat: WireFormat | undefined;
   /** The codec of the last call: its frames may still be on their way when the call has ended. */
   #lastFormat: WireFormat = DEFAULT_WIRE_FORMAT;
+  /** The codec before a change and until when its frames are let through (dropped): a supervisor moves between calls at once. */
+  #leftFormat: { readonly format: WireFormat; readonly untilMs: number } | undefined;
   readonly #helloTimer: NodeJS.Timeout;
   readonly #stopHeartbeat: () => void;
   /** The token and its expiry, from `welcome` on (docs/protocol.md#token-lifetime). */
@@ -194,6 +199,7 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
   /** The call's word on the codec this phone talks in: audio lengths are checked against it. */
   talkingIn(format: WireFormat | undefined): void {
     this.#talkingFormat = format;
+    if (format !== undefined && format !== this.#lastFormat) this.#leftFormat = { format: this.#lastFormat, untilMs: Date.now() + FORMAT_CHANGE_GRACE_MS };
     if (format !== undefined) return void (this.#lastFormat = format);
     this.#out.flush(); // the call's last frames, held for a packet that will not fill
     // The call a lapsed token was allowed to finish is over (its `ended` is sent): now the session ends.
@@ -260,6 +266,9 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
     const format = this.#talkingFormat ?? DEFAULT_WIRE_FORMAT;
     const count = wholeFramesOf(format, frames.length) || (this.#talkingFormat === undefined ? wholeFramesOf(this.#lastFormat, frames.length) : 0);
     if (count === 0) {
+      // Frames of the call just left in another codec (a supervisor joined its next call at once): dropped, not an error.
+      const left = this.#leftFormat;
+      if (left !== undefined && wholeFramesOf(left.format, frames.length) > 0 && Date.now() < left.untilMs) return;
       return this.close('BAD_AUDIO_FRAME', `audio must be whole ${frameBytesOf(format)}-byte frames of ${format}, got ${frames.length} bytes`);
     }
     this.#out.stats.framesIn += count;
