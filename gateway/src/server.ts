@@ -257,6 +257,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     forks.onCall(call, previous);
     cluster?.callChanged(callView(call), previous);
   });
+  activity.on('dial', (dial) => cluster?.shareActivity('dial', dial));
+  activity.on('fork', (fork) => cluster?.shareActivity('fork', fork));
   const monitor = new Monitor({
     activity,
     calls: () => router.calls,

@@ -284,4 +284,22 @@ describe.skipIf(!WITH_REDIS)('calls across two nodes of a cluster', () => {
     await call.hangup();
     await expect.poll(() => frames.find((f) => f.type === 'call' && f.call?.id === callId && f.call.state === 'ended')?.call).toMatchObject({ node: 'gw-a' });
   });
+
+  test('/monitor on one node shows another node’s click-to-call requests, naming the node', async () => {
+    const redis = await redisServer();
+    const clusterConfig = (id: string) => ({ cluster: { redis_url: redis.url, node_id: id, secret: 'cluster-secret-for-tests-0123456789', link_listen: '127.0.0.1:0', node_ttl_ms: 1_000 } });
+    const a = await startClickToCall({ backend: 'ami', config: clusterConfig('gw-a') });
+    cleanup.push(() => a.stop());
+    const b = await node(redis, 'gw-b');
+    await expect.poll(async () => ((await (await fetch(`${b.gw.browserUrl.replace(/^ws/, 'http')}/readyz`)).json()) as { ready: boolean }).ready).toBe(true);
+    const frames: Array<{ type: string; dial?: { extension: string; result: string; node?: string } }> = [];
+    const feed = new WebSocket(`${b.gw.browserUrl}/monitor`);
+    cleanup.push(() => feed.terminate());
+    feed.on('message', (data) => frames.push(JSON.parse(String(data))));
+    await expect.poll(() => frames.length).toBeGreaterThan(0); // the first picture: listening
+    const phone = await a.phone('2001');
+    phone.send({ type: 'dial', requestId: 'r1', number: '0312345678' });
+    await phone.next('dialing');
+    await expect.poll(() => frames.find((f) => f.type === 'dial')?.dial).toMatchObject({ extension: '2001', result: 'accepted', node: 'gw-a' });
+  });
 });

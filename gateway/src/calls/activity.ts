@@ -31,6 +31,8 @@ export interface ForkActivity {
   readonly dropped: number;
   /** Connections made again after a loss or a refusal. */
   readonly reconnects: number;
+  /** In a cluster's `/monitor`, another node's fork names its node. */
+  readonly node?: string;
 }
 
 /**

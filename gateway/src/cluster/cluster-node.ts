@@ -132,9 +132,10 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
     this.#redis.on('up', () => void this.#beat(true));
   }
 
-  /** Redis's state, for `/readyz`. */
+  /** Redis's state, for `/readyz`: up once the node both reaches Redis and hears the other nodes. */
   get redis(): RedisState {
-    return this.#redis.state;
+    const state = this.#redis.state;
+    return state.up && !this.#bus.listening ? { up: false, why: 'subscribing' } : state;
   }
 
   /** Whether a phone of this node talks in another node's call (this node's router does not ring it). */
@@ -209,6 +210,11 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
     void this.#bus.broadcast({ kind: 'call_changed', previous, call: { ...view } });
   }
 
+  /** A click-to-call outcome or a fork's change of this node: the other nodes' `/monitor` show it. */
+  shareActivity(event: 'dial' | 'fork', body: object): void {
+    void this.#bus.broadcast({ kind: 'activity', event, body: { ...body } });
+  }
+
   /** The other nodes' calls as last heard of, and their changes (for `/monitor`). */
   readonly otherCallsNow = new OtherCalls();
 
@@ -244,6 +250,8 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
         return void this.emit('dialSettled', message.dialId);
       case 'hangup_call':
         return void this.emit('hangupCall', message.callId);
+      case 'activity':
+        return this.otherCallsNow.activity(from, message.event, message.body);
       case 'call_changed':
         return this.otherCallsNow.changed({ ...(message.call as unknown as CallView), node: from }, message.previous);
       case 'phone_online':

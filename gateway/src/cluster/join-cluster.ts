@@ -67,5 +67,9 @@ export function monitorCluster(node: ClusterNode): MonitorCluster {
       node.otherCallsNow.on('call', listener);
       return () => void node.otherCallsNow.off('call', listener);
     },
+    onOtherActivity: (listener) => {
+      node.otherCallsNow.on('activity', listener);
+      return () => void node.otherCallsNow.off('activity', listener);
+    },
   };
 }

@@ -37,6 +37,8 @@ const BusMessageSchema = v.variant('kind', [
   v.object({ kind: v.literal('dial_settled'), dialId: Id }),
   // A call of the sending node changed state (/monitor on every node): its view as /api/calls shows it.
   v.object({ kind: v.literal('call_changed'), previous: v.picklist(['routing', 'ringing', 'talking', 'ended']), call: v.looseObject({ id: Id, state: v.picklist(['routing', 'ringing', 'talking', 'ended']) }) }),
+  // A click-to-call request's outcome or a fork's change on the sending node (/monitor on every node).
+  v.object({ kind: v.literal('activity'), event: v.picklist(['dial', 'fork']), body: v.looseObject({}) }),
   // Hang up a call of the receiving node (DELETE /api/calls/:id on another node).
   v.object({ kind: v.literal('hangup_call'), callId: Id }),
 ]);

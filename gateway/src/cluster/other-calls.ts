@@ -13,6 +13,8 @@ import type { ClusterCallView } from './call-directory.js';
 export interface OtherCallsEvents {
   /** A call of another node changed state (`previous`: the state before; the view's `node` says whose). */
   call: (call: ClusterCallView, previous: CallState) => void;
+  /** A click-to-call request's outcome or a fork's change on another node, as that node's `/monitor` shows it, with its `node`. */
+  activity: (event: 'dial' | 'fork', body: Readonly<Record<string, unknown>> & { readonly node: string }) => void;
 }
 
 /**
@@ -32,6 +34,11 @@ export class OtherCalls extends EventEmitter<OtherCallsEvents> {
     if (call.state === 'ended') this.#calls.delete(call.id);
     else this.#calls.set(call.id, call);
     this.emit('call', call, previous);
+  }
+
+  /** Node `node` says a dial or a fork of its own changed. */
+  activity(node: string, event: 'dial' | 'fork', body: Readonly<Record<string, unknown>>): void {
+    this.emit('activity', event, { ...body, node });
   }
 
   /** What Redis holds of `node`'s calls now: the truth after a gap. */

@@ -113,6 +113,8 @@ export interface MonitorCluster {
   otherCalls(): ReadonlyArray<CallView & { readonly node: string }>;
   /** Hear each change of state of another node's call; returns the function that stops it. */
   onOtherCall(listener: (call: CallView & { readonly node: string }, previous: CallState) => void): () => void;
+  /** Hear another node's click-to-call outcomes and fork changes (each with its `node`); returns the function that stops it. */
+  onOtherActivity(listener: (event: 'dial' | 'fork', body: Readonly<Record<string, unknown>> & { readonly node: string }) => void): () => void;
 }
 
 /**
@@ -146,7 +148,11 @@ export class Monitor {
       fork: (fork) => this.#broadcast((seq) => ({ type: 'fork', seq, at: at(), fork })),
       supervision: (call) => this.#broadcast((seq) => ({ type: 'call', seq, at: at(), previous: call.state, call: this.#view(call) })),
     };
-    this.#stopOthers = options.cluster?.onOtherCall((call, previous) => this.#broadcast((seq) => ({ type: 'call', seq, at: at(), previous, call })));
+    const stopCalls = options.cluster?.onOtherCall((call, previous) => this.#broadcast((seq) => ({ type: 'call', seq, at: at(), previous, call })));
+    const stopActivity = options.cluster?.onOtherActivity((event, body) =>
+      this.#broadcast((seq) => (event === 'dial' ? { type: 'dial', seq, at: at(), dial: body as unknown as DialActivity } : { type: 'fork', seq, at: at(), fork: body as unknown as ForkActivity })),
+    );
+    this.#stopOthers = () => (stopCalls?.(), stopActivity?.());
     options.activity.on('supervision', this.#listeners.supervision);
     options.activity.on('fork', this.#listeners.fork);
     options.activity.on('call', this.#listeners.call);

@@ -112,6 +112,8 @@ export interface DialActivity {
   readonly result: 'accepted' | DialErrorCode;
   /** How it came: a phone's `dial` message (`ws`) or `POST /api/calls` (`http`). */
   readonly via: 'ws' | 'http';
+  /** In a cluster's `/monitor`, another node's request names its node. */
+  readonly node?: string;
 }
 
 /** What the dialer needs. */
