@@ -121,7 +121,7 @@ export interface BrowserResult {
   readonly audioThreadMsPerSecond: number;
   /** The same graph with worklets that do nothing, on the idle page (browser-graph-floor.ts): Chromium's share of the figure above. */
   readonly graphFloor: { readonly window: CpuWindow; readonly audioThreadMsPerSecond: number };
-  /** The same, with the call's port traffic (100 transferred 640-byte buffers a second) and nothing done with it. */
+  /** The same, with the call's port traffic (150 transferred 640-byte buffers a second: 50 captured frames out and their buffers back, 50 frames in) and nothing done with it. */
   readonly trafficFloor: { readonly window: CpuWindow; readonly audioThreadMsPerSecond: number };
   readonly wallMs: number;
 }
