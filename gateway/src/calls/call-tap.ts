@@ -69,7 +69,14 @@ export class CallTap {
   /** Frames of `track` passed through the call. */
   audio(track: Track, frames: Buffer): void {
     // The array is replaced, never changed, so a listener detaching itself mid-loop is safe.
-    for (const listener of this.#listeners) this.#safely(listener, () => listener.audio(track, frames));
+    // try/catch inline, not #safely: no closure per listener per frame on the audio path.
+    for (const listener of this.#listeners) {
+      try {
+        listener.audio(track, frames);
+      } catch (err) {
+        this.#failed(listener, err);
+      }
+    }
   }
 
   /**
@@ -81,8 +88,11 @@ export class CallTap {
     let out = frames;
     for (const listener of this.#listeners) {
       if (listener.mix === undefined) continue;
-      const before = out;
-      this.#safely(listener, () => (out = listener.mix!(track, before)));
+      try {
+        out = listener.mix(track, out);
+      } catch (err) {
+        this.#failed(listener, err); // its frames are not used: `out` is what came before it
+      }
     }
     return out;
   }
@@ -104,9 +114,13 @@ export class CallTap {
     try {
       run();
     } catch (err) {
-      // Our bug in a listener: it goes, the call's own audio does not.
-      this.#log.error({ err }, 'call tap listener failed; detached');
-      this.#listeners = this.#listeners.filter((l) => l !== listener);
+      this.#failed(listener, err);
     }
+  }
+
+  /** Our bug in a listener: it goes, the call's own audio does not. */
+  #failed(listener: TapListener, err: unknown): void {
+    this.#log.error({ err }, 'call tap listener failed; detached');
+    this.#listeners = this.#listeners.filter((l) => l !== listener);
   }
 }
