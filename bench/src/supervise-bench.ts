@@ -46,6 +46,10 @@ export interface SuperviseRun {
   readonly supervisorFramesExpected: number;
   readonly rssLoadedBytes: number;
   readonly loopDelayP99Ms: number;
+  /** How late the load generator's frame timer ran (p99, ms): a late generator sends in bursts, which the gateway's loop delay then shows. */
+  readonly generatorLagP99Ms: number;
+  /** The load generator's CPU in the window (% of one core): it also reads every supervisor's frames. */
+  readonly generatorCpuPercentOfCore: number;
   /** Warn and error lines the gateway logged, by message. */
   readonly logCounts: Readonly<Record<string, number>>;
 }
@@ -143,10 +147,14 @@ async function runOne(mode: SuperviseRunMode, options: SuperviseBenchOptions, tl
     await delay(options.warmupMs);
     await gw.resetLoopDelay();
     const before = readProc(gw.pid!);
+    clock.resetLag();
+    const generatorBefore = process.cpuUsage();
     counting = true;
     await delay(options.windowMs);
     counting = false;
     const after = readProc(gw.pid!);
+    const generator = process.cpuUsage(generatorBefore);
+    const lag = clock.lagMs.summary();
     const snapshot = await gw.snapshot();
     clock.stop();
 
@@ -169,6 +177,8 @@ async function runOne(mode: SuperviseRunMode, options: SuperviseBenchOptions, tl
       supervisorFramesExpected: (supervised * elapsedUs) / 1000 / 20,
       rssLoadedBytes: after.rssBytes,
       loopDelayP99Ms: snapshot.loopDelayP99Ms,
+      generatorLagP99Ms: lag.p99,
+      generatorCpuPercentOfCore: ((generator.user + generator.system) / elapsedUs) * 100,
       logCounts: Object.fromEntries(gw.logCounts),
     };
   } catch (err) {

@@ -27,13 +27,14 @@ export function superviseTable(runs: readonly SuperviseRun[]): string {
       `${r.framesToAgents} / ${r.framesToAsterisk}`,
       r === plain ? '–' : `${r.framesToSupervisors} / ${Math.round(r.supervisorFramesExpected)}`,
       num(r.loopDelayP99Ms, 1),
+      `${num(r.generatorCpuPercentOfCore, 0)} / ${num(r.generatorLagP99Ms, 1)}`,
       num(r.rssLoadedBytes / MB, 0),
       Object.keys(r.logCounts).length === 0 ? '–' : Object.entries(r.logCounts).map(([m, c]) => `${m} ×${c}`).join('; '),
     ];
   });
   return table(
     `Supervisors: the cost of a listened and a barged call (ours, gag.v1 wss 20 ms, slin16, N=${runs[0]?.calls ?? '?'}, each run a fresh gateway)`,
-    ['run', 'calls / supervised', 'gw CPU % of 1 core', 'gw CPU (ms/call·s)', 'added (ms/call·s)', 'added (% of plain)', 'frames →agents / →asterisk', 'frames →supervisors / expected', 'loop p99 ms', 'RSS MB', 'warn/error lines'],
+    ['run', 'calls / supervised', 'gw CPU % of 1 core', 'gw CPU (ms/call·s)', 'added (ms/call·s)', 'added (% of plain)', 'frames →agents / →asterisk', 'frames →supervisors / expected', 'gw loop p99 ms', 'generator CPU % / lag p99 ms', 'RSS MB', 'warn/error lines'],
     rows,
   );
 }
