@@ -15,6 +15,13 @@ import type { PlaybackControlMessage, PlaybackStatsMessage } from './playback.wo
 import processorsSource, { url as processorsUrl } from './processors.worklet.ts?worklet';
 import { MAX_VOLUME, checkVolume } from './volume.js';
 
+/**
+ * Captured frames' buffers go back to the capture worklet's pool this many at a time: a port
+ * message costs the audio thread and the main thread far more than its 640 bytes (the bench's
+ * traffic floor), and the worklet's pool has room for them (POOL_FRAMES in capture.worklet.ts).
+ */
+const CAPTURE_RETURN_FRAMES = 4;
+
 /** Options of {@link CallAudio.start}. */
 export interface CallAudioOptions {
   /**
@@ -80,6 +87,8 @@ export class CallAudio {
   #outputId: string;
   #stopping: Promise<void> | undefined;
   readonly #frameBytes: number;
+  /** Captured frames' buffers sent, waiting to go back to the worklet together. */
+  readonly #returning: ArrayBuffer[] = [];
 
   private constructor(context: AudioContext, graph: CallGraph, mic: Microphone, options: CallAudioOptions) {
     this.#context = context;
@@ -275,8 +284,16 @@ export class CallAudio {
       this.#options.onFrame(data);
     } finally {
       // Back to the worklet's pool, unless onFrame stopped us or detached the buffer (then the pool shrinks by one).
-      if (this.#stopping === undefined && data.byteLength === this.#frameBytes) this.#graph.capture.port.postMessage(data, [data]);
+      if (this.#stopping === undefined && data.byteLength === this.#frameBytes) this.#giveBack(data);
     }
+  }
+
+  /** A frame's buffer goes back to the worklet's pool with the next few: one message instead of one per frame. */
+  #giveBack(buffer: ArrayBuffer): void {
+    this.#returning.push(buffer);
+    if (this.#returning.length < CAPTURE_RETURN_FRAMES) return;
+    const buffers = this.#returning.splice(0);
+    this.#graph.capture.port.postMessage(buffers, buffers);
   }
 }
 

@@ -5,7 +5,8 @@
  * `processorOptions: { format }` (default slin16). Bundled on its own by the `?worklet` plugin.
  *
  * Port protocol (main thread → worklet):
- * - an `ArrayBuffer` of one frame's bytes: a frame buffer given back to the pool after sending;
+ * - an `ArrayBuffer` of one frame's bytes, or an array of them: frame buffers given back to the
+ *   pool after sending (the main thread gives back a few at a time);
  * - `{ type: 'mute', muted: boolean }`: send silence frames (the cadence does not change);
  * - `{ type: 'dtmf', digits: string }`: play the digits as in-band DTMF in place of the microphone;
  * - `{ type: 'stats' }`: reply `{ type: 'stats', framesSent, framesDropped, dtmfDropped, inputEnergy, inputSamples }`.
@@ -16,8 +17,11 @@ import { bytesPerSampleOf, frameBytesOf } from '../wire-units.js';
 import { CaptureFramer } from './capture-framer.js';
 import { formatOption } from './worklet-options.js';
 
-/** Frame buffers in flight or free: 160 ms, enough for a main thread busy for a while. */
-const POOL_FRAMES = 8;
+/**
+ * Frame buffers in flight or free: 240 ms. The main thread gives them back four at a time, so
+ * 160 ms of them are there for a main thread busy for a while.
+ */
+const POOL_FRAMES = 12;
 
 /** The control messages this processor understands (buffers come back as bare ArrayBuffers). */
 export type CaptureControlMessage = { type: 'mute'; muted: boolean } | { type: 'dtmf'; digits: string } | { type: 'stats' };
@@ -60,11 +64,9 @@ class CaptureProcessor extends AudioWorkletProcessor {
   }
 
   #onMessage(data: unknown): void {
-    if (data instanceof ArrayBuffer) {
-      // A frame buffer back from the main thread. Anything else the wrong size is not ours.
-      if (data.byteLength === this.#frameBytes && this.#poolSize < POOL_FRAMES) {
-        this.#pool[this.#poolSize++] = this.#view(data);
-      }
+    if (data instanceof ArrayBuffer) return this.#takeBack(data);
+    if (Array.isArray(data)) {
+      for (const buffer of data as unknown[]) if (buffer instanceof ArrayBuffer) this.#takeBack(buffer);
       return;
     }
     const message = data as Partial<CaptureControlMessage> | null;
@@ -82,6 +84,11 @@ class CaptureProcessor extends AudioWorkletProcessor {
       };
       this.port.postMessage(reply);
     }
+  }
+
+  /** A frame buffer back from the main thread. Anything else the wrong size is not ours. */
+  #takeBack(buffer: ArrayBuffer): void {
+    if (buffer.byteLength === this.#frameBytes && this.#poolSize < POOL_FRAMES) this.#pool[this.#poolSize++] = this.#view(buffer);
   }
 
   #view(buffer: ArrayBuffer): Int16Array | Uint8Array {
