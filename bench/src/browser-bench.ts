@@ -57,11 +57,14 @@ const IDLE_SETTLE_MS = 3_000;
 /** How often the fake Asterisk's echo queue is sampled during the latency window: prime to its 20 ms tick, so every phase is seen. */
 const ECHO_SAMPLE_MS = 37;
 /**
- * After the detector's module is loaded and the echo restarted, before the latency window: the
- * module compiles on the audio thread, which can run the jitter buffer dry once; the buffer keeps
- * the room that stall asked for as long as its arrival window (2 s), then compresses it away.
+ * After the detector's module is loaded, before the echo restarts: the module compiles on the
+ * audio thread, which can run the jitter buffer dry once (and hold the page, whose captured frames
+ * then reach the echo in a bunch); the buffer keeps the room that stall asked for as long as its
+ * arrival window (2 s), then compresses it away.
  */
-const DETECTOR_SETTLE_MS = 3_000;
+const DETECTOR_SETTLE_MS = 2_000;
+/** After the echo is restarted for the latency window, before the detector is connected. */
+const ECHO_RESTART_SETTLE_MS = 1_000;
 
 export const LATENCY_INCLUDES =
   'capture worklet (resample to 16 kHz, 20 ms framing) → main thread → WebSocket → gateway → fake Asterisk echo ' +
@@ -121,7 +124,7 @@ export interface BrowserResult {
   readonly audioThreadMsPerSecond: number;
   /** The same graph with worklets that do nothing, on the idle page (browser-graph-floor.ts): Chromium's share of the figure above. */
   readonly graphFloor: { readonly window: CpuWindow; readonly audioThreadMsPerSecond: number };
-  /** The same, with the call's port traffic (150 transferred 640-byte buffers a second: 50 captured frames out and their buffers back, 50 frames in) and nothing done with it. */
+  /** The same, with the call's port traffic (50 captured 640-byte frames a second out, their buffers back four at a time, 50 frames in; all transferred) and nothing done with it. */
   readonly trafficFloor: { readonly window: CpuWindow; readonly audioThreadMsPerSecond: number };
   readonly wallMs: number;
 }
@@ -322,9 +325,10 @@ export async function runBrowser(options: BrowserBenchOptions, progress: (text: 
     // burst that reached it earlier (call start, an underrun) stays queued for the rest of the
     // call. Its first fill() drops what is older than one frame; what queues up again is reported.
     await deadline(page.evaluate(LOAD_DETECTOR), STEP_TIMEOUT_MS, 'loading the detector');
+    await delay(DETECTOR_SETTLE_MS);
     const echoSource = echo(call, { delayMs: 0 });
     call.play(echoSource);
-    await delay(DETECTOR_SETTLE_MS);
+    await delay(ECHO_RESTART_SETTLE_MS);
     const context = (await deadline(page.evaluate(INSTALL_DETECTOR), STEP_TIMEOUT_MS, 'installing the detector')) as {
       rateHz: number;
       baseLatencyS: number;
