@@ -16,8 +16,8 @@ import { CALLER_HZ, callRow, configureSupervisors, openAgent, openBoard, test } 
 
 /** What the board says (web-components/src/labels/board-{en,ja}.ts). */
 const TEXT = {
-  en: { ready: 'Ready', talking: 'Talking', ringing: 'Ringing', offline: 'Offline', listen: 'Listen', whisper: 'Whisper', barge: 'Barge', leave: 'Leave', listening: 'Listening to 2001 · 03-1234-5678', whispering: 'Whispering to 2001 · 03-1234-5678', left: 'Left the call with 2001 · 03-1234-5678', waiting: '1 waiting', calls: 'Calls in progress' },
-  ja: { ready: '待受中', talking: '通話中', ringing: '着信中', offline: 'オフライン', listen: 'モニター', whisper: 'ウィスパー', barge: '割り込み', leave: '退出', listening: '2001 · 03-1234-5678 をモニター中', whispering: '2001 · 03-1234-5678 にウィスパー中', left: '2001 · 03-1234-5678 から退出しました', waiting: '1 件待ち', calls: '通話中の呼' },
+  en: { ready: 'Ready', talking: 'Talking', ringing: 'Ringing', offline: 'Offline', listen: 'Listen', whisper: 'Whisper', barge: 'Barge', leave: 'Leave', listening: 'Listening to 2001 · 03-1234-5678', whispering: 'Whispering to 2001 · 03-1234-5678', left: 'Left the call with 2001 · 03-1234-5678', waiting: '1 waiting', calls: 'Calls in progress', noCalls: 'No calls in progress.' },
+  ja: { ready: '待受中', talking: '通話中', ringing: '着信中', offline: 'オフライン', listen: 'モニター', whisper: 'ウィスパー', barge: '割り込み', leave: '退出', listening: '2001 · 03-1234-5678 をモニター中', whispering: '2001 · 03-1234-5678 にウィスパー中', left: '2001 · 03-1234-5678 から退出しました', waiting: '1 件待ち', calls: '通話中の呼', noCalls: '通話中の呼はありません。' },
 } as const;
 
 /** In the page: every change of the board's live line (`part="now"`), in order, in `window.__gagNow`. */
@@ -142,4 +142,37 @@ test('an agent\'s own token sending board, supervise and unsupervise is refused 
   await agent.expectAudio({ hz: CALLER_HZ });
   await call.expectAudio({ hz: 1_000 });
   await call.hangup();
+});
+
+test('(en, dark theme) the caller hanging up ends the supervision: said once, gag-supervise with call_ended, the focus on the calls heading; axe finds nothing', async ({ page, gag, asterisk, supervisorPage }) => {
+  await configureSupervisors(gag);
+  const agent = await openAgent(page, gag);
+  const call = await asterisk.call('2001', { from: '0312345678', play: CALLER_HZ });
+  await agent.expectRinging();
+  await agent.answer();
+  await call.expectAnswered();
+  await supervisorPage.addInitScript(() => {
+    const seen: unknown[] = [];
+    (window as unknown as { __gagSupervise: unknown[] }).__gagSupervise = seen;
+    document.addEventListener('gag-supervise', (e) => seen.push((e as CustomEvent<unknown>).detail));
+  });
+  await openBoard(supervisorPage, gag, { lang: 'en', attributes: 'theme="dark"' });
+  const board = supervisorPage.locator('gag-board');
+  const row = callRow(board, '2001');
+  await row.getByRole('button', { name: 'Barge' }).click();
+  await expect(row.getByRole('button', { name: 'Barge' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(agent.element.getByText('Supervisor joined the call')).toBeVisible();
+  await expectNoViolations(supervisorPage, 'board en dark barging', 'gag-board');
+  await board.evaluate(watchNow);
+
+  await call.hangup();
+  await expect(board.getByText('The call with 2001 · 03-1234-5678 ended')).toBeVisible();
+  expect(await nowLines(supervisorPage)).toEqual(['The call with 2001 · 03-1234-5678 ended']);
+  await expect(row).toBeHidden();
+  await expect(board.getByText(TEXT.en.noCalls)).toBeVisible();
+  await expect.poll(() => focused(board)).toBe(`h2 ${TEXT.en.calls}`);
+  const events = await supervisorPage.evaluate(() => (window as unknown as { __gagSupervise: unknown[] }).__gagSupervise);
+  expect(events).toEqual([expect.objectContaining({ mode: 'barge' }), expect.objectContaining({ mode: null, reason: 'call_ended' })]);
+  await agent.expectEnded({ reason: 'remote_hangup' });
+  await expectNoViolations(supervisorPage, 'board en dark after the call', 'gag-board');
 });

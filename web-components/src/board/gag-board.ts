@@ -96,6 +96,8 @@ export class GagBoard extends LitElement {
   /** A supervise or leave is on its way. */
   #busy = false;
   #timer: ReturnType<typeof setInterval> | undefined;
+  /** Whether the focus was in the board when the update began. */
+  #focusWasHere = false;
 
   constructor() {
     super();
@@ -141,7 +143,13 @@ export class GagBoard extends LitElement {
     queueMicrotask(() => this.isConnected || this.#stop());
   }
 
+  protected override willUpdate(): void {
+    this.#focusWasHere = this.matches(':focus-within');
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
+    // A call's row that went (the call ended) took the focus on its buttons with it: it goes to the calls' heading.
+    if (this.#focusWasHere && (this.renderRoot as ShadowRoot).activeElement === null) this.renderRoot.querySelector<HTMLElement>('#calls-heading')?.focus();
     if (changed.has('server') && changed.get('server')) this.#stop();
     if (changed.has('server') || changed.has('token') || changed.has('tokenUrl') || changed.has('tokenProvider')) this.#maybeConnect();
   }
@@ -271,14 +279,7 @@ export class GagBoard extends LitElement {
     };
     tell(s.mode, fill(this.#t.now[s.mode], who));
     s.on('mode', (mode) => tell(mode, fill(this.#t.now[mode], who)));
-    s.once('ended', (reason) => {
-      const focusHere = this.matches(':focus-within');
-      tell(null, fill(reason === 'left' ? this.#t.now.left : this.#t.now.ended, who), reason);
-      // The call's row may be gone, and with it the focus on its buttons: it goes to the calls' heading.
-      void this.updateComplete.then(() => {
-        if (focusHere && this.renderRoot.querySelector(':focus') === null) this.renderRoot.querySelector<HTMLElement>('#calls-heading')?.focus();
-      });
-    });
+    s.once('ended', (reason) => tell(null, fill(reason === 'left' ? this.#t.now.left : this.#t.now.ended, who), reason));
   }
 
   #refused(e: SupervisorRefusedError): void {
