@@ -176,3 +176,24 @@ test('(en, dark theme) the caller hanging up ends the supervision: said once, ga
   await agent.expectEnded({ reason: 'remote_hangup' });
   await expectNoViolations(supervisorPage, 'board en dark after the call', 'gag-board');
 });
+
+test('(en) after the network comes back the board is watched again: a call that rings then shows on it', async ({ page, gag, asterisk, supervisorPage }) => {
+  await configureSupervisors(gag);
+  const agent = await openAgent(page, gag);
+  await openBoard(supervisorPage, gag, { lang: 'en' });
+  const board = supervisorPage.locator('gag-board');
+  const agents = board.getByRole('table', { name: 'Agents' });
+  await expect(agents.getByRole('row').filter({ hasText: '2001' })).toContainText('Available');
+
+  gag.network.cut();
+  await expect(board.getByRole('status')).toHaveText('Reconnecting…');
+  gag.network.restore();
+  await expect(board.getByRole('status')).toHaveText(TEXT.en.ready, { timeout: 20_000 });
+  await agent.expectOnline();
+
+  const call = await asterisk.call('2001', { from: '0312345678' });
+  await agent.expectRinging({ from: '0312345678' });
+  await expect(agents.getByRole('row').filter({ hasText: '2001' })).toContainText(TEXT.en.ringing);
+  await call.hangup();
+  await expect(agents.getByRole('row').filter({ hasText: '2001' })).toContainText('Available');
+});
