@@ -26,8 +26,9 @@ export const TARGETS = {
   componentGzipBytes: 25 * 1024,
   /** SDK core (no lit) gzipped: 12 KB, as KiB. */
   sdkCoreGzipBytes: 12 * 1024,
-  /** Added latency of the SDK loop, capture tap → playback tap through gateway and echo. */
+  /** Added latency of the SDK loop, capture tap → playback tap through gateway and echo: p50 and max over a run's onsets (issue 22). */
   loopLatencyMs: 80,
+  loopLatencyMaxMs: 100,
 } as const;
 
 const MIB = 1024 * 1024;
@@ -248,7 +249,7 @@ export function browserTable(b: BundleResult | undefined, r: BrowserResult | und
     const lat = ms.count === 0 ? 'no onsets' : `${num(ms.p50, 1)} / ${num(ms.max, 1)}`;
     const c = r.callCpuMsPerSecond;
     rows.push(
-      [`SDK loop latency p50 / max (ms), ${ms.count} onsets`, lat, `jitter buffer ${num(l.depthAtStartMs, 0)} → ${num(l.jitter.depthMs, 0)} ms deep (target ${num(l.jitter.targetMs, 1)}); fake-Asterisk echo queue ${num(l.echoQueueFrames.mean, 2)} frames (max ${l.echoQueueFrames.max}) ≈ ${num(l.echoWaitEstimateMs, 0)} ms of the figure, not subtracted; underruns ${l.underrunsAtStart} at the start (answer + 2 s), ${l.underrunsInCpuWindow} in the CPU window, ${l.underrunsBeforeWindow} as the detector loads, ${l.underrunsInWindow} in the latency window, ${l.jitter.underruns} in call`, `≤ ${TARGETS.loopLatencyMs} ms`, ms.count === 0 ? 'MISS: not measured' : under(ms.max, TARGETS.loopLatencyMs)],
+      [`SDK loop latency p50 / max (ms), ${ms.count} onsets`, lat, `jitter buffer ${num(l.depthAtStartMs, 0)} → ${num(l.jitter.depthMs, 0)} ms deep (target ${num(l.jitter.targetMs, 1)}); fake-Asterisk echo queue ${num(l.echoQueueFrames.mean, 2)} frames (max ${l.echoQueueFrames.max}) ≈ ${num(l.echoWaitEstimateMs, 0)} ms of the figure, not subtracted; underruns ${l.underrunsAtStart} at the start (answer + 2 s), ${l.underrunsInCpuWindow} in the CPU window, ${l.underrunsBeforeWindow} as the detector loads, ${l.underrunsInWindow} in the latency window, ${l.jitter.underruns} in call`, `p50 ≤ ${TARGETS.loopLatencyMs}, max ≤ ${TARGETS.loopLatencyMaxMs} ms`, ms.count === 0 ? 'MISS: not measured' : ms.p50 <= TARGETS.loopLatencyMs && ms.max <= TARGETS.loopLatencyMaxMs ? 'met' : 'MISS'],
       ['audio thread CPU in a call (ms per s of call)', num(r.audioThreadMsPerSecond, 1), 'renderer thread \'Realtime AudioW…\': whole Web Audio graph incl. both worklets', '', ''],
       ['  of it, the same graph with empty worklets (ms/s)', num(r.graphFloor.audioThreadMsPerSecond, 1), 'Chromium\'s share: mic source, taps, gain, destination, two calls into JS per quantum (browser-graph-floor.ts)', '', ''],
       ['  the same + the call\'s port traffic, handlers empty (ms/s)', num(r.trafficFloor.audioThreadMsPerSecond, 1), `50 captured 640 B frames a second out (their buffers back 4 at a time) and 50 in, transferred; the call's figure minus this, ${num(r.audioThreadMsPerSecond - r.trafficFloor.audioThreadMsPerSecond, 1)} ms/s, is our worklets' code`, '', ''],
