@@ -170,7 +170,7 @@ test('(en, dark theme) the caller hanging up ends the supervision: said once, ga
   expect(await nowLines(supervisorPage)).toEqual(['The call with 2001 · 03-1234-5678 ended']);
   await expect(row).toBeHidden();
   await expect(board.getByText(TEXT.en.noCalls)).toBeVisible();
-  await expect.poll(() => focused(board)).toBe(`h2 ${TEXT.en.calls}`);
+  await expect.poll(() => focused(board)).toBe(`h3 ${TEXT.en.calls}`);
   const events = await supervisorPage.evaluate(() => (window as unknown as { __gagSupervise: unknown[] }).__gagSupervise);
   expect(events).toEqual([expect.objectContaining({ mode: 'barge' }), expect.objectContaining({ mode: null, reason: 'call_ended' })]);
   await agent.expectEnded({ reason: 'remote_hangup' });

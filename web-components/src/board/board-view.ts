@@ -130,15 +130,15 @@ function renderCalls(t: BoardLabels, m: BoardViewModel, on: BoardActions): Templ
 /** The three sections of the board. */
 export function renderBoard(t: BoardLabels, m: BoardViewModel, on: BoardActions): TemplateResult {
   return html`<section class="section" part="calls" aria-labelledby="calls-heading">
-      <h2 id="calls-heading" tabindex="-1">${t.calls}</h2>
+      <h3 id="calls-heading" tabindex="-1">${t.calls}</h3>
       ${renderCalls(t, m, on)}
     </section>
     <section class="section" part="queues" aria-labelledby="queues-heading">
-      <h2 id="queues-heading">${t.queues}</h2>
+      <h3 id="queues-heading">${t.queues}</h3>
       ${renderQueues(t, m)}
     </section>
     <section class="section" part="agents" aria-labelledby="agents-heading">
-      <h2 id="agents-heading">${t.agents}</h2>
+      <h3 id="agents-heading">${t.agents}</h3>
       ${renderAgents(t, m)}
     </section>`;
 }

@@ -165,7 +165,7 @@ export class GagBoard extends LitElement {
     return html`<div class="phone board ${view}" part="board" role="region" aria-label=${t.board} lang=${this.#lang}>
       <div class="status" part="status">
         <span class="dot" aria-hidden="true"></span>
-        <h1 class="title">${t.board}</h1>
+        <h2 class="title">${t.board}</h2>
         <span class="state" role="status">${words[view]}</span>
       </div>
       <p class="now" part="now" aria-live="polite">${this.#now}</p>
