@@ -91,12 +91,12 @@ describe('the ?worklet plugin', () => {
     send({ type: 'mute', muted: true });
     for (let q = 0; q < 200; q++) processor.process([[loud]], []); // buffers never come back
     const frames = posted.splice(0);
-    expect(frames).toHaveLength(8); // the pool
+    expect(frames).toHaveLength(12); // the pool (POOL_FRAMES)
     for (const { message } of frames) expect(new Int16Array(message as ArrayBuffer).every((s) => s === 0)).toBe(true);
     send({ type: 'stats' });
-    // 200 quanta at 44.1 kHz are 580 ms: 28 whole frames after the filter delay, 8 of them sent.
+    // 200 quanta at 44.1 kHz are 580 ms: 28 whole frames after the filter delay, 12 of them sent.
     const stats = posted.pop()?.message as CaptureStatsMessage;
-    expect(stats).toMatchObject({ type: 'stats', framesSent: 8, framesDropped: 28 - 8, dtmfDropped: 0, inputSamples: 200 * RENDER_QUANTUM_FRAMES });
+    expect(stats).toMatchObject({ type: 'stats', framesSent: 12, framesDropped: 28 - 12, dtmfDropped: 0, inputSamples: 200 * RENDER_QUANTUM_FRAMES });
     // The level meter reads the microphone, muted or not: a sine at amplitude 0.5 is −9 dBFS.
     expect(levelDbfs(stats.inputEnergy, stats.inputSamples)).toBeCloseTo(-9.03, 0);
   });
