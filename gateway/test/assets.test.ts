@@ -43,6 +43,16 @@ describe('the component bundle and its hashed files', () => {
     expect(again.status).toBe(304);
   });
 
+  test('/gag-board.js (the supervisors\' board, issue 21) is served as the phone is, beside it, and under its hash', async () => {
+    const BOARD = 'customElements.define("gag-board", class extends HTMLElement {});\n';
+    await writeFile(`${dir}/gag-phone.js`, PHONE);
+    await writeFile(`${dir}/gag-board.js`, BOARD);
+    const res = await fetch(`${base}/gag-board.js`);
+    expect([res.status, await res.text(), res.headers.get('cache-control'), res.headers.get('etag')]).toEqual([200, BOARD, 'no-cache', `"${hashOf(BOARD)}"`]);
+    expect(await (await fetch(`${base}/gag-board.${hashOf(BOARD)}.js`)).text()).toBe(BOARD);
+    expect(await (await fetch(`${base}/gag-phone.js`)).text()).toBe(PHONE);
+  });
+
   test('/gag-phone.<hash>.js serves the same bytes for a year (immutable), and an old hash is not found', async () => {
     await writeFile(`${dir}/gag-phone.js`, PHONE);
     const res = await fetch(`${base}/gag-phone.${hashOf(PHONE)}.js`);

@@ -1,7 +1,8 @@
 /**
  * Static files the gateway serves to CRM pages: the `<gag-phone>` single-file bundle at
- * `/gag-phone.js`, so a page needs one script tag, and the files the bundle loads next to it (its
- * audio worklet, `processors.worklet.<hash>.js`).
+ * `/gag-phone.js` (and the supervisors' `<gag-board>` at `/gag-board.js`), so a page needs one
+ * script tag, and the files the bundles load next to them (the audio worklet,
+ * `processors.worklet.<hash>.js`).
  *
  * Caching: `/gag-phone.js` is revalidated on every page load (`no-cache` + ETag: a cheap 304), so
  * an upgraded gateway is picked up at once. `/gag-phone.<hash>.js` is the same bytes under the
@@ -22,6 +23,8 @@ import { fileURLToPath } from 'node:url';
 
 /** The drop-in bundle's file, and the address it is always served at. */
 const PHONE_FILE = 'gag-phone.js';
+/** The drop-in bundles, each served at its own name: the phone, and the supervisors' board (issue 21). */
+const ENTRY_FILES: readonly string[] = [PHONE_FILE, 'gag-board.js'];
 /** Hex characters of a content hash in a file name (as the component build writes them). */
 const HASH_CHARS = 16;
 /** `name.<hash>.js`: only such names are looked up on disk (no dots, slashes or `..` before the hash). */
@@ -59,17 +62,18 @@ const NOSNIFF = { 'X-Content-Type-Options': 'nosniff' } as const;
  */
 export class Assets {
   readonly #dir: string | undefined;
-  #phone: Promise<Asset | undefined> | undefined;
+  readonly #entries = new Map<string, Promise<Asset | undefined>>();
   readonly #hashed = new Map<string, Promise<Asset | undefined>>();
 
   constructor(options: AssetsOptions = {}) {
     this.#dir = options.dir ?? componentDir();
   }
 
-  /** Serve `GET`/`HEAD /gag-phone.js` and `/<name>.<hash>.js` and their CORS preflights (any other method: 405); returns false if the request is not for an asset. */
+  /** Serve `GET`/`HEAD /gag-phone.js`, `/gag-board.js` and `/<name>.<hash>.js` and their CORS preflights (any other method: 405); returns false if the request is not for an asset. */
   handle(req: IncomingMessage, res: ServerResponse, path: string): boolean {
     const hashed = HASHED_NAME.exec(path);
-    if (path !== `/${PHONE_FILE}` && hashed === null) return false;
+    const entry = ENTRY_FILES.find((file) => path === `/${file}`);
+    if (entry === undefined && hashed === null) return false;
     // A CORS preflight for a GET: the bundle imports its words and call code in CORS mode, and a
     // page whose requests carry headers of their own (an extension, a test's extraHTTPHeaders)
     // asks first. Only a real preflight; any other OPTIONS is refused like the other methods.
@@ -83,7 +87,7 @@ export class Assets {
       return true;
     }
     if (hashed === null) {
-      void this.#phoneAsset().then((asset) => this.#send(req, res, asset, 'no-cache'));
+      void this.#entryAsset(entry!).then((asset) => this.#send(req, res, asset, 'no-cache'));
       return true;
     }
     const [, name = '', hash = ''] = hashed;
@@ -91,26 +95,31 @@ export class Assets {
     return true;
   }
 
-  #phoneAsset(): Promise<Asset | undefined> {
-    const loading = (this.#phone ??= this.#loadBuild());
-    void loading.then((asset) => {
-      if (asset === undefined && this.#phone === loading) this.#phone = undefined; // built later: try again next time
-    });
+  #entryAsset(file: string): Promise<Asset | undefined> {
+    let loading = this.#entries.get(file);
+    if (loading === undefined) {
+      const load = this.#loadBuild(file);
+      loading = load;
+      this.#entries.set(file, load);
+      void load.then((asset) => {
+        if (asset === undefined && this.#entries.get(file) === load) this.#entries.delete(file); // built later: try again next time
+      });
+    }
     return loading;
   }
 
-  /** The bundle, once every hashed file next to it is read too (kept with it: one build). */
-  async #loadBuild(): Promise<Asset | undefined> {
-    const phone = await this.#load(PHONE_FILE);
+  /** A bundle, once every hashed file next to it is read too (kept with it: one build). */
+  async #loadBuild(file: string): Promise<Asset | undefined> {
+    const phone = await this.#load(file);
     if (phone === undefined || this.#dir === undefined) return phone;
     const names = await readdir(this.#dir).catch(() => []);
     await Promise.all(names.filter((name) => HASHED_NAME.test(`/${name}`)).map((name) => this.#hashedFile(name)));
     return phone;
   }
 
-  /** `gag-phone.<hash>.js` is the bundle under its hash; any other name is a file written with its hash. */
+  /** `gag-phone.<hash>.js` (or the board's) is the bundle under its hash; any other name is a file written with its hash. */
   #hashedAsset(name: string, hash: string): Promise<Asset | undefined> {
-    if (`${name}.js` === PHONE_FILE) return this.#phoneAsset();
+    if (ENTRY_FILES.includes(`${name}.js`)) return this.#entryAsset(`${name}.js`);
     return this.#hashedFile(`${name}.${hash}.js`);
   }
 
