@@ -26,8 +26,9 @@ test(`a ${MINUTES}-minute call keeps Asterisk's queue of the browser's audio wit
     series.push(stats().lastQueueFrames);
   }
   console.log(`real Asterisk, ${MINUTES} min: queue_length per second ${series.join(' ')}; paced ${JSON.stringify(stats())}`);
-  // The first answers come before the pacer has had a window to lift an empty queue to its target.
-  const settled = series.slice(10);
+  // The first answers come before the pacer has had its windows to bring the start's queue to its
+  // target: a quiet 10-minute run took 12 s (6-9 frames at first, then 2-3 for the rest of the call).
+  const settled = series.slice(15);
   expect(Math.max(...settled)).toBeLessThanOrEqual(6);
   expect(Math.max(...settled) - Math.min(...settled)).toBeLessThanOrEqual(5);
   expect(gwCall!.legStats.framesDroppedXoff).toBe(0);
