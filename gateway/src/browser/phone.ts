@@ -26,6 +26,15 @@ export const NO_CLAIMS: PhoneClaims = { record: false, fork: false, supervisor: 
 /** The claims a verified token gives its phone. */
 export const phoneClaimsOf = (claims: TokenClaims): PhoneClaims => ({ record: claims.record === true, fork: claims.fork === true, supervisor: claims.supervisor === true });
 
+/**
+ * Send a call notice (`recording`, `supervised`) to `phone`, only if its `hello` listed
+ * `call_notices` (an older SDK closes on a message it does not know).
+ * @example sendCallNotice(call.talkingWith, { type: 'recording', callId: call.id, state: 'paused' });
+ */
+export function sendCallNotice(phone: Phone | undefined, notice: Extract<ServerMessage, { type: 'recording' | 'supervised' }>): void {
+  if (phone?.callNotices === true) phone.send(notice);
+}
+
 /** Control messages a phone sends after logging in. */
 export type PhoneMessage = Exclude<ClientMessage, { type: 'hello' }>;
 

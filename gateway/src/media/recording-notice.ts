@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import type { RecordingState } from '@gag/sdk/protocol';
+import { sendCallNotice } from '../browser/phone.js';
 import type { Call } from '../calls/call.js';
 
 /**
@@ -13,7 +14,5 @@ import type { Call } from '../calls/call.js';
  * @example tellRecordingState(call, 'paused');
  */
 export function tellRecordingState(call: Call, state: RecordingState): void {
-  const phone = call.talkingWith;
-  if (call.state !== 'talking' || phone?.callNotices !== true) return;
-  phone.send({ type: 'recording', callId: call.id, state });
+  if (call.state === 'talking') sendCallNotice(call.talkingWith, { type: 'recording', callId: call.id, state });
 }

@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 import { SUPERVISE_MODES, type SuperviseMode, type SupervisorErrorCode } from '@gag/sdk/protocol';
-import type { Phone, PhoneClaims } from '../browser/phone.js';
+import { sendCallNotice, type Phone, type PhoneClaims } from '../browser/phone.js';
 import type { Registry } from '../browser/registration.js';
 import type { Activity } from '../calls/activity.js';
 import type { Call } from '../calls/call.js';
@@ -198,8 +198,7 @@ export class SupervisorDesk implements SupervisorPort {
     if ((this.#told.get(call) ?? null) === mode) return;
     if (mode === null) this.#told.delete(call);
     else this.#told.set(call, mode);
-    const agent = call.talkingWith;
-    if (agent?.callNotices === true) agent.send({ type: 'supervised', callId: call.id, mode });
+    sendCallNotice(call.talkingWith, { type: 'supervised', callId: call.id, mode });
   }
 
   #callChanged(call: Call): void {
