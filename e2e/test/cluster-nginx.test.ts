@@ -8,7 +8,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -20,7 +19,7 @@ import { FRAME_BYTES, PHONE_PATH, SUBPROTOCOL, encodeClientMessage, parseServerM
 import { findNginx } from '../scripts/nginx.mjs';
 import { findRedisServer } from '../scripts/redis.mjs';
 import { FakeAsterisk, analyseTone, floatToS16le, s16leToFloat, sineFloat, tone } from '../src/index.js';
-import { freePort } from '../src/loopback.js';
+import { freePort, untilAccepting } from '../src/loopback.js';
 import { readCookbook, substituteOnce } from '../src/real-asterisk/cookbook.js';
 
 const CLUSTER_DOC = fileURLToPath(new URL('../../docs/cluster.md', import.meta.url));
@@ -31,19 +30,6 @@ const SECRET = 'jwt-secret-for-the-cluster-test-0123456789';
 const START_TIMEOUT_MS = 10_000;
 
 const replaceOnce = (text: string, from: string, to: string): string => substituteOnce(text, from, to, "docs/cluster.md's nginx load balancer", 'e2e/test/cluster-nginx.test.ts');
-
-async function accepting(port: number): Promise<void> {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => (socket.destroy(), resolve(true)));
-      socket.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`nothing listened on ${port} within ${START_TIMEOUT_MS} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50)); // polling a port: there is no event to wait on
-  }
-}
 
 /** A browser through nginx: logged in, answering every call, its microphone a 1 kHz tone (one frame per frame heard). */
 class Browser {
@@ -123,8 +109,8 @@ http { access_log off; ${temp} include ${join(dir, 'gag-cluster.conf')}; }
 `);
     const nginx = spawn(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'ignore' });
     processes.push(nginx);
-    await accepting(browserPort);
-    await accepting(asteriskPort);
+    await untilAccepting(browserPort, START_TIMEOUT_MS);
+    await untilAccepting(asteriskPort, START_TIMEOUT_MS);
   }, 30_000);
 
   afterAll(async () => {

@@ -8,7 +8,6 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { get } from 'node:https';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +16,7 @@ import WebSocket from 'ws';
 import { devConfig, mintToken, startGateway, type Gateway } from '@gag/gateway';
 import { PHONE_PATH, SUBPROTOCOL, encodeClientMessage, parseServerMessage } from '@gag/sdk/protocol';
 import { findNginx } from '../scripts/nginx.mjs';
-import { freePort } from '../src/loopback.js';
+import { freePort, untilAccepting } from '../src/loopback.js';
 import { readCookbook, substituteOnce } from '../src/real-asterisk/cookbook.js';
 
 const DEPLOY_DOC = fileURLToPath(new URL('../../docs/deploy.md', import.meta.url));
@@ -27,20 +26,6 @@ const ORIGIN = 'https://crm.example.test';
 const START_TIMEOUT_MS = 10_000;
 
 const replaceOnce = (text: string, from: string, to: string): string => substituteOnce(text, from, to, "docs/deploy.md's nginx site", 'e2e/test/deploy-nginx.test.ts');
-
-/** Wait (bounded) until something accepts TCP on `port`. */
-async function accepting(port: number): Promise<void> {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => (socket.destroy(), resolve(true)));
-      socket.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`nginx did not listen on ${port} within ${START_TIMEOUT_MS} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50)); // polling a port: there is no event to wait on
-  }
-}
 
 // CI has nginx (.ci/run installs it); elsewhere the test says it was skipped for want of one.
 describe.skipIf(NGINX === undefined && process.env['CI'] !== 'true')("docs/deploy.md's nginx TLS proxy", () => {
@@ -75,7 +60,7 @@ events {}
 http { access_log off; ${temp} include ${join(dir, 'gag-site.conf')}; }
 `);
     nginx = spawn(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'ignore' });
-    await accepting(port);
+    await untilAccepting(port, START_TIMEOUT_MS);
   }, 30_000);
 
   afterAll(async () => {

@@ -30,11 +30,14 @@ async function redisServer(): Promise<RedisServer> {
   return server;
 }
 
+/** The `cluster` key of node `id` on `redis`. */
+const clusterOf = (redis: { url: string }, id: string) => ({ redis_url: redis.url, node_id: id, secret: 'cluster-secret-for-tests-0123456789', link_listen: '127.0.0.1:0', node_ttl_ms: 1_000 });
+
 /** Node `id` of the cluster on `redis`. */
 async function node(redis: { url: string }, id: string, overrides: Partial<GatewayConfigInput> = {}, options: TestGatewayOptions = {}): Promise<TestGateway> {
   const gw = await startTestGateway(
     {
-      cluster: { redis_url: redis.url, node_id: id, secret: 'cluster-secret-for-tests-0123456789', link_listen: '127.0.0.1:0', node_ttl_ms: 1_000 },
+      cluster: clusterOf(redis, id),
       ...overrides,
     },
     options,
@@ -196,7 +199,7 @@ describe.skipIf(!WITH_REDIS)('calls across two nodes of a cluster', () => {
 
   test('click-to-call: the phone on A dials, the call back reaches node B, and rings the asking phone marked outbound', async () => {
     const redis = await redisServer();
-    const a = await startClickToCall({ backend: 'ami', config: { cluster: { redis_url: redis.url, node_id: 'gw-a', secret: 'cluster-secret-for-tests-0123456789', link_listen: '127.0.0.1:0', node_ttl_ms: 1_000 } } });
+    const a = await startClickToCall({ backend: 'ami', config: { cluster: clusterOf(redis, 'gw-a') } });
     cleanup.push(() => a.stop());
     const b = await node(redis, 'gw-b');
     a.ami!.asterisk = b.asterisk; // Asterisk sends the call back to the other node
@@ -225,7 +228,7 @@ describe.skipIf(!WITH_REDIS)('calls across two nodes of a cluster', () => {
 
   test('the click-to-call rate limit counts across nodes: two dials on A and the third on B is refused with when to retry', async () => {
     const redis = await redisServer();
-    const clusterConfig = (id: string) => ({ dial_rate_limit_per_min: 2, cluster: { redis_url: redis.url, node_id: id, secret: 'cluster-secret-for-tests-0123456789', link_listen: '127.0.0.1:0', node_ttl_ms: 1_000 } });
+    const clusterConfig = (id: string) => ({ dial_rate_limit_per_min: 2, cluster: clusterOf(redis, id) });
     const a = await startClickToCall({ backend: 'ami', config: clusterConfig('gw-a') });
     cleanup.push(() => a.stop());
     const b = await startClickToCall({ backend: 'ami', config: clusterConfig('gw-b') });
@@ -287,7 +290,7 @@ describe.skipIf(!WITH_REDIS)('calls across two nodes of a cluster', () => {
 
   test('/monitor on one node shows another node’s click-to-call requests, naming the node', async () => {
     const redis = await redisServer();
-    const clusterConfig = (id: string) => ({ cluster: { redis_url: redis.url, node_id: id, secret: 'cluster-secret-for-tests-0123456789', link_listen: '127.0.0.1:0', node_ttl_ms: 1_000 } });
+    const clusterConfig = (id: string) => ({ cluster: clusterOf(redis, id) });
     const a = await startClickToCall({ backend: 'ami', config: clusterConfig('gw-a') });
     cleanup.push(() => a.stop());
     const b = await node(redis, 'gw-b');
