@@ -3,7 +3,8 @@
  * killed with SIGKILL mid-call (the caller on node A gets HANGUP within a second, B's phones stop
  * being rung once its TTL is over); Redis restarted mid-call (the call's audio goes on, every frame
  * both ways, and once Redis is back the nodes have written their state again by themselves: a
- * node that joins then finds the phones and rings them).
+ * node that joins then finds the phones and rings them); a ring across nodes whose `ended` is lost
+ * while Redis is away ends at the browser once its lease is not renewed.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
@@ -14,6 +15,7 @@ import { mintToken } from '@gag/gateway';
 import { browserGlobals } from '@gag/testkit/browser-globals';
 import { TEST_SECRET, startTestGateway, type TestGateway } from '@gag/testkit/gateway';
 import { TEST_ORIGIN, TestPhone } from '@gag/testkit/phone';
+import { RING_LEASE } from '../src/cluster/remote-phone.js';
 import { talkingCall } from './agent-voice.js';
 import { WITH_REDIS, startRedisServer, type RedisServer } from './redis-server.js';
 import { expectUnbrokenAudio, markAudio } from './unbroken-audio.js';
@@ -110,6 +112,25 @@ describe.skipIf(!WITH_REDIS)('a cluster under faults', () => {
     const { callId: secondId } = await phone.next('incoming');
     phone.send({ type: 'reject', callId: secondId });
     expect(await again.ended).toMatchObject({ by: 'app-hangup' });
+  });
+
+  test('a ring across nodes whose `ended` is lost while Redis is away ends at the browser once its lease is not renewed', async () => {
+    const redis = await redisServer();
+    const a = await node(redis, 'gw-a');
+    const b = await node(redis, 'gw-b');
+    const phone = await b.phone('2001');
+    await expect.poll(() => remotePhones(a), { timeout: 5_000 }).toBe(1);
+    const call = await a.asterisk.call('ws-ext-2001');
+    const { callId } = await phone.next('incoming');
+    // Renewed while it rings: still ringing past one lease.
+    await expect(phone.next('ended', RING_LEASE.ttlMs + RING_LEASE.refreshMs)).rejects.toThrow();
+    await redis.kill();
+    await expect.poll(async () => (await fetch(`${a.gw.browserUrl.replace(/^ws/, 'http')}/readyz`)).status).toBe(503);
+    const hungUpAt = Date.now();
+    await call.hangup(); // node A's `ended` for the phone goes nowhere: the bus is down
+    const ended = await phone.next('ended', RING_LEASE.ttlMs + 2_000);
+    expect(ended).toMatchObject({ callId, reason: 'connection_lost' });
+    expect(Date.now() - hungUpAt).toBeLessThan(RING_LEASE.ttlMs + 1_000);
   });
 
   test('the SDK given the nodes logs in on another node when its node is killed, and rings there within 5 s', async () => {

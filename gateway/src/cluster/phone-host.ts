@@ -3,7 +3,8 @@
  * the messages the call's node sends them over the bus, and their answers, keys and audio go back
  * (control over the bus, audio over the node link). The session itself stays what it is here: its
  * token, limits and checks are this node's. A lost link or a dead node ends the calls it carried,
- * for the browser, with `connection_lost`.
+ * for the browser, with `connection_lost`; so does a ring whose lease the call's node stops
+ * renewing (its `ended` lost while Redis was away: {@link RING_LEASE}).
  * @packageDocumentation
  */
 import { DEFAULT_WIRE_FORMAT, ProtocolError, parseServerMessage, type ServerMessage, type WireFormat } from '@gag/sdk/protocol';
@@ -12,6 +13,7 @@ import type { Logger } from '../log.js';
 import type { NodeBus } from './node-bus.js';
 import type { LinkChannel, NodeLink } from './node-link.js';
 import type { NodeLinks } from './node-links.js';
+import { RING_LEASE } from './remote-phone.js';
 
 /** A call of another node that rings or talks in one of this node's phones. */
 interface RemoteCall {
@@ -20,6 +22,8 @@ interface RemoteCall {
   talking: boolean;
   link?: NodeLink;
   chan?: number;
+  /** While it rings: ends the ring unless the call's node renews it ({@link RING_LEASE}). */
+  lease?: NodeJS.Timeout;
 }
 
 /** What the host needs from the node around it. */
@@ -94,19 +98,24 @@ export class PhoneHost {
     const phone = this.#deps.phoneOf(sessionId);
     const callId = 'callId' in parsed ? parsed.callId : undefined;
     if (callId === undefined) return phone?.send(parsed);
+    const call = phone === undefined ? undefined : this.#calls.get(phone)?.get(callId);
+    if (parsed.type === 'incoming' && call?.node === from) {
+      if (!call.talking) call.lease?.refresh(); // the call's node renews the ring's lease
+      return;
+    }
     if (parsed.type === 'incoming') {
       if (phone === undefined || !phone.canTakeCall || this.#deps.busyHere(phone) || this.#talking(phone) !== undefined) {
         return void this.#deps.bus.send(from, { kind: 'from_phone', sessionId, message: { type: 'reject', callId } });
       }
-      const call: RemoteCall = { node: from, format: parsed.format ?? DEFAULT_WIRE_FORMAT, talking: false };
-      this.#callsOf(phone).set(callId, call);
+      const ringing: RemoteCall = { node: from, format: parsed.format ?? DEFAULT_WIRE_FORMAT, talking: false };
+      ringing.lease = setTimeout(() => this.#leaseLapsed(phone, callId, ringing), RING_LEASE.ttlMs).unref();
+      this.#callsOf(phone).set(callId, ringing);
       const early = this.#early.get(`${sessionId}/${callId}`);
       this.#early.delete(`${sessionId}/${callId}`);
       phone.send(parsed);
-      if (early?.peer === from && early.link.open) this.#talkOn(phone, callId, call, early.link);
+      if (early?.peer === from && early.link.open) this.#talkOn(phone, callId, ringing, early.link);
       return;
     }
-    const call = phone === undefined ? undefined : this.#calls.get(phone)?.get(callId);
     if (phone === undefined || call === undefined) return;
     if (parsed.type === 'answered') {
       this.#startTalking(phone, call);
@@ -158,6 +167,7 @@ export class PhoneHost {
 
   #startTalking(phone: Phone, call: RemoteCall): void {
     if (call.talking) return;
+    clearTimeout(call.lease);
     call.talking = true;
     phone.talkingIn(call.format);
     this.#deps.nowBusy(phone);
@@ -190,7 +200,16 @@ export class PhoneHost {
     }
   }
 
+  /** The call's node stopped renewing the ring (its `ended` may have been lost): it ends for the browser. */
+  #leaseLapsed(phone: Phone, callId: string, call: RemoteCall): void {
+    if (this.#calls.get(phone)?.get(callId) !== call || call.talking) return;
+    this.#deps.log.info({ callNode: call.node, callId }, 'ring of another node’s call not renewed: it ends here');
+    this.#end(phone, callId, call);
+    phone.send({ type: 'ended', callId, reason: 'connection_lost' });
+  }
+
   #end(phone: Phone, callId: string, call: RemoteCall): void {
+    clearTimeout(call.lease);
     this.#calls.get(phone)?.delete(callId);
     if (call.link !== undefined && call.chan !== undefined) call.link.shutChannel(call.chan);
     if (call.talking) phone.talkingIn(undefined);

@@ -28,6 +28,15 @@ interface Talking {
 export const REMOTE_PHONE_GONE = 1001;
 
 /**
+ * The lease of a ring across nodes: while a call rings a phone of another node, the call's node
+ * sends its `incoming` again every `refreshMs`; the phone's node ends a ring not renewed for
+ * `ttlMs` (its `ended` was lost, e.g. while Redis was away), so no browser rings forever. Three
+ * renewals may be lost in a row before a ring that goes on ends; a call still ringing when the bus
+ * is back rings again with the next renewal.
+ */
+export const RING_LEASE = { refreshMs: 1_000, ttlMs: 3_500 } as const;
+
+/**
  * A phone on node `node`.
  * @example
  * const phone = new RemotePhone('gw-b', '2001', entry, { bus, links, log });
@@ -54,6 +63,9 @@ export class RemotePhone extends EventEmitter<PhoneEvents> implements Phone {
   #talking: Talking | undefined;
   /** Calls offered to it and not ended, told to its browser when it goes. */
   readonly #calls = new Set<string>();
+  /** The `incoming` of each call ringing it (offered, not answered nor ended), renewed on {@link RING_LEASE}. */
+  readonly #ringing = new Map<string, ServerMessage>();
+  #renewal: NodeJS.Timeout | undefined;
   #closed = false;
 
   constructor(node: string, extension: string, entry: PhoneEntry, deps: { bus: NodeBus; links: NodeLinks; log: Logger }) {
@@ -75,12 +87,37 @@ export class RemotePhone extends EventEmitter<PhoneEvents> implements Phone {
     if (this.#closed) return;
     if (message.type === 'incoming') {
       this.#calls.add(message.callId);
+      this.#ring(message.callId, message);
       void this.#links.to(this.node).catch(() => undefined); // warm the link while it rings
-    } else if (message.type === 'answered') this.#openChannel(message.callId);
-    else if (message.type === 'ended') this.#calls.delete(message.callId);
+    } else if (message.type === 'answered') {
+      this.#ring(message.callId, undefined);
+      this.#openChannel(message.callId);
+    } else if (message.type === 'ended') {
+      this.#calls.delete(message.callId);
+      this.#ring(message.callId, undefined);
+    }
+    this.#toNode(message);
+  }
+
+  #toNode(message: ServerMessage): void {
     void this.#bus.send(this.node, { kind: 'to_phone', sessionId: this.id, message }).then((heard) => {
       if (!heard && !this.#closed) this.log.debug({ type: message.type }, 'remote phone’s node did not hear a message');
     });
+  }
+
+  /** Call `callId` rings the phone with `incoming` now, or (undefined) no longer: its lease is renewed while it rings. */
+  #ring(callId: string, incoming: ServerMessage | undefined): void {
+    if (incoming === undefined) this.#ringing.delete(callId);
+    else this.#ringing.set(callId, incoming);
+    if (this.#ringing.size === 0) {
+      clearInterval(this.#renewal);
+      this.#renewal = undefined;
+    } else if (this.#renewal === undefined) {
+      this.#renewal = setInterval(() => {
+        for (const message of this.#ringing.values()) this.#toNode(message);
+      }, RING_LEASE.refreshMs);
+      this.#renewal.unref();
+    }
   }
 
   /** The call tells its codec just before `answered` names the call: the channel opens with the second of the two. */
@@ -170,6 +207,8 @@ export class RemotePhone extends EventEmitter<PhoneEvents> implements Phone {
       void this.#bus.send(this.node, { kind: 'to_phone', sessionId: this.id, message: { type: 'ended', callId, reason: 'connection_lost' } });
     }
     this.#closed = true;
+    this.#ringing.clear();
+    clearInterval(this.#renewal);
     this.talkingIn(undefined);
     this.emit('closed', REMOTE_PHONE_GONE);
   }
