@@ -29,8 +29,12 @@ export const UPLINK_WINDOW_SAMPLES = 5;
  * Asterisk's 20 ms tick never finds it empty when a frame is a little late.
  */
 export const UPLINK_TARGET_FRAMES = 2;
-/** A standing queue this big is brought back to the target: 2 frames over it (40 ms). */
-export const UPLINK_HIGH_FRAMES = UPLINK_TARGET_FRAMES + 2;
+/**
+ * A standing queue this big is brought back to the target: one frame over it (20 ms). A frame
+ * standing for a whole window is delay the caller hears for nothing; jitter never reads as
+ * standing, as the window keeps its smallest answer.
+ */
+export const UPLINK_HIGH_FRAMES = UPLINK_TARGET_FRAMES + 1;
 /** A standing queue this small (empty at some answer) is brought back up before Asterisk's tick goes hungry. */
 export const UPLINK_LOW_FRAMES = 0;
 /** Frames heard before a correction acts: the quietest of them sets the floor. */
