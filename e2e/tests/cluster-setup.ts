@@ -1,0 +1,216 @@
+/**
+ * What the cluster specs share (issue 17): a redis-server of the worker's own on loopback, gateway
+ * nodes in processes of their own (cluster-node.mjs) that the fixtures' gateway joins as node B,
+ * the same groups on every node, pages whose `<gag-phone>` is given a list of nodes and notes when
+ * each of its events came, and the node-to-node link of a node behind a relay a test can cut.
+ * @packageDocumentation
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { freePort } from '../src/loopback.js';
+import { findRedisServer } from '../scripts/redis.mjs';
+import { GagAsterisk, NetworkLink, expect, test, type GagEnv, type GagPhone, type GroupsInput, type OpenPhoneOptions } from './fixtures.js';
+
+const REDIS_SERVER = findRedisServer();
+/** A port for this worker's Redis, fixed before the fixtures' gateway (node B) starts; it joins once Redis is up. */
+const REDIS_PORT = 20_000 + (process.pid % 20_000);
+const SECRET = 'e2e-cluster-secret-0123456789abcdef';
+/** Node TTL: a killed node is dead for the others within it. */
+const NODE_TTL_MS = 1_000;
+
+/** The same groups on every node: a ringall and a sequential group with 2001 and 2002. */
+export const CLUSTER_GROUPS: GroupsInput = {
+  sales: { strategy: 'ringall', members: ['2001', '2002'], timeout: 30 },
+  support: { strategy: 'sequential', members: ['2001', '2002'], timeout: 1 },
+};
+
+/** The `cluster` key of node `nodeId`, its link where `link` says. */
+const clusterOf = (nodeId: string, link: { listen: string; advertise?: string } = { listen: '127.0.0.1:0' }) => ({
+  redis_url: `redis://127.0.0.1:${REDIS_PORT}`,
+  node_id: nodeId,
+  secret: SECRET,
+  link_listen: link.listen,
+  ...(link.advertise === undefined ? {} : { link_advertise: link.advertise }),
+  node_ttl_ms: NODE_TTL_MS,
+});
+
+/**
+ * Make the spec a cluster spec: the fixtures' gateway is node `gw-b` with {@link CLUSTER_GROUPS};
+ * skipped where there is no redis-server (never on CI, where .ci/run installs it).
+ */
+export function clusterSpec(): void {
+  test.use({ gagGateway: { cluster: clusterOf('gw-b') }, gagGroups: CLUSTER_GROUPS });
+  test.skip(REDIS_SERVER === undefined && process.env['CI'] !== 'true', 'no redis-server here (node e2e/scripts/redis.mjs installs it)');
+}
+
+/** Wait for the line of `child`'s stdout that says it is up; rejects with its stderr if it exits first. */
+async function started(child: ChildProcessWithoutNullStreams, ready: (line: string) => boolean): Promise<string> {
+  let output = '';
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const line = new Promise<string>((resolve) => createInterface({ input: child.stdout }).on('line', (l) => ready(l) && resolve(l)));
+  const exited = once(child, 'exit').then(([code]) => Promise.reject(new Error(`${child.spawnfile} exited (${String(code)}): ${output.slice(-800)}`)));
+  return Promise.race([line, exited]);
+}
+
+/** Stop `child` (SIGTERM, or `signal`) and wait for it, unless it is gone already. */
+async function stop(child: ChildProcessWithoutNullStreams, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill(signal);
+  await exited;
+}
+
+/** The worker's redis-server on {@link REDIS_PORT}: no persistence, so a restart comes back empty. */
+export class RedisProcess {
+  #dir: string | undefined;
+  #child: ChildProcessWithoutNullStreams | undefined;
+
+  /** Start it (again, on the same port); resolves once it accepts connections. */
+  async start(): Promise<void> {
+    this.#dir ??= mkdtempSync(join(tmpdir(), 'gag-e2e-redis-'));
+    const args = ['--port', String(REDIS_PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.#dir];
+    this.#child = spawn(REDIS_SERVER ?? 'redis-server', args);
+    await started(this.#child, (l) => l.includes('Ready to accept connections'));
+  }
+
+  /** Kill it (SIGKILL: a crash, everything in it lost). */
+  async kill(): Promise<void> {
+    if (this.#child !== undefined) await stop(this.#child, 'SIGKILL');
+  }
+
+  /** Kill it and remove its folder. */
+  async close(): Promise<void> {
+    await this.kill();
+    if (this.#dir !== undefined) rmSync(this.#dir, { recursive: true, force: true });
+  }
+}
+
+/** A node in a process of its own. */
+export interface NodeProcess {
+  readonly id: string;
+  /** Where the fake Asterisk dials it. */
+  readonly asteriskUrl: string;
+  /** Its browser side (`ws://127.0.0.1:<port>`). */
+  readonly browserUrl: string;
+  /** Its HTTP API on the browser port. */
+  readonly httpUrl: string;
+  /** The relay in front of its node-to-node link, when started with `cuttableLink`: `cut()` is a network cut. */
+  readonly link: NetworkLink | undefined;
+  /** Kill it with SIGKILL (a crash); resolves once it is gone. */
+  kill(): Promise<void>;
+}
+
+/** Nodes started for a spec or a test, and fake Asterisks dialing them; {@link stopAll} stops them all. */
+export class NodeSet {
+  readonly #gag: GagEnv;
+  readonly #children: ChildProcessWithoutNullStreams[] = [];
+  readonly #links: NetworkLink[] = [];
+  readonly #callers: GagAsterisk[] = [];
+
+  constructor(gag: GagEnv) {
+    this.#gag = gag;
+  }
+
+  /**
+   * Start node `id` with {@link CLUSTER_GROUPS}, the fixtures' token secret and page origin.
+   * `cuttableLink`: the other nodes reach its link through a relay (its `link_advertise`).
+   */
+  async start(id: string, options: { cuttableLink?: boolean } = {}): Promise<NodeProcess> {
+    let link: NetworkLink | undefined;
+    let cluster = clusterOf(id);
+    if (options.cuttableLink === true) {
+      const port = await freePort();
+      link = await NetworkLink.start(port);
+      this.#links.push(link);
+      cluster = clusterOf(id, { listen: `127.0.0.1:${port}`, advertise: `127.0.0.1:${link.port}` });
+    }
+    const config = {
+      asterisk_addr: '127.0.0.1:0',
+      browser_addr: '127.0.0.1:0',
+      allowed_origins: [this.#gag.pageOrigin],
+      jwt_secret: this.#gag.gateway.config.jwt_secret,
+      log_level: 'warn',
+      cluster,
+    };
+    const child = spawn(process.execPath, [new URL('./cluster-node.mjs', import.meta.url).pathname, JSON.stringify(config), JSON.stringify(CLUSTER_GROUPS)]);
+    this.#children.push(child);
+    const urls = JSON.parse(await started(child, (l) => l.startsWith('{"asteriskUrl"'))) as { asteriskUrl: string; browserUrl: string };
+    return { id, ...urls, httpUrl: urls.browserUrl.replace(/^ws/, 'http'), link, kill: () => stop(child, 'SIGKILL') };
+  }
+
+  /** A fake Asterisk dialing `node`; hung up by {@link hangUpAll}. */
+  caller(node: NodeProcess): GagAsterisk {
+    const asterisk = new GagAsterisk(node.asteriskUrl);
+    this.#callers.push(asterisk);
+    return asterisk;
+  }
+
+  /** Hang up every call of every {@link caller}. */
+  async hangUpAll(): Promise<void> {
+    await Promise.all(this.#callers.splice(0).map((caller) => caller.close()));
+  }
+
+  /** Hang up, then stop every node still running, then the relays. */
+  async stopAll(): Promise<void> {
+    await this.hangUpAll();
+    await Promise.all(this.#children.splice(0).map((child) => stop(child)));
+    await Promise.all(this.#links.splice(0).map((link) => link.close()));
+  }
+}
+
+/** The phones a node can ring: its own and the other nodes' (`/api/sessions`, loopback). */
+export async function sessionsOn(node: { httpUrl: string }): Promise<Array<{ extension: string; node?: string }>> {
+  const res = await fetch(`${node.httpUrl}/api/sessions`, { signal: AbortSignal.timeout(3_000) });
+  return ((await res.json()) as { sessions: Array<{ extension: string; node?: string }> }).sessions;
+}
+
+/** Wait until `node` can ring a phone of `extension` logged in on node `on` (a bus message, or a resync from Redis). */
+export async function expectRingable(node: { httpUrl: string }, extension: string, on: string): Promise<void> {
+  await expect
+    .poll(async () => (await sessionsOn(node)).filter((s) => s.extension === extension && s.node === on).length, {
+      timeout: 10_000,
+      message: `${extension} on ${on} seen from ${node.httpUrl}`,
+    })
+    .toBeGreaterThan(0);
+}
+
+/** `/readyz` of a node: its status and why. */
+export async function readiness(node: { httpUrl: string }): Promise<{ status: number; cluster: unknown }> {
+  const res = await fetch(`${node.httpUrl}/readyz`, { signal: AbortSignal.timeout(3_000) });
+  const body = (await res.json()) as { checks?: { cluster?: unknown } };
+  return { status: res.status, cluster: body.checks?.cluster };
+}
+
+/**
+ * Open a page whose `<gag-phone server="…">` lists `servers` (tried in turn: the first is its node)
+ * as `extension`, and wait until it is online. The page notes when each `gag-*` event last came
+ * (`window.gagAt`, ms since the epoch) so a test can time what happens against a kill.
+ */
+export async function phoneOn(gag: GagEnv, openPhone: (options?: OpenPhoneOptions) => Promise<GagPhone>, extension: string, servers: readonly string[]): Promise<GagPhone> {
+  const path = `/cluster-${extension}-${servers.map((s) => new URL(s).port).join('-')}.html`;
+  const script = `${servers[0]!.replace(/^ws/, 'http')}/gag-phone.js`;
+  gag.serve(
+    path,
+    'text/html; charset=utf-8',
+    `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>${extension} on ${servers.join(' ')}</title>
+<script src="${script}"></script></head>
+<body><gag-phone server="${servers.join(' ')}" token-url="${gag.tokenUrl(extension)}"></gag-phone>
+<script>
+const at = (window.gagAt = {});
+for (const type of ['gag-incoming', 'gag-answered', 'gag-ended']) document.querySelector('gag-phone').addEventListener(type, () => (at[type] = Date.now()));
+</script></body></html>`,
+  );
+  const phone = await openPhone({ extension, url: path, waitOnline: false });
+  await phone.expectOnline();
+  return phone;
+}
+
+/** When the page's last `type` event came (ms since the epoch; the page and the test share the clock). */
+export async function lastEventAt(phone: GagPhone, type: 'gag-incoming' | 'gag-answered' | 'gag-ended'): Promise<number> {
+  return phone.page.evaluate((t) => (window as unknown as { gagAt: Record<string, number> }).gagAt[t] ?? Number.NaN, type);
+}
