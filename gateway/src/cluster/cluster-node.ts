@@ -24,7 +24,7 @@ import { NodeLinks } from './node-links.js';
 import { DEFAULT_PRESENCE, NodePresence, type NodeInfo, type PresenceTiming } from './node-presence.js';
 import { PhoneDirectory, type PhoneEntry } from './phone-directory.js';
 import { PhoneHost } from './phone-host.js';
-import { RedisLink, type RedisState } from './redis-link.js';
+import { REDIS_RETRY_MAX_MS, RedisLink, type RedisState } from './redis-link.js';
 import { RemoteMirror } from './remote-mirror.js';
 import type { RemotePhone } from './remote-phone.js';
 import { takeSharedRate } from './shared-rate-limit.js';
@@ -110,6 +110,10 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
   #nodes = new Map<string, NodeInfo>();
   #timer: NodeJS.Timeout | undefined;
   #beating = false;
+  /** When Redis last came back (0: not yet). */
+  #backAt = 0;
+  /** Nodes held since Redis came back, not listed again yet: read again once they are. */
+  readonly #unheard = new Map<string, NodeInfo>();
 
   constructor(options: ClusterNodeOptions) {
     super();
@@ -265,19 +269,38 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
     }
   }
 
-  /** Heartbeat: liveness and phones refreshed; on `up` (or a new node) everything is written and read again. */
+  /**
+   * Heartbeat: phones, calls and liveness refreshed; on `up` (or a new node) everything is written
+   * and read again. A node's phones and calls are written before its liveness, so a node that sees
+   * it (back) finds them. After Redis came back (empty), a node not listed again yet is held for a
+   * TTL and the longest reconnect wait, not dead: it may just reconnect later than this one.
+   */
   async #beat(resync: boolean): Promise<void> {
     if (this.#beating || this.#presence === undefined || !this.#redis.state.up) return;
     this.#beating = true;
     try {
-      await this.#presence.beat();
+      if (resync) this.#backAt = Date.now();
       await (resync ? this.#directory.republish() : this.#directory.refresh());
       await (resync ? this.#calls.republish() : this.#calls.refresh());
+      await this.#presence.beat();
       const before = this.#nodes;
       const now = await this.#refreshNodes();
-      for (const [id] of before) if (!now.has(id)) this.#nodeDied(id);
+      const listed = new Set(now.keys());
+      const holding = Date.now() - this.#backAt < this.#timing.ttlMs + REDIS_RETRY_MAX_MS;
+      for (const [id, info] of new Map([...this.#unheard, ...before])) {
+        if (listed.has(id)) continue;
+        if (holding) {
+          now.set(id, info);
+          this.#unheard.set(id, info);
+        } else {
+          this.#unheard.delete(id);
+          this.#nodeDied(id);
+        }
+      }
       for (const [id, info] of now) {
-        if (id === this.id || (!resync && before.has(id))) continue;
+        if (id === this.id || !listed.has(id)) continue;
+        if (!resync && before.has(id) && !this.#unheard.has(id)) continue;
+        this.#unheard.delete(id);
         await this.#remote.resync(id, () => this.#directory.phonesOf(id));
         this.otherCallsNow.resync(id, await this.#calls.list([info]));
       }
