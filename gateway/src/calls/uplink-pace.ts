@@ -20,15 +20,21 @@ import type { AsteriskLeg } from '../asterisk/leg.js';
 import type { Logger } from '../log.js';
 import { dbfsEnergy, frameEnergy } from './frame-level.js';
 
-/** How often the queue is asked for during a call: one short TEXT message a second. */
-export const UPLINK_STATUS_INTERVAL_MS = 1_000;
+/**
+ * How often the queue is asked for during a call: one short TEXT message a second, 4 ms more than
+ * a second so that successive answers fall at different points of Asterisk's 20 ms tick (the five
+ * of a window spread over 16 ms of it). At a fixed phase an answer could read the queue only just
+ * after a frame arrived, one frame above what stands there through most of the tick.
+ */
+export const UPLINK_STATUS_INTERVAL_MS = 1_004;
 /** Answers whose smallest is the standing queue; a correction waits for a full window. */
 export const UPLINK_WINDOW_SAMPLES = 5;
 /**
- * The queue the pacer keeps, in frames: 40 ms that also absorb the browser's send jitter, so
- * Asterisk's 20 ms tick never finds it empty when a frame is a little late.
+ * The queue the pacer keeps, in frames, as the smallest the tick leaves: one frame, so a browser
+ * frame can be 20–40 ms late before Asterisk's tick finds nothing to play (the caller hears a gap
+ * since 23.3.0), and the caller hears at most 40 ms of queue.
  */
-export const UPLINK_TARGET_FRAMES = 2;
+export const UPLINK_TARGET_FRAMES = 1;
 /**
  * A standing queue this big is brought back to the target: one frame over it (20 ms). A frame
  * standing for a whole window is delay the caller hears for nothing; jitter never reads as
