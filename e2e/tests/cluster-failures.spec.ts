@@ -10,7 +10,7 @@
  * link goes on, and the next call opens a new link).
  */
 import { expectAudioBothWays } from './audio-both-ways.js';
-import { NodeSet, RedisProcess, clusterSpec, expectRingable, lastEventAt, phoneOn, readiness } from './cluster-setup.js';
+import { NodeSet, RedisProcess, clusterSpec, expectRingable, lastEventAt, phoneOn, readiness, talkingOn } from './cluster-setup.js';
 import { TONE_DBFS, expect, test as base } from './fixtures.js';
 
 clusterSpec();
@@ -32,11 +32,7 @@ test('the page’s node killed (SIGKILL) mid-call: Asterisk on node A gets HANGU
   const page = await phoneOn(gag, openPhone, '2002', [c.browserUrl, gag.gatewayUrl]);
   await expectRingable(a, '2002', 'gw-c');
   const caller = nodes.caller(a);
-  const call = await caller.call('2002', { from: '0312345678', play: 440 });
-  await page.expectRinging({ from: '0312345678' });
-  await page.answer();
-  await call.expectAnswered();
-  await page.expectTalking();
+  const call = await talkingOn(caller, '2002', page, '0312345678');
   await call.expectAudio({ hz: 1_000 });
   await page.expectAudio({ hz: 440 });
 
@@ -60,11 +56,7 @@ test('the call’s node killed (SIGKILL) mid-call: the page on node B shows the 
   const a = await nodes.start('gw-a');
   const page = await phoneOn(gag, openPhone, '2001', [gag.gatewayUrl]);
   await expectRingable(a, '2001', 'gw-b');
-  const call = await nodes.caller(a).call('2001', { from: '0312345678', play: 440 });
-  await page.expectRinging({ from: '0312345678' });
-  await page.answer();
-  await call.expectAnswered();
-  await page.expectTalking();
+  await talkingOn(nodes.caller(a), '2001', page, '0312345678');
   await page.expectAudio({ hz: 440 });
 
   const killedAt = Date.now();
@@ -78,11 +70,7 @@ test('Redis restarted mid-call: the talking call keeps its audio both ways; once
   const a = await nodes.start('gw-a');
   await expectRingable(a, '2001', 'gw-b');
   const caller = nodes.caller(a);
-  const call = await caller.call('2001', { from: '0312345678', play: 440 });
-  await phone.expectRinging({ from: '0312345678' });
-  await phone.answer();
-  await call.expectAnswered();
-  await phone.expectTalking();
+  const call = await talkingOn(caller, '2001', phone, '0312345678');
   await expectAudioBothWays(call, phone);
 
   await redis.kill();
@@ -101,10 +89,7 @@ test('Redis restarted mid-call: the talking call keeps its audio both ways; once
   // Redis came back empty: the nodes write their state again by themselves, and a new call rings.
   await expect.poll(async () => (await readiness(a)).status, { timeout: 10_000 }).toBe(200);
   await expectRingable(a, '2001', 'gw-b');
-  const next = await caller.call('2001', { from: '0698765432', play: 440 });
-  await phone.expectRinging({ from: '0698765432' });
-  await phone.answer();
-  await next.expectAnswered();
+  const next = await talkingOn(caller, '2001', phone, '0698765432');
   await next.expectAudio({ hz: 1_000 });
   await phone.expectAudio({ hz: 440 });
   await next.hangup();
@@ -118,10 +103,7 @@ test('Redis unreachable when a node starts: it starts, /readyz says not ready an
   await redis.start();
   await expect.poll(async () => (await readiness(d)).status, { timeout: 10_000 }).toBe(200);
   await expectRingable(d, '2001', 'gw-b');
-  const call = await nodes.caller(d).call('2001', { from: '0312345678', play: 440 });
-  await phone.expectRinging({ from: '0312345678' });
-  await phone.answer();
-  await call.expectAnswered();
+  const call = await talkingOn(nodes.caller(d), '2001', phone, '0312345678');
   await call.expectAudio({ hz: 1_000 });
   await phone.expectAudio({ hz: 440 });
   await phone.hangup();
@@ -134,16 +116,8 @@ test('a link between two nodes cut on the wire: the call on it ends on both side
   await expectRingable(a, '2001', 'gw-b');
   await expectRingable(a, '2002', 'gw-c');
   const caller = nodes.caller(a);
-  const toB = await caller.call('2001', { from: '0311111111', play: 440 });
-  await phone.expectRinging({ from: '0311111111' });
-  await phone.answer();
-  await toB.expectAnswered();
-  await phone.expectTalking();
-  const toC = await caller.call('2002', { from: '0322222222', play: 440 });
-  await onC.expectRinging({ from: '0322222222' });
-  await onC.answer();
-  await toC.expectAnswered();
-  await onC.expectTalking();
+  const toB = await talkingOn(caller, '2001', phone, '0311111111');
+  const toC = await talkingOn(caller, '2002', onC, '0322222222');
   await toC.expectAudio({ hz: 1_000 });
   await onC.expectAudio({ hz: 440 });
 
@@ -160,10 +134,7 @@ test('a link between two nodes cut on the wire: the call on it ends on both side
   await onC.expectOnline();
 
   c.link!.restore();
-  const again = await caller.call('2002', { from: '0333333333', play: 440 });
-  await onC.expectRinging({ from: '0333333333' });
-  await onC.answer();
-  await again.expectAnswered();
+  const again = await talkingOn(caller, '2002', onC, '0333333333');
   await onC.expectAudio({ hz: 440 });
   await onC.hangup();
   await again.expectHangup();

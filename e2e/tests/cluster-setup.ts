@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { freePort } from '../src/loopback.js';
 import { findRedisServer } from '../scripts/redis.mjs';
-import { GagAsterisk, NetworkLink, expect, test, type GagEnv, type GagPhone, type GroupsInput, type OpenPhoneOptions } from './fixtures.js';
+import { GagAsterisk, NetworkLink, expect, test, type AsteriskCall, type GagEnv, type GagPhone, type GroupsInput, type OpenPhoneOptions } from './fixtures.js';
 
 const REDIS_SERVER = findRedisServer();
 /** A port for this worker's Redis, fixed before the fixtures' gateway (node B) starts; it joins once Redis is up. */
@@ -213,4 +213,14 @@ for (const type of ['gag-incoming', 'gag-answered', 'gag-ended']) document.query
 /** When the page's last `type` event came (ms since the epoch; the page and the test share the clock). */
 export async function lastEventAt(phone: GagPhone, type: 'gag-incoming' | 'gag-answered' | 'gag-ended'): Promise<number> {
   return phone.page.evaluate((t) => (window as unknown as { gagAt: Record<string, number> }).gagAt[t] ?? Number.NaN, type);
+}
+
+/** A call from `caller` to `extension`, its caller playing 440 Hz from `from`, rung and answered on `page`: talking when it resolves. */
+export async function talkingOn(caller: GagAsterisk, extension: string, page: GagPhone, from: string): Promise<AsteriskCall> {
+  const call = await caller.call(extension, { from, play: 440 });
+  await page.expectRinging({ from });
+  await page.answer();
+  await call.expectAnswered();
+  await page.expectTalking();
+  return call;
 }

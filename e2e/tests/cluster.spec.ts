@@ -9,7 +9,7 @@
  * cluster-failures.spec.ts.
  */
 import { FakeAsterisk, tone } from '../src/index.js';
-import { expectAudioBothWays } from './audio-both-ways.js';
+import { callWithAudioBothWays, expectAudioBothWays } from './audio-both-ways.js';
 import { CLUSTER_GROUPS, NodeSet, RedisProcess, clusterSpec, expectRingable, phoneOn, type NodeProcess } from './cluster-setup.js';
 import { AsteriskCall, expect, test } from './fixtures.js';
 
@@ -33,15 +33,7 @@ test.afterAll(async () => {
 test('a call that reaches node A rings <gag-phone> on node B, and the audio crosses both ways at its level', async ({ phone }) => {
   await phone.expectOnline();
   await expectRingable(a, '2001', 'gw-b');
-  const call = await nodes!.caller(a).call('2001', { from: '0312345678', name: 'Tanaka', play: 440 });
-  await phone.expectRinging({ from: '0312345678', name: 'Tanaka' });
-  await phone.answer();
-  await call.expectAnswered();
-  await phone.expectTalking();
-  await expectAudioBothWays(call, phone);
-  await phone.hangup();
-  await call.expectHangup();
-  expect(call.commands).toEqual(['ANSWER', 'HANGUP']);
+  await callWithAudioBothWays(phone, nodes!.caller(a));
   await phone.expectEnded({ reason: 'hangup' });
 });
 
