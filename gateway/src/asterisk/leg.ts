@@ -29,14 +29,20 @@ export type MediaStart = RawMediaStart & { readonly codec: WireFormat };
 export interface AsteriskLegEvents {
   /** MEDIA_START arrived and is usable; fires once. */
   start: (start: MediaStart) => void;
-  /** A binary frame from Asterisk (only after ANSWER, with the `n` dial option). */
-  audio: (frame: Buffer) => void;
   /** The caller pressed a key. */
   dtmf: (digit: string) => void;
   /** Asterisk's answer to {@link AsteriskLeg.requestStatus}: its playout queue of our audio. */
   status: (queueLengthFrames: number, queueFull: boolean) => void;
   /** The socket is closed; fires once, last. */
   closed: (code: number, reason: string) => void;
+}
+
+/**
+ * Where a leg's audio goes: binary frames from Asterisk (only after ANSWER, with the `n` dial
+ * option), whole frames of the call's codec. A direct call on the audio path, not an event.
+ */
+export interface AsteriskAudioSink {
+  audioFromAsterisk(frames: Buffer): unknown;
 }
 
 /**
@@ -60,8 +66,8 @@ export interface LegStats {
 }
 
 /**
- * One call's socket from Asterisk. Emits `start` once MEDIA_START is usable, then `audio` and
- * `dtmf`; `answer()`/`hangup()`/`sendAudio()` go the other way. Any protocol violation closes
+ * One call's socket from Asterisk. Emits `start` once MEDIA_START is usable, then `dtmf`, and
+ * hands audio to the sink given to `audioTo()`; `answer()`/`hangup()`/`sendAudio()` go the other way. Any protocol violation closes
  * this one socket with 1008 and a reason.
  * @example
  * leg.once('start', (start) => router.route(leg, start));
@@ -78,6 +84,7 @@ export class AsteriskLeg extends EventEmitter<AsteriskLegEvents> {
   #xoff = false;
   readonly #startTimer: NodeJS.Timeout;
   #closeTimer: NodeJS.Timeout | undefined;
+  #audioSink: AsteriskAudioSink | undefined;
   readonly stats: LegStats = { framesIn: 0, framesOut: 0, bytesOut: 0, framesDroppedXoff: 0, framesDroppedBacklog: 0, framesDroppedEnding: 0, messagesDroppedOdd: 0 };
   /** Query parameters of the upgrade (`v()` in the dial string). */
   readonly params: URLSearchParams;
@@ -104,6 +111,11 @@ export class AsteriskLeg extends EventEmitter<AsteriskLegEvents> {
 
   get isOpen(): boolean {
     return this.#state !== 'closed';
+  }
+
+  /** Where Asterisk's audio goes from now on (the call it belongs to); before this it is counted and dropped. */
+  audioTo(sink: AsteriskAudioSink): void {
+    this.#audioSink = sink;
   }
 
   /** Let Asterisk answer the channel; audio starts flowing both ways. */
@@ -184,7 +196,7 @@ export class AsteriskLeg extends EventEmitter<AsteriskLegEvents> {
         return;
       }
       this.stats.framesIn++;
-      this.emit('audio', bytes);
+      this.#audioSink?.audioFromAsterisk(bytes);
       return;
     }
     let event: AsteriskEvent;
@@ -251,6 +263,7 @@ export class AsteriskLeg extends EventEmitter<AsteriskLegEvents> {
   #onClose(code: number, reason: string): void {
     if (this.#state === 'closed') return;
     this.#go('close');
+    this.#audioSink = undefined;
     this.emit('closed', code, reason);
     this.removeAllListeners();
   }

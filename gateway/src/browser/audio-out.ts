@@ -9,7 +9,7 @@
  */
 import type { WebSocket } from 'ws';
 import { FRAME_MS, frameBytesOf, type PacketMs, type WireFormat } from '@gag/sdk/protocol';
-import { sendBinaryFrame } from '../net/binary-frame.js';
+import { headerBytesOf, newBinaryFrame, sendBinaryFrame, writeFrame } from '../net/binary-frame.js';
 
 /** A browser that has not read this much audio loses the newest frames (those queued are still sent). */
 export const MAX_BROWSER_BACKLOG_MS = 200;
@@ -42,9 +42,13 @@ export class AudioOut {
   readonly stats = newPhoneStats();
   readonly #ws: WebSocket;
   readonly #framesPerPacket: number;
-  /** The packet being gathered (only when a packet is more than one frame), its bytes filled, and in which codec. */
+  /**
+   * The packet being gathered (only when a packet is more than one frame): an outgoing frame whose
+   * header is already written, filled with audio from `#at` on, up to `#end`, in `#format`.
+   */
   #packet: Buffer | undefined;
-  #filled = 0;
+  #at = 0;
+  #end = 0;
   #format: WireFormat | undefined;
 
   constructor(ws: WebSocket, packetMs: PacketMs = FRAME_MS) {
@@ -63,22 +67,29 @@ export class AudioOut {
       return false;
     }
     const packetBytes = this.#framesPerPacket * frameBytes;
-    if (this.#filled === 0 && frames.length >= packetBytes) {
-      this.#write(frames, frameBytes);
+    if (this.#packet === undefined && frames.length >= packetBytes) {
+      this.#count(frames.length, frameBytes);
+      sendBinaryFrame(this.#ws, frames);
       return true;
     }
     if (this.#format !== format) this.flush();
     this.#format = format;
-    for (let at = 0; at < frames.length; ) {
-      const packet = (this.#packet ??= Buffer.allocUnsafe(packetBytes));
-      const n = Math.min(packetBytes - this.#filled, frames.length - at);
-      frames.copy(packet, this.#filled, at, at + n);
-      this.#filled += n;
-      at += n;
-      if (this.#filled === packetBytes) {
-        this.#packet = undefined; // sent: ws may still hold it, so the next packet is a new buffer
-        this.#filled = 0;
-        this.#write(packet, frameBytes);
+    // Gathered straight into the outgoing frame: one copy of the audio per packet, one write.
+    for (let from = 0; from < frames.length; ) {
+      let packet = this.#packet;
+      if (packet === undefined) {
+        packet = this.#packet = newBinaryFrame(packetBytes);
+        this.#at = headerBytesOf(packetBytes);
+        this.#end = this.#at + packetBytes;
+      }
+      const n = Math.min(this.#end - this.#at, frames.length - from);
+      frames.copy(packet, this.#at, from, from + n);
+      this.#at += n;
+      from += n;
+      if (this.#at === this.#end) {
+        this.#packet = undefined;
+        this.#count(packetBytes, frameBytes);
+        writeFrame(this.#ws, packet);
       }
     }
     return true;
@@ -87,17 +98,17 @@ export class AudioOut {
   /** Send the part of a packet still held (the call ended, or its codec changed). */
   flush(): void {
     const packet = this.#packet;
-    if (packet === undefined || this.#format === undefined || this.#filled === 0) return;
-    const bytes = this.#filled;
+    if (packet === undefined || this.#format === undefined) return;
     this.#packet = undefined;
-    this.#filled = 0;
-    this.#write(packet.subarray(0, bytes), frameBytesOf(this.#format));
+    const audio = packet.subarray(this.#end - this.#framesPerPacket * frameBytesOf(this.#format), this.#at);
+    if (audio.length === 0) return;
+    this.#count(audio.length, frameBytesOf(this.#format));
+    sendBinaryFrame(this.#ws, audio); // a shorter message: its own header
   }
 
-  /** One frame (header and audio in one write, net/binary-frame.ts), counted. */
-  #write(frames: Buffer, frameBytes: number): void {
-    this.stats.framesOut += frames.length / frameBytes;
-    this.stats.bytesOut += frames.length;
-    sendBinaryFrame(this.#ws, frames);
+  /** Frames sent, counted once. */
+  #count(bytes: number, frameBytes: number): void {
+    this.stats.framesOut += bytes / frameBytes;
+    this.stats.bytesOut += bytes;
   }
 }

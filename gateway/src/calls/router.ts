@@ -166,7 +166,7 @@ export class Router {
       keypad: this.#keypadFor(start),
     });
     this.#calls.set(call.id, call);
-    leg.on('audio', (frames) => call.audioFromAsterisk(frames));
+    leg.audioTo(call);
     leg.on('dtmf', (digit) => call.dtmfFromAsterisk(digit));
     leg.once('closed', () => call.asteriskClosed());
     call.ring();

@@ -20,17 +20,19 @@ const FIN_BINARY = 0x82;
 /** ws's socket (an internal field of ws's WebSocket, stable since ws 1). */
 const socketOf = (ws: WebSocket): Duplex | null => (ws as unknown as { _socket: Duplex | null })._socket;
 
+/** Bytes of the header of a BINARY frame of `length` payload bytes. @example headerBytesOf(640) // 4 */
+export const headerBytesOf = (length: number): number => (length < SHORT_LENGTH ? 2 : length < MEDIUM_LENGTH ? 4 : 10);
+
 /**
- * Send `payload` as one BINARY message to the peer of a server-side `ws`, in one socket write.
- * Returns false (nothing sent) unless the connection is open.
+ * A buffer for one BINARY frame of `length` payload bytes, its header written: the payload goes
+ * at `headerBytesOf(length)`, then {@link writeFrame} sends it.
  * @example
- * if (ws.bufferedAmount <= limit) sendBinaryFrame(ws, frames);
+ * const frame = newBinaryFrame(640);
+ * audio.copy(frame, headerBytesOf(640));
+ * writeFrame(ws, frame);
  */
-export function sendBinaryFrame(ws: WebSocket, payload: Buffer): boolean {
-  const socket = socketOf(ws);
-  if (ws.readyState !== WebSocket.OPEN || socket === null) return false;
-  const length = payload.length;
-  const header = length < SHORT_LENGTH ? 2 : length < MEDIUM_LENGTH ? 4 : 10;
+export function newBinaryFrame(length: number): Buffer {
+  const header = headerBytesOf(length);
   const frame = Buffer.allocUnsafe(header + length);
   frame[0] = FIN_BINARY;
   if (header === 2) frame[1] = length;
@@ -42,7 +44,29 @@ export function sendBinaryFrame(ws: WebSocket, payload: Buffer): boolean {
     frame.writeUInt32BE(Math.floor(length / 2 ** 32), 2);
     frame.writeUInt32BE(length >>> 0, 6);
   }
-  payload.copy(frame, header);
+  return frame;
+}
+
+/**
+ * Write a frame made by {@link newBinaryFrame}, payload filled, to the peer of a server-side
+ * `ws`, in one socket write. Returns false (nothing sent) unless the connection is open.
+ */
+export function writeFrame(ws: WebSocket, frame: Buffer): boolean {
+  const socket = socketOf(ws);
+  if (ws.readyState !== WebSocket.OPEN || socket === null) return false;
   socket.write(frame);
   return true;
+}
+
+/**
+ * Send `payload` as one BINARY message to the peer of a server-side `ws`, in one socket write.
+ * Returns false (nothing sent) unless the connection is open.
+ * @example
+ * if (ws.bufferedAmount <= limit) sendBinaryFrame(ws, frames);
+ */
+export function sendBinaryFrame(ws: WebSocket, payload: Buffer): boolean {
+  if (ws.readyState !== WebSocket.OPEN) return false;
+  const frame = newBinaryFrame(payload.length);
+  payload.copy(frame, headerBytesOf(payload.length));
+  return writeFrame(ws, frame);
 }
