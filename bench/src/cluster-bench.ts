@@ -4,7 +4,10 @@
  * call crossing nodes (Asterisk on node A, the browsers on node B, C idle). Stamped 640-byte frames
  * every 20 ms both ways, as in the relay bench (gag.v1 over wss, 20 ms packets); each node's CPU
  * from `/proc`. The figures: CPU per relayed frame of each node and of A+B against the single
- * node, and the latency a frame gains by crossing. Printed, never asserted.
+ * node, and the latency a frame gains by crossing. Printed, never asserted. With them, what the
+ * tail depends on: the generator's CPU and how late its frame clock ran, each node's event-loop
+ * delay, the machine's CPU outside the bench, and where the frames above the p99 were sent
+ * (cluster-tail.ts).
  * @packageDocumentation
  */
 import { FRAME_BYTES, FRAME_MS } from '@gag/sdk/protocol';
@@ -12,11 +15,13 @@ import type { AsteriskCall } from './asterisk-call.js';
 import { delay, runPool, until } from './bounded.js';
 import type { BrowserPhone } from './browser-phone.js';
 import { loginPhone, ringAndAnswer, type Endpoints } from './call-flow.js';
+import { TailTrace, type TailShape } from './cluster-tail.js';
 import { FrameClock } from './frame-clock.js';
-import { DirectionStats, stampFrame } from './frame-stamp.js';
+import { DirectionStats, sentAtOf, stampFrame } from './frame-stamp.js';
 import { GatewayHandle } from './gateway-handle.js';
+import { machineBusyPercentOfCore, machineTimes } from './machine-load.js';
 import { readProc, type ProcSample } from './proc-stats.js';
-import { startRedis } from './redis-process.js';
+import { startRedis, type RedisProcess } from './redis-process.js';
 import type { Summary } from './samples.js';
 import { makeTlsChain, type TlsChain } from './tls-chain.js';
 
@@ -40,6 +45,9 @@ export interface NodeFigures {
   readonly cpuPercentOfCore: number;
   /** CPU per 20 ms frame relayed end to end in the round (both ways), µs. */
   readonly cpuUsPerFrame: number;
+  /** Event-loop delay in the window, ms. */
+  readonly loopDelayP99Ms: number;
+  readonly loopDelayMaxMs: number;
 }
 
 /** One round: `single` (one gateway) or `cross` (every call from node A to a browser on node B). */
@@ -55,6 +63,14 @@ export interface ClusterRound {
   readonly toAsteriskMs: Summary;
   readonly framesRelayed: number;
   readonly framesLost: number;
+  /** How late the generator's frame clock ran its slots in the window, ms. */
+  readonly generatorLagMs: Summary;
+  /** Where the frames above the round's p99 (the worse direction's) were sent. */
+  readonly tail: TailShape;
+  /** CPU of the load generator (this process) in the window, % of a core. */
+  readonly generatorPercentOfCore: number;
+  /** CPU the machine spent on anything else (neither the bench's processes nor redis), % of a core: a busy machine's runs are not comparable. */
+  readonly otherPercentOfCore: number;
 }
 
 const cpuUs = (s: ProcSample): number => s.cpuUserUs + s.cpuSystemUs;
@@ -67,7 +83,7 @@ export async function runClusterBench(options: ClusterBenchOptions, progress: (t
     const rounds: ClusterRound[] = [];
     for (const round of ['single', 'cross'] as const) {
       progress(`cluster N=${options.calls} ${round}: setting up, then ${options.warmupMs} ms warm-up + ${options.windowMs} ms window`);
-      rounds.push(await runRound(round, options, tls, redis.url));
+      rounds.push(await runRound(round, options, tls, redis));
     }
     return rounds;
   } finally {
@@ -93,9 +109,9 @@ async function startNodes(round: ClusterRound['round'], tls: TlsChain, redisUrl:
 
 const endpointsOf = (gw: GatewayHandle, tls: TlsChain): Endpoints => ({ ...gw.ready, browserUrl: gw.ready.browserUrl.replace('://127.0.0.1:', '://localhost:'), ca: tls.ca });
 
-async function runRound(round: ClusterRound['round'], options: ClusterBenchOptions, tls: TlsChain, redisUrl: string): Promise<ClusterRound> {
+async function runRound(round: ClusterRound['round'], options: ClusterBenchOptions, tls: TlsChain, redis: RedisProcess): Promise<ClusterRound> {
   const n = options.calls;
-  const nodes = await startNodes(round, tls, redisUrl, n);
+  const nodes = await startNodes(round, tls, redis.url, n);
   const callNode = nodes[0]!;
   const phoneNode = nodes[round === 'single' ? 0 : 1]!;
   const phones: BrowserPhone[] = [];
@@ -115,14 +131,29 @@ async function runRound(round: ClusterRound['round'], options: ClusterBenchOptio
     for (const { call } of ok) calls.push(call);
 
     const expected = (ok.length * options.windowMs) / FRAME_MS;
+    let windowStartMs = Infinity;
     const toBrowser = new DirectionStats(n, expected);
     const toAsterisk = new DirectionStats(n, expected);
     const clock = new FrameClock(options.warmupMs + options.windowMs + DRAIN_MAX_MS);
     const down = Buffer.alloc(FRAME_BYTES);
     const up = Buffer.alloc(FRAME_BYTES);
+    // Each message's first frame, for where the tail was sent (a message holds one 20 ms frame here).
+    const tail = new TailTrace(expected * 2 * 1.1 + 1_000);
+    const traced = (f: Buffer, now: number): void => {
+      const sentAtMs = sentAtOf(f);
+      if (sentAtMs >= windowStartMs && sentAtMs < windowStartMs + options.windowMs) tail.add(sentAtMs - windowStartMs, now - sentAtMs);
+    };
     for (const { index, phone, call } of ok) {
-      phone.onAudio = (f) => toBrowser.received(f, index, performance.now());
-      call.onAudio = (f) => toAsterisk.received(f, index, performance.now());
+      phone.onAudio = (f) => {
+        const now = performance.now();
+        toBrowser.received(f, index, now);
+        traced(f, now);
+      };
+      call.onAudio = (f) => {
+        const now = performance.now();
+        toAsterisk.received(f, index, now);
+        traced(f, now);
+      };
       let seqDown = 0;
       let seqUp = 0;
       clock.add(
@@ -140,14 +171,24 @@ async function runRound(round: ClusterRound['round'], options: ClusterBenchOptio
     }
     clock.start();
     await delay(options.warmupMs);
+    await Promise.all(nodes.map((node) => node.resetLoopDelay()));
+    clock.resetLag();
     const before = nodes.map((node) => readProc(node.pid!));
-    const startMs = performance.now();
+    const redisBefore = readProc(redis.pid);
+    const generatorBefore = process.cpuUsage();
+    const machineBefore = machineTimes();
+    windowStartMs = performance.now();
     for (const d of [toBrowser, toAsterisk]) {
-      d.windowStartMs = startMs;
-      d.windowEndMs = startMs + options.windowMs;
+      d.windowStartMs = windowStartMs;
+      d.windowEndMs = windowStartMs + options.windowMs;
     }
     await delay(options.windowMs);
     const after = nodes.map((node) => readProc(node.pid!));
+    const redisAfter = readProc(redis.pid);
+    const generator = process.cpuUsage(generatorBefore);
+    const machinePercent = machineBusyPercentOfCore(machineBefore, machineTimes());
+    const loops = await Promise.all(nodes.map((node) => node.snapshot()));
+    const generatorLagMs = clock.lagMs.summary();
     let last = -1;
     await until(() => {
       const got = toBrowser.receivedInWindow + toAsterisk.receivedInWindow;
@@ -164,17 +205,25 @@ async function runRound(round: ClusterRound['round'], options: ClusterBenchOptio
       return { node: round === 'single' ? 'single' : ['gw-a', 'gw-b', 'gw-c'][i]!, cpuPercentOfCore: (used / elapsedUs) * 100, cpuUsPerFrame: framesRelayed === 0 ? NaN : used / framesRelayed, usedUs: used };
     });
     const relaying = round === 'single' ? figures.slice(0, 1) : figures.slice(0, 2);
+    const generatorPercent = ((generator.user + generator.system) / elapsedUs) * 100;
+    const ours = figures.reduce((sum, f) => sum + f.cpuPercentOfCore, 0) + generatorPercent + ((cpuUs(redisAfter) - cpuUs(redisBefore)) / elapsedUs) * 100;
     for (const call of calls) call.hangup();
     await until(async () => (await callNode.snapshot()).calls === 0, TEARDOWN_MAX_MS, 100);
+    const toBrowserMs = toBrowser.latencyMs.summary();
+    const toAsteriskMs = toAsterisk.latencyMs.summary();
     return {
       round,
       calls: n,
       established: ok.length,
       windowMs: elapsedUs / 1000,
-      nodes: figures.map(({ node, cpuPercentOfCore, cpuUsPerFrame }) => ({ node, cpuPercentOfCore, cpuUsPerFrame })),
+      nodes: figures.map(({ node, cpuPercentOfCore, cpuUsPerFrame }, i) => ({ node, cpuPercentOfCore, cpuUsPerFrame, loopDelayP99Ms: loops[i]!.loopDelayP99Ms, loopDelayMaxMs: loops[i]!.loopDelayMaxMs })),
+      generatorLagMs,
+      generatorPercentOfCore: generatorPercent,
+      otherPercentOfCore: machinePercent - ours,
       relayUsPerFrame: framesRelayed === 0 ? NaN : relaying.reduce((sum, f) => sum + f.usedUs, 0) / framesRelayed,
-      toBrowserMs: toBrowser.latencyMs.summary(),
-      toAsteriskMs: toAsterisk.latencyMs.summary(),
+      toBrowserMs,
+      toAsteriskMs,
+      tail: tail.shape(Math.max(toBrowserMs.p99, toAsteriskMs.p99), options.windowMs),
       framesRelayed,
       framesLost: toBrowser.sentInWindow + toAsterisk.sentInWindow - framesRelayed,
     };

@@ -27,6 +27,11 @@ export function stampFrame(frames: Buffer, seq: number, callIndex: number, sentA
   frames.writeDoubleLE(sentAtMs, at + SENT_AT_OFFSET);
 }
 
+/** The send time stamped into the frame at byte `at` of `frames`, ms on `performance.now()`. */
+export function sentAtOf(frames: Buffer, at = 0): number {
+  return frames.readDoubleLE(at + SENT_AT_OFFSET);
+}
+
 /**
  * The frames of one direction (Asterisk→browser or browser→Asterisk) over all calls: what was
  * sent and received inside the measurement window, latency samples, reordering. Frames sent
@@ -81,7 +86,7 @@ export class DirectionStats {
     const next = this.#nextSeq[callIndex]!;
     if (seq < next) this.reordered++;
     else this.#nextSeq[callIndex] = seq + 1;
-    const sentAtMs = frames.readDoubleLE(at + SENT_AT_OFFSET);
+    const sentAtMs = sentAtOf(frames, at);
     if (!this.inWindow(sentAtMs)) return;
     this.receivedInWindow++;
     this.latencyMs.add(nowMs - sentAtMs);

@@ -13,6 +13,7 @@ import { deadline } from './bounded.js';
 /** A running redis-server. */
 export interface RedisProcess {
   readonly url: string;
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -51,6 +52,7 @@ export async function startRedis(): Promise<RedisProcess> {
   }
   return {
     url: `redis://127.0.0.1:${port}`,
+    pid: child.pid!,
     stop: async () => {
       if (child.exitCode === null) {
         const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
