@@ -13,7 +13,7 @@ import { expectAudioBothWays } from './audio-both-ways.js';
 import { NodeSet, RedisProcess, clusterSpec, expectRingable, lastEventAt, phoneOn, readiness, talkingOn } from './cluster-setup.js';
 import { TONE_DBFS, expect, test as base } from './fixtures.js';
 
-clusterSpec();
+clusterSpec('e2e-failures');
 const redis = new RedisProcess();
 base.beforeAll(() => redis.start());
 base.afterAll(() => redis.close());

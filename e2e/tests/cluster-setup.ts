@@ -28,9 +28,10 @@ export const CLUSTER_GROUPS: GroupsInput = {
   support: { strategy: 'sequential', members: ['2001', '2002'], timeout: 1 },
 };
 
-/** The `cluster` key of node `nodeId`, its link where `link` says. */
-const clusterOf = (nodeId: string, link: { listen: string; advertise?: string } = { listen: '127.0.0.1:0' }) => ({
+/** The `cluster` key of node `nodeId` of cluster `name`, its link where `link` says. */
+const clusterOf = (name: string, nodeId: string, link: { listen: string; advertise?: string } = { listen: '127.0.0.1:0' }) => ({
   redis_url: `redis://127.0.0.1:${REDIS_PORT}`,
+  name,
   node_id: nodeId,
   secret: SECRET,
   link_listen: link.listen,
@@ -39,19 +40,29 @@ const clusterOf = (nodeId: string, link: { listen: string; advertise?: string } 
 });
 
 /**
- * Make the spec a cluster spec: the fixtures' gateway is node `gw-b` with {@link CLUSTER_GROUPS};
- * skipped where there is no redis-server (never on CI, where .ci/run installs it).
+ * Make the spec a cluster spec: the fixtures' gateway is node `gw-b` of cluster `name` (a name of
+ * its own per spec: the spec gets a worker, a node B and keys of its own) with
+ * {@link CLUSTER_GROUPS}; skipped where there is no redis-server (never on CI, where .ci/run
+ * installs it).
  */
-export function clusterSpec(): void {
-  test.use({ gagGateway: { cluster: clusterOf('gw-b') }, gagGroups: CLUSTER_GROUPS });
+export function clusterSpec(name: string): void {
+  test.use({ gagGateway: { cluster: clusterOf(name, 'gw-b') }, gagGroups: CLUSTER_GROUPS });
   test.skip(REDIS_SERVER === undefined && process.env['CI'] !== 'true', 'no redis-server here (node e2e/scripts/redis.mjs installs it)');
 }
 
-/** Wait for the line of `child`'s stdout that says it is up; rejects with its stderr if it exits first. */
+/**
+ * Wait for the line of `child`'s stdout that says it is up; rejects with its stderr if it exits
+ * first. Its log lines (JSON, `{"level"…`) go on to this process's stdout, beside node B's.
+ */
 async function started(child: ChildProcessWithoutNullStreams, ready: (line: string) => boolean): Promise<string> {
   let output = '';
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const line = new Promise<string>((resolve) => createInterface({ input: child.stdout }).on('line', (l) => ready(l) && resolve(l)));
+  const line = new Promise<string>((resolve) =>
+    createInterface({ input: child.stdout }).on('line', (l) => {
+      if (ready(l)) resolve(l);
+      else if (l.startsWith('{"level"')) process.stdout.write(`${l}\n`);
+    }),
+  );
   const exited = once(child, 'exit').then(([code]) => Promise.reject(new Error(`${child.spawnfile} exited (${String(code)}): ${output.slice(-800)}`)));
   return Promise.race([line, exited]);
 }
@@ -120,13 +131,14 @@ export class NodeSet {
    * `cuttableLink`: the other nodes reach its link through a relay (its `link_advertise`).
    */
   async start(id: string, options: { cuttableLink?: boolean } = {}): Promise<NodeProcess> {
+    const name = this.#gag.gateway.config.cluster?.name ?? 'gag'; // node B's cluster
     let link: NetworkLink | undefined;
-    let cluster = clusterOf(id);
+    let cluster = clusterOf(name, id);
     if (options.cuttableLink === true) {
       const port = await freePort();
       link = await NetworkLink.start(port);
       this.#links.push(link);
-      cluster = clusterOf(id, { listen: `127.0.0.1:${port}`, advertise: `127.0.0.1:${link.port}` });
+      cluster = clusterOf(name, id, { listen: `127.0.0.1:${port}`, advertise: `127.0.0.1:${link.port}` });
     }
     const config = {
       asterisk_addr: '127.0.0.1:0',

@@ -13,7 +13,7 @@ import { callWithAudioBothWays, expectAudioBothWays } from './audio-both-ways.js
 import { CLUSTER_GROUPS, NodeSet, RedisProcess, clusterSpec, expectRingable, phoneOn, type NodeProcess } from './cluster-setup.js';
 import { AsteriskCall, expect, test } from './fixtures.js';
 
-clusterSpec();
+clusterSpec('e2e-calls');
 const redis = new RedisProcess();
 let nodes: NodeSet | undefined;
 let a: NodeProcess;
