@@ -77,7 +77,7 @@ export class NodeLinkServer extends EventEmitter<NodeLinkServerEvents> {
     if (!auth.ok) return this.#refuse(socket, 401, auth.why, 'node link refused');
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
       this.#identity.log.info({ peerNode: auth.from }, 'node link accepted');
-      this.emit('link', new NodeLink(ws, auth.from, this.#identity.log));
+      this.emit('link', new NodeLink(ws, socket, auth.from, this.#identity.log));
     });
   }
 
@@ -99,7 +99,12 @@ export function dialNodeLink(identity: LinkIdentity, peer: string, address: stri
     perMessageDeflate: false,
     maxPayload: MAX_LINK_MESSAGE_BYTES,
     handshakeTimeout: LINK_DIAL_TIMEOUT_MS,
+    // No masking key (all zeros: ws then neither copies nor XORs the payload). Masking guards a
+    // browser's messages against proxies that cache; a link is node to node, authenticated.
+    generateMask: () => undefined,
   });
+  let socket: Duplex | undefined;
+  ws.once('upgrade', (res) => (socket = res.socket));
   return new Promise<NodeLink>((resolve, reject) => {
     const fail = (why: string): void => {
       ws.terminate();
@@ -109,7 +114,9 @@ export function dialNodeLink(identity: LinkIdentity, peer: string, address: stri
     ws.once('error', (err) => fail(err.message));
     ws.once('open', () => {
       ws.removeAllListeners('error');
-      resolve(new NodeLink(ws, peer, identity.log));
+      // ws emits `upgrade` (the response, on the socket it then runs on) before `open`.
+      if (socket === undefined) return fail('no socket after the upgrade');
+      resolve(new NodeLink(ws, socket, peer, identity.log));
     });
   });
 }
