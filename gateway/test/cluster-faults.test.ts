@@ -4,17 +4,20 @@
  * being rung once its TTL is over); Redis restarted mid-call (the call's audio goes on, every frame
  * both ways, and once Redis is back the nodes have written their state again by themselves: a
  * node that joins then finds the phones and rings them); a ring across nodes whose `ended` is lost
- * while Redis is away ends at the browser once its lease is not renewed.
+ * while Redis is away ends at the browser once its lease is not renewed; a node that reaches Redis
+ * again later than another is not taken for dead by it (their call goes on).
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
+import { createClient } from '@redis/client';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { GagClient, type Call } from '@gag/sdk';
 import { mintToken } from '@gag/gateway';
 import { browserGlobals } from '@gag/testkit/browser-globals';
 import { TEST_SECRET, startTestGateway, type TestGateway } from '@gag/testkit/gateway';
 import { TEST_ORIGIN, TestPhone } from '@gag/testkit/phone';
+import { clusterKeys } from '../src/cluster/cluster-keys.js';
 import { RING_LEASE } from '../src/cluster/remote-phone.js';
 import { talkingCall } from './agent-voice.js';
 import { WITH_REDIS, startRedisServer, type RedisServer } from './redis-server.js';
@@ -131,6 +134,40 @@ describe.skipIf(!WITH_REDIS)('a cluster under faults', () => {
     const ended = await phone.next('ended', RING_LEASE.ttlMs + 2_000);
     expect(ended).toMatchObject({ callId, reason: 'connection_lost' });
     expect(Date.now() - hungUpAt).toBeLessThan(RING_LEASE.ttlMs + 1_000);
+  });
+
+  test('a node that reaches Redis again later than another after a restart is not taken for dead: their talking call goes on', async () => {
+    const redis = await redisServer();
+    const a = await node(redis, 'gw-a');
+    const b = await childNode(redis, 'gw-b');
+    const phone = await TestPhone.login(b.browserUrl, await mintToken({ secret: TEST_SECRET, extension: '2001', ttlSeconds: 60 }));
+    cleanup.push(() => phone.close());
+    await expect.poll(() => remotePhones(a), { timeout: 5_000 }).toBe(1);
+    const { call } = await talkingCall({ asterisk: a.asterisk, phone: () => Promise.resolve(phone) });
+    await expect.poll(() => call.received.frames, { timeout: 5_000 }).toBeGreaterThan(10);
+    // B is frozen through the restart: A is back first, and beats twice (its liveness renewed) without B listed.
+    b.child.kill('SIGSTOP');
+    cleanup.push(() => b.child.kill('SIGCONT'));
+    await redis.kill();
+    await redis.start();
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    cleanup.push(() => client.quit());
+    const alive = clusterKeys('gag').alive('gw-a');
+    await expect.poll(() => client.pTTL(alive), { timeout: 8_000 }).toBeGreaterThan(0);
+    // Renewed once more: its TTL seen going down, then back up.
+    let lowest = await client.pTTL(alive);
+    const renewed = async (): Promise<boolean> => {
+      const ttl = await client.pTTL(alive);
+      lowest = Math.min(lowest, ttl);
+      return ttl > lowest + 20;
+    };
+    await expect.poll(renewed, { timeout: 5_000, interval: 20 }).toBe(true);
+    b.child.kill('SIGCONT');
+    const frames = call.received.frames;
+    await expect.poll(() => call.received.frames, { timeout: 5_000 }).toBeGreaterThan(frames + 25);
+    expect(call.commands).toEqual(['ANSWER']);
+    expect(remotePhones(a)).toBe(1);
   });
 
   test('the SDK given the nodes logs in on another node when its node is killed, and rings there within 5 s', async () => {
