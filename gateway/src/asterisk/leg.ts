@@ -67,8 +67,8 @@ export interface LegStats {
 
 /**
  * One call's socket from Asterisk. Emits `start` once MEDIA_START is usable, then `dtmf`, and
- * hands audio to the sink given to `audioTo()`; `answer()`/`hangup()`/`sendAudio()` go the other way. Any protocol violation closes
- * this one socket with 1008 and a reason.
+ * hands audio to the sink given to `audioTo()`; `answer()`/`hangup()`/`sendAudio()` go the other
+ * way. Any protocol violation closes this one socket with 1008 and a reason.
  * @example
  * leg.once('start', (start) => router.route(leg, start));
  */
