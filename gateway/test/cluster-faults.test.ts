@@ -68,15 +68,21 @@ async function childNode(redis: RedisServer, id: string): Promise<{ browserUrl: 
 
 const remotePhones = (gw: TestGateway): number => gw.gw.registry.all().filter((p) => p.node !== undefined).length;
 
+/** Node A in this process, node B in a child process with a phone on it, and a call from A's Asterisk talking with that phone. */
+async function talkingToChild(redis: RedisServer): Promise<{ a: TestGateway; b: Awaited<ReturnType<typeof childNode>>; call: Awaited<ReturnType<typeof talkingCall>>['call'] }> {
+  const a = await node(redis, 'gw-a');
+  const b = await childNode(redis, 'gw-b');
+  const phone = await TestPhone.login(b.browserUrl, await mintToken({ secret: TEST_SECRET, extension: '2001', ttlSeconds: 60 }));
+  cleanup.push(() => phone.close());
+  await expect.poll(() => remotePhones(a), { timeout: 5_000 }).toBe(1);
+  const { call } = await talkingCall({ asterisk: a.asterisk, phone: () => Promise.resolve(phone) });
+  return { a, b, call };
+}
+
 describe.skipIf(!WITH_REDIS)('a cluster under faults', () => {
   test('node B killed with SIGKILL mid-call: the caller on A gets HANGUP within a second; B’s phones are not rung after its TTL', async () => {
     const redis = await redisServer();
-    const a = await node(redis, 'gw-a');
-    const b = await childNode(redis, 'gw-b');
-    const phone = await TestPhone.login(b.browserUrl, await mintToken({ secret: TEST_SECRET, extension: '2001', ttlSeconds: 60 }));
-    cleanup.push(() => phone.close());
-    await expect.poll(() => remotePhones(a), { timeout: 5_000 }).toBe(1);
-    const { call } = await talkingCall({ asterisk: a.asterisk, phone: () => Promise.resolve(phone) });
+    const { a, b, call } = await talkingToChild(redis);
     await expect.poll(() => call.received.frames, { timeout: 5_000 }).toBeGreaterThan(10); // talking, both ways
     const killedAt = Date.now();
     b.child.kill('SIGKILL');
@@ -138,12 +144,7 @@ describe.skipIf(!WITH_REDIS)('a cluster under faults', () => {
 
   test('a node that reaches Redis again later than another after a restart is not taken for dead: their talking call goes on', async () => {
     const redis = await redisServer();
-    const a = await node(redis, 'gw-a');
-    const b = await childNode(redis, 'gw-b');
-    const phone = await TestPhone.login(b.browserUrl, await mintToken({ secret: TEST_SECRET, extension: '2001', ttlSeconds: 60 }));
-    cleanup.push(() => phone.close());
-    await expect.poll(() => remotePhones(a), { timeout: 5_000 }).toBe(1);
-    const { call } = await talkingCall({ asterisk: a.asterisk, phone: () => Promise.resolve(phone) });
+    const { a, b, call } = await talkingToChild(redis);
     await expect.poll(() => call.received.frames, { timeout: 5_000 }).toBeGreaterThan(10);
     // B is frozen through the restart: A is back first, and beats twice (its liveness renewed) without B listed.
     b.child.kill('SIGSTOP');
