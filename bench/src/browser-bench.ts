@@ -14,7 +14,7 @@
  *   taps (capture tap: the microphone as it enters the graph; playback tap: what is played out,
  *   after the volume), timestamps each tone onset of the fake microphone at sample accuracy on
  *   the context's clock. Onset at playback − onset at capture = the whole SDK loop (see
- *   {@link LATENCY_INCLUDES}). The detector only listens (fan-out from the taps).
+ *   LATENCY_INCLUDES in report.ts). The detector only listens (fan-out from the taps).
  * @packageDocumentation
  */
 import { createServer, type Server } from 'node:http';
@@ -65,12 +65,6 @@ const ECHO_SAMPLE_MS = 37;
 const DETECTOR_SETTLE_MS = 2_000;
 /** After the echo is restarted for the latency window, before the detector is connected. */
 const ECHO_RESTART_SETTLE_MS = 1_000;
-
-export const LATENCY_INCLUDES =
-  'capture worklet (resample to 16 kHz, 20 ms framing) → main thread → WebSocket → gateway → fake Asterisk echo ' +
-  '(re-sent on its 20 ms pacing tick, 0–20 ms) → gateway → WebSocket → main thread → playback worklet (jitter buffer at its depth, ' +
-  'resample to the device rate) → volume → playback tap. Not included: the OS/device input and output latency, Chrome\'s capture-side ' +
-  'audio processing before the graph (AEC etc.), and network beyond loopback.';
 
 export interface BrowserBenchOptions {
   /** Length of each CPU window (idle, call). */

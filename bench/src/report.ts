@@ -4,7 +4,6 @@
  * @packageDocumentation
  */
 import type { BrowserResult } from './browser-bench.js';
-import { LATENCY_INCLUDES } from './browser-bench.js';
 import { describeTrace } from './browser-trace.js';
 import type { BundleResult } from './bundle-size.js';
 import type { ChurnResult } from './churn-bench.js';
@@ -12,6 +11,13 @@ import type { ProfileSummary } from './cpu-profile.js';
 import type { RelayResult } from './relay-bench.js';
 import type { Summary } from './samples.js';
 import type { SetupResult } from './setup-bench.js';
+
+/** What the browser bench's SDK-loop latency includes, between its two taps. */
+const LATENCY_INCLUDES =
+  'capture worklet (resample to 16 kHz, 20 ms framing) → main thread → WebSocket → gateway → fake Asterisk echo ' +
+  '(re-sent on its 20 ms pacing tick, 0–20 ms) → gateway → WebSocket → main thread → playback worklet (jitter buffer at its depth, ' +
+  'resample to the device rate) → volume → playback tap. Not included: the OS/device input and output latency, Chrome\'s capture-side ' +
+  'audio processing before the graph (AEC etc.), and network beyond loopback.';
 
 /** The targets of issue #9 (targets, not assertions). */
 export const TARGETS = {
