@@ -20,7 +20,7 @@ import { FrameClock } from './frame-clock.js';
 import { DirectionStats, sentAtOf, stampFrame } from './frame-stamp.js';
 import { GatewayHandle } from './gateway-handle.js';
 import { machineBusyPercentOfCore, machineTimes } from './machine-load.js';
-import { readProc, type ProcSample } from './proc-stats.js';
+import { oldGenerationBytes, readProc, type ProcSample } from './proc-stats.js';
 import { startRedis, type RedisProcess } from './redis-process.js';
 import type { Summary } from './samples.js';
 import { makeTlsChain, type TlsChain } from './tls-chain.js';
@@ -69,6 +69,8 @@ export interface ClusterRound {
   readonly tail: TailShape;
   /** CPU of the load generator (this process) in the window, % of a core. */
   readonly generatorPercentOfCore: number;
+  /** The generator's V8 heap outside the young generation at the window's end, bytes (what its mark-compacts walk). */
+  readonly generatorOldGenerationBytes: number;
   /** CPU the machine spent on anything else (neither the bench's processes nor redis), % of a core: a busy machine's runs are not comparable. */
   readonly otherPercentOfCore: number;
 }
@@ -186,6 +188,7 @@ async function runRound(round: ClusterRound['round'], options: ClusterBenchOptio
     const after = nodes.map((node) => readProc(node.pid!));
     const redisAfter = readProc(redis.pid);
     const generator = process.cpuUsage(generatorBefore);
+    const generatorOldGeneration = oldGenerationBytes();
     const machinePercent = machineBusyPercentOfCore(machineBefore, machineTimes());
     const loops = await Promise.all(nodes.map((node) => node.snapshot()));
     const generatorLagMs = clock.lagMs.summary();
@@ -219,6 +222,7 @@ async function runRound(round: ClusterRound['round'], options: ClusterBenchOptio
       nodes: figures.map(({ node, cpuPercentOfCore, cpuUsPerFrame }, i) => ({ node, cpuPercentOfCore, cpuUsPerFrame, loopDelayP99Ms: loops[i]!.loopDelayP99Ms, loopDelayMaxMs: loops[i]!.loopDelayMaxMs })),
       generatorLagMs,
       generatorPercentOfCore: generatorPercent,
+      generatorOldGenerationBytes: generatorOldGeneration,
       otherPercentOfCore: machinePercent - ours,
       relayUsPerFrame: framesRelayed === 0 ? NaN : relaying.reduce((sum, f) => sum + f.usedUs, 0) / framesRelayed,
       toBrowserMs,

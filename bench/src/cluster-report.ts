@@ -6,7 +6,7 @@
  */
 import type { ClusterRound } from './cluster-bench.js';
 import { TAIL_STRETCH_MS } from './cluster-tail.js';
-import { num, table } from './report.js';
+import { MIB, num, table } from './report.js';
 
 /** The issue's targets: cross-node adds ≤ 1 ms p50 and ≤ 5 ms p99; the two nodes ≤ 2.2× a local relay's CPU per frame. */
 const TARGET_ADDED_P50_MS = 1;
@@ -27,7 +27,7 @@ export function clusterTable(rounds: readonly ClusterRound[]): string {
     r.round === 'single' ? 'one gateway' : '3 nodes, A→B',
     `${r.established}/${r.calls}`,
     r.nodes.map((n) => `${n.node} ${num(n.cpuPercentOfCore, 1)} % (${num(n.cpuUsPerFrame, 1)} µs/frame, loop p99/max ${num(n.loopDelayP99Ms, 1)}/${num(n.loopDelayMaxMs, 1)} ms)`).join(', '),
-    `${num(r.generatorPercentOfCore, 0)} %, lag ${num(r.generatorLagMs.p99, 1)} / ${num(r.generatorLagMs.max, 1)}`,
+    `${num(r.generatorPercentOfCore, 0)} %, lag ${num(r.generatorLagMs.p99, 1)} / ${num(r.generatorLagMs.max, 1)}, heap ${num(r.generatorOldGenerationBytes / MIB, 0)} MiB`,
     `${num(r.otherPercentOfCore, 0)} %`,
     num(r.relayUsPerFrame, 1),
     `${num(r.toBrowserMs.p50, 2)} / ${num(r.toBrowserMs.p99, 2)}`,
@@ -49,7 +49,7 @@ export function clusterTable(rounds: readonly ClusterRound[]): string {
   return (
     table(
       `Cluster: one gateway, then 3 nodes on loopback and a redis-server with every call crossing (Asterisk on A, browsers on B; gag.v1 wss 20 ms, N=${rounds[0]?.calls ?? '?'})`,
-      ['round', 'calls', 'each node: CPU % of a core (µs per relayed frame)', 'generator CPU, lag p99/max ms', 'other work', 'relaying nodes µs/frame', '→browser p50/p99 ms', '→asterisk p50/p99 ms', `80 % of frames > p99 sent in (${TAIL_STRETCH_MS} ms stretches)`, 'frames relayed', 'lost'],
+      ['round', 'calls', 'each node: CPU % of a core (µs per relayed frame)', 'generator CPU, lag p99/max ms, old-gen heap', 'other work', 'relaying nodes µs/frame', '→browser p50/p99 ms', '→asterisk p50/p99 ms', `80 % of frames > p99 sent in (${TAIL_STRETCH_MS} ms stretches)`, 'frames relayed', 'lost'],
       rows,
     ) + verdict
   );

@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import { readFileSync } from 'node:fs';
+import { getHeapSpaceStatistics } from 'node:v8';
 
 /** Linux's USER_HZ: the unit of utime/stime in /proc/<pid>/stat. */
 const TICKS_PER_SECOND = 100;
@@ -32,4 +33,15 @@ export function readProc(pid: number): ProcSample {
   const stime = Number(fields[12]);
   const rssKb = Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
   return { cpuUserUs: utime * US_PER_TICK, cpuSystemUs: stime * US_PER_TICK, rssBytes: rssKb * 1024, atUs: performance.now() * 1000 };
+}
+
+/**
+ * This process's V8 heap in use outside the young generation, bytes: what each mark-compact has
+ * to walk, so what makes the load generator's own pauses long (the young generation's garbage is
+ * left out: it swings by megabytes from one moment to the next).
+ */
+export function oldGenerationBytes(): number {
+  let used = 0;
+  for (const space of getHeapSpaceStatistics()) if (!space.space_name.startsWith('new_')) used += space.space_used_size;
+  return used;
 }

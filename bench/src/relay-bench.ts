@@ -17,7 +17,7 @@ import { DirectionStats, stampFrame } from './frame-stamp.js';
 import type { LegacyPhone } from './legacy-phone.js';
 import { machineBusyPercentOfCore, machineTimes } from './machine-load.js';
 import type { MediaFigures } from './media-targets.js';
-import { readProc, type ProcSample } from './proc-stats.js';
+import { oldGenerationBytes, readProc, type ProcSample } from './proc-stats.js';
 import { startTarget, variantLabel, type RelayVariant, type TargetNeeds } from './relay-target.js';
 import { summarise, type Summary } from './samples.js';
 
@@ -91,6 +91,8 @@ export interface RelayResult {
     /** How late the shared frame timer ran its slots. */
     readonly lagMs: Summary;
     readonly framesSkippedLate: number;
+    /** Its V8 heap outside the young generation at the window's end (what its mark-compacts walk). */
+    readonly oldGenerationBytes: number;
   };
   /** The whole machine during the window, % of one core (all cores busy = cores × 100). */
   readonly machineBusyPercentOfCore: number;
@@ -217,6 +219,7 @@ export async function runRelay(options: RelayOptions): Promise<RelayResult> {
     const after = readProc(target.pid);
     const afterIpc = await target.snapshot();
     const genCpu = process.cpuUsage(genCpuBefore);
+    const genOldGeneration = oldGenerationBytes();
     const machineBusy = machineBusyPercentOfCore(machineBefore, machineTimes());
     const genElapsedMs = performance.now() - windowStartMs;
     const lagMs = clock.lagMs.summary();
@@ -296,6 +299,7 @@ export async function runRelay(options: RelayOptions): Promise<RelayResult> {
         cpuPercentOfCore: generatorPercent,
         lagMs,
         framesSkippedLate: clock.framesSkippedLate,
+        oldGenerationBytes: genOldGeneration,
       },
       machineBusyPercentOfCore: machineBusy,
       otherPercentOfCore: Math.max(0, machineBusy - gatewayPercent - generatorPercent),

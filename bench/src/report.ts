@@ -37,7 +37,7 @@ export const TARGETS = {
   loopLatencyMaxMs: 100,
 } as const;
 
-const MIB = 1024 * 1024;
+export const MIB = 1024 * 1024;
 
 export function num(value: number, digits = 1): string {
   if (!Number.isFinite(value)) return '–';
@@ -85,7 +85,7 @@ export function relayTable(results: readonly RelayResult[]): string {
     'reordered →b / →a',
     'gw backlog drops (frames)',
     'gen CPU (% of 1 core)',
-    'gen lag p99/max (ms)',
+    'gen lag p99/max (ms), old-gen heap',
     'other procs (% of 1 core)',
     'vs targets',
   ];
@@ -105,7 +105,7 @@ export function relayTable(results: readonly RelayResult[]): string {
     pair(r.toBrowser.reordered, r.toAsterisk.reordered),
     num(r.gateway.framesDroppedBacklog, 0),
     num(r.generator.cpuPercentOfCore),
-    `${num(r.generator.lagMs.p99, 1)} / ${num(r.generator.lagMs.max, 1)}`,
+    `${num(r.generator.lagMs.p99, 1)} / ${num(r.generator.lagMs.max, 1)}, ${num(r.generator.oldGenerationBytes / MIB, 0)} MiB`,
     num(r.otherPercentOfCore),
     relayVerdict(r),
   ]);
@@ -121,6 +121,7 @@ export function relayTable(results: readonly RelayResult[]): string {
     '- gen = this process, the load generator: it sends and receives every frame itself (4 ws messages per call per 20 ms, client masking',
     '  included) on the same 2 cores. gen lag = how late its one shared frame timer ran. When gen CPU nears 100 % or gen lag p99 exceeds a',
     '  few ms, latency and loss include the generator\'s delay, not only the gateway\'s.',
+    '  old-gen heap = its V8 heap outside the young generation at the window\'s end: what each of its mark-compacts walks (tens of MiB: long pauses).',
     '- other procs = whole-machine CPU (os.cpus) minus gateway and generator during the window: other work on the same 2 cores.',
   ];
   for (const r of results) {
