@@ -7,69 +7,22 @@
  * while Redis is away ends at the browser once its lease is not renewed; a node that reaches Redis
  * again later than another is not taken for dead by it (their call goes on).
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import { createClient } from '@redis/client';
-import { afterEach, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { GagClient, type Call } from '@gag/sdk';
 import { mintToken } from '@gag/gateway';
 import { browserGlobals } from '@gag/testkit/browser-globals';
-import { TEST_SECRET, startTestGateway, type TestGateway } from '@gag/testkit/gateway';
+import { TEST_SECRET, type TestGateway } from '@gag/testkit/gateway';
 import { TEST_ORIGIN, TestPhone } from '@gag/testkit/phone';
 import { clusterKeys } from '../src/cluster/cluster-keys.js';
 import { RING_LEASE } from '../src/cluster/remote-phone.js';
 import { talkingCall } from './agent-voice.js';
-import { WITH_REDIS, startRedisServer, type RedisServer } from './redis-server.js';
+import { TTL_MS, childNode, cleanup, node, redisServer, remotePhones, type ChildNode } from './cluster-nodes.js';
+import { WITH_REDIS, type RedisServer } from './redis-server.js';
 import { expectUnbrokenAudio, markAudio } from './unbroken-audio.js';
 
-const LAUNCHER = new URL('./fixtures/gateway-child.mjs', import.meta.url).pathname;
-const CLUSTER_SECRET = 'cluster-secret-for-tests-0123456789';
-const TTL_MS = 1_000;
-const cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-  vi.unstubAllGlobals();
-});
-
-const clusterOf = (redis: RedisServer, id: string) => ({ redis_url: redis.url, node_id: id, secret: CLUSTER_SECRET, link_listen: '127.0.0.1:0', node_ttl_ms: TTL_MS });
-
-async function redisServer(): Promise<RedisServer> {
-  const server = await startRedisServer();
-  cleanup.push(() => server.close());
-  return server;
-}
-
-async function node(redis: RedisServer, id: string): Promise<TestGateway> {
-  const gw = await startTestGateway({ cluster: clusterOf(redis, id) });
-  cleanup.push(() => gw.stop());
-  return gw;
-}
-
-/** Node `id` in a child process: its browser URL, and the process to kill. */
-async function childNode(redis: RedisServer, id: string): Promise<{ browserUrl: string; child: ChildProcessWithoutNullStreams }> {
-  const config = { asterisk_addr: '127.0.0.1:0', browser_addr: '127.0.0.1:0', allowed_origins: [TEST_ORIGIN], jwt_secret: TEST_SECRET, log_level: 'warn', cluster: clusterOf(redis, id) };
-  const child = spawn(process.execPath, [LAUNCHER, JSON.stringify(config)]);
-  cleanup.push(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await once(child, 'exit');
-    }
-  });
-  const started = new Promise<string>((resolve) =>
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const json = JSON.parse(line) as { browserUrl?: string };
-      if (json.browserUrl !== undefined) resolve(json.browserUrl);
-    }),
-  );
-  const browserUrl = await Promise.race([started, once(child, 'exit').then(() => Promise.reject(new Error('node exited')))]);
-  return { browserUrl, child };
-}
-
-const remotePhones = (gw: TestGateway): number => gw.gw.registry.all().filter((p) => p.node !== undefined).length;
-
 /** Node A in this process, node B in a child process with a phone on it, and a call from A's Asterisk talking with that phone. */
-async function talkingToChild(redis: RedisServer): Promise<{ a: TestGateway; b: Awaited<ReturnType<typeof childNode>>; call: Awaited<ReturnType<typeof talkingCall>>['call'] }> {
+async function talkingToChild(redis: RedisServer): Promise<{ a: TestGateway; b: ChildNode; call: Awaited<ReturnType<typeof talkingCall>>['call'] }> {
   const a = await node(redis, 'gw-a');
   const b = await childNode(redis, 'gw-b');
   const phone = await TestPhone.login(b.browserUrl, await mintToken({ secret: TEST_SECRET, extension: '2001', ttlSeconds: 60 }));

@@ -5,7 +5,10 @@
  * audio of such calls over node links. Redis down is a state (`/readyz` says why): calls already
  * talking keep their audio (it never goes through Redis), and the node writes its state again
  * when Redis is back. A node that stops beating is dead for the others within its TTL: its phones
- * go, and the calls they were in end.
+ * go, and the calls they were in end. A node restarted under the same id within its TTL never
+ * stops beating, so each node also says when its process started (in its liveness, with each bus
+ * message, in the link upgrade): a later start than heard of before is a new instance, and
+ * everything of the former one is dropped at once (its phones, its calls, its links).
  * @packageDocumentation
  */
 import { EventEmitter } from 'eventemitter3';
@@ -114,6 +117,12 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
   #backAt = 0;
   /** Nodes held since Redis came back, not listed again yet: read again once they are. */
   readonly #unheard = new Map<string, NodeInfo>();
+  /** When this node's process started (its instance). */
+  readonly #startedAt = Date.now();
+  /** When each other node's process started, as last heard of: a later start is that node restarted. */
+  readonly #instances = new Map<string, number>();
+  /** Nodes restarted whose new instance's phones and calls are read once Redis lists that instance. */
+  readonly #restarted = new Set<string>();
 
   constructor(options: ClusterNodeOptions) {
     super();
@@ -123,16 +132,19 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
     this.#timing = options.timing ?? DEFAULT_PRESENCE;
     const log = options.log.child({ node: options.nodeId });
     this.#redis = new RedisLink(options.redisUrl, log);
-    this.#bus = new NodeBus(this.#redis, options.redisUrl, this.#keys, options.nodeId, log);
-    const identity = { self: options.nodeId, secret: options.secret, log };
+    this.#bus = new NodeBus(this.#redis, options.redisUrl, this.#keys, options.nodeId, log, this.#startedAt);
+    const identity = { self: options.nodeId, secret: options.secret, log, startedAt: this.#startedAt };
     this.#linkServer = new NodeLinkServer(identity);
-    this.#links = new NodeLinks(identity, async (node) => this.#nodes.get(node)?.address ?? (await this.#refreshNodes()).get(node)?.address);
+    this.#links = new NodeLinks(identity, (node) => this.#addressOf(node));
     this.#linkServer.on('link', (link) => this.#links.adopt(link));
+    this.#links.on('met', (peer, startedAt) => this.#heard(peer, startedAt));
     this.#directory = new PhoneDirectory(this.#redis, this.#keys, options.nodeId, this.#timing);
     this.#calls = new CallDirectory(this.#redis, this.#keys, options.nodeId, this.#timing);
     this.#host = new PhoneHost({ bus: this.#bus, links: this.#links, log, phoneOf: options.phoneOf, busyHere: options.busyHere, nowBusy: options.nowBusy });
     this.#remote = new RemoteMirror({ self: options.nodeId, bus: this.#bus, links: this.#links, log: options.log, onPhone: (phone) => this.emit('remotePhone', phone) });
-    this.#bus.on('message', (from, message) => this.#onBus(from, message));
+    this.#bus.on('message', (from, message, since) => {
+      if (this.#heard(from, since)) this.#onBus(from, message);
+    });
     this.#redis.on('up', () => void this.#beat(true));
   }
 
@@ -172,7 +184,7 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
   async start(): Promise<void> {
     const port = await this.#linkServer.listen(this.#options.linkHost, this.#options.linkPort);
     const advertise = this.#options.advertise ?? `${this.#options.linkHost}:${port}`;
-    this.#presence = new NodePresence(this.#redis, this.#keys, { id: this.id, address: advertise, startedAt: Date.now() }, this.#timing);
+    this.#presence = new NodePresence(this.#redis, this.#keys, { id: this.id, address: advertise, startedAt: this.#startedAt }, this.#timing);
     this.#redis.start();
     this.#bus.start();
     this.#timer = setInterval(() => void this.#beat(false), this.#timing.refreshMs);
@@ -299,8 +311,10 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
       }
       for (const [id, info] of now) {
         if (id === this.id || !listed.has(id)) continue;
-        if (!resync && before.has(id) && !this.#unheard.has(id)) continue;
+        if (!this.#heard(id, info.startedAt)) continue; // its former instance, until the new one beats
+        if (!resync && before.has(id) && !this.#unheard.has(id) && !this.#restarted.has(id)) continue;
         this.#unheard.delete(id);
+        this.#restarted.delete(id);
         await this.#remote.resync(id, () => this.#directory.phonesOf(id));
         this.otherCallsNow.resync(id, await this.#calls.list([info]));
       }
@@ -317,11 +331,47 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
     return this.#nodes;
   }
 
+  /** Where node `node` takes links: its current instance's address, once Redis lists that instance. */
+  async #addressOf(node: string): Promise<string | undefined> {
+    const current = (info: NodeInfo | undefined): info is NodeInfo => info !== undefined && info.startedAt >= (this.#instances.get(node) ?? 0);
+    const known = this.#nodes.get(node);
+    if (current(known)) return known.address;
+    const listed = (await this.#refreshNodes()).get(node);
+    return current(listed) ? listed.address : undefined;
+  }
+
+  /**
+   * Node `node` speaks as a process started at `startedAt` (undefined: a node that does not say):
+   * false when that is a former instance of it (what it says is stale). A later start than heard
+   * of before is the node restarted under the same id, perhaps within its TTL (the others never
+   * saw it die): everything of its former instance is dropped at once, and the new instance's
+   * phones and calls are read once Redis lists it.
+   */
+  #heard(node: string, startedAt: number | undefined): boolean {
+    if (startedAt === undefined || node === this.id) return true;
+    const known = this.#instances.get(node);
+    if (known !== undefined && startedAt <= known) return startedAt === known;
+    this.#instances.set(node, startedAt);
+    if (known === undefined) return true;
+    this.#options.log.warn({ restartedNode: node }, 'node restarted under the same id: the phones, calls and links of its former instance end');
+    this.#forget(node);
+    this.#links.dropOlder(node, startedAt);
+    this.#restarted.add(node);
+    return true;
+  }
+
   #nodeDied(node: string): void {
     this.#options.log.warn({ deadNode: node }, 'node gone from the cluster: its phones and calls end');
+    this.#instances.delete(node);
+    this.#restarted.delete(node);
+    this.#forget(node);
+    this.#links.now(node)?.close();
+  }
+
+  /** Everything of node `node` as it was: its phones go, its calls end. */
+  #forget(node: string): void {
     this.#remote.nodeDied(node);
     this.otherCallsNow.nodeDied(node);
     this.#host.endCallsOf(node);
-    this.#links.now(node)?.close();
   }
 }

@@ -14,6 +14,18 @@ export const NODE_LINK_SUBPROTOCOL = 'gag.node.v1';
 /** The path node links upgrade on. */
 export const NODE_LINK_PATH = '/node-link';
 
+/**
+ * The header each end of a link sends with its upgrade (the dialer's request, the listener's
+ * response): when that node's process started, ms since the epoch. A later one than a peer has
+ * heard of is the same node id restarted (cluster-node.ts drops its former instance).
+ */
+export const NODE_STARTED_HEADER = 'gag-node-started';
+
+/** The start time a {@link NODE_STARTED_HEADER} says, or undefined (absent or malformed: a node of an older version). */
+export function startedAtOf(header: string | string[] | undefined): number | undefined {
+  return typeof header === 'string' && /^\d{1,15}$/.test(header) ? Number(header) : undefined;
+}
+
 const SCHEME = 'GAG-Node';
 
 const macOf = (secret: string, from: string, to: string, seconds: number): Buffer => createHmac('sha256', secret).update(`${from} ${to} ${seconds}`).digest();

@@ -12,7 +12,7 @@ import { WebSocket } from 'ws';
 import type { Logger } from '../log.js';
 import { offeredProtocols, pathOf, refuseUpgrade } from '../net/upgrade.js';
 import { createWsServer } from '../net/ws-server.js';
-import { NODE_LINK_PATH, NODE_LINK_SUBPROTOCOL, linkAuthorization, verifyLinkAuthorization } from './link-auth.js';
+import { NODE_LINK_PATH, NODE_LINK_SUBPROTOCOL, NODE_STARTED_HEADER, linkAuthorization, startedAtOf, verifyLinkAuthorization } from './link-auth.js';
 import { NodeLink } from './node-link.js';
 
 /** Largest message on a link: a channel number and a packet of audio. */
@@ -25,6 +25,8 @@ export interface LinkIdentity {
   readonly self: string;
   readonly secret: string;
   readonly log: Logger;
+  /** When this node's process started (sent to the peer: {@link NODE_STARTED_HEADER}). */
+  readonly startedAt?: number;
 }
 
 /** Events of a {@link NodeLinkServer}. */
@@ -52,6 +54,8 @@ export class NodeLinkServer extends EventEmitter<NodeLinkServerEvents> {
     this.#identity = identity;
     this.#http = createServer((_req, res) => res.writeHead(426, { connection: 'close' }).end('node links only\n'));
     this.#http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.#upgrade(req, socket, head));
+    const startedAt = identity.startedAt;
+    if (startedAt !== undefined) this.#wss.on('headers', (headers) => headers.push(`${NODE_STARTED_HEADER}: ${startedAt}`));
   }
 
   /** Listen on `host:port` (0: any free port); resolves with the port. */
@@ -77,7 +81,7 @@ export class NodeLinkServer extends EventEmitter<NodeLinkServerEvents> {
     if (!auth.ok) return this.#refuse(socket, 401, auth.why, 'node link refused');
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
       this.#identity.log.info({ peerNode: auth.from }, 'node link accepted');
-      this.emit('link', new NodeLink(ws, socket, auth.from, this.#identity.log));
+      this.emit('link', new NodeLink(ws, socket, auth.from, this.#identity.log, startedAtOf(req.headers[NODE_STARTED_HEADER])));
     });
   }
 
@@ -95,7 +99,7 @@ export class NodeLinkServer extends EventEmitter<NodeLinkServerEvents> {
  */
 export function dialNodeLink(identity: LinkIdentity, peer: string, address: string): Promise<NodeLink> {
   const ws = new WebSocket(`ws://${address}${NODE_LINK_PATH}`, NODE_LINK_SUBPROTOCOL, {
-    headers: { authorization: linkAuthorization(identity.secret, identity.self, peer) },
+    headers: { authorization: linkAuthorization(identity.secret, identity.self, peer), ...(identity.startedAt === undefined ? {} : { [NODE_STARTED_HEADER]: String(identity.startedAt) }) },
     perMessageDeflate: false,
     maxPayload: MAX_LINK_MESSAGE_BYTES,
     handshakeTimeout: LINK_DIAL_TIMEOUT_MS,
@@ -104,7 +108,11 @@ export function dialNodeLink(identity: LinkIdentity, peer: string, address: stri
     generateMask: () => undefined,
   });
   let socket: Duplex | undefined;
-  ws.once('upgrade', (res) => (socket = res.socket));
+  let peerStartedAt: number | undefined;
+  ws.once('upgrade', (res) => {
+    socket = res.socket;
+    peerStartedAt = startedAtOf(res.headers[NODE_STARTED_HEADER]);
+  });
   return new Promise<NodeLink>((resolve, reject) => {
     const fail = (why: string): void => {
       ws.terminate();
@@ -116,7 +124,7 @@ export function dialNodeLink(identity: LinkIdentity, peer: string, address: stri
       ws.removeAllListeners('error');
       // ws emits `upgrade` (the response, on the socket it then runs on) before `open`.
       if (socket === undefined) return fail('no socket after the upgrade');
-      resolve(new NodeLink(ws, socket, peer, identity.log));
+      resolve(new NodeLink(ws, socket, peer, identity.log, peerStartedAt));
     });
   });
 }

@@ -46,12 +46,13 @@ const BusMessageSchema = v.variant('kind', [
 /** A message between nodes. */
 export type BusMessage = v.InferOutput<typeof BusMessageSchema>;
 
-const EnvelopeSchema = v.object({ from: Id, body: BusMessageSchema });
+/** `since`: when the sending node's process started (a later one than heard of before: that node restarted). */
+const EnvelopeSchema = v.object({ from: Id, since: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))), body: BusMessageSchema });
 
 /** Events of a {@link NodeBus}. */
 export interface NodeBusEvents {
-  /** A message from node `from` (never from this node itself). */
-  message: (from: string, message: BusMessage) => void;
+  /** A message from node `from` (never from this node itself), whose process started at `since` (undefined: it did not say). */
+  message: (from: string, message: BusMessage, since: number | undefined) => void;
 }
 
 /**
@@ -68,13 +69,16 @@ export class NodeBus extends EventEmitter<NodeBusEvents> {
   readonly #pub: RedisLink;
   readonly #keys: ClusterKeys;
   readonly #node: string;
+  readonly #since: number | undefined;
   readonly #badMessages: SampledWarn;
   #subscribed = false;
   /** Messages from other nodes that did not parse (counted for /metrics). */
   rejected = 0;
 
-  constructor(pub: RedisLink, url: string, keys: ClusterKeys, node: string, log: Logger) {
+  /** @param since when this node's process started, sent with each message. */
+  constructor(pub: RedisLink, url: string, keys: ClusterKeys, node: string, log: Logger, since?: number) {
     super();
+    this.#since = since;
     this.#pub = pub;
     this.#sub = new RedisLink(url, log.child({ redisRole: 'subscriber' }));
     this.#keys = keys;
@@ -113,7 +117,7 @@ export class NodeBus extends EventEmitter<NodeBusEvents> {
   async #publish(channel: string, body: BusMessage): Promise<number> {
     if (!this.#pub.state.up) return 0;
     try {
-      return await this.#pub.client.publish(channel, JSON.stringify({ from: this.#node, body }));
+      return await this.#pub.client.publish(channel, JSON.stringify({ from: this.#node, since: this.#since, body }));
     } catch {
       return 0; // Redis went away under us: the link says so and the caller's state is re-sent on `up`
     }
@@ -141,7 +145,7 @@ export class NodeBus extends EventEmitter<NodeBusEvents> {
     const r = v.safeParse(EnvelopeSchema, json);
     if (!r.success) return this.#refuse('bad_shape');
     if (r.output.from === this.#node) return; // our own broadcast
-    this.emit('message', r.output.from, r.output.body);
+    this.emit('message', r.output.from, r.output.body, r.output.since);
   }
 
   #refuse(why: string): void {

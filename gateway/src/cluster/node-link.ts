@@ -76,6 +76,8 @@ export interface LinkStats {
 export class NodeLink extends EventEmitter<NodeLinkEvents> {
   /** The node at the other end. */
   readonly peer: string;
+  /** When the peer's process started, as it said in the upgrade (undefined: it did not say). */
+  readonly peerStartedAt: number | undefined;
   readonly stats: LinkStats = { framesOut: 0, framesIn: 0, framesDropped: 0 };
   readonly #ws: WebSocket;
   /** The TCP socket under `#ws`, corked while a turn's messages are written. */
@@ -90,12 +92,16 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
   #nextChan = 0;
   #closed = false;
 
-  /** @param socket the socket `ws` runs on (the upgrade's). */
-  constructor(ws: WebSocket, socket: Duplex, peer: string, log: Logger) {
+  /**
+   * @param socket the socket `ws` runs on (the upgrade's).
+   * @param peerStartedAt when the peer's process started, as its upgrade said.
+   */
+  constructor(ws: WebSocket, socket: Duplex, peer: string, log: Logger, peerStartedAt?: number) {
     super();
     this.#ws = ws;
     this.#socket = socket;
     this.peer = peer;
+    this.peerStartedAt = peerStartedAt;
     this.#log = log.child({ peerNode: peer });
     const stopHeartbeat = startHeartbeat(ws, { onLost: () => this.#log.warn('node link heartbeat lost') });
     ws.on('message', (data: RawData, isBinary: boolean) => this.#receive(data as Buffer, isBinary));

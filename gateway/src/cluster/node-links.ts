@@ -19,6 +19,8 @@ export interface NodeLinksEvents {
   shut: (peer: string, channel: LinkChannel) => void;
   /** The link to `peer` closed: every channel on it, both ways, is over. */
   lost: (peer: string, link: NodeLink) => void;
+  /** A link opened (either way) with `peer`'s process started at `startedAt` (a later one: the node restarted). */
+  met: (peer: string, startedAt: number) => void;
 }
 
 /**
@@ -88,6 +90,21 @@ export class NodeLinks extends EventEmitter<NodeLinksEvents> {
     this.#watch(link);
   }
 
+  /**
+   * `peer` restarted as a process started at `startedAt`: its former instance's links close (their
+   * calls end), and one of the new instance's, if any, is the one in use.
+   */
+  dropOlder(peer: string, startedAt: number): void {
+    let kept: NodeLink | undefined;
+    for (const link of this.#open) {
+      if (link.peer !== peer) continue;
+      if (link.peerStartedAt === startedAt) kept ??= link;
+      else link.close();
+    }
+    if (kept === undefined) this.#links.delete(peer);
+    else this.#links.set(peer, kept);
+  }
+
   /** Close every link (shutdown). */
   close(): void {
     for (const link of this.#open) link.close();
@@ -104,6 +121,7 @@ export class NodeLinks extends EventEmitter<NodeLinksEvents> {
 
   #watch(link: NodeLink): void {
     this.#open.add(link);
+    if (link.peerStartedAt !== undefined) this.emit('met', link.peer, link.peerStartedAt);
     const theirs = new Map<number, LinkChannel>();
     link.on('open', (chan, channel) => {
       theirs.set(chan, channel);

@@ -102,18 +102,23 @@ export class PhoneDirectory {
     await batch.execAsPipeline();
   }
 
-  /** Write every phone of this node again (Redis came back, perhaps empty). */
+  /**
+   * Write every phone of this node again (Redis came back, perhaps empty; or this process just
+   * started): what a former process of this node id left there, within its TTL, goes.
+   */
   async republish(): Promise<void> {
-    if (this.#mine.size === 0) return;
     const index = this.#keys.extensions(this.#node);
-    const batch = this.#redis.client.multi().del(index).sAdd(index, [...this.#mine.keys()]).pExpire(index, this.#ttlMs);
+    const left = await this.#redis.client.sMembers(index);
+    const batch = this.#redis.client.multi().del(index);
+    for (const extension of left) batch.del(this.#keys.phones(this.#node, extension));
+    if (this.#mine.size > 0) batch.sAdd(index, [...this.#mine.keys()]).pExpire(index, this.#ttlMs);
     for (const [extension, phones] of this.#mine) {
       const key = this.#keys.phones(this.#node, extension);
       batch.del(key);
       batch.hSet(key, Object.fromEntries([...phones].map(([id, entry]) => [id, JSON.stringify(entry)])));
       batch.pExpire(key, this.#ttlMs);
     }
-    await batch.execAsPipeline();
+    await batch.exec();
   }
 
   /** Every phone node `node` published, by extension (a resync after Redis or that node came back). */

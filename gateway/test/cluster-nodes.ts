@@ -1,0 +1,77 @@
+/**
+ * Nodes of a test cluster on a real redis-server (issue 17): in this process (a test gateway) or
+ * in a process of their own, to kill with a signal and start again. Everything started here is
+ * stopped after each test of the file that imports it.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { afterEach, vi } from 'vitest';
+import { TEST_SECRET, startTestGateway, type TestGateway } from '@gag/testkit/gateway';
+import { TEST_ORIGIN } from '@gag/testkit/phone';
+import { startRedisServer, type RedisServer } from './redis-server.js';
+
+const LAUNCHER = new URL('./fixtures/gateway-child.mjs', import.meta.url).pathname;
+const CLUSTER_SECRET = 'cluster-secret-for-tests-0123456789';
+/** The nodes' liveness TTL (`node_ttl_ms`). */
+export const TTL_MS = 1_000;
+
+/** Steps run after each test, last first. */
+export const cleanup: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+  vi.unstubAllGlobals();
+});
+
+const clusterOf = (redis: RedisServer, id: string, ttlMs = TTL_MS) => ({ redis_url: redis.url, node_id: id, secret: CLUSTER_SECRET, link_listen: '127.0.0.1:0', node_ttl_ms: ttlMs });
+
+/** A redis-server of this test's own. */
+export async function redisServer(): Promise<RedisServer> {
+  const server = await startRedisServer();
+  cleanup.push(() => server.close());
+  return server;
+}
+
+/** Node `id` in this process (liveness TTL `ttlMs`). */
+export async function node(redis: RedisServer, id: string, ttlMs = TTL_MS): Promise<TestGateway> {
+  const gw = await startTestGateway({ cluster: clusterOf(redis, id, ttlMs) });
+  cleanup.push(() => gw.stop());
+  return gw;
+}
+
+/** A node in a process of its own: its URLs, and the process to signal. */
+export interface ChildNode {
+  readonly browserUrl: string;
+  readonly asteriskUrl: string;
+  readonly child: ChildProcessWithoutNullStreams;
+}
+
+/** Node `id` in a child process (liveness TTL `ttlMs`), once its gateway listens. */
+export async function childNode(redis: RedisServer, id: string, ttlMs = TTL_MS): Promise<ChildNode> {
+  const config = { asterisk_addr: '127.0.0.1:0', browser_addr: '127.0.0.1:0', allowed_origins: [TEST_ORIGIN], jwt_secret: TEST_SECRET, log_level: 'warn', cluster: clusterOf(redis, id, ttlMs) };
+  const child = spawn(process.execPath, [LAUNCHER, JSON.stringify(config)]);
+  cleanup.push(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+    }
+  });
+  const started = new Promise<{ browserUrl: string; asteriskUrl: string }>((resolve) =>
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const json = JSON.parse(line) as { browserUrl?: string; asteriskUrl?: string };
+      if (json.browserUrl !== undefined && json.asteriskUrl !== undefined) resolve({ browserUrl: json.browserUrl, asteriskUrl: json.asteriskUrl });
+    }),
+  );
+  const urls = await Promise.race([started, once(child, 'exit').then(() => Promise.reject(new Error('node exited')))]);
+  return { ...urls, child };
+}
+
+/** Stop a child node with `signal` and wait for it to exit. */
+export async function stopChild(node: ChildNode, signal: 'SIGKILL' | 'SIGTERM'): Promise<void> {
+  const exited = once(node.child, 'exit');
+  node.child.kill(signal);
+  await exited;
+}
+
+/** Phones of other nodes mirrored on `gw` (of node `of`, or of any). */
+export const remotePhones = (gw: TestGateway, of?: string): number => gw.gw.registry.all().filter((p) => p.node !== undefined && (of === undefined || p.node === of)).length;
