@@ -22,7 +22,17 @@ interface Talking {
   readonly callId: string;
   link?: NodeLink;
   chan?: number;
+  /** Audio of the answered call that came before its channel was open (the link still being dialed), sent first once it is. */
+  held?: Buffer[];
+  heldBytes?: number;
 }
+
+/**
+ * Audio an answered call holds while its link to the phone's node is being dialed (a first call
+ * to a node, or to a node just restarted): about a second of slin16 at 20 ms; past it, frames are
+ * dropped and counted, as a browser that does not keep up loses them.
+ */
+export const MAX_HELD_AUDIO_BYTES = 32_000;
 
 /** Close code a remote phone reports when its node or its link is gone (1001: going away, as a browser that left). */
 export const REMOTE_PHONE_GONE = 1001;
@@ -135,12 +145,15 @@ export class RemotePhone extends EventEmitter<PhoneEvents> implements Phone {
     if (pending === undefined || pending.callId !== '') return;
     const talking: Talking = { format: pending.format, callId };
     this.#talking = talking;
-    // The link is usually up already (warmed when the call rang); frames before it is are dropped.
+    // The link is usually up already (warmed when the call rang); frames before it is are held.
     this.#links.to(this.node).then(
       (link) => {
         if (this.#talking !== talking) return;
         talking.link = link;
         talking.chan = link.openChannel({ sessionId: this.id, callId, format: talking.format });
+        const held = talking.held ?? [];
+        talking.held = undefined;
+        for (const frames of held) this.sendAudio(frames);
       },
       (err: unknown) => {
         this.log.warn({ err }, 'no link to the phone’s node: its call ends');
@@ -151,9 +164,19 @@ export class RemotePhone extends EventEmitter<PhoneEvents> implements Phone {
 
   sendAudio(frames: Buffer): boolean {
     const talking = this.#talking;
-    if (talking?.link === undefined || talking.chan === undefined) return false;
-    const sent = talking.link.send(talking.chan, frames);
+    if (talking === undefined || talking.callId === '') return false;
     const count = frames.length / frameBytesOf(talking.format);
+    if (talking.link === undefined || talking.chan === undefined) {
+      // Answered, its link still being dialed: held (a copy: the caller may reuse its buffer), sent once the channel is open.
+      if ((talking.heldBytes ?? 0) + frames.length > MAX_HELD_AUDIO_BYTES) {
+        this.stats.framesDroppedBacklog += count;
+        return false;
+      }
+      (talking.held ??= []).push(Buffer.from(frames));
+      talking.heldBytes = (talking.heldBytes ?? 0) + frames.length;
+      return true;
+    }
+    const sent = talking.link.send(talking.chan, frames);
     if (sent) {
       this.stats.framesOut += count;
       this.stats.bytesOut += frames.length;
