@@ -7,7 +7,7 @@
  * when Redis is back. A node that stops beating is dead for the others within its TTL: its phones
  * go, and the calls they were in end. A node restarted under the same id within its TTL never
  * stops beating, so each node also says when its process started (in its liveness, with each bus
- * message, in the link upgrade): a later start than heard of before is a new instance, and
+ * message, in the link upgrade): another start than heard of before is a new instance, and
  * everything of the former one is dropped at once (its phones, its calls, its links).
  * @packageDocumentation
  */
@@ -31,6 +31,9 @@ import { REDIS_RETRY_MAX_MS, RedisLink, type RedisState } from './redis-link.js'
 import { RemoteMirror } from './remote-mirror.js';
 import type { RemotePhone } from './remote-phone.js';
 import { takeSharedRate } from './shared-rate-limit.js';
+
+/** Former instances of a node remembered, to refuse what they still say (a node restarted this often within a TTL is in a crash loop). */
+const MAX_FORMER_INSTANCES = 8;
 
 /** What a node needs to join its cluster (the `cluster` settings, resolved). */
 export interface ClusterNodeOptions {
@@ -119,8 +122,10 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
   readonly #unheard = new Map<string, NodeInfo>();
   /** When this node's process started (its instance). */
   readonly #startedAt = Date.now();
-  /** When each other node's process started, as last heard of: a later start is that node restarted. */
+  /** When each other node's process started, as last heard of: another start is that node restarted. */
   readonly #instances = new Map<string, number>();
+  /** The starts of each node's former instances (the last few): what they say is stale. */
+  readonly #former = new Map<string, number[]>();
   /** Nodes restarted whose new instance's phones and calls are read once Redis lists that instance. */
   readonly #restarted = new Set<string>();
 
@@ -311,7 +316,7 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
       }
       for (const [id, info] of now) {
         if (id === this.id || !listed.has(id)) continue;
-        if (!this.#heard(id, info.startedAt)) continue; // its former instance, until the new one beats
+        if (!this.#heard(id, info.startedAt, true)) continue; // its former instance, until the new one beats
         if (!resync && before.has(id) && !this.#unheard.has(id) && !this.#restarted.has(id)) continue;
         this.#unheard.delete(id);
         this.#restarted.delete(id);
@@ -333,7 +338,7 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
 
   /** Where node `node` takes links: its current instance's address, once Redis lists that instance. */
   async #addressOf(node: string): Promise<string | undefined> {
-    const current = (info: NodeInfo | undefined): info is NodeInfo => info !== undefined && info.startedAt >= (this.#instances.get(node) ?? 0);
+    const current = (info: NodeInfo | undefined): info is NodeInfo => info !== undefined && (this.#instances.get(node) ?? info.startedAt) === info.startedAt;
     const known = this.#nodes.get(node);
     if (current(known)) return known.address;
     const listed = (await this.#refreshNodes()).get(node);
@@ -342,17 +347,24 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
 
   /**
    * Node `node` speaks as a process started at `startedAt` (undefined: a node that does not say):
-   * false when that is a former instance of it (what it says is stale). A later start than heard
-   * of before is the node restarted under the same id, perhaps within its TTL (the others never
-   * saw it die): everything of its former instance is dropped at once, and the new instance's
-   * phones and calls are read once Redis lists it.
+   * false when that is a former instance of it (what it says is stale: Redis may list it until the
+   * new one beats). Another start than heard of before is the node restarted under the same id,
+   * perhaps within its TTL (the others never saw it die): everything of its former instance is
+   * dropped at once, and the new instance's phones and calls are read once Redis lists it. What a
+   * node says itself (`listed` false: the bus, a link) is its live process, so any other start is
+   * a restart, even an earlier one (a node id moved to a host whose clock is behind); Redis may
+   * still list an instance this node never heard of until the new one beats, so there only a later
+   * start is.
    */
-  #heard(node: string, startedAt: number | undefined): boolean {
+  #heard(node: string, startedAt: number | undefined, listed = false): boolean {
     if (startedAt === undefined || node === this.id) return true;
     const known = this.#instances.get(node);
-    if (known !== undefined && startedAt <= known) return startedAt === known;
+    if (startedAt === known) return true;
+    const former = this.#former.get(node) ?? [];
+    if (former.includes(startedAt) || (listed && known !== undefined && startedAt < known)) return false;
     this.#instances.set(node, startedAt);
     if (known === undefined) return true;
+    this.#former.set(node, [...former.slice(-(MAX_FORMER_INSTANCES - 1)), known]);
     this.#options.log.warn({ restartedNode: node }, 'node restarted under the same id: the phones, calls and links of its former instance end');
     this.#forget(node);
     this.#links.dropOlder(node, startedAt);
@@ -363,6 +375,7 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
   #nodeDied(node: string): void {
     this.#options.log.warn({ deadNode: node }, 'node gone from the cluster: its phones and calls end');
     this.#instances.delete(node);
+    this.#former.delete(node);
     this.#restarted.delete(node);
     this.#forget(node);
     this.#links.now(node)?.close();
