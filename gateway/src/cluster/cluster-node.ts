@@ -252,10 +252,14 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
     return node !== undefined && (await this.#bus.send(node, { kind: 'hangup_call', callId }));
   }
 
-  /** A click-to-call of this node waits for its call back: every node may take it. */
-  shareDial(dial: PendingDial, ttlMs: number): void {
+  /**
+   * A click-to-call of this node waits for its call back: every node may take it. Resolves once
+   * Redis has handed the message to the other nodes' subscriptions (PUBLISH returned), so a call
+   * back that Asterisk sends after it finds the dial on any node.
+   */
+  shareDial(dial: PendingDial, ttlMs: number): Promise<void> {
     const { dialId, extension, number, phoneId, requestId } = dial;
-    void this.#bus.broadcast({ kind: 'dial_pending', dial: { dialId, extension, number, ...(phoneId === undefined ? {} : { phoneId }), ...(requestId === undefined ? {} : { requestId }) }, ttlMs });
+    return this.#bus.broadcast({ kind: 'dial_pending', dial: { dialId, extension, number, ...(phoneId === undefined ? {} : { phoneId }), ...(requestId === undefined ? {} : { requestId }) }, ttlMs });
   }
 
   /** A click-to-call was settled here (its call back came, or it failed): the other nodes forget it. */

@@ -15,6 +15,20 @@ import { fillTemplate, normaliseNumber, numberAllowed } from './dial-policy.js';
 import type { Originator } from './originator.js';
 import { RateLimiter, type RateDecision } from './rate-limit.js';
 
+/**
+ * How long an originate waits for the other nodes of a cluster to be told of its pending dial
+ * (one Redis PUBLISH; Redis down answers at once): past it the dial goes on regardless.
+ */
+export const SHARE_PENDING_WAIT_MS = 500;
+
+/** Resolves once `value` (a promise or not) settles, or after `ms`, whichever is first; never rejects. */
+async function settledWithin(value: unknown, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  await Promise.race([Promise.resolve(value).then(() => undefined, () => undefined), late]);
+  clearTimeout(timer);
+}
+
 /** A pending dial is forgotten this long after Asterisk's ring timeout, if its call back never came. */
 export const PENDING_GRACE_MS = 30_000;
 /**
@@ -126,9 +140,11 @@ export interface DialerOptions {
   readonly log: Logger;
   /**
    * In a cluster (issue 17): a dial of this node now waits for its call back, which Asterisk may
-   * send to another node (they adopt it with {@link Dialer.adoptRemote}) for up to `ttlMs`.
+   * send to another node (they adopt it with {@link Dialer.adoptRemote}) for up to `ttlMs`. The
+   * originate waits until what it returns settles (the other nodes were told), at most
+   * {@link SHARE_PENDING_WAIT_MS}: a call back must not reach a node before the dial does.
    */
-  readonly onPending?: ((dial: PendingDial, ttlMs: number) => void) | undefined;
+  readonly onPending?: ((dial: PendingDial, ttlMs: number) => unknown) | undefined;
   /** In a cluster: a dial's call back arrived here, or its originate failed: the other nodes forget it. */
   readonly onSettled?: ((dialId: string) => void) | undefined;
   /** In a cluster: the rate limit counted across the nodes; undefined from it means count here. */
@@ -199,8 +215,9 @@ export class Dialer {
     const dialId = randomUUID();
     const values = { ext: extension, number };
     const timeoutMs = config.ring_timeout_ms;
-    // Pending before the originate: Asterisk may ring back before its answer reaches us.
-    this.#remember({ dialId, extension, number, phoneId: request.phoneId, requestId: request.requestId, via, onLateFailure: request.onLateFailure }, timeoutMs + PENDING_GRACE_MS);
+    // Pending before the originate (here and on the other nodes): Asterisk may ring back before its answer reaches us.
+    const shared = this.#remember({ dialId, extension, number, phoneId: request.phoneId, requestId: request.requestId, via, onLateFailure: request.onLateFailure }, timeoutMs + PENDING_GRACE_MS);
+    if (shared !== undefined) await settledWithin(shared, SHARE_PENDING_WAIT_MS);
     const result = await originator.originate({
       dialId,
       channel: fillTemplate(config.originate_channel_template, values),
@@ -271,15 +288,15 @@ export class Dialer {
     this.#claimed.clear();
   }
 
-  #remember(dial: Omit<Entry, 'timer' | 'accepted' | 'failedEarly' | 'remote'> & { remote?: boolean }, ttlMs: number): void {
+  /** Keep a dial pending; one of this node's is also shared (what `onPending` returned). */
+  #remember(dial: Omit<Entry, 'timer' | 'accepted' | 'failedEarly' | 'remote'> & { remote?: boolean }, ttlMs: number): unknown {
     const timer = setTimeout(() => {
       this.#pending.delete(dial.dialId);
       if (dial.remote !== true) this.#log.info({ exten: dial.extension, dialId: dial.dialId }, 'dial expired without a call back');
     }, ttlMs);
     this.#pending.set(dial.dialId, { ...dial, timer, accepted: false, failedEarly: undefined, remote: dial.remote === true });
-    if (dial.remote !== true) {
-      this.#options.onPending?.({ dialId: dial.dialId, extension: dial.extension, number: dial.number, phoneId: dial.phoneId, requestId: dial.requestId }, ttlMs);
-    }
+    if (dial.remote === true) return undefined;
+    return this.#options.onPending?.({ dialId: dial.dialId, extension: dial.extension, number: dial.number, phoneId: dial.phoneId, requestId: dial.requestId }, ttlMs);
   }
 
   #forget(dialId: string): void {
