@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import type { WebSocket, WebSocketServer } from 'ws';
+import { settledWithin } from '../settled-within.js';
 
 /** A close frame's reason is at most 123 bytes of UTF-8 (RFC 6455, 5.5.1). */
 export const MAX_CLOSE_REASON_BYTES = 123;
@@ -38,9 +39,7 @@ export async function closeAllClients(wss: WebSocketServer, code: number, reason
   const clients = [...wss.clients];
   const closed = clients.map((ws) => new Promise<void>((resolve) => (ws.readyState === ws.CLOSED ? resolve() : ws.once('close', () => resolve()))));
   for (const ws of clients) closeSocket(ws, code, reason);
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([Promise.all(closed), new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_GRACE_MS)))]);
-  clearTimeout(timer);
+  await settledWithin(Promise.all(closed), SHUTDOWN_GRACE_MS);
   for (const ws of wss.clients) ws.terminate();
   await new Promise<void>((resolve) => wss.close(() => resolve()));
 }

@@ -11,6 +11,7 @@ import type { DialErrorCode } from '@gag/sdk/protocol';
 import type { GatewayConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import { SampledWarn } from '../sampled-log.js';
+import { settledWithin } from '../settled-within.js';
 import { fillTemplate, normaliseNumber, numberAllowed } from './dial-policy.js';
 import type { Originator } from './originator.js';
 import { RateLimiter, type RateDecision } from './rate-limit.js';
@@ -20,14 +21,6 @@ import { RateLimiter, type RateDecision } from './rate-limit.js';
  * (one Redis PUBLISH; Redis down answers at once): past it the dial goes on regardless.
  */
 export const SHARE_PENDING_WAIT_MS = 500;
-
-/** Resolves once `value` (a promise or not) settles, or after `ms`, whichever is first; never rejects. */
-async function settledWithin(value: unknown, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
-  await Promise.race([Promise.resolve(value).then(() => undefined, () => undefined), late]);
-  clearTimeout(timer);
-}
 
 /** A pending dial is forgotten this long after Asterisk's ring timeout, if its call back never came. */
 export const PENDING_GRACE_MS = 30_000;
