@@ -9,6 +9,7 @@ import type { WebSocket, RawData } from 'ws';
 import { FRAME_MS, ProtocolError, WIRE_FORMATS, frameBytesOf, isWireFormat, type WireFormat } from '@gag/sdk/protocol';
 import type { Logger } from '../log.js';
 import { sendBinaryFrame } from '../net/binary-frame.js';
+import { takeBinaryMessages } from '../net/binary-frames-in.js';
 import { closeSocket } from '../net/ws-close.js';
 import { encodeAsteriskCommand, parseAsteriskMessage, type AsteriskCommand, type AsteriskEvent, type ControlFormat } from './control.js';
 import { hasStarted, isClosing, legTransition, type LegEvent, type LegState } from './leg-state.js';
@@ -96,6 +97,7 @@ export class AsteriskLeg extends EventEmitter<AsteriskLegEvents> {
     this.#log = log;
     this.#startTimer = setTimeout(() => this.#violation('no MEDIA_START'), MEDIA_START_TIMEOUT_MS);
     ws.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
+    takeBinaryMessages(ws, (frames) => this.#onMessage(frames, true)); // audio without ws's receiver (net/binary-frames-in.ts)
     ws.on('close', (code, reason) => this.#onClose(code, reason.toString()));
     ws.on('error', (err) => this.#log.warn({ err: err.message }, 'asterisk socket error'));
   }

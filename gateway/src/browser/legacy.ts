@@ -23,6 +23,7 @@ import type { RawData, WebSocket } from 'ws';
 import { CLOSE, FRAME_BYTES, IllegalTransitionError, type ServerMessage, type WireFormat } from '@gag/sdk/protocol';
 import type { TokenVerifier } from '../access/token.js';
 import type { Logger } from '../log.js';
+import { takeBinaryMessages } from '../net/binary-frames-in.js';
 import { startHeartbeat } from '../net/heartbeat.js';
 import { closeSocket } from '../net/ws-close.js';
 import { AudioOut, type PhoneStats } from './audio-out.js';
@@ -161,6 +162,7 @@ export class LegacySession extends EventEmitter<PhoneEvents> implements Phone {
     this.log = options.log;
     this.#stopHeartbeat = startHeartbeat(ws, { intervalMs: options.heartbeatIntervalMs, onLost: () => this.log.info('heartbeat lost') });
     ws.on('message', this.#onWsMessage);
+    takeBinaryMessages(ws, (data) => this.#onMessage(data, true)); // audio without ws's receiver (net/binary-frames-in.ts)
     ws.on('close', this.#onWsClose);
     ws.on('error', this.#onWsError);
   }

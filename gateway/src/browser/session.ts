@@ -30,6 +30,7 @@ import {
 import type { TokenClaims, TokenVerifier } from '../access/token.js';
 import { TokenError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { takeBinaryMessages } from '../net/binary-frames-in.js';
 import { startHeartbeat } from '../net/heartbeat.js';
 import { closeSocket } from '../net/ws-close.js';
 import { AudioOut, type PhoneStats } from './audio-out.js';
@@ -135,6 +136,7 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
     this.#helloTimer = setTimeout(() => this.close('HELLO_TIMEOUT', 'no hello within 5 s'), HELLO_TIMEOUT_MS);
     this.#stopHeartbeat = startHeartbeat(ws, { intervalMs: options.heartbeatIntervalMs, onLost: () => this.#log.info('heartbeat lost') });
     ws.on('message', (data, isBinary) => this.#onMessage(data as Buffer, isBinary));
+    takeBinaryMessages(ws, (frames) => this.#onMessage(frames, true)); // audio without ws's receiver (net/binary-frames-in.ts)
     ws.on('close', (code) => this.#onClose(code));
     ws.on('error', (err) => this.#log.warn({ err: err.message }, 'browser socket error'));
   }

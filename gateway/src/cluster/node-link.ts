@@ -20,6 +20,7 @@ import * as v from 'valibot';
 import type { RawData, WebSocket } from 'ws';
 import { WIRE_FORMATS, wholeFramesOf, type WireFormat } from '@gag/sdk/protocol';
 import type { Logger } from '../log.js';
+import { takeBinaryMessages } from '../net/binary-frames-in.js';
 import { startHeartbeat } from '../net/heartbeat.js';
 import { closeSocket } from '../net/ws-close.js';
 
@@ -105,6 +106,7 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
     this.#log = log.child({ peerNode: peer });
     const stopHeartbeat = startHeartbeat(ws, { onLost: () => this.#log.warn('node link heartbeat lost') });
     ws.on('message', (data: RawData, isBinary: boolean) => this.#receive(data as Buffer, isBinary));
+    takeBinaryMessages(ws, (data) => this.#receive(data, true)); // the accepting side: audio without ws's receiver (net/binary-frames-in.ts)
     ws.once('close', (code: number, reason: Buffer) => {
       stopHeartbeat();
       this.#closed = true;

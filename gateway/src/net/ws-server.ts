@@ -5,7 +5,9 @@
  * accepting the first one offered. Every socket is cut {@link CLOSE_GRACE_MS} after it is closed.
  * @packageDocumentation
  */
+import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
+import { readBinaryFramesFirst } from './binary-frames-in.js';
 
 /**
  * How long a socket the gateway closed may wait for the peer's close frame before it is cut. ws
@@ -14,9 +16,22 @@ import { WebSocket, WebSocketServer } from 'ws';
  */
 export const CLOSE_GRACE_MS = 1_000;
 
-/** ws's socket, cut {@link CLOSE_GRACE_MS} after any close (ours, ws's own on bad frames, a peer's). */
-class PromptlyClosingWebSocket extends WebSocket {
+/** ws's own `setSocket` (internal, called by the server once the upgrade is answered). */
+type SetSocket = (this: WebSocket, socket: Duplex, head: Buffer, options: { maxPayload?: number }) => void;
+const wsSetSocket = (WebSocket.prototype as unknown as { setSocket: SetSocket }).setSocket;
+
+/**
+ * ws's WebSocket, read by `binary-frames-in.ts` ahead of ws's receiver (audio without ws's
+ * per-frame cost), and cut {@link CLOSE_GRACE_MS} after any close (ours, ws's own on bad frames, a peer's).
+ */
+class GatewayWebSocket extends WebSocket {
   #cutTimer: NodeJS.Timeout | undefined;
+
+  /** ws attaches the socket here, synchronously before any byte is read: the one moment to read ahead of it. */
+  setSocket(socket: Duplex, head: Buffer, options: { maxPayload?: number }): void {
+    wsSetSocket.call(this, socket, head, options);
+    readBinaryFramesFirst(this, socket, options.maxPayload ?? 0);
+  }
 
   override close(code?: number, data?: string | Buffer): void {
     super.close(code, data);
@@ -45,7 +60,7 @@ export function createWsServer(options: WsServerOptions): WebSocketServer {
     noServer: true,
     maxPayload: options.maxPayloadBytes,
     perMessageDeflate: false,
-    WebSocket: PromptlyClosingWebSocket,
+    WebSocket: GatewayWebSocket,
     handleProtocols: (protocols) => (protocols.has(subprotocol) ? subprotocol : false),
   });
 }
