@@ -11,6 +11,7 @@
  * @packageDocumentation
  */
 import { FRAME_BYTES, FRAME_MS } from '@gag/sdk/protocol';
+import { startRedisServer, type RedisServer } from '@gag/testkit/redis-server';
 import type { AsteriskCall } from './asterisk-call.js';
 import { delay, runPool, until } from './bounded.js';
 import type { BrowserPhone } from './browser-phone.js';
@@ -21,7 +22,6 @@ import { DirectionStats, sentAtOf, stampFrame } from './frame-stamp.js';
 import { GatewayHandle } from './gateway-handle.js';
 import { machineBusyPercentOfCore, machineTimes } from './machine-load.js';
 import { oldGenerationBytes, readProc, type ProcSample } from './proc-stats.js';
-import { startRedis, type RedisProcess } from './redis-process.js';
 import type { Summary } from './samples.js';
 import { makeTlsChain, type TlsChain } from './tls-chain.js';
 
@@ -80,7 +80,7 @@ const cpuUs = (s: ProcSample): number => s.cpuUserUs + s.cpuSystemUs;
 /** Both rounds, the single node first. */
 export async function runClusterBench(options: ClusterBenchOptions, progress: (text: string) => void): Promise<ClusterRound[]> {
   const tls = makeTlsChain();
-  const redis = await startRedis();
+  const redis = await startRedisServer();
   try {
     const rounds: ClusterRound[] = [];
     for (const round of ['single', 'cross'] as const) {
@@ -89,7 +89,7 @@ export async function runClusterBench(options: ClusterBenchOptions, progress: (t
     }
     return rounds;
   } finally {
-    await redis.stop();
+    await redis.close({ signal: 'SIGTERM' });
     tls.remove();
   }
 }
@@ -111,7 +111,7 @@ async function startNodes(round: ClusterRound['round'], tls: TlsChain, redisUrl:
 
 const endpointsOf = (gw: GatewayHandle, tls: TlsChain): Endpoints => ({ ...gw.ready, browserUrl: gw.ready.browserUrl.replace('://127.0.0.1:', '://localhost:'), ca: tls.ca });
 
-async function runRound(round: ClusterRound['round'], options: ClusterBenchOptions, tls: TlsChain, redis: RedisProcess): Promise<ClusterRound> {
+async function runRound(round: ClusterRound['round'], options: ClusterBenchOptions, tls: TlsChain, redis: RedisServer): Promise<ClusterRound> {
   const n = options.calls;
   const nodes = await startNodes(round, tls, redis.url, n);
   const callNode = nodes[0]!;

@@ -10,21 +10,19 @@ import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
 import { devConfig, mintToken, startGateway, type Gateway } from '@gag/gateway';
 import { FRAME_BYTES, PHONE_PATH, SUBPROTOCOL, encodeClientMessage, parseServerMessage, type ServerMessage } from '@gag/sdk/protocol';
+import { REDIS_SERVER, startRedisServer, type RedisServer } from '@gag/testkit/redis-server';
 import { findNginx } from '../scripts/nginx.mjs';
-import { findRedisServer } from '../scripts/redis.mjs';
 import { FakeAsterisk, analyseTone, floatToS16le, s16leToFloat, sineFloat, tone } from '../src/index.js';
 import { freePort, untilAccepting } from '../src/loopback.js';
 import { readCookbook, substituteOnce } from '../src/real-asterisk/cookbook.js';
 
 const CLUSTER_DOC = fileURLToPath(new URL('../../docs/cluster.md', import.meta.url));
 const NGINX = findNginx();
-const REDIS = findRedisServer();
 const ORIGIN = 'https://crm.example.test';
 const SECRET = 'jwt-secret-for-the-cluster-test-0123456789';
 const START_TIMEOUT_MS = 10_000;
@@ -66,24 +64,22 @@ class Browser {
 }
 
 // CI has nginx and redis-server (.ci/run installs them); elsewhere the test says it was skipped for want of one.
-describe.skipIf((NGINX === undefined || REDIS === undefined) && process.env['CI'] !== 'true')("docs/cluster.md's nginx load balancer over two nodes", () => {
+describe.skipIf((NGINX === undefined || REDIS_SERVER === undefined) && process.env['CI'] !== 'true')("docs/cluster.md's nginx load balancer over two nodes", () => {
   const nodes: Gateway[] = [];
   const processes: ChildProcess[] = [];
+  let redis: RedisServer | undefined;
   let dir: string;
   let ca: Buffer;
   let browserPort: number;
   let asteriskPort: number;
 
   beforeAll(async () => {
-    if (NGINX === undefined || REDIS === undefined) throw new Error('no nginx or redis-server: run node e2e/scripts/nginx.mjs and redis.mjs');
+    if (NGINX === undefined || REDIS_SERVER === undefined) throw new Error('no nginx or redis-server: run node e2e/scripts/nginx.mjs and redis.mjs');
     dir = mkdtempSync(join(tmpdir(), 'gag-cluster-nginx-'));
     mkdirSync(join(dir, 'tmp'));
-    const redisPort = await freePort();
-    const redis = spawn(REDIS, ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir]);
-    processes.push(redis);
-    await new Promise<void>((resolve) => createInterface({ input: redis.stdout! }).on('line', (l) => l.includes('Ready to accept connections') && resolve()));
+    redis = await startRedisServer();
     for (const id of ['gw-a', 'gw-b']) {
-      const cluster = { redis_url: `redis://127.0.0.1:${redisPort}`, node_id: id, secret: 'cluster-secret-for-the-test-0123456789', link_listen: '127.0.0.1:0', node_ttl_ms: 1_000 };
+      const cluster = { redis_url: redis.url, node_id: id, secret: 'cluster-secret-for-the-test-0123456789', link_listen: '127.0.0.1:0', node_ttl_ms: 1_000 };
       nodes.push(await startGateway(devConfig({ browser_addr: '127.0.0.1:0', asterisk_addr: '127.0.0.1:0', allowed_origins: [ORIGIN], jwt_secret: SECRET, log_level: 'silent', cluster })));
     }
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost',
@@ -118,9 +114,10 @@ http { access_log off; ${temp} include ${join(dir, 'gag-cluster.conf')}; }
     for (const child of processes.reverse()) {
       if (child.exitCode !== null || child.signalCode !== null) continue;
       const exited = once(child, 'exit');
-      child.kill(child === processes[0] ? 'SIGTERM' : 'SIGQUIT');
+      child.kill('SIGTERM');
       await exited;
     }
+    await redis?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

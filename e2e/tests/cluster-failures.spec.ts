@@ -10,11 +10,11 @@
  * link goes on, and the next call opens a new link).
  */
 import { expectAudioBothWays } from './audio-both-ways.js';
-import { NodeSet, RedisProcess, clusterSpec, expectRingable, lastEventAt, phoneOn, readiness, talkingOn } from './cluster-setup.js';
+import { NodeSet, clusterSpec, expectRingable, lastEventAt, phoneOn, readiness, talkingOn, workerRedis } from './cluster-setup.js';
 import { TONE_DBFS, expect, test as base } from './fixtures.js';
 
 clusterSpec('e2e-failures');
-const redis = new RedisProcess();
+const redis = workerRedis();
 base.beforeAll(() => redis.start());
 base.afterAll(() => redis.close());
 

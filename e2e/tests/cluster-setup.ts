@@ -1,21 +1,15 @@
 /**
  * What the cluster specs share (issue 17): a redis-server of the worker's own on loopback, gateway
- * nodes in processes of their own (cluster-node.mjs) that the fixtures' gateway joins as node B,
+ * nodes in processes of their own (`@gag/testkit/gateway-process`) that the fixtures' gateway joins as node B,
  * the same groups on every node, pages whose `<gag-phone>` is given a list of nodes and notes when
  * each of its events came, and the node-to-node link of a node behind a relay a test can cut.
  * @packageDocumentation
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { startGatewayChild, type GatewayChild } from '@gag/testkit/gateway-process';
+import { RedisServer, WITH_REDIS } from '@gag/testkit/redis-server';
 import { freePort } from '../src/loopback.js';
-import { findRedisServer } from '../scripts/redis.mjs';
 import { GagAsterisk, NetworkLink, expect, test, type AsteriskCall, type GagEnv, type GagPhone, type GroupsInput, type OpenPhoneOptions } from './fixtures.js';
 
-const REDIS_SERVER = findRedisServer();
 /** A port for this worker's Redis, fixed before the fixtures' gateway (node B) starts; it joins once Redis is up. */
 const REDIS_PORT = 20_000 + (process.pid % 20_000);
 const SECRET = 'e2e-cluster-secret-0123456789abcdef';
@@ -47,58 +41,19 @@ const clusterOf = (name: string, nodeId: string, link: { listen: string; adverti
  */
 export function clusterSpec(name: string): void {
   test.use({ gagGateway: { cluster: clusterOf(name, 'gw-b') }, gagGroups: CLUSTER_GROUPS });
-  test.skip(REDIS_SERVER === undefined && process.env['CI'] !== 'true', 'no redis-server here (node e2e/scripts/redis.mjs installs it)');
+  test.skip(!WITH_REDIS, 'no redis-server here (node e2e/scripts/redis.mjs installs it)');
 }
 
 /**
- * Wait for the line of `child`'s stdout that says it is up; rejects with its stderr if it exits
- * first. Its log lines (JSON, `{"level"…`) go on to this process's stdout, beside node B's.
+ * The worker's redis-server on {@link REDIS_PORT} (no persistence, so a restart comes back empty),
+ * not started yet: a spec starts it before its nodes, kills and starts it again, and closes it.
  */
-async function started(child: ChildProcessWithoutNullStreams, ready: (line: string) => boolean): Promise<string> {
-  let output = '';
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const line = new Promise<string>((resolve) =>
-    createInterface({ input: child.stdout }).on('line', (l) => {
-      if (ready(l)) resolve(l);
-      else if (l.startsWith('{"level"')) process.stdout.write(`${l}\n`);
-    }),
-  );
-  const exited = once(child, 'exit').then(([code]) => Promise.reject(new Error(`${child.spawnfile} exited (${String(code)}): ${output.slice(-800)}`)));
-  return Promise.race([line, exited]);
-}
+export const workerRedis = (): RedisServer => new RedisServer({ port: REDIS_PORT });
 
-/** Stop `child` (SIGTERM, or `signal`) and wait for it, unless it is gone already. */
-async function stop(child: ChildProcessWithoutNullStreams, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill(signal);
-  await exited;
-}
-
-/** The worker's redis-server on {@link REDIS_PORT}: no persistence, so a restart comes back empty. */
-export class RedisProcess {
-  #dir: string | undefined;
-  #child: ChildProcessWithoutNullStreams | undefined;
-
-  /** Start it (again, on the same port); resolves once it accepts connections. */
-  async start(): Promise<void> {
-    this.#dir ??= mkdtempSync(join(tmpdir(), 'gag-e2e-redis-'));
-    const args = ['--port', String(REDIS_PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.#dir];
-    this.#child = spawn(REDIS_SERVER ?? 'redis-server', args);
-    await started(this.#child, (l) => l.includes('Ready to accept connections'));
-  }
-
-  /** Kill it (SIGKILL: a crash, everything in it lost). */
-  async kill(): Promise<void> {
-    if (this.#child !== undefined) await stop(this.#child, 'SIGKILL');
-  }
-
-  /** Kill it and remove its folder. */
-  async close(): Promise<void> {
-    await this.kill();
-    if (this.#dir !== undefined) rmSync(this.#dir, { recursive: true, force: true });
-  }
-}
+/** Pass a node's log lines (JSON, `{"level"…`) on to this process's stdout, beside node B's. */
+const echoLog = (line: string): void => {
+  if (line.startsWith('{"level"')) process.stdout.write(`${line}\n`);
+};
 
 /** A node in a process of its own. */
 export interface NodeProcess {
@@ -118,7 +73,7 @@ export interface NodeProcess {
 /** Nodes started for a spec or a test, and fake Asterisks dialing them; {@link stopAll} stops them all. */
 export class NodeSet {
   readonly #gag: GagEnv;
-  readonly #children: ChildProcessWithoutNullStreams[] = [];
+  readonly #children: GatewayChild[] = [];
   readonly #links: NetworkLink[] = [];
   readonly #callers: GagAsterisk[] = [];
 
@@ -140,18 +95,11 @@ export class NodeSet {
       this.#links.push(link);
       cluster = clusterOf(name, id, { listen: `127.0.0.1:${port}`, advertise: `127.0.0.1:${link.port}` });
     }
-    const config = {
-      asterisk_addr: '127.0.0.1:0',
-      browser_addr: '127.0.0.1:0',
-      allowed_origins: [this.#gag.pageOrigin],
-      jwt_secret: this.#gag.gateway.config.jwt_secret,
-      log_level: 'warn',
-      cluster,
-    };
-    const child = spawn(process.execPath, [new URL('./cluster-node.mjs', import.meta.url).pathname, JSON.stringify(config), JSON.stringify(CLUSTER_GROUPS)]);
-    this.#children.push(child);
-    const urls = JSON.parse(await started(child, (l) => l.startsWith('{"asteriskUrl"'))) as { asteriskUrl: string; browserUrl: string };
-    return { id, ...urls, httpUrl: urls.browserUrl.replace(/^ws/, 'http'), link, kill: () => stop(child, 'SIGKILL') };
+    const config = { allowed_origins: [this.#gag.pageOrigin], jwt_secret: this.#gag.gateway.config.jwt_secret, cluster };
+    const node = await startGatewayChild({ config, groups: CLUSTER_GROUPS, onLine: echoLog });
+    this.#children.push(node);
+    const { asteriskUrl, browserUrl } = node;
+    return { id, asteriskUrl, browserUrl, httpUrl: browserUrl.replace(/^ws/, 'http'), link, kill: () => node.stop('SIGKILL') };
   }
 
   /** A fake Asterisk dialing `node`; hung up by {@link hangUpAll}. */
@@ -169,7 +117,7 @@ export class NodeSet {
   /** Hang up, then stop every node still running, then the relays. */
   async stopAll(): Promise<void> {
     await this.hangUpAll();
-    await Promise.all(this.#children.splice(0).map((child) => stop(child)));
+    await Promise.all(this.#children.splice(0).map((node) => node.stop()));
     await Promise.all(this.#links.splice(0).map((link) => link.close()));
   }
 }

@@ -10,11 +10,11 @@
  */
 import { FakeAsterisk, tone } from '../src/index.js';
 import { callWithAudioBothWays, expectAudioBothWays } from './audio-both-ways.js';
-import { CLUSTER_GROUPS, NodeSet, RedisProcess, clusterSpec, expectRingable, phoneOn, type NodeProcess } from './cluster-setup.js';
+import { CLUSTER_GROUPS, NodeSet, clusterSpec, expectRingable, phoneOn, workerRedis, type NodeProcess } from './cluster-setup.js';
 import { AsteriskCall, expect, test } from './fixtures.js';
 
 clusterSpec('e2e-calls');
-const redis = new RedisProcess();
+const redis = workerRedis();
 let nodes: NodeSet | undefined;
 let a: NodeProcess;
 let c: NodeProcess;

@@ -4,11 +4,11 @@
  * dropped and counted, and after Redis restarts the nodes hear each other again by themselves.
  */
 import { afterEach, describe, expect, test } from 'vitest';
+import { WITH_REDIS, startRedisServer, type RedisServer } from '@gag/testkit/redis-server';
 import { clusterKeys } from '../src/cluster/cluster-keys.js';
 import { NodeBus, type BusMessage } from '../src/cluster/node-bus.js';
 import { RedisLink } from '../src/cluster/redis-link.js';
 import { createLogger } from '../src/log.js';
-import { WITH_REDIS, startRedisServer, type RedisServer } from './redis-server.js';
 
 const log = createLogger('silent');
 const cleanup: (() => unknown)[] = [];

@@ -14,10 +14,10 @@ import { analyseTone, floatToS16le, s16leToFloat, sineFloat } from '@gag/e2e/ton
 import type { GatewayConfigInput } from '@gag/gateway';
 import { startTestGateway, type TestGateway, type TestGatewayOptions } from '@gag/testkit/gateway';
 import type { TestPhone } from '@gag/testkit/phone';
+import { WITH_REDIS, startRedisServer, type RedisServer } from '@gag/testkit/redis-server';
 import { parseGroupsConfig } from '../src/config/groups.js';
 import { startClickToCall } from './click-fixture.js';
 import { LegacyTestPhone } from './legacy-phone.js';
-import { WITH_REDIS, startRedisServer, type RedisServer } from './redis-server.js';
 
 const cleanup: (() => unknown)[] = [];
 afterEach(async () => {

@@ -14,11 +14,11 @@ import { mintToken } from '@gag/gateway';
 import { browserGlobals } from '@gag/testkit/browser-globals';
 import { TEST_SECRET, type TestGateway } from '@gag/testkit/gateway';
 import { TEST_ORIGIN, TestPhone } from '@gag/testkit/phone';
+import { WITH_REDIS, type RedisServer } from '@gag/testkit/redis-server';
 import { clusterKeys } from '../src/cluster/cluster-keys.js';
 import { RING_LEASE } from '../src/cluster/remote-phone.js';
 import { talkingCall } from './agent-voice.js';
 import { TTL_MS, childNode, cleanup, node, redisServer, remotePhones, type ChildNode } from './cluster-nodes.js';
-import { WITH_REDIS, type RedisServer } from './redis-server.js';
 import { expectUnbrokenAudio, markAudio } from './unbroken-audio.js';
 
 /** Node A in this process, node B in a child process with a phone on it, and a call from A's Asterisk talking with that phone. */

@@ -7,12 +7,12 @@
 import { EventEmitter } from 'eventemitter3';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { ServerMessage, WireFormat } from '@gag/sdk/protocol';
+import { WITH_REDIS, startRedisServer, type RedisServer } from '@gag/testkit/redis-server';
 import { newPhoneStats } from '../src/browser/audio-out.js';
 import { NO_CLAIMS, type Phone, type PhoneEvents } from '../src/browser/phone.js';
 import { ClusterNode } from '../src/cluster/cluster-node.js';
 import type { RemotePhone } from '../src/cluster/remote-phone.js';
 import { createLogger } from '../src/log.js';
-import { WITH_REDIS, startRedisServer, type RedisServer } from './redis-server.js';
 
 const log = createLogger((process.env['GAG_TEST_LOG'] as 'debug' | undefined) ?? 'silent');
 const cleanup: (() => unknown)[] = [];

@@ -3,15 +3,12 @@
  * in a process of their own, to kill with a signal and start again. Everything started here is
  * stopped after each test of the file that imports it.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import { afterEach, vi } from 'vitest';
 import { TEST_SECRET, startTestGateway, type TestGateway } from '@gag/testkit/gateway';
+import { startGatewayChild, type GatewayChild } from '@gag/testkit/gateway-process';
 import { TEST_ORIGIN } from '@gag/testkit/phone';
-import { startRedisServer, type RedisServer } from './redis-server.js';
+import { startRedisServer, type RedisServer } from '@gag/testkit/redis-server';
 
-const LAUNCHER = new URL('./fixtures/gateway-child.mjs', import.meta.url).pathname;
 const CLUSTER_SECRET = 'cluster-secret-for-tests-0123456789';
 /** The nodes' liveness TTL (`node_ttl_ms`). */
 export const TTL_MS = 1_000;
@@ -39,38 +36,14 @@ export async function node(redis: RedisServer, id: string, ttlMs = TTL_MS): Prom
   return gw;
 }
 
-/** A node in a process of its own: its URLs, and the process to signal. */
-export interface ChildNode {
-  readonly browserUrl: string;
-  readonly asteriskUrl: string;
-  readonly child: ChildProcessWithoutNullStreams;
-}
+/** A node in a process of its own: its URLs, the process to signal, and `stop(signal)`. */
+export type ChildNode = GatewayChild;
 
-/** Node `id` in a child process (liveness TTL `ttlMs`), once its gateway listens. */
+/** Node `id` in a child process (liveness TTL `ttlMs`), once its gateway listens; killed (SIGKILL) after the test. */
 export async function childNode(redis: RedisServer, id: string, ttlMs = TTL_MS): Promise<ChildNode> {
-  const config = { asterisk_addr: '127.0.0.1:0', browser_addr: '127.0.0.1:0', allowed_origins: [TEST_ORIGIN], jwt_secret: TEST_SECRET, log_level: 'warn', cluster: clusterOf(redis, id, ttlMs) };
-  const child = spawn(process.execPath, [LAUNCHER, JSON.stringify(config)]);
-  cleanup.push(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await once(child, 'exit');
-    }
-  });
-  const started = new Promise<{ browserUrl: string; asteriskUrl: string }>((resolve) =>
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const json = JSON.parse(line) as { browserUrl?: string; asteriskUrl?: string };
-      if (json.browserUrl !== undefined && json.asteriskUrl !== undefined) resolve({ browserUrl: json.browserUrl, asteriskUrl: json.asteriskUrl });
-    }),
-  );
-  const urls = await Promise.race([started, once(child, 'exit').then(() => Promise.reject(new Error('node exited')))]);
-  return { ...urls, child };
-}
-
-/** Stop a child node with `signal` and wait for it to exit. */
-export async function stopChild(node: ChildNode, signal: 'SIGKILL' | 'SIGTERM'): Promise<void> {
-  const exited = once(node.child, 'exit');
-  node.child.kill(signal);
-  await exited;
+  const node = await startGatewayChild({ config: { allowed_origins: [TEST_ORIGIN], jwt_secret: TEST_SECRET, cluster: clusterOf(redis, id, ttlMs) } });
+  cleanup.push(() => node.stop('SIGKILL'));
+  return node;
 }
 
 /** Phones of other nodes mirrored on `gw` (of node `of`, or of any). */

@@ -13,10 +13,10 @@ import { FakeAsterisk } from '@gag/e2e';
 import { mintToken } from '@gag/gateway';
 import { TEST_SECRET, type TestGateway } from '@gag/testkit/gateway';
 import { TestPhone } from '@gag/testkit/phone';
+import { WITH_REDIS, type RedisServer } from '@gag/testkit/redis-server';
 import type { SessionView } from '../src/http/views.js';
 import { talkingCall } from './agent-voice.js';
-import { TTL_MS, childNode, cleanup, node, redisServer, stopChild, type ChildNode } from './cluster-nodes.js';
-import { WITH_REDIS, type RedisServer } from './redis-server.js';
+import { TTL_MS, childNode, cleanup, node, redisServer, type ChildNode } from './cluster-nodes.js';
 import { expectUnbrokenAudio, markAudio } from './unbroken-audio.js';
 
 /** A TTL long enough that a node killed and started again is back well within it. */
@@ -101,7 +101,7 @@ describe.skipIf(!WITH_REDIS)('a node restarted under the same node id', () => {
     const redis = await redisServer();
     const { a, b, talker, ringer, firstPhoneOfA } = await clusterWithStateOfA(redis, LONG_TTL_MS);
     const killedAt = Date.now();
-    await stopChild(a, 'SIGKILL');
+    await a.stop('SIGKILL');
     const again = await childNode(redis, 'gw-a', LONG_TTL_MS);
     // Back within the TTL: the first instance's liveness never lapsed, so B never saw A die.
     expect(Date.now() - killedAt).toBeLessThan(LONG_TTL_MS / 2);
@@ -111,7 +111,7 @@ describe.skipIf(!WITH_REDIS)('a node restarted under the same node id', () => {
   test('killed with SIGKILL and started again after its TTL: calls go both ways', async () => {
     const redis = await redisServer();
     const { a, b, talker, ringer, firstPhoneOfA } = await clusterWithStateOfA(redis, TTL_MS);
-    await stopChild(a, 'SIGKILL');
+    await a.stop('SIGKILL');
     await expect.poll(() => mirroredFrom(b, 'gw-a'), { timeout: TTL_MS * 4 }).toEqual([]); // B saw it die
     const again = await childNode(redis, 'gw-a', TTL_MS);
     await expectCallsBothWays(again, b, talker, ringer, firstPhoneOfA);
@@ -120,7 +120,7 @@ describe.skipIf(!WITH_REDIS)('a node restarted under the same node id', () => {
   test('stopped with SIGTERM and started again at once: calls go both ways', async () => {
     const redis = await redisServer();
     const { a, b, talker, ringer, firstPhoneOfA } = await clusterWithStateOfA(redis, LONG_TTL_MS);
-    await stopChild(a, 'SIGTERM');
+    await a.stop('SIGTERM');
     const again = await childNode(redis, 'gw-a', LONG_TTL_MS);
     await expectCallsBothWays(again, b, talker, ringer, firstPhoneOfA);
   });

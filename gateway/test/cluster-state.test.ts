@@ -4,12 +4,12 @@
  * restarted mid-way (the link says why, and the node writes its state again by itself).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { WITH_REDIS, startRedisServer, type RedisServer } from '@gag/testkit/redis-server';
 import { clusterKeys } from '../src/cluster/cluster-keys.js';
 import { NodePresence, type PresenceTiming } from '../src/cluster/node-presence.js';
 import { PhoneDirectory } from '../src/cluster/phone-directory.js';
 import { RedisLink } from '../src/cluster/redis-link.js';
 import { createLogger } from '../src/log.js';
-import { WITH_REDIS, startRedisServer, type RedisServer } from './redis-server.js';
 
 /** Short, so a dead node is gone within a test's patience. */
 const TIMING: PresenceTiming = { ttlMs: 600, refreshMs: 150 };

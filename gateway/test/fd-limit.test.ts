@@ -4,30 +4,24 @@
  * took every file descriptor, Asterisk's next call failed ("socket hang up") and a logged-in phone
  * never rang. Now the connections past `max_pending_connections` are refused with 503 and both work.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { once } from 'node:events';
 import type { Socket } from 'node:net';
-import { createInterface } from 'node:readline';
 import { afterEach, expect, test } from 'vitest';
 import { FakeAsterisk } from '@gag/e2e';
 import { mintToken } from '@gag/gateway';
 import { PHONE_PATH, SUBPROTOCOL } from '@gag/sdk/protocol';
 import { TEST_SECRET } from '@gag/testkit/gateway';
+import { startGatewayChild, type GatewayChild } from '@gag/testkit/gateway-process';
 import { TEST_ORIGIN, TestPhone } from '@gag/testkit/phone';
 import { rawUpgrade } from './raw-peer.js';
 
-const LAUNCHER = new URL('./fixtures/gateway-child.mjs', import.meta.url).pathname;
 const FD_LIMIT = 256;
 const SILENT_PEERS = 260;
 
-let child: ChildProcessWithoutNullStreams | undefined;
+let child: GatewayChild | undefined;
 const raws: Socket[] = [];
 afterEach(async () => {
   for (const raw of raws.splice(0)) raw.destroy();
-  if (child !== undefined && child.exitCode === null) {
-    child.kill('SIGTERM');
-    await once(child, 'exit');
-  }
+  await child?.stop('SIGTERM');
   child = undefined;
 });
 
@@ -38,20 +32,10 @@ function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
-/** The gateway in a child process under `ulimit -n FD_LIMIT`; its URLs and every line it logs. */
-async function gatewayUnderFdLimit(overrides: Record<string, unknown>): Promise<{ asteriskUrl: string; browserUrl: string; lines: string[] }> {
-  const config = { asterisk_addr: '127.0.0.1:0', browser_addr: '127.0.0.1:0', allowed_origins: [TEST_ORIGIN], jwt_secret: TEST_SECRET, log_level: 'warn', ...overrides };
-  child = spawn('bash', ['-c', `ulimit -n ${FD_LIMIT} && exec "$0" "$1" "$2"`, process.execPath, LAUNCHER, JSON.stringify(config)]);
-  const lines: string[] = [];
-  const stdout = createInterface({ input: child.stdout });
-  const first = new Promise<string>((resolve) => stdout.once('line', resolve));
-  const exited = once(child, 'exit').then(() => {
-    throw new Error(`gateway exited: ${lines.join('\n')}`);
-  });
-  child.stderr.on('data', (chunk: Buffer) => lines.push(chunk.toString()));
-  const urls = JSON.parse(await within(10_000, 'gateway start', Promise.race([first, exited]))) as { asteriskUrl: string; browserUrl: string };
-  stdout.on('line', (line) => lines.push(line));
-  return { ...urls, lines };
+/** The gateway in a child process under `ulimit -n FD_LIMIT` (listening within 10 s); its URLs and every line it logs. */
+async function gatewayUnderFdLimit(overrides: Record<string, unknown>): Promise<GatewayChild> {
+  child = await startGatewayChild({ config: { allowed_origins: [TEST_ORIGIN], jwt_secret: TEST_SECRET, ...overrides }, shell: `ulimit -n ${FD_LIMIT} &&` });
+  return child;
 }
 
 test(`under ulimit -n ${FD_LIMIT}, ${SILENT_PEERS} sockets that never say hello leave a real call and a logged-in phone working`, async () => {

@@ -5,36 +5,30 @@
  * disk filling up: EFBIG as ENOSPC would be) the recording stops with a log line and a metric and
  * every frame of the call's audio arrives both ways, unchanged (unbroken-audio.ts).
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterEach, expect, test } from 'vitest';
 import { FakeAsterisk, readWav } from '@gag/e2e';
 import { mintToken } from '@gag/gateway';
 import { analyseTone } from '@gag/e2e/tones';
 import { TEST_SECRET } from '@gag/testkit/gateway';
+import { startGatewayChild, type GatewayChild } from '@gag/testkit/gateway-process';
 import { TEST_ORIGIN, TestPhone } from '@gag/testkit/phone';
 import { talkingCall as startTalkingCall, type TalkingCall } from './agent-voice.js';
 import { expectUnbrokenAudio, markAudio } from './unbroken-audio.js';
 
-const LAUNCHER = new URL('./fixtures/gateway-child.mjs', import.meta.url).pathname;
 /** One second of stereo slin16 in the file. */
 const BYTES_PER_S = 16_000 * 4;
 
-let child: ChildProcessWithoutNullStreams | undefined;
+let child: GatewayChild | undefined;
 let asterisk: FakeAsterisk | undefined;
 let phone: TestPhone | undefined;
 let dir: string | undefined;
 afterEach(async () => {
   phone?.close();
   await asterisk?.close();
-  if (child !== undefined && child.exitCode === null && child.signalCode === null) {
-    child.kill('SIGTERM');
-    await once(child, 'exit');
-  }
+  await child?.stop('SIGTERM');
   if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   child = asterisk = phone = dir = undefined;
 });
@@ -42,24 +36,16 @@ afterEach(async () => {
 /** The gateway in a child (`shell` runs first, e.g. a ulimit), recording every call into a fresh folder; its JSON log lines. */
 async function childGateway(shell: string): Promise<{ browserUrl: string; lines: Record<string, unknown>[]; talkingCall: () => Promise<TalkingCall> }> {
   dir = mkdtempSync(join(tmpdir(), 'gag-rec-child-'));
-  const config = { asterisk_addr: '127.0.0.1:0', browser_addr: '127.0.0.1:0', allowed_origins: [TEST_ORIGIN], jwt_secret: TEST_SECRET, log_level: 'info', recording_dir: dir, record_all_calls: true };
-  child = spawn('bash', ['-c', `${shell} exec "$0" "$1" "$2"`, process.execPath, LAUNCHER, JSON.stringify(config)]);
+  const config = { allowed_origins: [TEST_ORIGIN], jwt_secret: TEST_SECRET, log_level: 'info', recording_dir: dir, record_all_calls: true };
   const lines: Record<string, unknown>[] = [];
-  const stdout = createInterface({ input: child.stdout });
-  // The launcher prints the URLs after the gateway's own first lines (log_level info).
-  const started = new Promise<{ asteriskUrl: string; browserUrl: string }>((resolve) =>
-    stdout.on('line', (line) => {
-      const json = JSON.parse(line) as Record<string, unknown>;
-      if (typeof json['asteriskUrl'] === 'string') resolve(json as unknown as { asteriskUrl: string; browserUrl: string });
-      else lines.push(json);
-    }),
-  );
-  const urls = await Promise.race([started, once(child, 'exit').then(() => Promise.reject(new Error('the gateway exited')))]);
-  const fake = new FakeAsterisk({ url: urls.asteriskUrl });
+  // The launcher prints the URLs after the gateway's own first lines (log_level info): every line but them is a log line.
+  const gw = await startGatewayChild({ config, shell, onLine: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) });
+  child = gw;
+  const fake = new FakeAsterisk({ url: gw.asteriskUrl });
   asterisk = fake;
-  const login = async (extension: string): Promise<TestPhone> => (phone = await TestPhone.login(urls.browserUrl, await mintToken({ secret: TEST_SECRET, extension, ttlSeconds: 60 })));
+  const login = async (extension: string): Promise<TestPhone> => (phone = await TestPhone.login(gw.browserUrl, await mintToken({ secret: TEST_SECRET, extension, ttlSeconds: 60 })));
   // agent-voice.ts's call: the caller plays 440 Hz at 0.5, the agent answers every frame it hears with 1 kHz at 0.25.
-  return { browserUrl: urls.browserUrl, lines, talkingCall: () => startTalkingCall({ asterisk: fake, phone: login }) };
+  return { browserUrl: gw.browserUrl, lines, talkingCall: () => startTalkingCall({ asterisk: fake, phone: login }) };
 }
 
 const wavIn = (d: string): string => join(d, readdirSync(d).find((n) => n.endsWith('.wav'))!);
@@ -70,8 +56,7 @@ test('a gateway killed with SIGKILL mid-call leaves a valid WAV, at most a secon
   await expect.poll(() => readdirSync(dir!).some((n) => n.endsWith('.wav')), { timeout: 5_000 }).toBe(true);
   const file = wavIn(dir!);
   await expect.poll(() => statSync(file).size, { timeout: 10_000 }).toBeGreaterThan(44 + 2.5 * BYTES_PER_S);
-  child!.kill('SIGKILL');
-  await once(child!, 'exit');
+  await child!.stop('SIGKILL');
 
   const bytes = readFileSync(file);
   const dataBytes = bytes.readUInt32LE(40);
