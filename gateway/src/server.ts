@@ -33,7 +33,6 @@ import { ConfigError } from './errors.js';
 import { createLogger, type Logger, type LogLevel } from './log.js';
 import { Forks } from './media/forks.js';
 import { Recordings } from './media/recordings.js';
-import { createOriginator } from './originate/backend.js';
 import { Dialer } from './originate/dialer.js';
 import type { ReconnectPolicy } from './originate/reconnect-policy.js';
 import { SupervisorDesk } from './supervise/desk.js';
@@ -191,7 +190,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const { tls, tokenKeys } = await loadConfigFiles(config, file);
   const registry = new Registry();
   const activity = new Activity();
-  const originator = createOriginator(config, file, log, options.amiReconnectPolicy);
+  // The AMI and ARI clients load only with click-to-call on (`originate` is a restart key).
+  const originator = config.originate === 'none' ? undefined : (await import('./originate/backend.js')).createOriginator(config, file, log, options.amiReconnectPolicy);
   const dialer: Dialer = new Dialer({
     config: () => current.config,
     originator,

@@ -7,7 +7,7 @@
  */
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createLocalJWKSet, importSPKI, type CryptoKey, type JSONWebKeySet, type JWK, type JWTVerifyGetKey } from 'jose';
+import type { CryptoKey, JSONWebKeySet, JWK, JWTVerifyGetKey } from 'jose';
 import { isHmac, type GatewayConfig } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 
@@ -94,6 +94,8 @@ async function loadPem(config: KeyConfig, file: string, path: string): Promise<M
     throw refuse(`is a ${bits}-bit RSA key — use at least ${MIN_RSA_BITS} bits (openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048)`);
   }
   const keys = new Map<string, CryptoKey>();
+  // jose only with a key file, and by subpath (as in token.ts): a gateway with jwt_secret alone never needs it to start.
+  const { importSPKI } = await import('jose/key/import');
   for (const alg of config.jwt_algorithms) {
     if (serves(shape, alg)) keys.set(alg, await importSPKI(pem, alg));
   }
@@ -115,6 +117,7 @@ async function loadJwks(file: string, path: string): Promise<{ getKey: JWTVerify
     throw refuse(`is not valid JSON (${(cause as Error).message})`);
   }
   let getKey: JWTVerifyGetKey;
+  const { createLocalJWKSet } = await import('jose/jwks/local'); // only with a JWKS file, as importSPKI above
   try {
     getKey = createLocalJWKSet(json as JSONWebKeySet);
   } catch {

@@ -5,7 +5,9 @@
  * family, so an HS256 token can never be checked against a public key (no alg confusion).
  * @packageDocumentation
  */
-import { SignJWT, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
+import type { JWTPayload, JWTVerifyGetKey, JWTVerifyOptions } from 'jose';
+import type * as JoseErrors from 'jose/errors';
+import type { jwtVerify } from 'jose/jwt/verify';
 import { MAX_TOKEN_CHARS, SUPERVISOR_ROLE } from '@gag/sdk/protocol';
 import { isHmac, type GatewayConfig } from '../config/schema.js';
 import { TokenError, type TokenRefusal } from '../errors.js';
@@ -44,7 +46,24 @@ export type TokenVerifier = (token: string | undefined) => Promise<TokenClaims>;
  */
 export type VerifierConfig = Pick<GatewayConfig, 'jwt_algorithms' | 'jwt_audience' | 'jwt_issuer'>;
 
-function refusalOf(e: unknown): TokenRefusal {
+/** What verifying needs of jose: see {@link loadJose}. */
+interface Jose {
+  readonly jwtVerify: typeof jwtVerify;
+  readonly errors: typeof JoseErrors;
+}
+
+/**
+ * jose's verification and its errors, loaded at the first token rather than at start-up: an idle
+ * gateway verifies none (issue 16). By subpath, because jose's index also loads every JWE and JWK
+ * module: the index cost about 0.5 MiB of heap and 2.5 MiB of RSS, these files 0.3 and 1. After
+ * the first call the module map has them, and this resolves at once.
+ */
+async function loadJose(): Promise<Jose> {
+  const [verify, errors] = await Promise.all([import('jose/jwt/verify'), import('jose/errors')]);
+  return { jwtVerify: verify.jwtVerify, errors };
+}
+
+function refusalOf(e: unknown, { errors }: Jose): TokenRefusal {
   if (e instanceof errors.JWTExpired) return 'expired';
   if (e instanceof errors.JWSSignatureVerificationFailed || e instanceof errors.JWKSNoMatchingKey) return 'signature';
   if (e instanceof errors.JOSEAlgNotAllowed || e instanceof errors.JOSENotSupported) return 'algorithm';
@@ -53,7 +72,7 @@ function refusalOf(e: unknown): TokenRefusal {
 }
 
 /** The key for a token's header: the family of `alg` decides where it may come from. */
-function keyResolver(keys: TokenKeys): JWTVerifyGetKey {
+function keyResolver(keys: TokenKeys, { errors }: Jose): JWTVerifyGetKey {
   return async (header, token) => {
     const alg = header.alg ?? '';
     if (isHmac(alg)) {
@@ -67,7 +86,7 @@ function keyResolver(keys: TokenKeys): JWTVerifyGetKey {
   };
 }
 
-async function verifyJwt(token: string, getKey: JWTVerifyGetKey, options: JWTVerifyOptions): Promise<JWTPayload> {
+async function verifyJwt({ jwtVerify, errors }: Jose, token: string, getKey: JWTVerifyGetKey, options: JWTVerifyOptions): Promise<JWTPayload> {
   try {
     return (await jwtVerify(token, getKey, options)).payload;
   } catch (e) {
@@ -91,7 +110,6 @@ async function verifyJwt(token: string, getKey: JWTVerifyGetKey, options: JWTVer
  * const { extension } = await verify(token); // '2001'
  */
 export function createTokenVerifier(config: VerifierConfig, keys: TokenKeys): TokenVerifier {
-  const getKey = keyResolver(keys);
   const options: JWTVerifyOptions = {
     algorithms: [...config.jwt_algorithms],
     requiredClaims: ['exp'],
@@ -102,11 +120,12 @@ export function createTokenVerifier(config: VerifierConfig, keys: TokenKeys): To
   return async (token) => {
     if (token === undefined || token === '') throw new TokenError('missing', 'no token');
     if (token.length > MAX_TOKEN_CHARS) throw new TokenError('malformed', 'token too long');
+    const jose = await loadJose();
     let payload: JWTPayload;
     try {
-      payload = await verifyJwt(token, getKey, options);
+      payload = await verifyJwt(jose, token, keyResolver(keys, jose), options);
     } catch (cause) {
-      const reason = refusalOf(cause);
+      const reason = refusalOf(cause, jose);
       throw new TokenError(reason, `token refused: ${reason.replaceAll('_', ' ')}`, { cause });
     }
     const ext = payload['ext'];
@@ -139,6 +158,7 @@ export function verifyToken(token: string | undefined, secret: string): Promise<
  * const recorded = await mintToken({ secret, extension: '2001', ttlSeconds: 3600, record: true });
  */
 export async function mintToken(options: { secret: string; extension: string; ttlSeconds: number; issuer?: string; audience?: string; record?: boolean; fork?: boolean; supervisor?: boolean }): Promise<string> {
+  const { SignJWT } = await import('jose/jwt/sign');
   const jwt = new SignJWT({
     ext: options.extension,
     ...(options.record === true ? { gag_record: true } : {}),

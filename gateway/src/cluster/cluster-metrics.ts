@@ -3,7 +3,7 @@
  * cluster's own figures are read from the node at scrape time (nothing on the audio path).
  * @packageDocumentation
  */
-import { Counter, Gauge, type Registry as PromRegistry } from 'prom-client';
+import { Counter, Gauge, type Registry as PromRegistry } from '../prom-classes.js';
 import type { ClusterNode } from './cluster-node.js';
 
 /**

@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import { Counter, Gauge, Histogram, Registry as PromRegistry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry as PromRegistry } from '../prom-classes.js';
 import { SUPERVISE_MODES, type SuperviseMode } from '@gag/sdk/protocol';
 import { BasicAuth } from '../access/basic-auth.js';
 import { IpAcl } from '../access/ip-acl.js';

@@ -4,7 +4,7 @@
  * counters for `/metrics`, `/api/calls/:id/fork` and the monitor.
  * @packageDocumentation
  */
-import { Counter, Gauge, type Registry as PromRegistry } from 'prom-client';
+import { Counter, Gauge, type Registry as PromRegistry } from '../prom-classes.js';
 import type { CallState } from '@gag/sdk/protocol';
 import type { ForkActivity } from '../calls/activity.js';
 import type { Call } from '../calls/call.js';

@@ -6,7 +6,7 @@
  */
 import { readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Counter, Gauge, type Registry as PromRegistry } from 'prom-client';
+import { Counter, Gauge, type Registry as PromRegistry } from '../prom-classes.js';
 import type { CallState } from '@gag/sdk/protocol';
 import type { Call } from '../calls/call.js';
 import type { GatewayConfig } from '../config/schema.js';
