@@ -42,11 +42,11 @@ describe('the systemd unit', () => {
 
   test("caps V8's young generation through NODE_OPTIONS, which Node takes (a flag it refused would stop the gateway)", () => {
     const options = setting('Environment').find((e) => e.startsWith('NODE_OPTIONS='))?.slice('NODE_OPTIONS='.length);
-    expect(options).toBe('--max-semi-space-size=4');
-    // Allocate enough to grow the young generation (to 32 MiB without the flag), then read its size: 2 semi-spaces of 4 MiB.
+    expect(options).toBe('--max-semi-space-size=1');
+    // Allocate enough to grow the young generation (to 32 MiB without the flag), then read its size: 2 semi-spaces of 1 MiB.
     const probe = "const keep=[];for(let i=0;i<3e6;i++){keep.push({i,a:[i]});if(keep.length>5e4)keep.splice(0,2.5e4)}process.stdout.write(String(require('v8').getHeapSpaceStatistics().find((s)=>s.space_name==='new_space').space_size))";
     const out = execFileSync(process.execPath, ['-e', probe], { env: { ...process.env, NODE_OPTIONS: options }, encoding: 'utf8' });
-    expect(Number(out)).toBeLessThanOrEqual(8 * 1024 * 1024);
+    expect(Number(out)).toBeLessThanOrEqual(2 * 1024 * 1024);
   });
 
   test.skipIf(ANALYZE === undefined)('systemd-analyze verify finds nothing to say about it', async () => {

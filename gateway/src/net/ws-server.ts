@@ -2,7 +2,8 @@
  * The one way the gateway makes a WebSocket server (house style §8): `noServer` behind our own
  * `upgrade` handler (its checks run before any WebSocket exists), an explicit `maxPayload`, no
  * compression, and exactly one subprotocol accepted, written out rather than ws's default of
- * accepting the first one offered. Every socket is cut {@link CLOSE_GRACE_MS} after it is closed.
+ * accepting the first one offered. Every socket is cut {@link CLOSE_GRACE_MS} after it is closed,
+ * and read by `binary-frames-in.ts` ahead of ws, so that audio skips ws's receiver.
  * @packageDocumentation
  */
 import type { Duplex } from 'node:stream';
