@@ -12,7 +12,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage } from 'node:http';
 import { Duplex } from 'node:stream';
 import fc from 'fast-check';
-import { afterEach, expect, test } from 'vitest';
+import { afterEach, expect, test, vi } from 'vitest';
 import { WebSocket, type WebSocketServer } from 'ws';
 import { takeBinaryMessages } from '../src/net/binary-frames-in.js';
 import { createWsServer } from '../src/net/ws-server.js';
@@ -123,6 +123,19 @@ test('a zero mask (the cluster links) and frames cut anywhere across reads', asy
   expect(heard.map((h) => [h.via, h.data.length / 2])).toEqual([['sink', 640], ['sink', 641], ['ws', 1]]);
   expect(heard[0]!.data).toBe(pattern(640).toString('hex'));
   expect(heard[1]!.data).toBe(pattern(641, 3).toString('hex'));
+});
+
+test('a frame trickled over many reads is gathered in one buffer, not re-joined on every read (a slow peer costs its bytes once)', async () => {
+  const { socket, heard } = accept();
+  const bytes = frame(0x2, pattern(4_000, 5));
+  const concat = vi.spyOn(Buffer, 'concat');
+  try {
+    await feed(socket, bytes, Array.from({ length: 200 }, (_, i) => 1 + i * 20)); // the first read: 1 byte, a header in part
+    expect(heard).toEqual([{ via: 'sink', binary: true, data: pattern(4_000, 5).toString('hex') }]);
+    expect(concat.mock.calls.length).toBeLessThanOrEqual(1); // the header's one join; the frame itself never
+  } finally {
+    concat.mockRestore();
+  }
 });
 
 test('a fragmented binary message is ws’s, whole, with a control frame between its fragments', async () => {
