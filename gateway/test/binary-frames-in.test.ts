@@ -14,7 +14,7 @@ import { Duplex } from 'node:stream';
 import fc from 'fast-check';
 import { afterEach, expect, test, vi } from 'vitest';
 import { WebSocket, type WebSocketServer } from 'ws';
-import { takeBinaryMessages } from '../src/net/binary-frames-in.js';
+import { onMessages, takeBinaryMessages } from '../src/net/binary-frames-in.js';
 import { createWsServer } from '../src/net/ws-server.js';
 
 const MAX_PAYLOAD = 100_000;
@@ -164,6 +164,22 @@ test('without a sink, or once the connection is closing, binary messages come as
   ws.close(1000, 'done');
   await feed(socket, frame(0x2, pattern(8)));
   expect(heard.map((h) => h.via)).toEqual(['ws']);
+});
+
+test('onMessages hears text and binary once each, in order, and after its stop neither', async () => {
+  const { ws, socket, heard } = accept(false);
+  const both: Array<[boolean, string]> = [];
+  const stop = onMessages(ws, (data, binary) => both.push([binary, data.toString('hex')]));
+  await feed(socket, Buffer.concat([frame(0x1, Buffer.from('a')), frame(0x2, pattern(8)), frame(0x2, pattern(3), { fin: false }), frame(0x0, pattern(3, 3))]));
+  expect(both).toEqual([
+    [false, Buffer.from('a').toString('hex')],
+    [true, pattern(8).toString('hex')],
+    [true, Buffer.concat([pattern(3), pattern(3, 3)]).toString('hex')],
+  ]);
+  expect(heard.map((h) => h.binary)).toEqual([false, true]); // ws's own event: the text and the fragmented message; the whole frame came from the reader
+  stop();
+  await feed(socket, Buffer.concat([frame(0x2, pattern(8)), frame(0x1, Buffer.from('b'))]));
+  expect(both).toHaveLength(3);
 });
 
 test.each([

@@ -5,11 +5,11 @@
  * @packageDocumentation
  */
 import { EventEmitter } from 'eventemitter3';
-import type { WebSocket, RawData } from 'ws';
+import type { WebSocket } from 'ws';
 import { FRAME_MS, ProtocolError, WIRE_FORMATS, frameBytesOf, isWireFormat, type WireFormat } from '@gag/sdk/protocol';
 import type { Logger } from '../log.js';
 import { sendBinaryFrame } from '../net/binary-frame.js';
-import { takeBinaryMessages } from '../net/binary-frames-in.js';
+import { onMessages } from '../net/binary-frames-in.js';
 import { closeSocket } from '../net/ws-close.js';
 import { encodeAsteriskCommand, parseAsteriskMessage, type AsteriskCommand, type AsteriskEvent, type ControlFormat } from './control.js';
 import { hasStarted, isClosing, legTransition, type LegEvent, type LegState } from './leg-state.js';
@@ -96,8 +96,7 @@ export class AsteriskLeg extends EventEmitter<AsteriskLegEvents> {
     this.params = params;
     this.#log = log;
     this.#startTimer = setTimeout(() => this.#violation('no MEDIA_START'), MEDIA_START_TIMEOUT_MS);
-    ws.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
-    takeBinaryMessages(ws, (frames) => this.#onMessage(frames, true)); // audio without ws's receiver (net/binary-frames-in.ts)
+    onMessages(ws, (data, isBinary) => this.#onMessage(data, isBinary)); // audio without ws's receiver (net/binary-frames-in.ts)
     ws.on('close', (code, reason) => this.#onClose(code, reason.toString()));
     ws.on('error', (err) => this.#log.warn({ err: err.message }, 'asterisk socket error'));
   }
@@ -188,9 +187,8 @@ export class AsteriskLeg extends EventEmitter<AsteriskLegEvents> {
     this.#ws.send(encodeAsteriskCommand(command, this.#format));
   }
 
-  #onMessage(data: RawData, isBinary: boolean): void {
+  #onMessage(bytes: Buffer, isBinary: boolean): void {
     if (this.#state === 'closed') return;
-    const bytes = data as Buffer; // binaryType is 'nodebuffer' and frames are never fragmented into arrays
     if (isBinary) {
       if (!hasStarted(this.#state)) return this.#violation('audio before MEDIA_START');
       if (this.#state === 'unsupported' || bytes.length === 0 || bytes.length % this.#frameBytes !== 0) {

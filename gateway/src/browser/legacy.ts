@@ -19,11 +19,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
-import type { RawData, WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { CLOSE, FRAME_BYTES, IllegalTransitionError, type ServerMessage, type WireFormat } from '@gag/sdk/protocol';
 import type { TokenVerifier } from '../access/token.js';
 import type { Logger } from '../log.js';
-import { takeBinaryMessages } from '../net/binary-frames-in.js';
+import { onMessages } from '../net/binary-frames-in.js';
 import { startHeartbeat } from '../net/heartbeat.js';
 import { closeSocket } from '../net/ws-close.js';
 import { AudioOut, type PhoneStats } from './audio-out.js';
@@ -145,8 +145,8 @@ export class LegacySession extends EventEmitter<PhoneEvents> implements Phone {
   /** Watches the token from `start()` on. */
   #lifetime: TokenLifetime | undefined;
   readonly #stopHeartbeat: () => void;
-  // binaryType is ws's default 'nodebuffer': every message, TEXT or BINARY, is one Buffer.
-  readonly #onWsMessage = (data: RawData, isBinary: boolean): void => this.#onMessage(data as Buffer, isBinary);
+  /** Stops hearing the connection's messages (both ways they come: net/binary-frames-in.ts). */
+  readonly #stopMessages: () => void;
   readonly #onWsClose = (code: number): void => this.#onClose(code);
   readonly #onWsError = (err: Error): void => this.log.warn({ err: err.message }, 'browser socket error');
 
@@ -161,8 +161,7 @@ export class LegacySession extends EventEmitter<PhoneEvents> implements Phone {
     this.userAgent = options.userAgent;
     this.log = options.log;
     this.#stopHeartbeat = startHeartbeat(ws, { intervalMs: options.heartbeatIntervalMs, onLost: () => this.log.info('heartbeat lost') });
-    ws.on('message', this.#onWsMessage);
-    takeBinaryMessages(ws, (data) => this.#onMessage(data, true)); // audio without ws's receiver (net/binary-frames-in.ts)
+    this.#stopMessages = onMessages(ws, (data, isBinary) => this.#onMessage(data, isBinary)); // audio without ws's receiver
     ws.on('close', this.#onWsClose);
     ws.on('error', this.#onWsError);
   }
@@ -348,7 +347,7 @@ export class LegacySession extends EventEmitter<PhoneEvents> implements Phone {
     this.#setPhase('closed');
     this.#stopHeartbeat();
     this.#lifetime?.dispose();
-    this.#ws.off('message', this.#onWsMessage);
+    this.#stopMessages();
     this.#ws.off('close', this.#onWsClose);
     // The error listener stays: a closing socket can still fail, and an unheard 'error' would crash.
     if (announced) this.log.info({ code }, 'browser offline');

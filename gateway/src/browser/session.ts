@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
-import type { RawData, WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import {
   CLIENT_FEATURES,
   CLOSE,
@@ -30,7 +30,7 @@ import {
 import type { TokenClaims, TokenVerifier } from '../access/token.js';
 import { TokenError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { takeBinaryMessages } from '../net/binary-frames-in.js';
+import { onMessages } from '../net/binary-frames-in.js';
 import { startHeartbeat } from '../net/heartbeat.js';
 import { closeSocket } from '../net/ws-close.js';
 import { AudioOut, type PhoneStats } from './audio-out.js';
@@ -135,8 +135,7 @@ export class BrowserSession extends EventEmitter<PhoneEvents> implements Phone {
     this.#log = options.log;
     this.#helloTimer = setTimeout(() => this.close('HELLO_TIMEOUT', 'no hello within 5 s'), HELLO_TIMEOUT_MS);
     this.#stopHeartbeat = startHeartbeat(ws, { intervalMs: options.heartbeatIntervalMs, onLost: () => this.#log.info('heartbeat lost') });
-    ws.on('message', (data, isBinary) => this.#onMessage(data as Buffer, isBinary));
-    takeBinaryMessages(ws, (frames) => this.#onMessage(frames, true)); // audio without ws's receiver (net/binary-frames-in.ts)
+    onMessages(ws, (data, isBinary) => this.#onMessage(data, isBinary)); // audio without ws's receiver (net/binary-frames-in.ts)
     ws.on('close', (code) => this.#onClose(code));
     ws.on('error', (err) => this.#log.warn({ err: err.message }, 'browser socket error'));
   }

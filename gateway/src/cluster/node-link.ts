@@ -17,10 +17,10 @@
 import type { Duplex } from 'node:stream';
 import { EventEmitter } from 'eventemitter3';
 import * as v from 'valibot';
-import type { RawData, WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { WIRE_FORMATS, wholeFramesOf, type WireFormat } from '@gag/sdk/protocol';
 import type { Logger } from '../log.js';
-import { takeBinaryMessages } from '../net/binary-frames-in.js';
+import { onMessages } from '../net/binary-frames-in.js';
 import { startHeartbeat } from '../net/heartbeat.js';
 import { closeSocket } from '../net/ws-close.js';
 
@@ -105,8 +105,7 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
     this.peerStartedAt = peerStartedAt;
     this.#log = log.child({ peerNode: peer });
     const stopHeartbeat = startHeartbeat(ws, { onLost: () => this.#log.warn('node link heartbeat lost') });
-    ws.on('message', (data: RawData, isBinary: boolean) => this.#receive(data as Buffer, isBinary));
-    takeBinaryMessages(ws, (data) => this.#receive(data, true)); // the accepting side: audio without ws's receiver (net/binary-frames-in.ts)
+    onMessages(ws, (data, isBinary) => this.#receive(data, isBinary)); // on the accepting side audio skips ws's receiver (net/binary-frames-in.ts)
     ws.once('close', (code: number, reason: Buffer) => {
       stopHeartbeat();
       this.#closed = true;

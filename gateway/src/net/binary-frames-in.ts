@@ -17,7 +17,7 @@
  * @packageDocumentation
  */
 import type { Duplex } from 'node:stream';
-import { WebSocket } from 'ws';
+import { WebSocket, type RawData } from 'ws';
 
 /** Where a connection's BINARY messages go: a view of the bytes read, valid until the sink returns or longer (nobody reuses it). */
 export type BinarySink = (payload: Buffer) => void;
@@ -65,7 +65,8 @@ class BinaryFramesIn {
     return this.#receiver.errored !== null;
   }
 
-  take(sink: BinarySink): void {
+  /** Where whole BINARY frames go from now on; undefined: to ws again. */
+  take(sink: BinarySink | undefined): void {
     this.#sink = sink;
   }
 
@@ -224,13 +225,29 @@ export function readBinaryFramesFirst(ws: WebSocket, socket: Duplex, maxPayload:
  * Send `ws`'s whole BINARY messages to `sink` without ws's `message` event, where the connection
  * is read by {@link readBinaryFramesFirst}. Messages ws still reads (fragmented ones, any after the
  * connection stopped being open) keep coming as `message` events, so a handler of both sees every
- * message once, in order. Returns false, and changes nothing, for a connection read by ws alone.
- * @example
- * ws.on('message', (data, isBinary) => (isBinary ? onAudio(data as Buffer) : onText(data)));
- * takeBinaryMessages(ws, onAudio);
+ * message once, in order: {@link onMessages} listens both ways. Returns false, and changes
+ * nothing, for a connection read by ws alone.
  */
 export function takeBinaryMessages(ws: WebSocket, sink: BinarySink): boolean {
   const reader = readers.get(ws);
   reader?.take(sink);
   return reader !== undefined;
+}
+
+/**
+ * Hear every message of `ws`, text or binary, once each and in order: ws's `message` event, and on
+ * a connection read by {@link readBinaryFramesFirst} its whole BINARY frames straight from the
+ * reader. The one way the gateway's connections listen for messages (binaryType is ws's default
+ * 'nodebuffer': every message is one Buffer). Returns what stops listening, both ways.
+ * @example
+ * const stop = onMessages(ws, (data, isBinary) => (isBinary ? onAudio(data) : onText(data)));
+ */
+export function onMessages(ws: WebSocket, handler: (data: Buffer, isBinary: boolean) => void): () => void {
+  const listener = (data: RawData, isBinary: boolean): void => handler(data as Buffer, isBinary);
+  ws.on('message', listener);
+  takeBinaryMessages(ws, (payload) => handler(payload, true));
+  return () => {
+    ws.off('message', listener);
+    readers.get(ws)?.take(undefined);
+  };
 }
