@@ -110,7 +110,7 @@ export class PhoneDirectory {
     const index = this.#keys.extensions(this.#node);
     const left = await this.#redis.client.sMembers(index);
     const batch = this.#redis.client.multi().del(index);
-    for (const extension of left) batch.del(this.#keys.phones(this.#node, extension));
+    for (const extension of left) if (!this.#mine.has(extension)) batch.del(this.#keys.phones(this.#node, extension)); // ours: deleted and written below
     if (this.#mine.size > 0) batch.sAdd(index, [...this.#mine.keys()]).pExpire(index, this.#ttlMs);
     for (const [extension, phones] of this.#mine) {
       const key = this.#keys.phones(this.#node, extension);
