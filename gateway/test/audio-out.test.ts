@@ -14,7 +14,7 @@ function socket(): { ws: WebSocket; sent: Buffer[]; unread: { bytes: number } } 
   const unread = { bytes: 0 };
   // Every payload here is 126–65,535 bytes: a 4-byte header, then the payload.
   const write = (frame: Buffer): void => void sent.push(Buffer.from(frame.subarray(4)));
-  const ws = { readyState: WebSocket.OPEN, _socket: { write }, get bufferedAmount() { return unread.bytes; } } as unknown as WebSocket;
+  const ws = { readyState: WebSocket.OPEN, _socket: { write, get writableLength() { return unread.bytes; } } } as unknown as WebSocket;
   return { ws, sent, unread };
 }
 const frame = (n: number, bytes = FRAME_BYTES): Buffer => Buffer.alloc(bytes, n);

@@ -8,7 +8,7 @@ import { EventEmitter } from 'eventemitter3';
 import type { WebSocket } from 'ws';
 import { FRAME_MS, ProtocolError, WIRE_FORMATS, frameBytesOf, isWireFormat, type WireFormat } from '@gag/sdk/protocol';
 import type { Logger } from '../log.js';
-import { sendBinaryFrame } from '../net/binary-frame.js';
+import { BinaryOut } from '../net/binary-frame.js';
 import { onMessages } from '../net/binary-frames-in.js';
 import { closeSocket } from '../net/ws-close.js';
 import { encodeAsteriskCommand, parseAsteriskMessage, type AsteriskCommand, type AsteriskEvent, type ControlFormat } from './control.js';
@@ -75,6 +75,8 @@ export interface LegStats {
  */
 export class AsteriskLeg extends EventEmitter<AsteriskLegEvents> {
   readonly #ws: WebSocket;
+  /** Audio towards Asterisk, straight to the socket. */
+  readonly #out: BinaryOut;
   readonly #log: Logger;
   #format: ControlFormat = 'text';
   #start: MediaStart | undefined;
@@ -93,6 +95,7 @@ export class AsteriskLeg extends EventEmitter<AsteriskLegEvents> {
   constructor(ws: WebSocket, params: URLSearchParams, log: Logger) {
     super();
     this.#ws = ws;
+    this.#out = new BinaryOut(ws);
     this.params = params;
     this.#log = log;
     this.#startTimer = setTimeout(() => this.#violation('no MEDIA_START'), MEDIA_START_TIMEOUT_MS);
@@ -157,13 +160,13 @@ export class AsteriskLeg extends EventEmitter<AsteriskLegEvents> {
       return false;
     }
     // A peer that stopped reading (stuck TCP) never says XOFF: bound what waits for it here.
-    if (this.#ws.bufferedAmount > (MAX_ASTERISK_BACKLOG_MS / FRAME_MS) * this.#frameBytes) {
+    if (this.#out.unsentBytes > (MAX_ASTERISK_BACKLOG_MS / FRAME_MS) * this.#frameBytes) {
       this.stats.framesDroppedBacklog += count;
       return false;
     }
     this.stats.framesOut += count;
     this.stats.bytesOut += frames.length;
-    sendBinaryFrame(this.#ws, frames); // header and audio in one write
+    this.#out.send(frames); // header and audio in one write, in place when relayed as it came
     return true;
   }
 

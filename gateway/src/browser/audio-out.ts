@@ -9,7 +9,7 @@
  */
 import type { WebSocket } from 'ws';
 import { FRAME_MS, frameBytesOf, type PacketMs, type WireFormat } from '@gag/sdk/protocol';
-import { headerBytesOf, newBinaryFrame, sendBinaryFrame, writeFrame } from '../net/binary-frame.js';
+import { BinaryOut, headerBytesOf, newBinaryFrame } from '../net/binary-frame.js';
 
 /** A browser that has not read this much audio loses the newest frames (those queued are still sent). */
 export const MAX_BROWSER_BACKLOG_MS = 200;
@@ -40,7 +40,7 @@ export const newPhoneStats = (): PhoneStats => ({ framesIn: 0, framesOut: 0, byt
  */
 export class AudioOut {
   readonly stats = newPhoneStats();
-  readonly #ws: WebSocket;
+  readonly #out: BinaryOut;
   readonly #framesPerPacket: number;
   /**
    * The packet being gathered (only when a packet is more than one frame): an outgoing frame whose
@@ -52,7 +52,7 @@ export class AudioOut {
   #format: WireFormat | undefined;
 
   constructor(ws: WebSocket, packetMs: PacketMs = FRAME_MS) {
-    this.#ws = ws;
+    this.#out = new BinaryOut(ws);
     this.#framesPerPacket = packetMs / FRAME_MS;
   }
 
@@ -62,14 +62,14 @@ export class AudioOut {
    */
   send(frames: Buffer, format: WireFormat): boolean {
     const frameBytes = frameBytesOf(format);
-    if (this.#ws.bufferedAmount > backlogBytesOf(format)) {
+    if (this.#out.unsentBytes > backlogBytesOf(format)) {
       this.stats.framesDroppedBacklog += frames.length / frameBytes;
       return false;
     }
     const packetBytes = this.#framesPerPacket * frameBytes;
     if (this.#packet === undefined && frames.length >= packetBytes) {
       this.#count(frames.length, frameBytes);
-      sendBinaryFrame(this.#ws, frames);
+      this.#out.send(frames);
       return true;
     }
     if (this.#format !== format) this.flush();
@@ -83,13 +83,13 @@ export class AudioOut {
         this.#end = this.#at + packetBytes;
       }
       const n = Math.min(this.#end - this.#at, frames.length - from);
-      frames.copy(packet, this.#at, from, from + n);
+      packet.set(n === frames.length ? frames : frames.subarray(from, from + n), this.#at); // a plain memory copy, without Buffer#copy's checks
       this.#at += n;
       from += n;
       if (this.#at === this.#end) {
         this.#packet = undefined;
         this.#count(packetBytes, frameBytes);
-        writeFrame(this.#ws, packet);
+        this.#out.write(packet);
       }
     }
     return true;
@@ -103,7 +103,7 @@ export class AudioOut {
     const audio = packet.subarray(this.#end - this.#framesPerPacket * frameBytesOf(this.#format), this.#at);
     if (audio.length === 0) return;
     this.#count(audio.length, frameBytesOf(this.#format));
-    sendBinaryFrame(this.#ws, audio); // a shorter message: its own header
+    this.#out.send(audio); // a shorter message: its own header
   }
 
   /** Frames sent, counted once. */

@@ -5,11 +5,16 @@
  * bookkeeping and, over TLS, a copy into one record on every frame (issue #16); at 20 ms per
  * frame per call that is most of what a relay does. Control frames, pings and closes still go
  * through ws, on the same socket, in order: ws writes synchronously when compression is off (it
- * is, everywhere in the gateway), and counts what waits on the socket in `bufferedAmount`.
+ * is, everywhere in the gateway).
+ *
+ * Audio relayed as it came in is not copied at all: a payload the reader is handing over
+ * (`binary-frames-in.ts`) still has its frame's header and mask in front of it, read and done with,
+ * and the outgoing header is written there (issue #16).
  * @packageDocumentation
  */
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
+import { isHandedPayload } from './binary-frames-in.js';
 
 /** A payload shorter than this takes a 2-byte header; up to 65,535 bytes a 4-byte one; above, 10. */
 const SHORT_LENGTH = 126;
@@ -23,20 +28,11 @@ const socketOf = (ws: WebSocket): Duplex | null => (ws as unknown as { _socket: 
 /** Bytes of the header of a BINARY frame of `length` payload bytes. @example headerBytesOf(640) // 4 */
 export const headerBytesOf = (length: number): number => (length < SHORT_LENGTH ? 2 : length < MEDIUM_LENGTH ? 4 : 10);
 
-/**
- * A buffer for one BINARY frame of `length` payload bytes, its header written: the payload goes
- * at `headerBytesOf(length)`, then {@link writeFrame} sends it.
- * @example
- * const frame = newBinaryFrame(640);
- * audio.copy(frame, headerBytesOf(640));
- * writeFrame(ws, frame);
- */
-export function newBinaryFrame(length: number): Buffer {
-  const header = headerBytesOf(length);
-  const frame = Buffer.allocUnsafe(header + length);
+/** Write the header of a BINARY frame of `length` payload bytes at the start of `frame` (`headerBytesOf(length)` bytes). */
+function writeHeader(frame: Buffer, length: number): void {
   frame[0] = FIN_BINARY;
-  if (header === 2) frame[1] = length;
-  else if (header === 4) {
+  if (length < SHORT_LENGTH) frame[1] = length;
+  else if (length < MEDIUM_LENGTH) {
     frame[1] = 126;
     frame.writeUInt16BE(length, 2);
   } else {
@@ -44,29 +40,69 @@ export function newBinaryFrame(length: number): Buffer {
     frame.writeUInt32BE(Math.floor(length / 2 ** 32), 2);
     frame.writeUInt32BE(length >>> 0, 6);
   }
+}
+
+/**
+ * A buffer for one BINARY frame of `length` payload bytes, its header written: the payload goes
+ * at `headerBytesOf(length)`, then {@link BinaryOut.write} sends it.
+ * @example
+ * const frame = newBinaryFrame(640);
+ * audio.copy(frame, headerBytesOf(640));
+ * out.write(frame);
+ */
+export function newBinaryFrame(length: number): Buffer {
+  const frame = Buffer.allocUnsafe(headerBytesOf(length) + length);
+  writeHeader(frame, length);
   return frame;
 }
 
 /**
- * Write a frame made by {@link newBinaryFrame}, payload filled, to the peer of a server-side
- * `ws`, in one socket write. Returns false (nothing sent) unless the connection is open.
- */
-export function writeFrame(ws: WebSocket, frame: Buffer): boolean {
-  const socket = socketOf(ws);
-  if (ws.readyState !== WebSocket.OPEN || socket === null) return false;
-  socket.write(frame);
-  return true;
-}
-
-/**
- * Send `payload` as one BINARY message to the peer of a server-side `ws`, in one socket write.
- * Returns false (nothing sent) unless the connection is open.
+ * One server-side connection's audio out, straight to its socket (ws's `_socket`, kept once).
  * @example
- * if (ws.bufferedAmount <= limit) sendBinaryFrame(ws, frames);
+ * const out = new BinaryOut(ws);
+ * if (out.unsentBytes <= limit) out.send(frames);
  */
-export function sendBinaryFrame(ws: WebSocket, payload: Buffer): boolean {
-  if (ws.readyState !== WebSocket.OPEN) return false;
-  const frame = newBinaryFrame(payload.length);
-  payload.copy(frame, headerBytesOf(payload.length));
-  return writeFrame(ws, frame);
+export class BinaryOut {
+  readonly #ws: WebSocket;
+  readonly #socket: Duplex | null;
+
+  constructor(ws: WebSocket) {
+    this.#ws = ws;
+    this.#socket = socketOf(ws);
+  }
+
+  /**
+   * Bytes written and not yet taken by the kernel: ws's `bufferedAmount` for a connection that
+   * compresses nothing (ws then queues nothing of its own), without its getter on every frame.
+   */
+  get unsentBytes(): number {
+    return this.#socket?.writableLength ?? 0;
+  }
+
+  /**
+   * Send `payload` as one BINARY message, in one socket write. A payload the reader is handing over
+   * goes out in place; any other is copied behind a header. False (nothing sent) unless the
+   * connection is open.
+   */
+  send(payload: Buffer): boolean {
+    const length = payload.length;
+    const header = headerBytesOf(length);
+    let frame: Buffer;
+    if (isHandedPayload(payload)) {
+      frame = Buffer.from(payload.buffer, payload.byteOffset - header, header + length);
+      writeHeader(frame, length);
+    } else {
+      frame = newBinaryFrame(length);
+      payload.copy(frame, header);
+    }
+    return this.write(frame);
+  }
+
+  /** Write a frame made by {@link newBinaryFrame}, payload filled. False (nothing sent) unless the connection is open. */
+  write(frame: Buffer): boolean {
+    const socket = this.#socket;
+    if (this.#ws.readyState !== WebSocket.OPEN || socket === null) return false;
+    socket.write(frame);
+    return true;
+  }
 }

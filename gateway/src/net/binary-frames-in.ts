@@ -22,6 +22,17 @@ import { WebSocket, type RawData } from 'ws';
 /** Where a connection's BINARY messages go: a view of the bytes read, valid until the sink returns or longer (nobody reuses it). */
 export type BinarySink = (payload: Buffer) => void;
 
+/** The payload a reader is handing to its sink right now (see {@link isHandedPayload}). */
+let handing: Buffer | undefined;
+
+/**
+ * Whether `payload` is the one a reader is handing to its sink right now, while the sink runs. The
+ * bytes just before it are its frame's header and mask, read and done with: at least 6 bytes, and
+ * at least 14 for a payload of 65,536 (the longest taken), so whoever sends it on may write an
+ * outgoing header of the same length there (net/binary-frame.ts) instead of copying the audio.
+ */
+export const isHandedPayload = (payload: Buffer): boolean => payload === handing;
+
 /** FIN + opcode 0x2 (binary), RSV bits clear: the only first byte taken here. */
 const FIN_BINARY = 0x82;
 /** The MASK bit of the second byte; its low 7 bits are the payload length or 126/127. */
@@ -146,7 +157,13 @@ class BinaryFramesIn {
     if (sink === undefined || this.#ws.readyState !== WebSocket.OPEN) return this.#pass(bytes.subarray(at, at + header + length));
     const start = at + header;
     unmask(bytes, start, start + length, start - 4);
-    sink(bytes.subarray(start, start + length));
+    const payload = bytes.subarray(start, start + length);
+    handing = payload;
+    try {
+      sink(payload);
+    } finally {
+      handing = undefined;
+    }
   }
 
   /** Pass on as much of the frame now being passed as `bytes` holds from `at`; returns how much. */
@@ -170,38 +187,51 @@ class BinaryFramesIn {
   }
 }
 
-/** Whether this machine stores a Uint32 with its lowest byte first (x86, ARM), for {@link unmask}'s words. */
+/** Whether this machine stores an Int32 with its lowest byte first (x86, ARM), for {@link unmask}'s words. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-/** Below this many 4-byte words a payload is unmasked byte by byte (a word view costs an allocation). */
-const MIN_WORDS = 8;
+/** Below this many bytes a payload is unmasked byte by byte (a word view costs an allocation). */
+const MIN_WORD_BYTES = 32;
 
 /**
- * XOR `bytes[from, to)` in place with the 4-byte mask at `maskAt` (RFC 6455 §5.3): the bytes up to
- * a 4-byte boundary one at a time, then whole 32-bit words (a quarter of the steps: this loop runs
- * over every byte of audio the gateway receives), then the tail. A zero mask (the cluster's node
+ * XOR `bytes[from, to)` in place with the 4-byte mask at `maskAt` (RFC 6455 §5.3). This loop runs
+ * over every byte of audio the gateway receives: where the payload starts on a 4-byte boundary (a
+ * read's buffer starts on one, and an audio frame's header and mask are 8 bytes) it goes a 32-bit
+ * word at a time, four words a step, then the tail byte by byte. A zero mask (the cluster's node
  * links) is skipped.
  */
 function unmask(bytes: Buffer, from: number, to: number, maskAt: number): void {
-  // The mask as one number, mask byte k in bits 8k..8k+7: byte p of the payload takes byte p & 3.
-  const mask = (bytes[maskAt]! | (bytes[maskAt + 1]! << 8) | (bytes[maskAt + 2]! << 16) | (bytes[maskAt + 3]! << 24)) >>> 0;
-  if (mask === 0) return;
-  const maskByte = (i: number): number => (mask >>> (((i - from) & 3) * 8)) & 0xff;
+  const m0 = bytes[maskAt]!;
+  const m1 = bytes[maskAt + 1]!;
+  const m2 = bytes[maskAt + 2]!;
+  const m3 = bytes[maskAt + 3]!;
+  if ((m0 | m1 | m2 | m3) === 0) return;
   let i = from;
-  const lead = Math.min((4 - ((bytes.byteOffset + from) & 3)) & 3, to - from);
-  for (; i < from + lead; i++) bytes[i] = bytes[i]! ^ maskByte(i);
-  const words = (to - i) >>> 2;
-  if (words >= MIN_WORDS) {
-    const view = new Uint32Array(bytes.buffer, bytes.byteOffset + i, words);
-    const word = wordOf(maskByte(i), maskByte(i + 1), maskByte(i + 2), maskByte(i + 3));
-    for (let w = 0; w < words; w++) view[w] = view[w]! ^ word;
+  const offset = bytes.byteOffset + from;
+  if ((offset & 3) === 0 && to - from >= MIN_WORD_BYTES) {
+    const words = (to - from) >>> 2;
+    const view = new Int32Array(bytes.buffer, offset, words);
+    const word = LITTLE_ENDIAN ? m0 | (m1 << 8) | (m2 << 16) | (m3 << 24) : (m0 << 24) | (m1 << 16) | (m2 << 8) | m3;
+    let w = 0;
+    for (const steps = words & ~3; w < steps; w += 4) {
+      view[w] = view[w]! ^ word;
+      view[w + 1] = view[w + 1]! ^ word;
+      view[w + 2] = view[w + 2]! ^ word;
+      view[w + 3] = view[w + 3]! ^ word;
+    }
+    for (; w < words; w++) view[w] = view[w]! ^ word;
     i += words * 4;
   }
-  for (; i < to; i++) bytes[i] = bytes[i]! ^ maskByte(i);
+  for (; i + 3 < to; i += 4) {
+    bytes[i] = bytes[i]! ^ m0;
+    bytes[i + 1] = bytes[i + 1]! ^ m1;
+    bytes[i + 2] = bytes[i + 2]! ^ m2;
+    bytes[i + 3] = bytes[i + 3]! ^ m3;
+  }
+  const tail = to - i; // 0 to 3 bytes
+  if (tail > 0) bytes[i] = bytes[i]! ^ m0;
+  if (tail > 1) bytes[i + 1] = bytes[i + 1]! ^ m1;
+  if (tail > 2) bytes[i + 2] = bytes[i + 2]! ^ m2;
 }
-
-/** The Uint32 whose bytes in memory are `b0 b1 b2 b3`. */
-const wordOf = (b0: number, b1: number, b2: number, b3: number): number =>
-  (LITTLE_ENDIAN ? b0 | (b1 << 8) | (b2 << 16) | (b3 << 24) : (b0 << 24) | (b1 << 16) | (b2 << 8) | b3) >>> 0;
 
 const readers = new WeakMap<WebSocket, BinaryFramesIn>();
 
