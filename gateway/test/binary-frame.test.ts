@@ -3,14 +3,14 @@
  * BINARY message, byte for byte, at every header size, in order with the TEXT and ping frames ws
  * sends on the same socket; nothing is written once the connection is closing. A payload the
  * reader is handing over (net/binary-frames-in.ts) goes out in place, without a copy, and only
- * while it is being handed.
+ * while it is being handed. A TEXT frame built once is written as often as wanted, unchanged.
  */
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { afterEach, expect, test, vi } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import { BinaryOut } from '../src/net/binary-frame.js';
+import { BinaryOut, textFrameOf } from '../src/net/binary-frame.js';
 import { takeBinaryMessages } from '../src/net/binary-frames-in.js';
 import { createWsServer } from '../src/net/ws-server.js';
 
@@ -112,4 +112,24 @@ test('a payload relayed as the reader hands it goes out in place, at every heade
   } finally {
     http.close();
   }
+});
+
+test('a TEXT frame built once arrives as text every time it is written, in order with the audio', async () => {
+  const { atServer, received } = await pair();
+  const out = new BinaryOut(atServer);
+  const status = textFrameOf('GET_STATUS');
+  const json = textFrameOf(JSON.stringify({ command: 'GET_STATUS', note: 'é'.repeat(80) })); // 4-byte header, UTF-8
+  const copy = Buffer.from(status);
+  expect(out.write(status)).toBe(true);
+  out.send(pattern(640));
+  out.write(json);
+  out.write(status);
+  await expect.poll(() => received.length).toBe(4);
+  expect(received.map((m) => (m.binary ? m.data.length : m.data.toString()))).toEqual([
+    'GET_STATUS',
+    640,
+    JSON.stringify({ command: 'GET_STATUS', note: 'é'.repeat(80) }),
+    'GET_STATUS',
+  ]);
+  expect(status.equals(copy)).toBe(true); // never written into
 });

@@ -8,7 +8,7 @@ import { EventEmitter } from 'eventemitter3';
 import type { WebSocket } from 'ws';
 import { FRAME_MS, ProtocolError, WIRE_FORMATS, frameBytesOf, isWireFormat, type WireFormat } from '@gag/sdk/protocol';
 import type { Logger } from '../log.js';
-import { BinaryOut } from '../net/binary-frame.js';
+import { BinaryOut, textFrameOf } from '../net/binary-frame.js';
 import { onMessages } from '../net/binary-frames-in.js';
 import { closeSocket } from '../net/ws-close.js';
 import { encodeAsteriskCommand, parseAsteriskMessage, type AsteriskCommand, type AsteriskEvent, type ControlFormat } from './control.js';
@@ -20,6 +20,19 @@ export const MEDIA_START_TIMEOUT_MS = 5_000;
 export const HANGUP_CLOSE_TIMEOUT_MS = 2_000;
 /** Audio Asterisk has not read yet, past which new frames are dropped (Asterisk reads at once; its own queue holds ~18 s). */
 export const MAX_ASTERISK_BACKLOG_MS = 1_000;
+/**
+ * Each command's TEXT frame in each control format, built once: a command is one write of a
+ * constant buffer (GET_STATUS goes out every second on every call: issue 22).
+ */
+const COMMAND_FRAMES: { readonly [F in ControlFormat]: { readonly [C in AsteriskCommand]: Buffer } } = {
+  text: commandFrames('text'),
+  json: commandFrames('json'),
+};
+function commandFrames(format: ControlFormat): { readonly [C in AsteriskCommand]: Buffer } {
+  const frame = (command: AsteriskCommand): Buffer => textFrameOf(encodeAsteriskCommand(command, format));
+  return { ANSWER: frame('ANSWER'), HANGUP: frame('HANGUP'), GET_STATUS: frame('GET_STATUS') };
+}
+
 /** MEDIA_START as Asterisk sent it. */
 type RawMediaStart = Extract<AsteriskEvent, { event: 'MEDIA_START' }>;
 
@@ -187,7 +200,7 @@ export class AsteriskLeg extends EventEmitter<AsteriskLegEvents> {
   #command(command: AsteriskCommand): void {
     if (this.#state === 'closed') return;
     this.#log.debug({ command }, 'to asterisk');
-    this.#ws.send(encodeAsteriskCommand(command, this.#format));
+    this.#out.write(COMMAND_FRAMES[this.#format][command]);
   }
 
   #onMessage(bytes: Buffer, isBinary: boolean): void {

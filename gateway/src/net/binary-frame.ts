@@ -21,6 +21,8 @@ const SHORT_LENGTH = 126;
 const MEDIUM_LENGTH = 65_536;
 /** FIN + opcode 0x2 (binary). */
 const FIN_BINARY = 0x82;
+/** FIN + opcode 0x1 (text). */
+const FIN_TEXT = 0x81;
 
 /** ws's socket (an internal field of ws's WebSocket, stable since ws 1). */
 const socketOf = (ws: WebSocket): Duplex | null => (ws as unknown as { _socket: Duplex | null })._socket;
@@ -28,9 +30,9 @@ const socketOf = (ws: WebSocket): Duplex | null => (ws as unknown as { _socket: 
 /** Bytes of the header of a BINARY frame of `length` payload bytes. @example headerBytesOf(640) // 4 */
 export const headerBytesOf = (length: number): number => (length < SHORT_LENGTH ? 2 : length < MEDIUM_LENGTH ? 4 : 10);
 
-/** Write the header of a BINARY frame of `length` payload bytes at the start of `frame` (`headerBytesOf(length)` bytes). */
-function writeHeader(frame: Buffer, length: number): void {
-  frame[0] = FIN_BINARY;
+/** Write the header of a frame (BINARY unless `first` says otherwise) of `length` payload bytes at the start of `frame` (`headerBytesOf(length)` bytes). */
+function writeHeader(frame: Buffer, length: number, first = FIN_BINARY): void {
+  frame[0] = first;
   if (length < SHORT_LENGTH) frame[1] = length;
   else if (length < MEDIUM_LENGTH) {
     frame[1] = 126;
@@ -53,6 +55,20 @@ function writeHeader(frame: Buffer, length: number): void {
 export function newBinaryFrame(length: number): Buffer {
   const frame = Buffer.allocUnsafe(headerBytesOf(length) + length);
   writeHeader(frame, length);
+  return frame;
+}
+
+/**
+ * A whole TEXT frame of `text`, to build once and write as often as wanted with
+ * {@link BinaryOut.write} (a constant command: nothing allocated, one write, no ws sender).
+ * @example const GET_STATUS = textFrameOf('GET_STATUS');
+ */
+export function textFrameOf(text: string): Buffer {
+  const payload = Buffer.from(text, 'utf8');
+  const header = headerBytesOf(payload.length);
+  const frame = Buffer.alloc(header + payload.length);
+  writeHeader(frame, payload.length, FIN_TEXT);
+  payload.copy(frame, header);
   return frame;
 }
 
@@ -98,7 +114,7 @@ export class BinaryOut {
     return this.write(frame);
   }
 
-  /** Write a frame made by {@link newBinaryFrame}, payload filled. False (nothing sent) unless the connection is open. */
+  /** Write a frame made by {@link newBinaryFrame} (payload filled) or {@link textFrameOf}. False (nothing sent) unless the connection is open. */
   write(frame: Buffer): boolean {
     const socket = this.#socket;
     if (this.#ws.readyState !== WebSocket.OPEN || socket === null) return false;
