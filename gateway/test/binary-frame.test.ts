@@ -6,13 +6,12 @@
  * while it is being handed. A TEXT frame built once is written as often as wanted, unchanged.
  */
 import { once } from 'node:events';
-import { createServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { afterEach, expect, test, vi } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { BinaryOut, textFrameOf } from '../src/net/binary-frame.js';
 import { takeBinaryMessages } from '../src/net/binary-frames-in.js';
-import { createWsServer } from '../src/net/ws-server.js';
+import { gatewayWsPair } from './gateway-ws-pair.js';
 
 let server: WebSocketServer | undefined;
 afterEach(async () => {
@@ -68,18 +67,10 @@ test('nothing is written once the connection is closing', async () => {
 });
 
 test('a payload relayed as the reader hands it goes out in place, at every header size; a kept one is copied', async () => {
-  const wss = createWsServer({ maxPayloadBytes: 200_000, subprotocol: 'test' });
-  const http = createServer();
-  http.on('upgrade', (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws)));
-  http.listen(0, '127.0.0.1');
-  await once(http, 'listening');
+  const { atServer, client, close } = await gatewayWsPair(200_000);
   try {
-    const accepted = once(wss, 'connection');
-    const client = new WebSocket(`ws://127.0.0.1:${(http.address() as { port: number }).port}`, 'test', { maxPayload: 200_000 });
     const echoed: Buffer[] = [];
     client.on('message', (data) => echoed.push(data as Buffer));
-    await once(client, 'open');
-    const [atServer] = (await accepted) as [WebSocket];
     const out = new BinaryOut(atServer);
     const write = vi.spyOn((atServer as unknown as { _socket: Duplex })._socket, 'write');
     const kept: Buffer[] = [];
@@ -107,10 +98,8 @@ test('a payload relayed as the reader hands it goes out in place, at every heade
     expect((write.mock.calls.at(-1)![0] as Buffer).buffer === payload.buffer).toBe(false);
     expect(before()).toEqual(beforeNow);
     await expect.poll(() => echoed.length).toBe(lengths.length + 1);
-    client.close();
-    await once(atServer, 'close');
   } finally {
-    http.close();
+    close();
   }
 });
 

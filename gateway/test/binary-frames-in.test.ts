@@ -9,13 +9,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { Duplex } from 'node:stream';
 import fc from 'fast-check';
 import { afterEach, expect, test, vi } from 'vitest';
 import { WebSocket, type WebSocketServer } from 'ws';
 import { onMessages, takeBinaryMessages } from '../src/net/binary-frames-in.js';
 import { createWsServer } from '../src/net/ws-server.js';
+import { gatewayWsPair } from './gateway-ws-pair.js';
 
 const MAX_PAYLOAD = 100_000;
 
@@ -213,17 +214,8 @@ test('any sequence of messages, cut into reads anywhere, is heard once each, in 
 });
 
 test("on a real connection the reader is in place (ws's internals are as it expects)", async () => {
-  const wss = createWsServer({ maxPayloadBytes: MAX_PAYLOAD, subprotocol: 'test' });
-  servers.push(wss);
-  const http = createServer();
-  http.on('upgrade', (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws)));
-  http.listen(0, '127.0.0.1');
-  await once(http, 'listening');
+  const { atServer: ws, client, close } = await gatewayWsPair(MAX_PAYLOAD);
   try {
-    const accepted = once(wss, 'connection');
-    const client = new WebSocket(`ws://127.0.0.1:${(http.address() as { port: number }).port}`, 'test');
-    await once(client, 'open');
-    const [ws] = (await accepted) as [WebSocket];
     const got: Buffer[] = [];
     expect(takeBinaryMessages(ws, (data) => got.push(Buffer.from(data)))).toBe(true);
     client.send(pattern(640, 9));
@@ -232,6 +224,6 @@ test("on a real connection the reader is in place (ws's internals are as it expe
     client.close();
     await once(ws, 'close');
   } finally {
-    http.close();
+    close();
   }
 });
