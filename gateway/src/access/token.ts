@@ -117,13 +117,15 @@ export function createTokenVerifier(config: VerifierConfig, keys: TokenKeys): To
     ...(config.jwt_issuer === undefined ? {} : { issuer: config.jwt_issuer }),
     ...(config.jwt_audience === undefined ? {} : { audience: config.jwt_audience }),
   };
+  let getKey: JWTVerifyGetKey | undefined; // made once, with jose at the first token
   return async (token) => {
     if (token === undefined || token === '') throw new TokenError('missing', 'no token');
     if (token.length > MAX_TOKEN_CHARS) throw new TokenError('malformed', 'token too long');
     const jose = await loadJose();
+    getKey ??= keyResolver(keys, jose);
     let payload: JWTPayload;
     try {
-      payload = await verifyJwt(jose, token, keyResolver(keys, jose), options);
+      payload = await verifyJwt(jose, token, getKey, options);
     } catch (cause) {
       const reason = refusalOf(cause, jose);
       throw new TokenError(reason, `token refused: ${reason.replaceAll('_', ' ')}`, { cause });

@@ -101,6 +101,7 @@ export class BinaryOut {
    * connection is open.
    */
   send(payload: Buffer): boolean {
+    if (this.#ws.readyState !== WebSocket.OPEN) return false; // nothing built for a connection that is closing
     const length = payload.length;
     const header = headerBytesOf(length);
     let frame: Buffer;
